@@ -1,0 +1,7 @@
+"""fleet-split: how AI labs split GPU fleets between training, research and inference.
+
+One symbolic source of truth (sympy expressions over a unit-checked catalogue) from which the
+NumPy engine, the CLI, the Excel workbooks and the Streamlit app are all derived.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,59 @@
+"""Bibliography: short keys used in citations, expanded for the Sources table and sheet."""
+
+REFERENCES: dict[str, str] = {
+    "deepseek-v3": "DeepSeek-AI (2024), DeepSeek-V3 Technical Report, arXiv:2412.19437, Table 1 "
+    "and section 3; github.com/deepseek-ai/DeepSeek-V3",
+    "deepseek-inference": "DeepSeek (1 Mar 2025), Day 6 One More Thing: DeepSeek-V3/R1 Inference "
+    "System Overview, github.com/deepseek-ai/open-infra-index (226.75 H800 nodes on average; "
+    "608B input + 168B output tokens per day; $87,072/day at $2/GPU-hour; $562,027/day "
+    "theoretical revenue at R1 prices)",
+    "llama3": "Llama Team, AI @ Meta (2024), The Llama 3 Herd of Models, arXiv:2407.21783, "
+    "Table 4 (BF16 MFU 38-43%) and section 3.3",
+    "llama31-card": "meta-llama/llama-models, models/llama3_1/MODEL_CARD.md (405B: 30.84M "
+    "H100-80GB GPU-hours; 15.6T tokens)",
+    "meta-fleet": "Zuckerberg (Jan 2024) and Meta Engineering blog (12 Mar 2024), Building "
+    "Meta's GenAI infrastructure: 350,000 H100s by end-2024, ~600,000 H100-equivalents",
+    "epoch-openai-2024": "Epoch AI data insight (10 Oct 2025), Most of OpenAI's 2024 compute "
+    "went to experiments: ~$7B compute, ~$5B R&D (~$0.5B final runs), ~$1.8-2B inference",
+    "ai2027-compute": "AI 2027 Compute Forecast (Romeo, 2025), ai-2027.com/research/"
+    "compute-forecast, section 3: leading lab's compute by use, 2024-2027",
+    "ai2027-takeoff": "AI 2027 Takeoff Forecast (Kokotajlo et al., 2025), ai-2027.com/research/"
+    "takeoff-forecast: AI R&D progress multipliers 5x (SC), 25x (SAR), 250x (SIAR), 2000x (ASI)",
+    "epoch-costs": "Cottier, Rahman, Fattorini, Maslej, Owen (2024), The rising costs of "
+    "training frontier AI models, arXiv:2405.21015, and its code (github.com/epoch-research/"
+    "training-cost-trends)",
+    "nvidia-datasheets": "NVIDIA A100/H100/H200/B200 data sheets (dense tensor throughput is "
+    "half the 'with sparsity' figure), as tabulated by Epoch AI's hardware database",
+    "epoch-hardware": "Epoch AI hardware and price tables (github.com/epoch-research/"
+    "training-cost-trends, data/) (secondary)",
+    "rental-prices": "Public list prices, 2023-2025: Lambda H100 $1.99-3.49/GPU-hour; AWS p5 "
+    "$12.29, GCP $11.06 on demand (Mar 2025) (secondary)",
+    "kaplan": "Kaplan et al. (2020), Scaling Laws for Neural Language Models, arXiv:2001.08361 "
+    "(training FLOP = 6 x parameters x tokens; forward pass 2 x parameters per token)",
+    "ho2024": "Ho et al. (2024), Algorithmic progress in language models, arXiv:2403.05812: "
+    "compute for a given performance halves every ~8 months (95% CI 5-14)",
+    "bloom2020": "Bloom, Jones, Van Reenen, Webb (2020), Are Ideas Getting Harder to Find?, "
+    "AER 110(4): research productivity in semiconductors falls ~6.8%/yr",
+    "davidson-ftm": "Davidson (2023) / Epoch AI takeoff model (github.com/epoch-research/ftm): "
+    "CES rho = -0.01, parallelisation penalty lambda = 0.7, software returns r = 1.25",
+    "aifm-2025": "AI Futures Model (Dec 2025): CES rho ~ -0.155, compute exponent ~0.65, "
+    "labour weight ~0.70, parallel penalty 0.5",
+    "whitfill-wu": "Whitfill & Wu (2025), arXiv:2507.23181: elasticity of substitution between "
+    "cognitive labour and compute, sigma 2.58 or ~-0.10 depending on compute measure",
+    "definition": "Definition (exact constant)",
+    "assumption": "Modelling assumption stated in the description; change it to test it",
+}
+
+
+def cite(key: str, detail: str = "") -> str:
+    """A citation string: the reference key, then what exactly was taken from it."""
+    if key not in REFERENCES:
+        raise KeyError(f"unknown reference {key!r}")
+    return f"[{key}] {detail}".strip()
+
+
+def reference_keys(citation: str) -> list[str]:
+    """The reference keys named in a citation string ('[a] ...; [b] ...')."""
+    import re
+
+    return re.findall(r"\[([a-z0-9-]+)\]", citation)
