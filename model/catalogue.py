@@ -29,6 +29,19 @@ def is_valid_excel_name(name: str) -> bool:
     return bool(_NAME.match(name)) and not _A1.match(name) and not _R1C1.match(name)
 
 
+_ACRONYMS = {"gpu": "GPU", "gpus": "GPUs", "flops": "FLOP/s", "flop": "FLOP", "mfu": "MFU",
+             "pue": "PUE", "util": "utilisation", "rnd": "R&D", "npv": "NPV", "ai": "AI",
+             "rd": "R&D", "ces": "CES", "capex": "capex", "usd": "USD"}
+
+
+def default_label(name: str) -> str:
+    """'gpu_peak_flops' -> 'GPU peak FLOP/s': readable, acronyms kept."""
+    words = [_ACRONYMS.get(w, w) for w in name.split("_")]
+    first = words[0]
+    words[0] = first if first[:1].isupper() else first.capitalize()
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named model quantity. `unit` is a pint expression ('' = dimensionless)."""
@@ -63,7 +76,7 @@ class Quantity:
             self._check_numeric()
         object.__setattr__(self, "symbol", sympy.Symbol(self.name, real=True))
         if not self.label:
-            object.__setattr__(self, "label", self.name.replace("_", " ").capitalize())
+            object.__setattr__(self, "label", default_label(self.name))
 
     def _check_choice(self) -> None:
         if len(self.choices) < 2 or self.default not in range(len(self.choices)):

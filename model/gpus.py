@@ -33,7 +33,8 @@ GPUS: dict[str, GPU] = {
     g.name: g
     for g in (
         GPU("A100", "NVIDIA A100 SXM4 80GB", 312e12, 400.0, 80.0, 17_500.0,
-            cite("nvidia-datasheets", _SHEET) + "; " + cite("epoch-hardware", "~$17.5k list, 2020")),
+            cite("nvidia-datasheets", _SHEET) + "; "
+            + cite("epoch-hardware", "~$17.5k list, 2020")),
         GPU("H100", "NVIDIA H100 SXM5 80GB", 989.4e12, 700.0, 80.0, 30_000.0,
             cite("nvidia-datasheets", _SHEET) + "; " + cite("epoch-hardware", "$30-40k per GPU")),
         GPU("H800", "NVIDIA H800 SXM5 80GB", 989.4e12, 700.0, 80.0, 33_800.0,

@@ -7,7 +7,7 @@ the engine itself computes on plain floats and arrays in each quantity's declare
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pint
@@ -19,7 +19,7 @@ ureg.load_definitions(str(Path(__file__).with_name("units.txt")))
 Q_ = ureg.Quantity
 
 
-@lru_cache(maxsize=None)
+@cache
 def unit(text: str) -> pint.Unit:
     """Parse a unit expression such as 'FLOP/s/GPU' or 'USD/(GPU*hour)' ('' is dimensionless)."""
     return ureg.Unit(text) if text else ureg.dimensionless
@@ -63,7 +63,9 @@ def _parse_text(name: str, raw: str, to_unit: str, expected: str) -> float:
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
         raise InputError(f"{name}: unknown unit in {raw!r} ({exc}); expected {expected}") from None
     except Exception:  # pint's tokenizer raises assorted errors on free text
-        raise InputError(f"{name}: cannot read {raw!r} as a number with a unit in {expected}") from None
+        raise InputError(
+            f"{name}: cannot read {raw!r} as a number with a unit in {expected}"
+        ) from None
     if not isinstance(qty, pint.Quantity):
         if isinstance(qty, int | float):
             return float(qty)

@@ -1,0 +1,223 @@
+"""Command line: `python -m model list | budget | training-run | ...`.
+
+Every user error becomes one line on stderr and exit status 2; nothing a user types produces a
+traceback. Subcommands beyond the fleet-year ones live in the modules named in COMMAND_MODULES,
+each exposing `add_commands(subparsers, common)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import io
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .catalogue import CATALOGUE
+from .engine import Compiled
+from .equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
+from .errors import InputError
+from .gpus import GPUS
+from .presets import PRESETS
+from .report import format_value, json_number, pretty_unit, table
+from .settings import Settings, parse_assignment, resolve
+
+# Modules adding subcommands (projection, sensitivity, export...): name -> module path.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exit status 2."""
+
+    def error(self, message: str):  # noqa: D102 - argparse API
+        command = " ".join(self.prog.split()[3:])
+        hint = f"python -m model {command} --help".replace("  ", " ")
+        self.exit(2, f"error: {message} (see `{hint}`)\n")
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options shared by every command that evaluates the model."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--preset", help="lab preset (see `list`)")
+    p.add_argument("--gpu", help="GPU catalogue entry whose figures to use (see `list`)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="override an input; VALUE may carry a compatible unit, e.g. "
+                        "'gpu_rental_price=2 USD/GPU/hour'")
+    p.add_argument("--from-workbook", metavar="FILE.xlsx",
+                   help="read inputs from an exported (possibly edited) workbook")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    return p
+
+
+def overrides_from(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
+    """The preset and `--set` overrides, after any inputs read from --from-workbook."""
+    preset = args.preset
+    overrides: dict[str, str] = {}
+    if getattr(args, "from_workbook", None):
+        from .workbook_read import read_workbook_inputs
+
+        found = read_workbook_inputs(args.from_workbook)
+        preset = preset or found.preset
+        overrides.update(found.values)
+    for text in args.sets:
+        name, value = parse_assignment(text)
+        overrides[name] = value
+    return preset, overrides
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    preset, overrides = overrides_from(args)
+    return resolve(preset, args.gpu, overrides)
+
+
+_COMPILED: dict[tuple[str, ...], Compiled] = {}
+
+
+def evaluate(settings: Settings, outputs: Sequence[str]) -> dict[str, float]:
+    key = tuple(outputs)
+    if key not in _COMPILED:
+        _COMPILED[key] = Compiled(EQUATIONS, outputs)
+    result = _COMPILED[key](settings.values)
+    return {n: float(result[n]) for n in outputs}
+
+
+def used_inputs(outputs: Sequence[str]) -> list[str]:
+    key = tuple(outputs)
+    if key not in _COMPILED:
+        _COMPILED[key] = Compiled(EQUATIONS, outputs)
+    used = set(_COMPILED[key].inputs)
+    return [n for n in CATALOGUE if n in used and CATALOGUE[n].kind != "constant"]
+
+
+def emit_values(settings: Settings, inputs: Sequence[str], outputs: dict[str, float],
+                fmt: str) -> str:
+    """Render a budget-like result as table, JSON or CSV."""
+    def value_of(n):
+        return settings.text(n) if CATALOGUE[n].kind == "choice" else settings.values[n]
+
+    if fmt == "json":
+        doc = {
+            "preset": settings.preset,
+            "inputs": {n: {"value": v if isinstance(v := value_of(n), str) else json_number(v),
+                           "unit": CATALOGUE[n].unit} for n in inputs},
+            "outputs": {n: {"value": json_number(v), "unit": CATALOGUE[n].unit}
+                        for n, v in outputs.items()},
+        }
+        return json.dumps(doc, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["section", "name", "value", "unit"])
+        w.writerows(["input", n, value_of(n), CATALOGUE[n].unit] for n in inputs)
+        w.writerows(["output", n, repr(v), CATALOGUE[n].unit] for n, v in outputs.items())
+        return buf.getvalue().rstrip("\n")
+    head = f"preset: {settings.preset or '(defaults)'}" + (f", GPU: {settings.gpu}"
+                                                          if settings.gpu else "")
+    ins = [(n, format_value(n, settings.values[n]), CATALOGUE[n].label) for n in inputs]
+    outs = [(n, format_value(n, v), CATALOGUE[n].description) for n, v in outputs.items()]
+    return "\n\n".join([head, table(ins, ("input", "value", "label")),
+                        table(outs, ("output", "value", "meaning"))])
+
+
+def cmd_budget(args) -> str:
+    settings = settings_from(args)
+    return emit_values(settings, used_inputs(BUDGET_OUTPUTS),
+                       evaluate(settings, BUDGET_OUTPUTS), args.format)
+
+
+def cmd_training_run(args) -> str:
+    settings = settings_from(args)
+    return emit_values(settings, used_inputs(TRAINING_OUTPUTS),
+                       evaluate(settings, TRAINING_OUTPUTS), args.format)
+
+
+def _scenarios() -> dict:
+    try:
+        from .scenarios import SCENARIOS
+    except ImportError:
+        return {}
+    return {name: s.description for name, s in SCENARIOS.items()}
+
+
+def parameter_records() -> list[dict]:
+    return [
+        {"name": n, "unit": q.unit, "kind": q.kind, "default": q.default, "min": q.min,
+         "max": q.max, "choices": list(q.choices), "group": q.group,
+         "description": q.description, "source": q.source}
+        for n, q in CATALOGUE.items() if q.is_input
+    ]
+
+
+def cmd_list(args) -> str:
+    params = parameter_records()
+    presets = {n: {"title": p.title, "description": p.description, "gpu": p.gpu}
+               for n, p in PRESETS.items()}
+    gpus = {n: {"label": g.label, "gpu_peak_flops": g.peak_flops, "gpu_power": g.power,
+                "memory_gb": g.memory_gb, "gpu_capex": g.price, "source": g.source}
+            for n, g in GPUS.items()}
+    scenarios = _scenarios()
+    if args.format == "json":
+        return json.dumps({"presets": presets, "scenarios": scenarios, "gpus": gpus,
+                           "parameters": params}, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(params[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows({**p, "choices": "|".join(p["choices"])} for p in params)
+        return buf.getvalue().rstrip("\n")
+    def bound(q, v):
+        return "" if v is None or q["kind"] == "choice" else format_value(q["name"], v)
+
+    def default(p):
+        return "|".join(p["choices"]) if p["kind"] == "choice" else bound(p, p["default"])
+
+    parts = [
+        "PRESETS\n" + table([(n, p["title"], p["gpu"]) for n, p in presets.items()],
+                            ("name", "title", "gpu")),
+        "SCENARIOS\n" + (table([(n, d[:90]) for n, d in scenarios.items()],
+                               ("name", "description")) if scenarios else "(none yet)"),
+        "GPUS\n" + table([(n, g["label"], format_value("gpu_peak_flops", g["gpu_peak_flops"]),
+                           f"{g['gpu_power']:,.0f} W", f"{g['memory_gb']:,.0f} GB",
+                           f"${g['gpu_capex']:,.0f}") for n, g in gpus.items()],
+                         ("name", "label", "BF16 dense", "TDP", "memory", "price")),
+        "PARAMETERS\n" + table([(p["name"], pretty_unit(p["unit"]), default(p),
+                                 bound(p, p["min"]), bound(p, p["max"]), p["source"])
+                                for p in params],
+                               ("name", "unit", "default", "min", "max", "source")),
+    ]
+    return "\n\n".join(parts)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="python -m model", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    common = common_options()
+    p = sub.add_parser("list", help="presets, scenarios, GPUs and every parameter with its source")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=cmd_list)
+    sub.add_parser("budget", parents=[common], help="the fleet-year budget by use"
+                   ).set_defaults(func=cmd_budget)
+    sub.add_parser("training-run", parents=[common], help="one training run's FLOP, hours, "
+                   "days and cost").set_defaults(func=cmd_training_run)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module, __package__).add_commands(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        text = args.func(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        print(text)
+    except BrokenPipeError:
+        pass
+    return 0
