@@ -16,7 +16,7 @@ import sympy
 from .errors import ModelDefinitionError
 from .units import unit
 
-Kind = Literal["input", "choice", "constant", "output"]
+Kind = Literal["input", "choice", "constant", "output", "previous"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Excel reads these as cell references (A1 or R1C1 style), so they cannot be defined names.
@@ -36,7 +36,10 @@ _ACRONYMS = {"gpu": "GPU", "gpus": "GPUs", "flops": "FLOP/s", "flop": "FLOP", "m
 
 def default_label(name: str) -> str:
     """'gpu_peak_flops' -> 'GPU peak FLOP/s': readable, acronyms kept."""
-    words = [_ACRONYMS.get(w, w) for w in name.split("_")]
+    parts = name.split("_")
+    # 'flops' is a rate only at the end of a name (gpu_peak_flops), a count elsewhere.
+    words = [("FLOP" if w == "flops" and i < len(parts) - 1 else _ACRONYMS.get(w, w))
+             for i, w in enumerate(parts)]
     first = words[0]
     words[0] = first if first[:1].isupper() else first.capitalize()
     return " ".join(words)

@@ -26,7 +26,7 @@ from .report import format_value, json_number, pretty_unit, table
 from .settings import Settings, parse_assignment, resolve
 
 # Modules adding subcommands (projection, sensitivity, export...): name -> module path.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (".cli_export",)
 
 
 class Parser(argparse.ArgumentParser):
@@ -112,7 +112,8 @@ def emit_values(settings: Settings, inputs: Sequence[str], outputs: dict[str, fl
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["section", "name", "value", "unit"])
         w.writerows(["input", n, value_of(n), CATALOGUE[n].unit] for n in inputs)
-        w.writerows(["output", n, repr(v), CATALOGUE[n].unit] for n, v in outputs.items())
+        w.writerows(["output", n, "" if (x := json_number(v)) is None else repr(x),
+                     CATALOGUE[n].unit] for n, v in outputs.items())
         return buf.getvalue().rstrip("\n")
     head = f"preset: {settings.preset or '(defaults)'}" + (f", GPU: {settings.gpu}"
                                                           if settings.gpu else "")
@@ -210,7 +211,10 @@ def build_parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors (already reported on one line), --help, --version
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         text = args.func(args)
     except InputError as exc:

@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from . import inputs as _inputs  # noqa: F401 - registers the input records resolve() reads
 from .catalogue import CATALOGUE, Quantity
 from .errors import InputError
 from .gpus import GPUS

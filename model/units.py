@@ -7,6 +7,7 @@ the engine itself computes on plain floats and arrays in each quantity's declare
 from __future__ import annotations
 
 import math
+import numbers
 from functools import cache
 from pathlib import Path
 
@@ -39,8 +40,10 @@ def parse_value(name: str, text: str | float | int, to_unit: str) -> float:
     expected = to_unit or "dimensionless"
     if isinstance(text, bool):
         raise InputError(f"{name}: expected a number in {expected}, got {text!r}")
-    if isinstance(text, int | float):
+    if isinstance(text, numbers.Real):  # also NumPy scalars
         value = float(text)
+    elif not isinstance(text, str):
+        raise InputError(f"{name}: expected a number in {expected}, got {text!r}")
     else:
         raw = text.strip()
         if not raw:
