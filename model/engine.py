@@ -14,6 +14,7 @@ import sympy
 from .catalogue import CATALOGUE, sym
 from .dimensions import check_equation
 from .errors import ModelDefinitionError
+from .fastprint import FastNumPyPrinter
 
 
 def expand(equations: Mapping[str, sympy.Expr]) -> dict[str, sympy.Expr]:
@@ -48,7 +49,8 @@ class Compiled:
         self.inputs = tuple(sorted(str(s) for s in free))
         self.expressions = dict(zip(self.outputs, exprs, strict=True))
         args = [sym(n) for n in self.inputs]
-        self._fn = sympy.lambdify(args, exprs, modules="numpy", cse=True)
+        self._fn = sympy.lambdify(args, exprs, modules="numpy", cse=True,
+                                  printer=FastNumPyPrinter)
 
     def __call__(self, values: Mapping[str, float | np.ndarray]) -> dict[str, np.ndarray]:
         missing = [n for n in self.inputs if n not in values]

@@ -1,0 +1,71 @@
+"""`python -m model run` and `sensitivity`: formats, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from model.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_json_has_units_and_records(capsys):
+    code, out, _ = run(capsys, "run", "--preset", "openai-2024", "--scenario", "ai-2027",
+                       "--years", "3", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["preset"] == "openai-2024" and doc["scenario"] == "ai-2027"
+    assert doc["units"]["fleet_gpus"] == "GPU" and doc["units"]["capex"] == "USD/year"
+    assert [r["year"] for r in doc["records"]] == [2024, 2025, 2026]
+    assert doc["records"][0]["ai_rd_multiplier"] == 1
+
+
+def test_run_quarters_csv(capsys):
+    code, out, _ = run(capsys, "run", "--years", "1", "--step", "quarter", "--format", "csv")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 5
+    assert lines[0].split(",")[0] == "year"
+
+
+def test_run_table_and_monte_carlo(capsys):
+    code, out, _ = run(capsys, "run", "--scenario", "brakes", "--years", "2")
+    assert code == 0 and "scenario: brakes" in out and "payback_year" in out
+    code, out, _ = run(capsys, "run", "--years", "2", "--samples", "50", "--seed", "1",
+                       "--format", "json")
+    doc = json.loads(out)
+    assert doc["units"]["fleet_gpus_p50"] == "GPU"
+    r = doc["records"][1]
+    assert r["fleet_gpus_p5"] <= r["fleet_gpus_p50"] <= r["fleet_gpus_p95"]
+
+
+def test_sensitivity(capsys):
+    code, out, _ = run(capsys, "sensitivity", "--scenario", "brakes", "--years", "3",
+                       "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["output"] == "software_efficiency"
+    swings = [r["swing"] for r in doc["tornado"]]
+    assert swings == sorted(swings, reverse=True)
+    assert {"output": "inference_revenue", "input": "token_price",
+            "elasticity": pytest.approx(1.0)} in doc["elasticities"]
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["--scenario", "nope"], "unknown scenario 'nope'"),
+    (["--years", "0"], "years: expected a whole number of years >= 1"),
+    (["--years", "-1"], "years: expected"),
+    (["--step", "month"], "step: expected one of year, quarter"),
+    (["--samples", "0"], "samples: expected a whole number from 1"),
+    (["--samples", "2000000"], "samples: expected a whole number from 1"),
+    (["--set", "fleet_gpus=-5"], "fleet_gpus"),
+    (["--columns", "nope"], "--columns: unknown column 'nope'"),
+])
+def test_bad_input_is_one_line_exit_2(capsys, argv, fragment):
+    code, out, err = run(capsys, "run", "--years", "2", *argv)
+    assert code == 2 and out == ""
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err

@@ -1,0 +1,124 @@
+"""The six scenarios on every preset: invariants and the brakes' directions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from model.errors import InputError
+from model.presets import PRESETS
+from model.projection import project
+from model.scenarios import SCENARIOS, scenario_settings
+
+USES = ("training", "research", "automation", "inference", "other")
+HISTORICAL = math.log(2) / (8 / 12)
+_CACHE: dict = {}
+
+
+def run(scenario, preset=None, years=10):
+    key = (scenario, preset, years)
+    if key not in _CACHE:
+        _CACHE[key] = project(scenario_settings(preset, scenario), years=years)
+    return _CACHE[key]
+
+
+def test_scenario_names_are_fixed():
+    assert list(SCENARIOS) == ["status-quo", "ai-2027", "compute-bottleneck", "ideas-harder",
+                               "inference-first", "brakes"]
+
+
+@pytest.mark.parametrize("preset", [None, *PRESETS])
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_every_scenario_runs_on_every_preset(scenario, preset):
+    df = run(scenario, preset)
+    assert len(df) == 10
+    shares = df[[f"share_{u}" for u in USES]]
+    assert np.allclose(shares.sum(axis=1), 1.0, atol=1e-9)
+    assert (shares.to_numpy() >= 0).all()
+    assert np.isfinite(df.drop(columns=["payback_year"]).to_numpy()).all()
+    assert (df["fleet_gpus"] > 0).all()
+
+
+@pytest.mark.parametrize("preset", [None, *PRESETS])
+def test_status_quo_keeps_multiplier_one_and_the_historical_rate(preset):
+    df = run("status-quo", preset)
+    assert (df["ai_rd_multiplier"] == 1).all()
+    assert np.allclose(df["research_speedup"], 1)
+    assert df["software_progress_rate"].iloc[0] == pytest.approx(HISTORICAL)
+
+
+def test_status_quo_with_constant_research_inputs_stays_at_the_historical_rate():
+    fixed = {"investment_rate": 0.2, "reinvestment_rate": 0, "price_performance_growth": 0}
+    df = project(scenario_settings(None, "status-quo", overrides=fixed), years=8)
+    assert np.allclose(df["fleet_gpus"], 600_000)
+    assert np.allclose(df["software_progress_rate"], HISTORICAL)
+    years = df["year"] - 2024
+    assert np.allclose(df["software_efficiency"], HISTORICAL * years / math.log(10))
+
+
+@pytest.mark.parametrize("preset", [None, *PRESETS])
+def test_ai_2027_makes_more_progress_than_status_quo(preset):
+    assert (run("ai-2027", preset)["software_efficiency"].iloc[-1]
+            > 10 * run("status-quo", preset)["software_efficiency"].iloc[-1])
+
+
+def test_headline_and_effective_speedup():
+    ai = run("ai-2027")
+    assert np.allclose(ai["research_speedup"], ai["ai_rd_multiplier"])
+    assert ai["ai_rd_multiplier"].iloc[-1] == 2000
+    cb = run("compute-bottleneck")
+    assert (cb["research_speedup"] <= cb["ai_rd_multiplier"] + 1e-12).all()
+    above = cb["ai_rd_multiplier"] > 1
+    assert above.any()
+    assert (cb["research_speedup"][above] < cb["ai_rd_multiplier"][above]).all()
+
+
+@pytest.mark.parametrize("preset", [None, "openai-2024", "ai-2027-lab-2024"])
+def test_inference_first_ends_with_more_inference(preset):
+    assert (run("inference-first", preset)["share_inference"].iloc[-1]
+            > run("ai-2027", preset)["share_inference"].iloc[-1])
+
+
+@pytest.mark.parametrize("brake", ["compute-bottleneck", "ideas-harder", "inference-first",
+                                   "brakes"])
+@pytest.mark.parametrize("preset", [None, "meta-2024", "openai-2024"])
+def test_each_brake_slows_progress(brake, preset):
+    assert (run(brake, preset)["software_efficiency"].iloc[-1]
+            < run("ai-2027", preset)["software_efficiency"].iloc[-1])
+
+
+def test_summary_path_is_an_alternative():
+    df = project(scenario_settings(None, "ai-2027", overrides={"multiplier_path": "summary"}),
+                 years=10)
+    assert df["ai_rd_multiplier"].iloc[-1] == pytest.approx(1000)
+
+
+def test_milestone_interpolation_is_log_linear():
+    # Halfway (in OOMs) between 0 and the SC threshold the multiplier is sqrt(5): step 1
+    # of ai-2027 sits at 0.451545 OOMs (one year at the historical rate).
+    df = project(scenario_settings(None, "ai-2027", overrides={"milestone_sc": 2 * 0.451545}),
+                 years=2)
+    assert df["ai_rd_multiplier"].iloc[1] == pytest.approx(math.sqrt(5), rel=1e-5)
+
+
+def test_user_overrides_beat_the_scenario():
+    s = scenario_settings("openai-2024", "ai-2027", overrides={"allocation_policy": "fixed"})
+    assert s.text("allocation_policy") == "fixed"
+    assert s.text("multiplier_path") == "ai-2027"
+    assert s.scenario == "ai-2027" and s.preset == "openai-2024"
+    assert s.sources["multiplier_path"].startswith("[ai2027-takeoff]")
+
+
+@pytest.mark.parametrize(("scenario", "overrides", "fragment"), [
+    ("ai-2028", {}, "unknown scenario 'ai-2028' (did you mean 'ai-2027'?)"),
+    ("brakes", {"research_ces_rho": 0}, "research_ces_rho: must not be 0"),
+    ("brakes", {"milestone_sar": 1}, "milestones must increase"),
+    ("brakes", {"allocation_policy": "random"}, "allocation_policy: expected one of"),
+])
+def test_bad_scenario_input(scenario, overrides, fragment):
+    with pytest.raises(InputError) as err:
+        scenario_settings(None, scenario, overrides=overrides)
+    assert fragment in str(err.value)
+    assert "\n" not in str(err.value)
