@@ -83,11 +83,9 @@ tokens_served = define(
 inference_revenue = define("inference_revenue", "USD/year",
                            tokens_served * s("token_price") / s("tokens_per_million"),
                            "Revenue from tokens served", group="inference")
-inference_gross_profit = define("inference_gross_profit", "USD/year",
-                                inference_revenue - s("budget_inference"),
-                                "Inference revenue less inference compute spend",
-                                group="inference")
-inference_margin = define("inference_margin", "", inference_gross_profit / inference_revenue,
+gross_margin = define("gross_margin", "USD/year", inference_revenue - s("budget_inference"),
+                      "Inference revenue less inference compute spend", group="inference")
+inference_margin = define("inference_margin", "", gross_margin / inference_revenue,
                           "Gross margin on inference (profit / revenue)", group="inference")
 cost_per_million_tokens = define(
     "cost_per_million_tokens", "USD/Mtoken",

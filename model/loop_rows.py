@@ -52,7 +52,6 @@ _NEW_ROWS = (
      "rent, or depreciation + energy when owned)", ""),
     ("depreciation", "USD/year", "Straight-line depreciation of the owned fleet (at this "
      "step's replacement price; 0 when rented)", _EPOCH),
-    ("gross_margin", "USD/year", "Inference revenue less inference compute cost", ""),
     ("external_investment", "USD/year", "External investment in GPUs", ""),
     ("capex", "USD/year", "GPU purchases: external investment + reinvested inference revenue",
      ""),
@@ -176,7 +175,7 @@ depreciation = row("depreciation",
                    owned * fleet * s("capex_per_gpu_hour") * s("hours_per_year"))
 reuse("tokens_served")
 revenue = reuse("inference_revenue")
-row("gross_margin", EQUATIONS["inference_gross_profit"])
+reuse("gross_margin")
 
 # --- capex and the finance view -----------------------------------------------------------
 investment = row("external_investment",

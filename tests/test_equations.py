@@ -57,7 +57,7 @@ EXPECTED: dict[str, float] = {
     "budget_rnd": (240_000 + 144_000 + 6_000) * 2 * 8760,
     "tokens_served": _TOKENS,
     "inference_revenue": _REVENUE,
-    "inference_gross_profit": _REVENUE - 198_000 * 2 * 8760,
+    "gross_margin": _REVENUE - 198_000 * 2 * 8760,
     "inference_margin": (_REVENUE - 198_000 * 2 * 8760) / _REVENUE,
     "cost_per_million_tokens": 198_000 * 2 * 8760 / (_TOKENS / 1e6),
     "training_flops": _TRAIN_FLOP,
