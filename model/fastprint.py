@@ -11,7 +11,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 
 class FastNumPyPrinter(NumPyPrinter):
-    """NumPyPrinter with Piecewise -> nested where and Min/Max -> pairwise minimum/maximum."""
+    """NumPyPrinter: Piecewise as nested where; Min, Max, And, Or as pairwise ufuncs."""
 
     def _print_Piecewise(self, expr):
         *branches, (last, cond) = expr.args
@@ -36,3 +36,10 @@ class FastNumPyPrinter(NumPyPrinter):
 
     def _print_Max(self, expr):
         return self._pairwise(expr, "maximum")
+
+    def _print_And(self, expr):
+        # logical_and.reduce((a, b)) fails when a is an array and b a scalar
+        return self._pairwise(expr, "logical_and")
+
+    def _print_Or(self, expr):
+        return self._pairwise(expr, "logical_or")

@@ -203,8 +203,12 @@ a, rho, lam = s("research_labour_weight"), s("research_ces_rho"), s("parallelisa
 
 
 def ces(labour, compute):
-    """(a L^rho + (1-a) E^rho)^(1/rho)."""
-    return (a * labour ** rho + (1 - a) * compute ** rho) ** (1 / rho)
+    """(a L^rho + (1-a) E^rho)^(1/rho); with no compute and rho < 0 its limit, 0.
+
+    The explicit limit keeps spreadsheets finite: Excel's 0^rho for rho < 0 is #NUM!.
+    """
+    formula = (a * labour ** rho + (1 - a) * compute ** rho) ** (1 / rho)
+    return Piecewise((0, And(compute <= 0, rho < 0)), (formula, True))
 
 
 all_research = choose("multiplier_scope", 0)
@@ -212,8 +216,11 @@ x_no_ai = row("research_output_no_ai", ces(researchers, index))
 x = row("research_output", Piecewise((multiplier * x_no_ai, all_research),
                                      (ces(researchers * multiplier, index), True)))
 _per_compute = researchers / index
+# With no experiment compute the labour-only ratio is a limit: 1 if compute is a complement
+# (rho < 0: AI labour cannot help), multiplier^lambda if a substitute.
 row("research_speedup",
     Piecewise((multiplier ** lam, all_research),
+              (Piecewise((1, rho < 0), (multiplier ** lam, True)), index <= 0),
               (((a * (multiplier * _per_compute) ** rho + 1 - a)
                 / (a * _per_compute ** rho + 1 - a)) ** (lam / rho), True)))
 rate = row("software_progress_rate", log(2) / s("software_halving_time") * x ** lam
