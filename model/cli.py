@@ -26,7 +26,7 @@ from .report import format_value, json_number, pretty_unit, table
 from .settings import Settings, parse_assignment, resolve
 
 # Modules adding subcommands (projection, sensitivity, export...): name -> module path.
-COMMAND_MODULES: tuple[str, ...] = (".cli_export",)
+COMMAND_MODULES: tuple[str, ...] = (".cli_export", ".cli_run")
 
 
 class Parser(argparse.ArgumentParser):

@@ -99,8 +99,9 @@ class ExcelPrinter(CodePrinter):
     """Strict sympy-to-Excel printer; `names` maps each free symbol to its reference text."""
 
     language = "Excel"
+    # INT rounds down like floor; MOD takes the divisor's sign like sympy's Mod.
     known_functions = {"exp": "EXP", "log": "LN", "Abs": "ABS", "floor": "INT", "sign": "SIGN"}
-    known_functions |= {"Mod": "MOD", "Max": "MAX", "Min": "MIN"}  # both take the divisor's sign
+    known_functions |= {"Mod": "MOD", "Max": "MAX", "Min": "MIN"}
 
     def __init__(self, names: Mapping[sympy.Symbol, str], settings: dict | None = None) -> None:
         super().__init__(settings)

@@ -1,0 +1,92 @@
+"""Look of the exported workbook: cell styles, the colour legend, number formats by unit.
+
+Input cells (blue font on a pale yellow fill) are the only cells a reader should change; constants
+are grey, calculations black, checks green/red.  Number formats follow the unit: money in $M/$B,
+FLOP in scientific notation, shares as percentages, GPUs with thousands separators.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+INPUT_FONT = Font(color="0000CC")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+CONSTANT_FILL = PatternFill("solid", fgColor="E7E6E6")
+CHECK_FILL = PatternFill("solid", fgColor="E2EFDA")
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14)
+SECTION_FONT = Font(bold=True, size=11, color="1F3864")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+THIN = Border(bottom=Side(style="thin", color="BFBFBF"))
+
+# (label, font, fill, meaning) for the Cover's colour legend.
+LEGEND = (
+    ("Input", INPUT_FONT, INPUT_FILL, "a value you may change (validated against its bounds)"),
+    ("Constant", None, CONSTANT_FILL, "a fixed definition (hours per year...), not to be changed"),
+    ("Calculation", None, None, "a live formula over the named inputs; do not overwrite"),
+    ("Check", None, CHECK_FILL, "TRUE when the model is consistent"),
+)
+
+PERCENT = "0.0%"
+SCIENTIFIC = "0.00E+00"
+_PERCENT_PREFIXES = ("share_", "util_", "mfu_")
+_PERCENT_SUFFIXES = ("_margin", "_share", "share_of_fleet_year", "_rate")
+
+
+def is_percent(name: str, unit: str) -> bool:
+    """Dimensionless fractions shown as percentages (shares, utilisations, margins)."""
+    return unit == "" and (name.startswith(_PERCENT_PREFIXES) or name.endswith(_PERCENT_SUFFIXES))
+
+
+def number_format(name: str, unit: str, values: Iterable[float] = ()) -> str:
+    """An Excel number format suiting `unit` and the magnitude of `values`."""
+    mags = [abs(v) for v in values if isinstance(v, int | float) and math.isfinite(v) and v]
+    big, small = max(mags, default=0.0), min(mags, default=1.0)
+    if is_percent(name, unit):
+        return PERCENT
+    if unit.startswith("FLOP") or big >= 1e15 or small < 1e-3:
+        return SCIENTIFIC
+    if unit.startswith("USD"):
+        if big >= 1e9:
+            return '"$"#,##0.00,,,"B"'
+        if big >= 1e6:
+            return '"$"#,##0.00,,"M"'
+        return '"$"#,##0' if big >= 1e4 else '"$"#,##0.000'
+    if big >= 1e4:
+        return "#,##0"
+    return "#,##0.00" if big >= 1 else "0.0000"
+
+
+def column_letter(index: int) -> str:
+    """1 -> 'A', 27 -> 'AA' (Excel's bijective base 26)."""
+    text = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def set_widths(ws, widths: dict[str, float]) -> None:
+    """Column widths in characters, by column letter."""
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+
+
+def style_header(ws, row: int, first: int, last: int) -> None:
+    """White bold text on navy across columns first..last of `row`."""
+    for col in range(first, last + 1):
+        cell = ws.cell(row, col)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+
+
+def style_input(cell, constant: bool = False) -> None:
+    """Mark a cell as an input (blue on yellow) or a constant (grey fill)."""
+    if constant:
+        cell.fill = CONSTANT_FILL
+    else:
+        cell.font, cell.fill = INPUT_FONT, INPUT_FILL
