@@ -1,0 +1,288 @@
+"""The Streamlit page under AppTest (no browser): every option and slider extreme runs cleanly,
+sliders move the numbers they should, bad combinations show a message, links reproduce a view.
+
+Widgets are found by key, and the keys are the model's own names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model import app_support as ui
+from model import workbook
+from model.catalogue import CATALOGUE
+from model.gpus import GPUS
+from model.presets import PRESETS
+from model.projection import STEP
+from model.scenarios import SCENARIOS
+from model.settings import resolve
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+TIMEOUT = 60
+
+
+def fresh(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    found = [m.value for m in at.metric if m.label.startswith(label_start)]
+    assert found, f"no metric {label_start!r} in {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    at.session_state["tab"] = name
+    return at.run()
+
+
+def widget(at: AppTest, name: str):
+    spec = ui.widget_spec(CATALOGUE[name])
+    kind = {"slider": at.slider, "number": at.number_input, "select": at.selectbox}[spec.kind]
+    return kind(key=name)
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    """One session reused by tests that only read or that restore what they change."""
+    return fresh()
+
+
+def test_default_page_renders_every_tab(app):
+    clean(app)
+    assert not app.error
+    for name in ["Budget", "Projection", "Finance", "Uncertainty", "Sensitivity",
+                 "Training run", "Equations", "Sources"]:
+        clean(open_tab(app, name))
+        assert not app.error, (name, [e.value for e in app.error])
+        assert not [i for i in app.info if "not available" in i.value], name
+    open_tab(app, "Budget")
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_runs_and_loads_its_values(app, preset):
+    app.selectbox(key="preset").set_value(preset).run()
+    clean(app)
+    assert not app.error
+    expected = resolve(preset)
+    assert app.session_state["gpu"] == expected.gpu
+    assert app.session_state["fleet_gpus"] == pytest.approx(expected.values["fleet_gpus"])
+    assert app.query_params["preset"] == preset
+
+
+@pytest.mark.parametrize("gpu", list(GPUS))
+def test_every_gpu_runs_and_sets_its_figures(app, gpu):
+    app.selectbox(key="preset").set_value("openai-2024").run()
+    app.selectbox(key="gpu").set_value(gpu).run()
+    clean(app)
+    assert app.session_state["gpu_peak_flops"] == pytest.approx(GPUS[gpu].peak_flops)
+
+
+def test_every_input_runs_at_both_extremes(app):
+    """Each input at its min and then its max (others at the preset's values): no exception.
+
+    Shares pushed to an extreme break the sum-to-1 rule; that must be a message, not a crash.
+    """
+    for title, specs in ui.sidebar_groups().items():
+        for spec in specs:
+            if spec.kind == "select":
+                values = list(spec.options)
+            else:
+                values = [spec.min, spec.max]
+            before = app.session_state[spec.name]
+            for value in values:
+                widget(app, spec.name).set_value(value).run()
+                clean(app)
+                if not spec.name.startswith("share_"):
+                    assert not app.error, (title, spec.name, value, app.error[0].value)
+            widget(app, spec.name).set_value(before).run()
+
+
+def test_every_scenario_projects(app):
+    open_tab(app, "Projection")
+    for scenario in ui.CUSTOM, *SCENARIOS:
+        app.multiselect(key="scenarios").set_value([scenario]).run()
+        clean(app)
+        assert not app.error, (scenario, [e.value for e in app.error])
+        assert len(app.get("vega_lite_chart")) == 4
+    app.multiselect(key="scenarios").set_value(list(SCENARIOS)).run()
+    clean(app)
+    app.selectbox(key="step").set_value("quarter").run()
+    app.slider(key="years").set_value(30).run()
+    clean(app)
+    assert not app.error
+    app.selectbox(key="step").set_value("year").run()
+    app.slider(key="years").set_value(10).run()
+    open_tab(app, "Budget")
+
+
+def test_every_other_input_runs_at_both_extremes():
+    """'Show every input' adds the remaining inputs: all at their minimum at once, then all at
+    their maximum, then each option of each choice, runs cleanly (a message at most)."""
+    at = fresh({"scenarios": "custom"})
+    at.toggle(key="more_inputs").set_value(True).run()
+    specs = ui.sidebar_groups(True)[ui.MORE]
+    assert specs
+    for tab in ("Budget", "Projection"):
+        open_tab(at, tab)
+        for end in ("min", "max"):
+            for spec in specs:
+                if spec.kind != "select":
+                    widget(at, spec.name).set_value(getattr(spec, end))
+            at.run()
+            clean(at)
+    for spec in specs:
+        for option in spec.options:
+            widget(at, spec.name).set_value(option).run()
+            clean(at)
+
+
+def test_fleet_size_scales_the_budgets(app):
+    app.selectbox(key="preset").set_value("ai-2027-lab-2024").run()
+    before = app.metric[0].value
+    rnd = metric(app, "R&D budget")
+    fleet = app.session_state["fleet_gpus"]
+    app.number_input(key="fleet_gpus").set_value(fleet * 2).run()
+    clean(app)
+    assert metric(app, "R&D budget") != rnd
+    assert app.query_params["fleet_gpus"] == repr(fleet * 2)
+    app.button(key="reset").click().run()
+    assert app.session_state["fleet_gpus"] == fleet
+    assert app.metric[0].value == before
+    assert "fleet_gpus" not in app.query_params
+
+
+def test_rental_price_moves_cost_per_gpu_hour():
+    at = fresh({"preset": "openai-2024"})
+    assert metric(at, "Cost per GPU-hour") == "$5.000/GPU/hour"
+    at.number_input(key="gpu_rental_price").set_value(2.5).run()
+    assert metric(at, "Cost per GPU-hour") == "$2.500/GPU/hour"
+
+
+def test_share_slider_moves_the_split():
+    at = fresh({"preset": "ai-2027-lab-2024"})
+    before = metric(at, "Inference budget")
+    at.slider(key="share_inference").set_value(0.23).run()
+    at.slider(key="share_research").set_value(0.34).run()
+    clean(at)
+    assert not at.error
+    assert metric(at, "Inference budget") != before
+    assert metric(at, "Inference share") == "23.0%"
+
+
+def test_invalid_shares_show_a_message_and_keep_the_last_result():
+    at = fresh({"preset": "ai-2027-lab-2024"})
+    before = [m.value for m in at.metric]
+    at.slider(key="share_training").set_value(0.9).run()
+    clean(at)
+    assert len(at.error) == 1
+    assert "shares must sum to 1" in at.error[0].value
+    assert [m.value for m in at.metric] == before
+
+
+def test_training_run_presets_load_documented_runs():
+    at = open_tab(fresh(), "Training run")
+    at.selectbox(key="training_run").set_value("DeepSeek-V3").run()
+    clean(at)
+    assert at.session_state["training_tokens"] == pytest.approx(14.8e12)
+    assert metric(at, "Training compute") == "3.286 YFLOP"
+    at.selectbox(key="training_run").set_value("Llama 3.1 405B").run()
+    assert metric(at, "Training compute") == "37.91 YFLOP"
+
+
+def test_equations_tab_shows_every_equation_in_latex():
+    at = open_tab(fresh(), "Equations")
+    clean(at)
+    assert len(at.latex) == len(ui.equations_frame()) + len(STEP)
+    assert any(r"\mathrm{fleet\_gpus}" in x.value for x in at.latex)
+
+
+def test_a_link_reproduces_the_view():
+    at = fresh({"preset": "openai-2024", "gpu": "B200", "fleet_gpus": "123456.0",
+                "cost_basis": "owned"})
+    clean(at)
+    assert at.session_state["preset"] == "openai-2024"
+    assert at.session_state["gpu"] == "B200"
+    assert at.session_state["fleet_gpus"] == 123456.0
+    assert at.session_state["cost_basis"] == "owned"
+    again = fresh(dict(at.query_params))
+    assert [m.value for m in again.metric] == [m.value for m in at.metric]
+
+
+def test_bad_link_parameters_are_reported_not_raised():
+    at = fresh({"preset": "nope", "fleet_gpus": "-5", "bogus": "1"})
+    clean(at)
+    assert len(at.warning) == 3
+    assert at.session_state["preset"] in PRESETS
+    assert at.session_state["fleet_gpus"] > 0
+    assert "bogus" not in at.query_params
+
+
+def test_query_encoding_round_trips():
+    default = ui.View("openai-2024", "H100", [], 10, "year", {})
+    view = ui.View("meta-2024", "A100", [], 7, "year",
+                   {"fleet_gpus": 1e5 / 3, "cost_basis": 1.0, "share_other": 0.1})
+    back, problems = ui.decode_query(ui.encode_query(view), default, [], ["year"])
+    assert problems == []
+    assert back == view
+
+
+def test_projection_follows_a_slider():
+    at = open_tab(fresh({"scenarios": "custom"}), "Finance")
+    before = at.dataframe[0].value.iloc[0].tolist()
+    at.slider(key="reinvestment_rate").set_value(0.9).run()
+    clean(at)
+    assert at.dataframe[0].value.iloc[0].tolist() != before
+
+
+def test_monte_carlo_runs_on_demand_with_progress():
+    at = open_tab(fresh({"scenarios": "status-quo,brakes"}), "Uncertainty")
+    assert any("Run Monte Carlo" in i.value for i in at.info)
+    assert not at.get("vega_lite_chart")
+    at.number_input(key="mc_samples").set_value(200)
+    at.button(key="mc_run").click().run()
+    clean(at)
+    assert at.get("progress"), "a progress bar shows while sampling"
+    assert len(at.get("vega_lite_chart")) == 1
+    at.selectbox(key="mc_output").set_value("capability").run()
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_sensitivity_tornado_and_elasticities():
+    at = open_tab(fresh(), "Sensitivity")
+    clean(at)
+    assert len(at.get("vega_lite_chart")) == 1
+    at.selectbox(key="tornado_output").set_value("inference_revenue").run()
+    at.selectbox(key="elasticity_output").set_value("budget_total").run()
+    clean(at)
+    assert "elasticity" in at.dataframe[0].value.columns
+
+
+def test_uploaded_workbook_loads_its_inputs():
+    book = workbook.build_workbook("openai-2024", ["brakes"], overrides={"fleet_gpus": 4321})
+    at = fresh()
+    at.file_uploader(key="upload").upload("edited.xlsx", workbook.workbook_bytes(book)).run()
+    clean(at)
+    assert at.success and at.success[0].value.startswith("Loaded")
+    assert at.session_state["preset"] == "openai-2024"
+    assert at.session_state["fleet_gpus"] == 4321.0
+    assert at.session_state["multiplier_scope"] == "labour-only"
+
+
+@pytest.mark.parametrize("content", [b"not a zip", b"PK\x03\x04" + b"\0" * 100])
+def test_bad_upload_shows_a_message(content):
+    at = fresh()
+    before = [m.value for m in at.metric]
+    at.file_uploader(key="upload").upload("bad.xlsx", content).run()
+    clean(at)
+    assert at.error and at.error[0].value.startswith("Not loaded: bad.xlsx")
+    assert [m.value for m in at.metric] == before

@@ -1,0 +1,142 @@
+"""The Streamlit app in a real browser: `streamlit run` on a free local port, driven by Playwright
+with the system's Chromium (no browser download). Skips without Chromium (fails instead under
+FLEET_REQUIRE_TOOLS=1, see tests/external.py).
+
+Checks: the page renders with no exception element; the workbook download is an xlsx that
+openpyxl opens, with Inputs and Projection sheets; a shared URL reproduces its settings. It also
+writes the README's screenshot, docs/app.png.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+from external import chromium
+
+from model.engine import Compiled
+from model.equations import BUDGET_OUTPUTS, EQUATIONS
+from model.report import format_value
+from model.settings import resolve
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOT = ROOT / "docs" / "app.png"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+START_TIMEOUT = 90
+RENDER_TIMEOUT_MS = 90_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+           "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            wait_healthy(url, proc, log)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def rendered(page, url: str) -> None:
+    """Open `url` and wait until the script has finished and the metrics are on the page."""
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=RENDER_TIMEOUT_MS)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_page_renders_without_errors_and_screenshot(page, server):
+    rendered(page, server)
+    assert page.get_by_text("How labs split their GPU fleets").count() >= 1
+    assert page.locator('[data-testid="stMetric"]').count() >= 8
+    page.wait_for_selector(".vega-embed", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_timeout(500)  # let the charts finish drawing
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_workbook_download_opens_with_inputs_and_projection(page, server, tmp_path):
+    rendered(page, server)
+    with page.expect_download(timeout=RENDER_TIMEOUT_MS) as info:
+        page.get_by_role("button", name="Download workbook (xlsx)").click()
+    path = tmp_path / "download.xlsx"
+    info.value.save_as(path)
+    wb = openpyxl.load_workbook(path)
+    assert "Inputs" in wb.sheetnames
+    assert any(name.startswith("Projection") for name in wb.sheetnames), wb.sheetnames
+
+
+def test_shared_url_reproduces_settings(page, server):
+    query = "preset=openai-2024&gpu=H100&fleet_gpus=123456.0&gpu_rental_price=3.0"
+    rendered(page, f"{server}/?{query}")
+    box = page.locator(".st-key-fleet_gpus input")
+    assert float(box.input_value()) == pytest.approx(123456.0)
+    settings = resolve("openai-2024", "H100", {"fleet_gpus": 123456.0, "gpu_rental_price": 3.0})
+    out = Compiled(EQUATIONS, BUDGET_OUTPUTS)(settings.values)
+    expected = format_value("budget_inference", float(out["budget_inference"]))
+    assert page.get_by_text(expected, exact=True).count() >= 1
+    assert "fleet_gpus=123456.0" in page.url
