@@ -118,12 +118,16 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
         ref = compute["research"] if first else p["ref"]
         with np.errstate(all="ignore"):
             index = np.where(ref <= 0, 1.0, compute["research"] / ref)
-            x1 = (a * researchers ** rho + (1 - a) * index ** rho) ** (1 / rho)
+            # no experiment compute: the CES limits (0 output if compute is a complement)
+            starved = (index <= 0) & (rho < 0)
+            x1 = np.where(starved, 0.0,
+                          (a * researchers ** rho + (1 - a) * index ** rho) ** (1 / rho))
             if labour_only:
-                x = (a * (researchers * mult) ** rho + (1 - a) * index ** rho) ** (1 / rho)
+                x = np.where(starved, 0.0, (a * (researchers * mult) ** rho
+                                            + (1 - a) * index ** rho) ** (1 / rho))
                 per = researchers / index
-                speedup = ((a * (mult * per) ** rho + 1 - a) / (a * per ** rho + 1 - a)) ** (
-                    lam / rho)
+                speedup = np.where(index <= 0, np.where(rho < 0, 1.0, mult ** lam), (
+                    (a * (mult * per) ** rho + 1 - a) / (a * per ** rho + 1 - a)) ** (lam / rho))
             else:
                 x, speedup = mult * x1, mult ** lam
             rate = (math.log(2) / v["software_halving_time"] * x ** lam

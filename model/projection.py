@@ -103,25 +103,29 @@ def _validate() -> None:
 _validate()
 
 
+@lru_cache(maxsize=1)
 def input_names() -> tuple[str, ...]:
     """Every input the projection reads."""
-    free = set().union(*(e.free_symbols for e in (*INITIAL.values(), *STEP.values())))
+    # The raw rows name the same inputs as the expanded INITIAL, at a fraction of the walk.
+    free = set().union(*(e.free_symbols for e in (*INIT_RAW.values(), *STEP.values())))
     return tuple(sorted(str(s) for s in free if CATALOGUE[str(s)].is_input))
 
 
 class _Program:
-    """INITIAL and STEP compiled for one combination of the choice inputs.
+    """INITIAL and STEP compiled, either for one combination of the choice inputs or (choices
+    None) for all, the choices then being ordinary arguments.
 
     Each function evaluates the rows in order, one assignment per row (the rows are the common
     subexpressions handed to lambdify's `cse`), so nothing is computed twice.
     """
 
-    def __init__(self, choices: tuple[float, ...]):
-        fixed = {sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)}
+    def __init__(self, choices: tuple[float, ...] | None):
+        fixed = {} if choices is None else {
+            sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)}
         outs = [sym(n) for n in STEP_ROWS]
         init = [(sym(n), INIT_RAW[n].xreplace(fixed)) for n in STEP_ROWS]
         step = [(sym(n), STEP_RAW[n].xreplace(fixed)) for n in STEP_ROWS]
-        self.inputs = tuple(n for n in input_names() if n not in CHOICES)
+        self.inputs = tuple(n for n in input_names() if sym(n) not in fixed)
         used = set().union(*(e.free_symbols for _, e in step))
         self.prevs = tuple(n for n in STEP_ROWS if f"{n}_prev" in CATALOGUE
                            and sym(f"{n}_prev") in used)
@@ -141,9 +145,14 @@ class _Program:
 
 
 @lru_cache(maxsize=64)
-def program(choices: tuple[float, ...]) -> _Program:
-    """The compiled projection for these choice values (compiled once, then cached)."""
+def program(choices: tuple[float, ...] | None = None) -> _Program:
+    """The compiled projection for these choice values, or for any (None); cached."""
     return _Program(choices)
+
+
+# Below this many samples one program serves every scenario (compiling costs more than the
+# branches it would prune); above it each choice combination gets its own, pruned program.
+SPECIALISE_ABOVE = 256
 
 
 def steps_for(years: int, step: str) -> tuple[int, float]:
@@ -165,7 +174,8 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     `keep` limits which rows are stored (all rows are computed); `on_step(t, rows)` is called
     with each step's rows (e.g. to take percentiles without storing the samples).
     """
-    prog = program(tuple(float(values[n]) for n in CHOICES))
+    size = max(np.size(values[n]) for n in input_names())
+    prog = program(tuple(float(values[n]) for n in CHOICES) if size > SPECIALISE_ABOVE else None)
     args = [np.asarray(values[n], dtype=float) for n in prog.inputs]
     shape = np.broadcast_shapes(*(a.shape for a in args))
     keep = STEP_ROWS if keep is None else tuple(keep)
@@ -174,11 +184,13 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     with np.errstate(all="ignore"):
         for t in range(n_steps):
             result = prog.initial(args) if t == 0 else prog.step(args, rows)
-            rows = {n: np.broadcast_to(r, shape) for n, r in zip(STEP_ROWS, result, strict=True)}
+            # Rows keep their natural shape: one that no sampled input reaches stays a scalar,
+            # so the next step does not redo it once per sample.
+            rows = dict(zip(STEP_ROWS, result, strict=True))
             for n in keep:
                 out[n][t] = rows[n]
             if on_step is not None:
-                on_step(t, rows)
+                on_step(t, {n: np.broadcast_to(r, shape) for n, r in rows.items()})
     return out
 
 
