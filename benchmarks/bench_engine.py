@@ -106,7 +106,7 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
                   else p["invest"] * np.exp(v["investment_growth"] * dt))
         capex = invest + v["reinvestment_rate"] * revenue
         purchased = capex * dt / hw
-        fcf = revenue - (compute_cost - depreciation) - capex
+        fcf = revenue - (compute_cost - depreciation) - (capex if owned else 0.0)
         outlay = fleet * hw if owned else 0.0
         disc = (1 + v["discount_rate"]) ** (-elapsed / v["fleet_year"])
         cash = fcf * dt - outlay if first else p["cash"] + fcf * dt

@@ -53,11 +53,11 @@ _NEW_ROWS = (
     ("depreciation", "USD/year", "Straight-line depreciation of the owned fleet (at this "
      "step's replacement price; 0 when rented)", _EPOCH),
     ("external_investment", "USD/year", "External investment in GPUs", ""),
-    ("capex", "USD/year", "GPU purchases: external investment + reinvested inference revenue",
-     ""),
+    ("capex", "USD/year", "Spend on new GPUs: external investment + reinvested inference revenue "
+     "(bought when owned; when rented it adds GPUs whose rent enters compute_cost)", ""),
     ("gpus_purchased", "GPU", "GPUs bought during the step (in service from the next step)", ""),
-    ("free_cash_flow", "USD/year", "Inference revenue less cash compute cost (rent or energy) "
-     "less capex", ""),
+    ("free_cash_flow", "USD/year", "Inference revenue less cash compute cost (rent, or energy "
+     "when owned) less capex when owned", ""),
     ("cumulative_cash", "USD", "Cumulative free cash flow, after buying the initial fleet when "
      "owned", ""),
     ("discount_factor", "", "Discount factor at the start of the step", ""),
@@ -183,7 +183,9 @@ investment = row("external_investment",
                  s("investment_rate") * fleet * hardware_price)
 capex = row("capex", investment + s("reinvestment_rate") * revenue)
 row("gpus_purchased", capex * s("step_years") / hardware_price)
-fcf = row("free_cash_flow", revenue - (compute_cost - depreciation) - capex)
+# A renter pays for added GPUs as rent (in compute_cost), not up front: counting capex too
+# would charge rented fleets twice.
+fcf = row("free_cash_flow", revenue - (compute_cost - depreciation) - owned * capex)
 outlay = owned * fleet * hardware_price
 cash = row("cumulative_cash", prev("cumulative_cash") + fcf * s("step_years"),
            fcf * s("step_years") - outlay)

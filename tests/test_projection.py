@@ -40,7 +40,7 @@ def test_first_step_by_hand(small):
     capex = 3e6 + 0.5 * revenue
     assert r["capex"] == pytest.approx(capex)
     assert r["gpus_purchased"] == pytest.approx(capex / 30_000)
-    fcf = revenue - 17.52e6 - capex
+    fcf = revenue - 17.52e6  # rented: added GPUs are paid as rent, not as capex
     assert r["depreciation"] == 0
     assert r["free_cash_flow"] == pytest.approx(fcf)
     assert r["cumulative_cash"] == pytest.approx(fcf)
