@@ -18,6 +18,7 @@ from .catalogue import CATALOGUE, Quantity, sym
 from .engine import Compiled
 from .equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
 from .excel import excel_formula
+from .fastprint import FastNumPyPrinter
 from .presets import PRESETS
 from .sources import REFERENCES, reference_keys
 from .workbook_book import Book, absolute, excel_number
@@ -45,13 +46,15 @@ def fleet_year_model() -> Compiled:
 
 
 @cache
-def _direct() -> dict[str, tuple[tuple[str, ...], object]]:
-    """Each fleet-year equation as a function of the symbols it names directly."""
-    out = {}
-    for name, expr in EQUATIONS.items():
-        args = tuple(sorted(str(s) for s in expr.free_symbols))
-        out[name] = (args, sympy.lambdify([sym(a) for a in args], expr, modules="numpy"))
-    return out
+def _row_by_row():
+    """All fleet-year equations in one function that evaluates them as a sheet would: each
+    from the values of the earlier outputs it names (one compile instead of one per equation)."""
+    inputs = tuple(n for n in fleet_year_model().inputs)
+    outs = [sym(n) for n in EQUATIONS]
+    steps = [(sym(n), e) for n, e in EQUATIONS.items()]
+    fn = sympy.lambdify([sym(n) for n in inputs], outs, modules="numpy",
+                        printer=FastNumPyPrinter, cse=lambda _: (steps, outs))
+    return inputs, fn
 
 
 def _singular(values: dict[str, float]) -> set[str]:
@@ -64,14 +67,14 @@ def _singular(values: dict[str, float]) -> set[str]:
     import numpy as np
 
     model = fleet_year_model()(values)
-    env = dict(values)
-    differ = set()
+    inputs, fn = _row_by_row()
     with np.errstate(all="ignore"):
-        for name, (args, fn) in _direct().items():
-            env[name] = float(fn(*(np.float64(env[a]) for a in args)))
-            a, b = env[name], float(model[name])
-            if not (a == b or np.isclose(a, b, rtol=1e-9, atol=0) or (a != a and b != b)):
-                differ.add(name)
+        rows = fn(*(np.float64(values[n]) for n in inputs))
+    differ = set()
+    for name, a in zip(EQUATIONS, rows, strict=True):
+        a, b = float(a), float(model[name])
+        if not (a == b or np.isclose(a, b, rtol=1e-9, atol=0) or (a != a and b != b)):
+            differ.add(name)
     return differ
 
 
