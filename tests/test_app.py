@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from model import app_charts as charts
+from model import app_state as widgets
 from model import app_support as ui
+from model import app_tables as tables
 from model import workbook
 from model.catalogue import CATALOGUE
 from model.gpus import GPUS
@@ -163,9 +166,9 @@ def test_fleet_size_scales_the_budgets(app):
 
 def test_rental_price_moves_cost_per_gpu_hour():
     at = fresh({"preset": "openai-2024"})
-    assert metric(at, "Cost per GPU-hour") == "$5.000/GPU/hour"
+    assert metric(at, "Cost per GPU-hour") == "$5.00"
     at.number_input(key="gpu_rental_price").set_value(2.5).run()
-    assert metric(at, "Cost per GPU-hour") == "$2.500/GPU/hour"
+    assert metric(at, "Cost per GPU-hour") == "$2.50"
 
 
 def test_share_slider_moves_the_split():
@@ -202,7 +205,7 @@ def test_training_run_presets_load_documented_runs():
 def test_equations_tab_shows_every_equation_in_latex():
     at = open_tab(fresh(), "Equations")
     clean(at)
-    assert len(at.latex) == len(ui.equations_frame()) + len(STEP)
+    assert len(at.latex) == len(tables.equations_frame()) + len(STEP)
     assert any(r"\mathrm{fleet\_gpus}" in x.value for x in at.latex)
 
 
@@ -286,3 +289,58 @@ def test_bad_upload_shows_a_message(content):
     clean(at)
     assert at.error and at.error[0].value.startswith("Not loaded: bad.xlsx")
     assert [m.value for m in at.metric] == before
+
+
+def test_budget_numbers_are_short_and_unit_labelled():
+    """Metrics fit a quarter-width column (the label says per what); the table is formatted."""
+    at = fresh({"preset": "ai-2027-lab-2024"})
+    for m in at.metric:
+        assert len(m.value) <= 16 and "e+" not in m.value, (m.label, m.value)
+    assert metric(at, "Tokens served per year").endswith("quadrillion")
+    shown = at.dataframe[0].value
+    assert shown["compute_flop_per_year"].str.endswith(" YFLOP/year").all()
+    assert tables.FLEET_COLUMNS["budget_usd_per_year"][1] == "$%,d"
+
+
+@pytest.mark.parametrize(("name", "value", "text"), [
+    ("budget_rnd", 1.4203e9, "$1.420B"),
+    ("cost_per_gpu_hour", 0.9973, "$1.00"),
+    ("inference_revenue", -2.5e6, "-$2.500M"),
+    ("tokens_served", 1.287e16, "12.9 quadrillion"),
+    ("training_gpu_hours", 26_607_035, "26.6 million"),
+    ("training_days", 67.67, "67.7 days"),
+    ("training_flops", 3.7912e25, "37.91 YFLOP"),
+    ("inference_margin", 0.92274, "92.3%"),
+    ("inference_margin", float("nan"), "n/a"),
+])
+def test_metric_text(name, value, text):
+    assert tables.metric_text(name, value) == text
+
+
+def test_count_text_never_uses_an_exponent():
+    assert tables.count_text(1.29e21) == "1,290 quintillion"
+    assert tables.count_text(82_500) == "82,500"
+    assert tables.count_text(0.5) == "0.500"
+
+
+def test_elasticity_noise_shows_as_zero():
+    import pandas as pd
+
+    df = pd.DataFrame({"output": ["a", "a"], "input": ["x", "y"], "elasticity": [-2e-16, 0.25]})
+    assert tables.elasticity_frame(df)["elasticity"].tolist() == [0.0, 0.25]
+
+
+def test_money_axes_read_in_dollars():
+    axis = charts.value_axis("Spend [USD/year]").to_dict()
+    assert axis["format"] == "$~s" and "'B'" in axis["labelExpr"]
+    assert "format" not in charts.value_axis("Fleet [GPU]").to_dict()
+
+
+def test_state_after_each_event():
+    state = {"preset": "openai-2024", "gpu": "B200", "training_run": "DeepSeek-V3"}
+    after_preset = widgets.state_after("preset", state)
+    assert after_preset["gpu"] == PRESETS["openai-2024"].gpu
+    assert set(widgets.state_after("gpu", state)) == set(GPUS["B200"].inputs())
+    assert widgets.state_after("reset", state)["training_run"] == "custom"
+    assert widgets.state_after("training_run", state)["training_tokens"] == pytest.approx(14.8e12)
+    assert widgets.state_after("training_run", {**state, "training_run": "custom"}) == {}

@@ -21,9 +21,9 @@ import openpyxl
 import pytest
 from external import chromium
 
+from model.app_tables import metric_text
 from model.engine import Compiled
 from model.equations import BUDGET_OUTPUTS, EQUATIONS
-from model.report import format_value
 from model.settings import resolve
 
 pytestmark = pytest.mark.browser
@@ -137,6 +137,6 @@ def test_shared_url_reproduces_settings(page, server):
     assert float(box.input_value()) == pytest.approx(123456.0)
     settings = resolve("openai-2024", "H100", {"fleet_gpus": 123456.0, "gpu_rental_price": 3.0})
     out = Compiled(EQUATIONS, BUDGET_OUTPUTS)(settings.values)
-    expected = format_value("budget_inference", float(out["budget_inference"]))
+    expected = metric_text("budget_inference", float(out["budget_inference"]))
     assert page.get_by_text(expected, exact=True).count() >= 1
     assert "fleet_gpus=123456.0" in page.url
