@@ -99,9 +99,12 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
         budget = {u: gpus[u] * cost_hr * hours for u in USES}
         compute_cost = sum(budget.values())
         depreciation = fleet * cap_hr * hours if owned else 0.0
-        revenue = (compute["inference"] / (v["inference_flops_per_param_token"]
+        capacity = compute["inference"] / (v["inference_flops_per_param_token"]
                                            * v["serving_active_params"])
-                   * v["token_price"] / v["tokens_per_million"])
+        with np.errstate(all="ignore"):  # served = capacity capped by demand
+            served = np.where(share["inference"] <= 0, 0.0,
+                              capacity * np.minimum(1.0, demand / share["inference"]))
+        revenue = served * v["token_price"] / v["tokens_per_million"]
         invest = (v["investment_rate"] * fleet * hw if first
                   else p["invest"] * np.exp(v["investment_growth"] * dt))
         capex = invest + v["reinvestment_rate"] * revenue

@@ -48,6 +48,8 @@ _NEW_ROWS = (
     ("log_inference_demand", "", "Natural log of inference demand over the first step's "
      "(users, tokens per task, and capability at the previous step)", ""),
     ("inference_demand_share", "", "Inference demand as a share of the fleet (at most 1)", ""),
+    ("token_capacity", "token/year", "Tokens the inference GPUs could serve in a year (the "
+     "fleet-year tokens_served: capacity, all of it sold)", cite("kaplan", "2N FLOP per token")),
     ("compute_cost", "USD/year", "Cost of the fleet's compute, all uses (sum of budget_<use>: "
      "rent, or depreciation + energy when owned)", ""),
     ("depreciation", "USD/year", "Straight-line depreciation of the owned fleet (at this "
@@ -173,7 +175,11 @@ compute_cost = row("compute_cost", EQUATIONS["budget_total"])
 owned = Piecewise((0, choose("cost_basis", 0)), (1, True))
 depreciation = row("depreciation",
                    owned * fleet * s("capex_per_gpu_hour") * s("hours_per_year"))
-reuse("tokens_served")
+# Tokens served are capacity capped by demand: GPUs beyond demand idle (and still cost), so the
+# revenue flywheel cannot outrun the customers. At the first step demand equals capacity.
+capacity = row("token_capacity", EQUATIONS["tokens_served"])
+row("tokens_served", Piecewise((0, s("share_inference") <= 0),
+                               (capacity * Min(1, demand_share / s("share_inference")), True)))
 revenue = reuse("inference_revenue")
 reuse("gross_margin")
 

@@ -55,7 +55,11 @@ def test_second_step_by_hand(small):
     fleet = 1000 - 250 + r0["capex"] / 30_000
     assert r1["year"] == 2025
     assert r1["fleet_gpus"] == pytest.approx(fleet)
-    assert r1["inference_revenue"] == pytest.approx(r0["inference_revenue"] * fleet / 1000)
+    # Demand grows e^(0.3 + 0.3) (users, tokens per task; capability is 0 at step 0), far below
+    # the grown capacity, so tokens served, and revenue, follow demand, not capacity.
+    assert r1["token_capacity"] == pytest.approx(r0["token_capacity"] * fleet / 1000)
+    assert r1["tokens_served"] == pytest.approx(r0["tokens_served"] * math.exp(0.6))
+    assert r1["inference_revenue"] == pytest.approx(r0["inference_revenue"] * math.exp(0.6))
     assert r1["discount_factor"] == pytest.approx(1 / 1.1)
     assert r1["npv_to_date"] == pytest.approx(r0["npv_to_date"] + r1["free_cash_flow"] / 1.1)
     assert r1["software_efficiency"] == pytest.approx(math.log(2) / (8 / 12) / math.log(10))
