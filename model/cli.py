@@ -52,24 +52,25 @@ def common_options() -> argparse.ArgumentParser:
     return p
 
 
-def overrides_from(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
-    """The preset and `--set` overrides, after any inputs read from --from-workbook."""
-    preset = args.preset
+def overrides_from(args: argparse.Namespace) -> tuple[str | None, dict[str, str], str | None]:
+    """The preset, the `--set` overrides laid over any inputs read from --from-workbook, and
+    the workbook's primary scenario (None without a workbook)."""
+    preset, scenario = args.preset, None
     overrides: dict[str, str] = {}
     if getattr(args, "from_workbook", None):
         from .workbook_read import read_workbook_inputs
 
         found = read_workbook_inputs(args.from_workbook)
-        preset = preset or found.preset
+        preset, scenario = preset or found.preset, found.scenario
         overrides.update(found.values)
     for text in args.sets:
         name, value = parse_assignment(text)
         overrides[name] = value
-    return preset, overrides
+    return preset, overrides, scenario
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    preset, overrides = overrides_from(args)
+    preset, overrides, _ = overrides_from(args)
     return resolve(preset, args.gpu, overrides)
 
 

@@ -24,12 +24,7 @@ def cmd_export(args: argparse.Namespace) -> str:
     from .cli import overrides_from
     from .workbook import build_workbook, write_workbook
 
-    preset, overrides = overrides_from(args)
-    workbook_scenario = None
-    if args.from_workbook and not args.scenario:
-        from .workbook_read import read_workbook_inputs
-
-        workbook_scenario = read_workbook_inputs(args.from_workbook).scenario
+    preset, overrides, workbook_scenario = overrides_from(args)
     scenarios = _scenarios(args, workbook_scenario)
     if not args.out.lower().endswith(".xlsx"):
         raise InputError(f"--out {args.out!r}: expected a file name ending in .xlsx")

@@ -15,7 +15,6 @@ from .catalogue import CATALOGUE
 from .errors import InputError
 from .report import format_value, json_number, table
 from .scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_settings
-from .settings import parse_assignment
 
 TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
                  "research_speedup", "software_efficiency", "capability", "inference_revenue",
@@ -32,7 +31,7 @@ def _int(text: str) -> int:
 def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
     """Add `run` and `sensitivity` to the CLI."""
     loop = argparse.ArgumentParser(add_help=False)
-    loop.add_argument("--scenario", default=DEFAULT_SCENARIO,
+    loop.add_argument("--scenario",
                       help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
     loop.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
     loop.add_argument("--step", default="year", help="year or quarter (default year)")
@@ -51,11 +50,12 @@ def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def settings_of(args):
-    overrides = {}
-    for text in args.sets:
-        name, value = parse_assignment(text)
-        overrides[name] = value
-    return scenario_settings(args.preset, args.scenario, args.gpu, overrides)
+    """Settings from --preset/--gpu/--set and --from-workbook (whose scenario applies unless
+    --scenario names one)."""
+    from .cli import overrides_from
+
+    preset, overrides, workbook_scenario = overrides_from(args)
+    return scenario_settings(preset, args.scenario or workbook_scenario, args.gpu, overrides)
 
 
 def _units(columns) -> dict[str, str]:

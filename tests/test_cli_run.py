@@ -69,3 +69,18 @@ def test_bad_input_is_one_line_exit_2(capsys, argv, fragment):
     code, out, err = run(capsys, "run", "--years", "2", *argv)
     assert code == 2 and out == ""
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_run_and_sensitivity_read_a_workbook_and_its_scenario(capsys, tmp_path):
+    book = tmp_path / "edited.xlsx"
+    assert run(capsys, "export", "--preset", "openai-2024", "--scenario", "brakes", "--years",
+               "2", "--set", "token_price=2", "--out", str(book))[0] == 0
+    direct = json.loads(run(capsys, "run", "--preset", "openai-2024", "--scenario", "brakes",
+                            "--years", "2", "--set", "token_price=2", "--format", "json")[1])
+    code, out, _ = run(capsys, "run", "--from-workbook", str(book), "--years", "2",
+                       "--format", "json")
+    read = json.loads(out)
+    assert code == 0 and read["preset"] == "openai-2024" and read["scenario"] == "brakes"
+    assert read["records"] == direct["records"]
+    code, out, _ = run(capsys, "sensitivity", "--from-workbook", str(book), "--years", "2")
+    assert code == 0 and "preset: openai-2024, scenario: brakes" in out
