@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 
 from . import montecarlo, projection, scenarios, sensitivity, workbook
 from .app_support import CUSTOM
-from .engine import Compiled
-from .equations import EQUATIONS
+from .engine import fleet_year
 from .settings import Settings, resolve
 
 
@@ -30,15 +28,9 @@ class Context:
     step: str
 
 
-@cache
-def compiled(outputs: tuple[str, ...]) -> Compiled:
-    """The fleet-year equations compiled once per process (unit check + lambdify)."""
-    return Compiled(EQUATIONS, outputs)
-
-
 def evaluate(values: Mapping[str, float], outputs: tuple[str, ...]) -> dict[str, float]:
     """One fleet-year evaluation of `outputs` as plain floats."""
-    return {n: float(v) for n, v in compiled(outputs)(values).items()}
+    return {n: float(v) for n, v in fleet_year(outputs)(values).items()}
 
 
 def scenario_settings(ctx: Context, scenario: str) -> Settings:

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from . import __version__
 from .catalogue import CATALOGUE
-from .engine import Compiled
-from .equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
+from .engine import fleet_year
+from .equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from .errors import InputError
 from .gpus import GPUS
 from .presets import PRESETS
@@ -74,22 +74,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return resolve(preset, args.gpu, overrides)
 
 
-_COMPILED: dict[tuple[str, ...], Compiled] = {}
-
-
 def evaluate(settings: Settings, outputs: Sequence[str]) -> dict[str, float]:
-    key = tuple(outputs)
-    if key not in _COMPILED:
-        _COMPILED[key] = Compiled(EQUATIONS, outputs)
-    result = _COMPILED[key](settings.values)
+    result = fleet_year(tuple(outputs))(settings.values)
     return {n: float(result[n]) for n in outputs}
 
 
 def used_inputs(outputs: Sequence[str]) -> list[str]:
-    key = tuple(outputs)
-    if key not in _COMPILED:
-        _COMPILED[key] = Compiled(EQUATIONS, outputs)
-    used = set(_COMPILED[key].inputs)
+    used = set(fleet_year(tuple(outputs)).inputs)
     return [n for n in CATALOGUE if n in used and CATALOGUE[n].kind != "constant"]
 
 

@@ -7,12 +7,14 @@ in each input's declared unit and returns arrays of the outputs in their declare
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 import sympy
 
 from .catalogue import CATALOGUE, sym
 from .dimensions import check_equation
+from .equations import EQUATIONS
 from .errors import ModelDefinitionError
 from .fastprint import FastNumPyPrinter
 
@@ -62,3 +64,9 @@ class Compiled:
             results = self._fn(*args)
         return {n: np.broadcast_to(np.asarray(r, dtype=float), shape).copy()
                 for n, r in zip(self.outputs, results, strict=True)}
+
+
+@cache
+def fleet_year(outputs: tuple[str, ...] | None = None) -> Compiled:
+    """The fleet-year equations (all, or `outputs`) compiled once per process."""
+    return Compiled(EQUATIONS, outputs)

@@ -15,7 +15,7 @@ import sympy
 
 from . import __version__
 from .catalogue import CATALOGUE, Quantity, sym
-from .engine import Compiled
+from .engine import fleet_year
 from .equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
 from .excel import excel_formula
 from .fastprint import FastNumPyPrinter
@@ -40,16 +40,10 @@ FIRST_VALUE_COL = 3
 
 
 @cache
-def fleet_year_model() -> Compiled:
-    """All fleet-year outputs compiled once."""
-    return Compiled(EQUATIONS)
-
-
-@cache
 def _row_by_row():
     """All fleet-year equations in one function that evaluates them as a sheet would: each
     from the values of the earlier outputs it names (one compile instead of one per equation)."""
-    inputs = tuple(n for n in fleet_year_model().inputs)
+    inputs = tuple(n for n in fleet_year().inputs)
     outs = [sym(n) for n in EQUATIONS]
     steps = [(sym(n), e) for n, e in EQUATIONS.items()]
     fn = sympy.lambdify([sym(n) for n in inputs], outs, modules="numpy",
@@ -66,7 +60,7 @@ def _singular(values: dict[str, float]) -> set[str]:
     """
     import numpy as np
 
-    model = fleet_year_model()(values)
+    model = fleet_year()(values)
     inputs, fn = _row_by_row()
     with np.errstate(all="ignore"):
         rows = fn(*(np.float64(values[n]) for n in inputs))
@@ -219,7 +213,7 @@ def _choice_helpers(book: Book, ws, ex, names: list[Names], choices, row: int) -
 def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
     """The fleet-year budget and the training-run calculator, one named formula row each."""
     ws = book.sheet("Budget")
-    values = {k: float(v) for k, v in fleet_year_model()(ex.settings[0].values).items()}
+    values = {k: float(v) for k, v in fleet_year()(ex.settings[0].values).items()}
     book.text(ws, 1, 1, "Fleet-year budget", TITLE_FONT)
     book.text(ws, 2, 1, f"Preset {ex.preset or '(defaults)'}; inputs from the Inputs sheet's "
               "first value column. Every value is a formula over the named inputs.")
@@ -237,7 +231,7 @@ def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
         for name in outputs:
             q = CATALOGUE[name]
             book.row(ws, row, [name, q.unit])
-            expr = (fleet_year_model().expressions[name] if name in expanded
+            expr = (fleet_year().expressions[name] if name in expanded
                     else EQUATIONS[name])
             formula = excel_formula(expr, refs)
             book.formula(ws, row, 3, formula, values[name],
