@@ -18,7 +18,7 @@ from .app_support import input_names
 from .catalogue import CATALOGUE
 from .equations import EQUATIONS
 from .inputs import USES
-from .report import format_value, pretty_unit
+from .report import equation_latex, format_value, pretty_unit
 from .settings import Settings
 from .sources import REFERENCES, reference_keys
 
@@ -169,13 +169,6 @@ def _symbols(expr: sympy.Expr) -> list[str]:
     return sorted(str(s) for s in expr.free_symbols)
 
 
-def latex(name: str, expr: sympy.Expr) -> str:
-    """`name = expr` in LaTeX, each symbol spelled as its model name (upright)."""
-    names = {q.symbol: r"\mathrm{" + q.name.replace("_", r"\_") + "}" for q in CATALOGUE.values()}
-    return sympy.latex(sympy.Eq(CATALOGUE[name].symbol, expr, evaluate=False),
-                       symbol_names=names, mul_symbol="dot")
-
-
 def equations_frame(equations: Mapping[str, sympy.Expr] | None = None) -> pd.DataFrame:
     """Every equation: name, unit, LaTeX, symbols (with units), description, source, caption."""
     rows = []
@@ -184,7 +177,7 @@ def equations_frame(equations: Mapping[str, sympy.Expr] | None = None) -> pd.Dat
         symbols = ", ".join(f"{s} [{pretty_unit(CATALOGUE[s].unit) or '1'}]"
                             for s in _symbols(expr) if s in CATALOGUE)
         unit = pretty_unit(q.unit) or "1"
-        rows.append({"name": name, "unit": unit, "latex": latex(name, expr),
+        rows.append({"name": name, "unit": unit, "latex": equation_latex(name, expr),
                      "symbols": symbols, "description": q.description, "source": q.source,
                      "caption": f"`{name}` [{unit}]: {q.description}. Symbols: {symbols}. "
                                 f"Source: {q.source}"})

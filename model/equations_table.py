@@ -8,17 +8,11 @@ model.equations_table` prints docs/MODEL.md's generated tables as Markdown.
 from __future__ import annotations
 
 import pandas as pd
-import sympy
 
 from .catalogue import CATALOGUE
 from .equations import EQUATIONS
 from .projection import INIT_RAW, STEP, STEP_ROWS
-
-
-def _latex(expr: sympy.Expr) -> str:
-    """LaTeX that keeps each name whole (`fleet_gpus`, not fleet with subscript gpus)."""
-    names = {s: r"\mathit{" + str(s).replace("_", r"\_") + "}" for s in expr.free_symbols}
-    return sympy.latex(expr, mul_symbol="dot", symbol_names=names)
+from .report import latex
 
 
 def equations_table() -> pd.DataFrame:
@@ -27,11 +21,11 @@ def equations_table() -> pd.DataFrame:
     rows = []
     for name, expr in EQUATIONS.items():
         q = CATALOGUE[name]
-        rows.append((name, "fleet-year", q.unit, _latex(expr), "", q.description, q.source))
+        rows.append((name, "fleet-year", q.unit, latex(expr), "", q.description, q.source))
     for name in STEP_ROWS:
         q = CATALOGUE[name]
-        first = "" if INIT_RAW[name] == STEP[name] else _latex(INIT_RAW[name])
-        rows.append((name, "projection", q.unit, _latex(STEP[name]), first, q.description,
+        first = "" if INIT_RAW[name] == STEP[name] else latex(INIT_RAW[name])
+        rows.append((name, "projection", q.unit, latex(STEP[name]), first, q.description,
                      q.source))
     return pd.DataFrame(rows, columns=["name", "kind", "unit", "latex", "latex_first_step",
                                        "description", "source"])

@@ -1,4 +1,5 @@
-"""Human-readable formatting of quantities: SI prefixes, thousands separators, money as $B.
+"""Human-readable formatting of quantities (SI prefixes, thousands separators, money as $B) and
+of equations (LaTeX that spells every symbol as its model name).
 
 Used by the CLI's tables (and by any output that shows a number to a person); JSON and CSV carry
 plain numbers in catalogue units instead.
@@ -7,6 +8,8 @@ plain numbers in catalogue units instead.
 from __future__ import annotations
 
 import math
+
+import sympy
 
 from .catalogue import CATALOGUE
 
@@ -68,3 +71,15 @@ def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 def json_number(value: float) -> float | None:
     """JSON has no NaN or infinity: an undefined number (e.g. a margin on zero revenue) is null."""
     return float(value) if value is not None and math.isfinite(value) else None
+
+
+def latex(expr: sympy.Basic) -> str:
+    """LaTeX keeping each model name whole and upright (fleet\\_gpus, not fleet with subscript
+    gpus), so the app, docs and workbook show the names users type."""
+    names = {s: r"\mathrm{" + str(s).replace("_", r"\_") + "}" for s in expr.free_symbols}
+    return sympy.latex(expr, mul_symbol="dot", symbol_names=names)
+
+
+def equation_latex(name: str, expr: sympy.Basic) -> str:
+    """`name = expr` in LaTeX."""
+    return f"{latex(CATALOGUE[name].symbol)} = {latex(expr)}"

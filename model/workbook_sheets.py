@@ -20,6 +20,7 @@ from .equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
 from .excel import excel_formula
 from .fastprint import FastNumPyPrinter
 from .presets import PRESETS
+from .report import equation_latex
 from .sources import REFERENCES, reference_keys
 from .workbook_book import Book, absolute, excel_number
 from .workbook_styles import (
@@ -263,7 +264,7 @@ def equation_entries(names: Sequence[str], exprs: dict[str, sympy.Expr]) -> list
     for name in names:
         q, expr = CATALOGUE[name], exprs[name]
         rows.append((name, q.unit, f"{name} = {sympy.sstr(expr)}",
-                     f"{sympy.latex(sym(name))} = {sympy.latex(expr)}", q.description, q.source))
+                     equation_latex(name, expr), q.description, q.source))
     return rows
 
 
@@ -273,8 +274,8 @@ def step_entries(order: Sequence[str], initial: dict, step: dict) -> list[tuple]
     for name in order:
         q = CATALOGUE[name]
         text = f"{name}[0] = {sympy.sstr(initial[name])};  {name} = {sympy.sstr(step[name])}"
-        rows.append((name, q.unit, text, f"{sympy.latex(sym(name))} = "
-                     f"{sympy.latex(step[name])}", q.description, q.source))
+        rows.append((name, q.unit, text, equation_latex(name, step[name]), q.description,
+                     q.source))
     return rows
 
 
