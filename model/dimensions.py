@@ -46,6 +46,8 @@ class UnitChecker:
         return method(expr)
 
     def _same(self, parts, what: str) -> pint.Quantity:
+        # A literal 0 has every unit: `Piecewise((0, c), (cost, True))`, `Max(0, x)`, `x >= 0`.
+        parts = [p for p in parts if not (p.is_Number and p == 0)] or [sympy.Integer(1)]
         first = self.walk(parts[0])
         for part in parts[1:]:
             other = self.walk(part)
@@ -124,20 +126,24 @@ class UnitChecker:
 
 
 def check_equation(name: str, expr: sympy.Expr, declared: str,
-                   units: Mapping[sympy.Symbol, str]) -> None:
-    """Raise ModelDefinitionError unless `expr` has exactly the unit `declared` (factor 1)."""
+                   units: Mapping[sympy.Symbol, str], kind: str = "equation") -> None:
+    """Raise ModelDefinitionError unless `expr` has exactly the unit `declared` (factor 1).
+
+    `kind` names what is checked in the message ('equation', 'projection row')."""
+    if expr.is_Number and expr == 0:  # zero is zero in any unit
+        return
     try:
         got = UnitChecker(units).walk(expr)
     except UnitMismatch as exc:
-        raise ModelDefinitionError(f"equation {name}: {exc}") from None
+        raise ModelDefinitionError(f"{kind} {name}: {exc}") from None
     want = Q_(1.0, unit(declared))
     if got.dimensionality != want.dimensionality:
         raise ModelDefinitionError(
-            f"equation {name}: gives {_fmt(got)} but is declared in {declared or 'dimensionless'}"
+            f"{kind} {name}: gives {_fmt(got)} but is declared in {declared or 'dimensionless'}"
         )
     scale = got.to(want.units).magnitude
     if not math.isclose(scale, 1.0, rel_tol=1e-12):
         raise ModelDefinitionError(
-            f"equation {name}: gives {_fmt(got)}, which is {scale:g} x {declared}; "
+            f"{kind} {name}: gives {_fmt(got)}, which is {scale:g} x {declared}; "
             "add a named conversion constant"
         )

@@ -18,11 +18,10 @@ import sympy
 from sympy.functions.elementary.piecewise import ExprCondPair
 
 from .catalogue import CATALOGUE, sym
-from .dimensions import UnitChecker, UnitMismatch, _fmt
+from .dimensions import check_equation
 from .errors import InputError, ModelDefinitionError
 from .fastprint import FastNumPyPrinter
 from .loop_rows import INIT_RAW, STEP_RAW
-from .units import Q_, unit
 
 STEP_ROWS: tuple[str, ...] = tuple(STEP_RAW)
 STEPS = {"year": 1.0, "quarter": 0.25}
@@ -58,29 +57,10 @@ INITIAL: dict[str, sympy.Expr] = _expand(INIT_RAW)
 STEP: dict[str, sympy.Expr] = dict(STEP_RAW)
 
 
-class _ZeroTolerant(UnitChecker):
-    """A literal 0 takes whatever unit it is added to, compared with or chosen against."""
-
-    def _same(self, parts, what):
-        nonzero = [p for p in parts if not (p.is_Number and p == 0)]
-        return super()._same(nonzero, what) if nonzero else Q_(1.0)
-
-
 def check_row(name: str, expr: sympy.Expr) -> None:
     """Raise ModelDefinitionError unless `expr` lands exactly in row `name`'s unit."""
-    if expr.is_Number and expr == 0:
-        return
     units = {s: CATALOGUE[str(s)].unit for s in expr.free_symbols}
-    declared = CATALOGUE[name].unit
-    try:
-        got = _ZeroTolerant(units).walk(expr)
-    except UnitMismatch as exc:
-        raise ModelDefinitionError(f"projection row {name}: {exc}") from None
-    scale = got.to(unit(declared)).magnitude if got.dimensionality == unit(
-        declared).dimensionality else None
-    if scale is None or not np.isclose(scale, 1.0, rtol=1e-12):
-        raise ModelDefinitionError(f"projection row {name}: gives {_fmt(got)}, "
-                                   f"declared {declared or 'dimensionless'}")
+    check_equation(name, expr, CATALOGUE[name].unit, units, kind="projection row")
 
 
 def _validate() -> None:
