@@ -15,7 +15,7 @@ import pandas as pd
 import sympy
 
 from .catalogue import CATALOGUE, sym
-from .engine import expand
+from .engine import fleet_year
 from .equations import BUDGET_OUTPUTS, EQUATIONS
 from .errors import InputError
 from .montecarlo import UNCERTAIN, _order_milestones
@@ -64,7 +64,7 @@ def tornado(settings, output: str = "software_efficiency", years: int = 10,
 
 @cache
 def _derivatives(output: str) -> tuple[tuple[str, ...], object, object]:
-    expr = expand(EQUATIONS)[output]
+    expr = fleet_year().expressions[output]  # already expanded over the inputs
     inputs = tuple(sorted(str(s) for s in expr.free_symbols))
     args = [sym(n) for n in inputs]
     grads = [sympy.diff(expr, a) for a in args]
