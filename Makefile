@@ -1,23 +1,43 @@
-# Two commands on a fresh machine: `make app` and `make test`. Both create .venv when missing.
+# Two commands on a fresh machine: `make app` and `make test`. Both create the venv when missing
+# and install the versions pinned in constraints.txt (the set the suite last passed with).
+#   make test PYTHON=python3.13   the same, in a venv of that interpreter (.venv-python3.13)
+#   make test-latest              the suite on the newest releases, unpinned (.venv-latest)
+#   make lock                     refresh constraints.txt from the newest releases
 PYTHON ?= python3
-VENV := .venv
+# One venv per interpreter, so `make test PYTHON=python3.13` never reuses 3.11's.
+VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
+# Empty for an unpinned install of the newest releases.
+CONSTRAINTS ?= constraints.txt
+# The interpreter itself; a pyenv shim of a version that is installed but not selected
+# (python3.13 beside a global 3.11) is run through that version.
+PYTHON_EXE := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null || \
+	PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | \
+	grep -E '^$(subst .,\.,$(patsubst python%,%,$(notdir $(PYTHON))))(\.[0-9]+)*$$' | tail -n 1) \
+	$(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+PINS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS),--upgrade --upgrade-strategy eager)
 
-.PHONY: app test lint workbooks bench clean
+.PHONY: app test test-latest lint workbooks bench lock clean
 
-$(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	test -d $(VENV) || $(or $(PYTHON_EXE),$(PYTHON)) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet $(PINS) -e ".[dev]"
 	touch $(STAMP)
 
 app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py
 
 test: $(STAMP)
+	$(BIN)/python --version
 	$(BIN)/ruff check model tests benchmarks streamlit_app.py
 	$(BIN)/python -m pytest -n 2 -q
+
+test-latest:
+	rm -f .venv-latest/.installed
+	$(MAKE) test CONSTRAINTS= VENV=.venv-latest
 
 lint: $(STAMP)
 	$(BIN)/ruff check model tests benchmarks streamlit_app.py
@@ -29,5 +49,16 @@ workbooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json
 
+# Resolve the newest releases in a throw-away venv and pin them; then run `make test`.
+lock:
+	rm -rf .venv-lock
+	$(or $(PYTHON_EXE),$(PYTHON)) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	{ echo "# Versions the test suite last passed with; refresh with 'make lock', then 'make test'."; \
+	  echo "# Used as pip constraints by 'make app' and 'make test'; resolved on $$(.venv-lock/bin/python --version)."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt
+	rm -rf .venv-lock
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf .venv .venv-* .pytest_cache .ruff_cache

@@ -63,9 +63,9 @@ def _parse_text(name: str, raw: str, to_unit: str, expected: str) -> float:
         raise InputError(f"{name}: expected a number in {expected}, got {raw!r}")
     try:
         qty = ureg.parse_expression(raw)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
+    except pint.errors.UndefinedUnitError as exc:
         raise InputError(f"{name}: unknown unit in {raw!r} ({exc}); expected {expected}") from None
-    except Exception:  # pint's tokenizer raises assorted errors on free text
+    except Exception:  # pint's tokenizer raises assorted errors on free text, varying by Python
         raise InputError(
             f"{name}: cannot read {raw!r} as a number with a unit in {expected}"
         ) from None

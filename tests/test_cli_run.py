@@ -23,7 +23,7 @@ def test_run_json_has_units_and_records(capsys):
     assert doc["preset"] == "openai-2024" and doc["scenario"] == "ai-2027"
     assert doc["units"]["fleet_gpus"] == "GPU" and doc["units"]["capex"] == "USD/year"
     assert [r["year"] for r in doc["records"]] == [2024, 2025, 2026]
-    assert doc["records"][0]["ai_rd_multiplier"] == 1
+    assert doc["records"][0]["ai_rd_multiplier"] == 1  # exact: every factor is x**0
 
 
 def test_run_quarters_csv(capsys):
@@ -81,6 +81,7 @@ def test_run_and_sensitivity_read_a_workbook_and_its_scenario(capsys, tmp_path):
                        "--format", "json")
     read = json.loads(out)
     assert code == 0 and read["preset"] == "openai-2024" and read["scenario"] == "brakes"
+    # exact: the inputs read back are the same floats, run through the same code path
     assert read["records"] == direct["records"]
     code, out, _ = run(capsys, "sensitivity", "--from-workbook", str(book), "--years", "2")
     assert code == 0 and "preset: openai-2024, scenario: brakes" in out

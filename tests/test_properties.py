@@ -134,7 +134,7 @@ def test_rented_budget_is_linear_in_price(fleet, k):
                  "cost_per_million_tokens"):
         assert b[name] == pytest.approx(a[name] * k, rel=1e-9), name
     # the price moves spend only, never compute
-    assert b["compute_total"] == a["compute_total"]
+    assert b["compute_total"] == a["compute_total"]  # exact: same code, same inputs it reads
 
 
 @PROPS

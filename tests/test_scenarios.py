@@ -44,7 +44,7 @@ def test_every_scenario_runs_on_every_preset(scenario, preset):
 @pytest.mark.parametrize("preset", [None, *PRESETS])
 def test_status_quo_keeps_multiplier_one_and_the_historical_rate(preset):
     df = run("status-quo", preset)
-    assert (df["ai_rd_multiplier"] == 1).all()
+    assert (df["ai_rd_multiplier"] == 1).all()  # exact: 1**y is 1 on every IEEE pow
     assert np.allclose(df["research_speedup"], 1)
     assert df["software_progress_rate"].iloc[0] == pytest.approx(HISTORICAL)
 
@@ -67,7 +67,8 @@ def test_ai_2027_makes_more_progress_than_status_quo(preset):
 def test_headline_and_effective_speedup():
     ai = run("ai-2027")
     assert np.allclose(ai["research_speedup"], ai["ai_rd_multiplier"])
-    assert ai["ai_rd_multiplier"].iloc[-1] == 2000
+    # 5 x 5 x 10 x 8 as NumPy powers x**1, which SIMD pow need not return exactly: 1e-12
+    assert ai["ai_rd_multiplier"].iloc[-1] == pytest.approx(2000, rel=1e-12)
     cb = run("compute-bottleneck")
     assert (cb["research_speedup"] <= cb["ai_rd_multiplier"] + 1e-12).all()
     above = cb["ai_rd_multiplier"] > 1
