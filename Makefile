@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check model tests benchmarks streamlit_app.py
 
 workbooks: $(STAMP)
-	$(BIN)/python -m model.export_examples workbooks
+	$(BIN)/python -m model.workbook.examples workbooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json

@@ -9,18 +9,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from model import app_charts as charts
-from model import app_compute as calc
-from model import app_state as widgets
-from model import app_support as ui
-from model import app_tables as tables
-from model import projection, sensitivity, workbook_read
-from model.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
-from model.errors import InputError
-from model.gpus import GPUS
-from model.presets import PRESETS
-from model.report import format_value
-from model.settings import Settings, resolve
+from app import charts, tables
+from app import compute as calc
+from app import inputs as ui
+from app import widget_state as widgets
+from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
+from model.core.errors import InputError
+from model.core.gpus import GPUS
+from model.core.presets import PRESETS
+from model.core.resolve import Settings, resolve
+from model.loop import projection, sensitivity
+from model.report.formats import format_value
+from model.workbook import read as workbook_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ss = st.session_state

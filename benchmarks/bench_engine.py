@@ -21,10 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model.catalogue import sym  # noqa: E402
-from model.montecarlo import sample_inputs  # noqa: E402
-from model.projection import CHOICES, INITIAL, STEP_ROWS, program, run_arrays  # noqa: E402
-from model.scenarios import scenario_settings  # noqa: E402
+from model.core.catalogue import sym  # noqa: E402
+from model.loop.montecarlo import sample_inputs  # noqa: E402
+from model.loop.projection import CHOICES, INITIAL, STEP_ROWS, program, run_arrays  # noqa: E402
+from model.loop.scenarios import scenario_settings  # noqa: E402
 
 USES = ("training", "research", "automation", "inference", "other")
 UTIL = {"training": "mfu_training", "research": "util_research",
@@ -36,7 +36,7 @@ KEEP = ("fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
 
 
 def reference(v: dict, n: int) -> dict[str, np.ndarray]:
-    """The projection by hand: same economics as model.loop_rows, written independently."""
+    """The projection by hand: same economics as model.loop.rows, written independently."""
     pol, path = int(v["allocation_policy"]), int(v["multiplier_path"])
     labour_only, owned = int(v["multiplier_scope"]) == 1, int(v["cost_basis"]) == 1
     dt, ln10 = v["step_years"], math.log(10)
@@ -154,7 +154,7 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
 
 def naive_sympy(values: dict, n: int, samples: int, few: int = 2) -> float:
     """subs/evalf of INITIAL then STEP (expanded) on `few` samples, scaled to `samples`."""
-    from model.projection import STEP, _expand
+    from model.loop.projection import STEP, _expand
 
     step = _expand(STEP)
     start = time.perf_counter()

@@ -25,11 +25,11 @@ def main() -> None:
     parser.add_argument("--preset", default="openai-2024")
     args = parser.parse_args()
     start = time.perf_counter()
-    import model.projection  # noqa: F401 - the model itself, built on import
-    import model.workbook_finance  # noqa: F401 - imported lazily by the writer
-    import model.workbook_time  # noqa: F401
-    from model.scenarios import SCENARIOS
-    from model.workbook import build_workbook, workbook_bytes
+    import model.loop.projection  # noqa: F401 - the model itself, built on import
+    import model.workbook._finance_sheets  # noqa: F401 - imported lazily by the writer
+    import model.workbook._projection_sheets  # noqa: F401
+    from model.loop.scenarios import SCENARIOS
+    from model.workbook.build import build_workbook, workbook_bytes
 
     imported = time.perf_counter() - start
     times, size, formulas = [], 0, 0

@@ -11,17 +11,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model import app_charts as charts
-from model import app_state as widgets
-from model import app_support as ui
-from model import app_tables as tables
-from model import workbook
-from model.catalogue import CATALOGUE
-from model.gpus import GPUS
-from model.presets import PRESETS
-from model.projection import STEP
-from model.scenarios import SCENARIOS
-from model.settings import resolve
+from app import charts, tables
+from app import inputs as ui
+from app import widget_state as widgets
+from model.core.catalogue import CATALOGUE
+from model.core.gpus import GPUS
+from model.core.presets import PRESETS
+from model.core.resolve import resolve
+from model.loop.projection import STEP
+from model.loop.scenarios import SCENARIOS
+from model.workbook import build as workbook
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 TIMEOUT = 60

@@ -21,10 +21,10 @@ import openpyxl
 import pytest
 from external import chromium
 
-from model.app_tables import metric_text
-from model.engine import Compiled
-from model.equations import BUDGET_OUTPUTS, EQUATIONS
-from model.settings import resolve
+from app.tables import metric_text
+from model.core.compiled import Compiled
+from model.core.equations import BUDGET_OUTPUTS, EQUATIONS
+from model.core.resolve import resolve
 
 pytestmark = pytest.mark.browser
 

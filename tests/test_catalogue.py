@@ -6,14 +6,14 @@ import math
 
 import pytest
 
-import model.equations  # noqa: F401 - registers every input and output record
-from model.catalogue import CATALOGUE, Quantity, is_valid_excel_name, register, sym
-from model.errors import ModelDefinitionError
-from model.gpus import GPUS
-from model.presets import PRESETS
-from model.settings import parse_input, resolve
-from model.sources import REFERENCES, reference_keys
-from model.units import unit
+import model.core.equations  # noqa: F401 - registers every input and output record
+from model.core.catalogue import CATALOGUE, Quantity, is_valid_excel_name, register, sym
+from model.core.errors import ModelDefinitionError
+from model.core.gpus import GPUS
+from model.core.presets import PRESETS
+from model.core.resolve import parse_input, resolve
+from model.core.sources import REFERENCES, reference_keys
+from model.core.units import unit
 
 RECORDS = list(CATALOGUE.values())
 INPUTS = [q for q in RECORDS if q.kind in ("input", "constant")]

@@ -1,5 +1,5 @@
 """The command line: one-line errors with exit status 2, and table/JSON/CSV carrying one set of
-numbers; plus the same bad inputs through the Python API (model.settings.resolve)."""
+numbers; plus the same bad inputs through the Python API (model.core.resolve.resolve)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from model.catalogue import CATALOGUE
-from model.cli import main
-from model.errors import InputError
-from model.report import format_value
-from model.settings import resolve
+from model.cli.main import main
+from model.core.catalogue import CATALOGUE
+from model.core.errors import InputError
+from model.core.resolve import resolve
+from model.report.formats import format_value
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -112,7 +112,7 @@ def dash_m() -> dict[str, tuple[int, str, str]]:
              for case in SUBPROCESS_CASES}
     # the Python API on its own: resolve() must not rely on another module registering inputs
     procs["fresh resolve"] = subprocess.Popen(
-        [sys.executable, "-c", "from model.settings import resolve; "
+        [sys.executable, "-c", "from model.core.resolve import resolve; "
          "print(resolve('meta-2024').values['fleet_gpus'])"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     results = {}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 
 
 def run(capsys, *argv):

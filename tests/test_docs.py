@@ -1,23 +1,47 @@
-"""docs/MODEL.md's equation and input tables are generated from the catalogue, never edited."""
+"""docs/MODEL.md's tables are generated from the catalogue; the README's map matches the tree."""
 
+import re
 from pathlib import Path
 
-from model.equations_table import markdown
+from model.report.equations_table import markdown
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "MODEL.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "MODEL.md"
 
 
 def test_model_doc_tables_match_the_catalogue():
     text = DOC.read_text()
     assert markdown() in text, (
-        "docs/MODEL.md is stale: regenerate its tables with `python -m model.equations_table`"
+        "docs/MODEL.md is stale: regenerate its tables with "
+        "`python -m model.report.equations_table`"
     )
 
 
 def test_model_doc_names_every_input_and_row():
-    from model.catalogue import CATALOGUE
+    from model.core.catalogue import CATALOGUE
 
     text = DOC.read_text()
     missing = [n for n, q in CATALOGUE.items()
                if q.kind in ("input", "choice", "output") and f"`{n}`" not in text]
     assert not missing, missing
+
+
+def _where_things_are() -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_where_things_are_matches_the_tree():
+    text = _where_things_are()
+    named = set(re.findall(r"`([\w./]+/)`", text))
+    packages = {f"{p.parent.relative_to(ROOT).as_posix()}/" for p in
+                [*ROOT.glob("model/*/__init__.py"), ROOT / "app" / "__init__.py"]}
+    assert named == packages, "README's 'Where things are' names other packages than the tree"
+    # every file named sits in the package named before it in the text (or at the top)
+    where = ""
+    for token in re.findall(r"`([\w./]+)`", text):
+        if token.endswith("/"):
+            where = token
+        elif "." in token:
+            found = (ROOT / where / token).exists() or (ROOT / token).exists()
+            assert found, f"README names {token} under {where}, which has no such file"

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import sympy
 
-from model.catalogue import CATALOGUE, sym
-from model.dimensions import check_equation
-from model.engine import Compiled, expand
-from model.equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
-from model.errors import ModelDefinitionError
-from model.settings import resolve
+from model.core.catalogue import CATALOGUE, sym
+from model.core.compiled import Compiled, expand
+from model.core.dimensions import check_equation
+from model.core.equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
+from model.core.errors import ModelDefinitionError
+from model.core.resolve import resolve
 
 # ---------------------------------------------------------------------------------------------
 # Hand arithmetic for the catalogue defaults (an H100 fleet of 600,000 GPUs rented at $2 per

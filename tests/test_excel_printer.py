@@ -41,7 +41,7 @@ from sympy import (
 )
 from sympy.codegen.ast import Assignment
 
-from model.excel import (
+from model.workbook.excel_printer import (
     MAX_FORMULA_LENGTH,
     ExcelPrinter,
     ExcelPrintError,

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl.workbook.defined_name import DefinedName
 
-from model.excel import excel_formula
+from model.workbook.excel_printer import excel_formula
 
 pytestmark = pytest.mark.libreoffice
 

@@ -1,160 +1,198 @@
-"""Modules in model/ import only downwards, and heavy UI libraries stay in their own layers.
+"""The layers import one way, read from the code itself (ast; nothing is imported or run).
 
-Layers, lowest first: errors/sources -> units -> catalogue (and the data modules) -> inputs ->
-equations -> engine/settings -> projection/scenarios -> outputs (cli, report, workbook, app).
-A module may import modules of its own layer or below. New modules get a rank from their name
-(see PATTERNS) or, failing that, the lowest rank consistent with what they import.
+model/ is a set of packages (core, loop, report, workbook, cli); app/ holds the page helpers and
+streamlit_app.py the page. Each package's __init__ docstring says in its second line what the
+package may import ("May import: model.core, model.loop."); this test holds every module to its
+package's line, and the lines to one order (acyclic and transitive: lower never imports higher).
+Modules whose names start with "_" are private to their package, and so are names starting with
+"_": no other package may import them. Heavy libraries stay in their rooms: openpyxl in
+model/workbook, altair in app/, streamlit in streamlit_app.py alone.
 """
 
 from __future__ import annotations
 
 import ast
-import fnmatch
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-MODEL = Path(__file__).resolve().parents[1] / "model"
-
-BASE, UNITS, RECORDS, INPUTS, EQUATIONS, ENGINE, PROJECTION, OUTPUT, ENTRY = range(9)
-RANKS = {
-    "__init__": BASE, "errors": BASE, "sources": BASE,
-    "units": UNITS,
-    "catalogue": RECORDS, "dimensions": RECORDS, "gpus": RECORDS, "presets": RECORDS,
-    "inputs": INPUTS,
-    "equations": EQUATIONS,
-    "engine": ENGINE, "settings": ENGINE,
-    "projection": PROJECTION, "scenarios": PROJECTION,
-    "cli": OUTPUT, "report": OUTPUT, "excel": OUTPUT, "workbook": OUTPUT,
-    "__main__": ENTRY,
-}
-# Default ranks of modules other engineers add, by file name.
-PATTERNS = (
-    (("cli*", "workbook*", "export*", "app*", "excel*", "report*", "streamlit*"), OUTPUT),
-    (("projection*", "scenario*", "montecarlo*", "monte_carlo*", "sensitivity*", "loop*",
-      "uncertainty*", "feedback*"), PROJECTION),
-)
-OPENPYXL_ALLOWED = ("workbook*", "excel")
+ROOT = Path(__file__).resolve().parents[1]
+TREES = ("model", "app")
+PAGE = "streamlit_app.py"
+# third-party package -> where it may be imported (path prefixes)
+ROOMS = {"openpyxl": ("model/workbook/",), "altair": ("app/",), "streamlit": (PAGE,)}
+ANY_MODEL = "model (any public module)"
 
 
-def imports_of(source: str) -> tuple[set[str], set[str]]:
-    """(model modules, top-level third-party packages) imported anywhere in `source`."""
-    internal: set[str] = set()
-    external: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+def module_name(path: str) -> str:
+    """'model/core/units.py' -> 'model.core.units'; '__init__.py' names its package."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_of(module: str, packages: set[str]) -> str | None:
+    """The longest package (e.g. 'model.core') holding `module`, or None (model, the page)."""
+    found = [p for p in packages if module == p or module.startswith(p + ".")]
+    return max(found, key=len, default=None)
+
+
+def allowed_imports(doc: str | None, packages: set[str]) -> set[str] | None:
+    """The packages a package's docstring says it may import (None: the line is missing)."""
+    lines = (doc or "").strip().splitlines()
+    if len(lines) < 2 or not lines[1].startswith("May import:"):
+        return None
+    text = lines[1].removeprefix("May import:").strip()
+    if text.startswith(ANY_MODEL):
+        return {p for p in packages if p.startswith("model.")}
+    named = set(re.findall(r"\b(?:model|app)(?:\.\w+)+", text))
+    return named & packages if named <= packages else named
+
+
+def imported(tree: ast.AST, module: str, is_package: bool) -> list[tuple[str, str | None]]:
+    """(module, imported name or None) for every import in the tree, relative ones resolved."""
+    out: list[tuple[str, str | None]] = []
+    base = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                parts = alias.name.split(".")
-                if parts[0] == "model":
-                    internal.add(parts[1] if len(parts) > 1 else "__init__")
-                else:
-                    external.add(parts[0])
+            out += [(alias.name, None) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level == 0 and module.split(".")[0] != "model":
-                external.add(module.split(".")[0])
+            prefix = base[: len(base) - node.level + 1] if node.level else []
+            target = ".".join([*prefix, *(node.module or "").split(".")]).strip(".")
+            out += [(target, alias.name) for alias in node.names]
+    return out
+
+
+def violations(files: dict[str, str]) -> list[str]:
+    """Layering problems in a tree given as {posix path: source text}."""
+    modules = {module_name(p): p for p in files}
+    packages = {module_name(p) for p in files if p.endswith("__init__.py")
+                and p.count("/") >= 1 and p.split("/")[0] in TREES and p != "model/__init__.py"}
+    problems: list[str] = []
+    rules: dict[str, set[str]] = {}
+    for pkg in sorted(packages):
+        init = modules[pkg]
+        allowed = allowed_imports(ast.get_docstring(ast.parse(files[init])), packages)
+        if allowed is None:
+            problems.append(f"{init}: the docstring's second line must say 'May import: ...'")
+            allowed = set()
+        rules[pkg] = allowed
+    problems += _order_problems(rules)
+    for path, source in sorted(files.items()):
+        here = module_name(path)
+        pkg = package_of(here, packages)
+        for target, name in imported(ast.parse(source), here, path.endswith("__init__.py")):
+            top = target.split(".")[0]
+            if top not in TREES:
+                rooms = ROOMS.get(top)
+                if rooms and not path.startswith(rooms):
+                    problems.append(f"{path} imports {top} (only {', '.join(rooms)} may)")
                 continue
-            if node.level == 0:
-                module = module.partition(".")[2]
-            if module:
-                internal.add(module.split(".")[0])
-            else:  # from . import x: x is a submodule or a name from __init__
-                internal.update(alias.name for alias in node.names)
-    return internal, external
-
-
-def rank_of_name(module: str) -> int | None:
-    if module in RANKS:
-        return RANKS[module]
-    for patterns, rank in PATTERNS:
-        if any(fnmatch.fnmatch(module, p) for p in patterns):
-            return rank
-    return None
-
-
-def violations(sources: dict[str, str]) -> list[str]:
-    """Layering problems in a package given as {module name: source text}."""
-    parsed = {m: imports_of(text) for m, text in sources.items()}
-    deps = {m: {d if d in sources else "__init__" for d in internal}
-            for m, (internal, _) in parsed.items()}
-    ranks = {m: rank_of_name(m) for m in sources}
-    # unknown modules sit just high enough for what they import (a fixpoint over unknowns)
-    unknown = [m for m, r in ranks.items() if r is None]
-    for m in unknown:
-        ranks[m] = BASE
-    for _ in range(len(unknown) + 1):
-        for m in unknown:
-            ranks[m] = max([BASE, *(ranks.get(d, BASE) for d in deps[m] if d != m)])
-    problems = []
-    for m, targets in sorted(deps.items()):
-        for target in sorted(targets - {m}):
-            if target in ranks and ranks[target] > ranks[m]:
-                problems.append(f"{m} (rank {ranks[m]}) imports {target} (rank {ranks[target]})")
-        external = parsed[m][1]
-        if "streamlit" in external:
-            problems.append(f"{m} imports streamlit (only the app outside model/ may)")
-        if "openpyxl" in external and not any(fnmatch.fnmatch(m, p) for p in OPENPYXL_ALLOWED):
-            problems.append(f"{m} imports openpyxl (only model/workbook*.py and excel.py may)")
+            full = f"{target}.{name}" if name and f"{target}.{name}" in modules else target
+            problems += _one_import(path, pkg, full, name if full == target else None,
+                                    packages, rules)
     return problems
 
 
-def model_sources() -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(MODEL.glob("*.py"))}
+def _one_import(path, pkg, target, name, packages, rules) -> list[str]:
+    theirs = package_of(target, packages)
+    if theirs is None or theirs == pkg:  # the model root (__version__) or the same package
+        return []
+    problems = []
+    if pkg is not None and theirs not in rules.get(pkg, set()):
+        problems.append(f"{path} ({pkg}) imports {target}, but {pkg} may import only "
+                        f"{', '.join(sorted(rules.get(pkg, ()))) or 'nothing in model'}")
+    if pkg is None and path == "model/__init__.py":
+        problems.append(f"{path} imports {target}; the package root imports nothing")
+    private = target.split(".")[-1].startswith("_") and not target.endswith("__")
+    if private or (name or "").startswith("_") and not (name or "").startswith("__"):
+        what = target if private else f"{name} from {target}"
+        problems.append(f"{path} reaches into {theirs}'s private {what}")
+    return problems
 
 
-def test_model_modules_import_only_downwards():
-    sources = model_sources()
-    assert {"units", "catalogue", "equations", "engine", "settings", "cli"} <= set(sources)
-    assert violations(sources) == []
+def _order_problems(rules: dict[str, set[str]]) -> list[str]:
+    """The 'May import' lines must describe layers: no cycles, and transitive."""
+    problems = []
+    for pkg, allowed in rules.items():
+        for other in allowed:
+            if pkg in rules.get(other, set()):
+                problems.append(f"{pkg} and {other} may import each other")
+            missing = rules.get(other, set()) - allowed - {pkg}
+            if missing:
+                problems.append(f"{pkg} may import {other} but not what {other} may import: "
+                                f"{', '.join(sorted(missing))}")
+    return problems
 
 
-def test_the_core_chain_is_really_imported():
-    # guards the parser: if it saw nothing, the layering test above could not fail
-    sources = model_sources()
-    assert imports_of(sources["catalogue"])[0] >= {"units", "errors"}
-    assert imports_of(sources["equations"])[0] >= {"inputs", "catalogue"}
-    assert imports_of(sources["engine"])[0] >= {"catalogue", "dimensions"}
-    assert imports_of(sources["cli"])[0] >= {"engine", "equations", "settings", "report"}
-    assert "pint" in imports_of(sources["units"])[1]
+def project_files() -> dict[str, str]:
+    paths = [p for tree in TREES for p in sorted((ROOT / tree).rglob("*.py"))]
+    return {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8")
+            for p in [*paths, ROOT / PAGE]}
 
 
-@pytest.mark.parametrize(("sources", "expected"), [
-    ({"units": "from .equations import EQUATIONS", "equations": ""},
-     "units (rank 1) imports equations (rank 4)"),
-    ({"units": "import model.catalogue", "catalogue": ""}, "units (rank 1) imports catalogue"),
-    ({"catalogue": "from . import inputs", "inputs": ""}, "catalogue (rank 2) imports inputs"),
-    ({"inputs": "def f():\n    from .settings import resolve\n", "settings": ""},
-     "inputs (rank 3) imports settings"),
-    ({"equations": "from model.engine import Compiled", "engine": ""},
-     "equations (rank 4) imports engine"),
-    ({"engine": "from .projection import run", "projection": ""}, "engine (rank 5) imports"),
-    ({"scenarios": "from .cli import main", "cli": ""}, "scenarios (rank 6) imports cli"),
-    ({"montecarlo_new": "from .workbook_new import x", "workbook_new": ""},
-     "montecarlo_new (rank 6) imports workbook_new (rank 7)"),
-    ({"helpers": "from .cli import main", "cli": "", "engine": "from .helpers import x"},
-     "engine (rank 5) imports helpers (rank 7)"),
-    ({"report": "import streamlit as st"}, "report imports streamlit"),
-    ({"app_support": "from streamlit import cache_data"}, "app_support imports streamlit"),
-    ({"engine": "import openpyxl"}, "engine imports openpyxl"),
-    ({"cli": "from openpyxl import Workbook"}, "cli imports openpyxl"),
+def test_the_layers_import_one_way():
+    assert violations(project_files()) == []
+
+
+def test_the_layers_are_the_packages_we_expect():
+    # guards the walk: if it found no packages or no imports, the test above could not fail
+    files = project_files()
+    packages = {module_name(p) for p in files if p.endswith("/__init__.py")}
+    assert {"model.core", "model.loop", "model.report", "model.workbook", "model.cli",
+            "app"} <= packages
+    assert all(len(files[f"{p.replace('.', '/')}/__init__.py"].strip().splitlines()) >= 2
+               for p in packages)
+    units = imported(ast.parse(files["model/core/catalogue.py"]), "model.core.catalogue", False)
+    assert ("model.core.units", "unit") in units
+    assert not list((ROOT / "model").glob("app_*.py")), "page helpers belong in app/"
+
+
+def _pkg(name: str, may: str) -> dict[str, str]:
+    return {f"{name.replace('.', '/')}/__init__.py": f'"""{name}.\nMay import: {may}\n"""\n'}
+
+
+LAYERS = {**_pkg("model.core", "nothing else in model."), **_pkg("model.loop", "model.core."),
+          **_pkg("model.workbook", "model.core, model.loop."),
+          **_pkg("app", f"{ANY_MODEL}.")}
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"model/core/units.py": "from model.loop.rows import ROWS", "model/loop/rows.py": ""},
+     "model/core/units.py (model.core) imports model.loop.rows"),
+    ({"model/core/units.py": "def f():\n    from ..loop import rows\n",
+      "model/loop/rows.py": ""}, "model/core/units.py (model.core) imports model.loop.rows"),
+    ({"model/loop/rows.py": "import model.workbook.build", "model/workbook/build.py": ""},
+     "(model.loop) imports model.workbook.build"),
+    ({"model/workbook/build.py": "from model.loop._cache import x", "model/loop/_cache.py": ""},
+     "reaches into model.loop's private model.loop._cache"),
+    ({"model/workbook/build.py": "from model.loop.rows import _helper",
+      "model/loop/rows.py": ""}, "reaches into model.loop's private _helper"),
+    ({"app/charts.py": "from model.workbook._book import Book", "model/workbook/_book.py": ""},
+     "reaches into model.workbook's private"),
+    ({"model/loop/rows.py": "import openpyxl"}, "imports openpyxl"),
+    ({"model/workbook/build.py": "import altair"}, "imports altair"),
+    ({"app/charts.py": "import streamlit as st"}, "imports streamlit"),
+    ({"model/cli/__init__.py": '"""The command line."""'}, "must say 'May import"),
+    ({**_pkg("model.core", "model.loop.")}, "may import each other"),
+    ({**_pkg("model.cli", "model.workbook.")}, "but not what model.workbook may import"),
 ])
-def test_the_checker_catches_violations(sources, expected):
-    problems = violations(sources)
+def test_the_checker_catches_violations(files, expected):
+    problems = violations({**LAYERS, **files})
     assert any(expected in p for p in problems), problems
 
 
-@pytest.mark.parametrize("sources", [
-    {"cli": "from .projection import run\nfrom .report import table", "projection": "",
-     "report": ""},
-    {"workbook_styles": "from openpyxl.styles import Font"},
-    {"excel": "import openpyxl"},
-    {"helpers": "from .units import unit", "catalogue": "from .helpers import x", "units": ""},
-    {"sensitivity": "from .engine import Compiled\nfrom .scenarios import S", "engine": "",
-     "scenarios": ""},
-    {"app_support": "import altair\nfrom .cli import main", "cli": ""},
-    {"settings": "from . import inputs", "inputs": "from .catalogue import Quantity",
-     "catalogue": "from .units import unit", "units": "from .errors import InputError",
-     "errors": ""},
+@pytest.mark.parametrize("files", [
+    {"model/loop/rows.py": "from model.core.catalogue import sym\nfrom . import _private",
+     "model/loop/_private.py": "", "model/core/catalogue.py": ""},
+    {"model/workbook/build.py": "import openpyxl\nfrom ._book import Book\nfrom model import "
+     "__version__", "model/workbook/_book.py": ""},
+    {"app/charts.py": "import altair\nfrom model.loop import rows\nfrom app import tables",
+     "model/loop/rows.py": "", "app/tables.py": ""},
+    {"streamlit_app.py": "import streamlit as st\nfrom app import charts\nfrom model.workbook "
+     "import build", "app/charts.py": "", "model/workbook/build.py": ""},
+    {"model/core/units.py": "def f():\n    from .catalogue import x\n",
+     "model/core/catalogue.py": ""},
 ])
-def test_the_checker_allows_downward_imports(sources):
-    assert violations(sources) == []
+def test_the_checker_allows_downward_imports(files):
+    assert violations({**LAYERS, **files}) == []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.montecarlo import UNCERTAIN, monte_carlo, sample_inputs
-from model.projection import STEP_ROWS, project
-from model.scenarios import scenario_settings
+from model.loop.montecarlo import UNCERTAIN, monte_carlo, sample_inputs
+from model.loop.projection import STEP_ROWS, project
+from model.loop.scenarios import scenario_settings
 
 
 @pytest.fixture(scope="module")

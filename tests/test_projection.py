@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from model.catalogue import CATALOGUE
-from model.errors import InputError
-from model.loop_inputs import prev
-from model.projection import INITIAL, STEP, STEP_ROWS, project, steps_for, summary
-from model.scenarios import scenario_settings
+from model.core.catalogue import CATALOGUE
+from model.core.errors import InputError
+from model.core.loop_inputs import prev
+from model.loop.projection import INITIAL, STEP, STEP_ROWS, project, steps_for, summary
+from model.loop.scenarios import scenario_settings
 
 SMALL = {
     "fleet_gpus": 1000, "share_training": 0.5, "share_research": 0.25, "share_automation": 0,

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.engine import Compiled
-from model.equations import EQUATIONS
-from model.inputs import USES
-from model.settings import resolve
+from model.core.compiled import Compiled
+from model.core.equations import EQUATIONS
+from model.core.fleet_inputs import USES
+from model.core.resolve import resolve
 
 ENGINE = Compiled(EQUATIONS)
 BASE = dict(resolve().values)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 WITHIN = 0.01  # 1%

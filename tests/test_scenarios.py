@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from model.errors import InputError
-from model.presets import PRESETS
-from model.projection import project
-from model.scenarios import SCENARIOS, scenario_settings
+from model.core.errors import InputError
+from model.core.presets import PRESETS
+from model.loop.projection import project
+from model.loop.scenarios import SCENARIOS, scenario_settings
 
 USES = ("training", "research", "automation", "inference", "other")
 HISTORICAL = math.log(2) / (8 / 12)

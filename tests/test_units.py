@@ -8,9 +8,9 @@ import math
 import pint
 import pytest
 
-from model.cli import main
-from model.errors import InputError
-from model.units import Q_, factor, parse_value, unit, ureg
+from model.cli.main import main
+from model.core.errors import InputError
+from model.core.units import Q_, factor, parse_value, unit, ureg
 
 
 def test_gpus_times_peak_per_gpu_is_flop_per_second():

@@ -10,12 +10,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from model import cli
-from model.catalogue import CATALOGUE, is_valid_excel_name
-from model.equations import BUDGET_OUTPUTS, EQUATIONS
-from model.projection import STEP_ROWS
-from model.scenarios import SCENARIOS
-from model.workbook import build_workbook, workbook_bytes, write_workbook
+from model.cli import main as cli
+from model.core.catalogue import CATALOGUE, is_valid_excel_name
+from model.core.equations import BUDGET_OUTPUTS, EQUATIONS
+from model.loop.projection import STEP_ROWS
+from model.loop.scenarios import SCENARIOS
+from model.workbook.build import build_workbook, workbook_bytes, write_workbook
 
 SHEETS = ["Cover", "Inputs", "Budget", "Projection", "Projection brakes", "Finance", "Compare",
           "Charts", "Equations", "Sources", "Checks"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from model.export_examples import example_bytes, example_files
+from model.workbook.examples import example_bytes, example_files
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
 REL_TOL = 1e-12  # cross-machine float noise is ~1e-15; a model change is far larger

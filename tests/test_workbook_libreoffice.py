@@ -16,15 +16,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from model import cli
-from model.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
-from model.presets import PRESETS
-from model.projection import project
-from model.scenarios import SCENARIOS, scenario_settings
-from model.settings import resolve
-from model.workbook import build_workbook, projection_title, write_workbook
-from model.workbook_read import read_workbook_inputs
-from model.workbook_xml import strip_cached_values
+from model.cli import fleet_year as cli
+from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
+from model.core.presets import PRESETS
+from model.core.resolve import resolve
+from model.loop.projection import project
+from model.loop.scenarios import SCENARIOS, scenario_settings
+from model.workbook.build import build_workbook, projection_title, write_workbook
+from model.workbook.cached_values import strip_cached_values
+from model.workbook.read import read_workbook_inputs
 from tests.external import soffice
 
 pytestmark = pytest.mark.libreoffice

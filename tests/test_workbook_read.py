@@ -9,11 +9,12 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from model import cli, workbook_read
-from model.errors import InputError
-from model.settings import resolve
-from model.workbook import build_workbook, write_workbook
-from model.workbook_read import read_workbook_inputs
+from model.cli import main as cli
+from model.core.errors import InputError
+from model.core.resolve import resolve
+from model.workbook import read as workbook_read
+from model.workbook.build import build_workbook, write_workbook
+from model.workbook.read import read_workbook_inputs
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,174 @@
+"""Chart data and Vega-Lite specs for the Streamlit page (pure; the page draws them).
+
+Frames are long (one row per point) so that one spec serves every scenario and series. Specs are
+built once without data: Altair's validation is slow, so the page caches a spec and passes data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from model.core.catalogue import CATALOGUE
+from model.core.fleet_inputs import USES
+from model.report.formats import format_value, pretty_unit
+
+PROJECTION_VIEWS = {
+    "budgets": ({f"budget_{u}": u for u in ("research", "automation", "inference", "training")},
+                "Budget [USD/year]", True),
+    "multiplier": ({"ai_rd_multiplier": "headline AI R&D multiplier",
+                    "research_speedup": "effective research speed-up"}, "Speed-up [x]", True),
+    "fleet": ({"fleet_gpus": "fleet"}, "Fleet [GPU]", True),
+    "software": ({"software_efficiency": "software efficiency"},
+                 "Software efficiency [x, relative to the start]", True),
+    "revenue": ({"inference_revenue": "inference revenue", "capex": "capex",
+                 **{f"budget_{u}": f"compute cost: {u}" for u in USES}},
+                "Per year [USD/year]", False),
+    "cash": ({"gross_margin": "gross margin", "free_cash_flow": "free cash flow",
+              "cumulative_cash": "cumulative cash"}, "Cash [USD, per year or cumulative]", False),
+}
+# Tab sections: subheader -> (PROJECTION_VIEWS names, facet by scenario).
+PROJECTION_SECTIONS = {
+    "Research vs inference budget": (["budgets"], True),
+    "Headline AI R&D multiplier vs effective research speed-up": (["multiplier"], True),
+    "Fleet and software efficiency": (["fleet", "software"], False),
+}
+FINANCE_SECTIONS = {
+    "Revenue and compute cost by use": (["revenue"], True),
+    "Margin, free cash flow and cumulative cash": (["cash"], True),
+}
+
+# Projection columns worth a fan chart or a tornado, in menu order.
+KEY_OUTPUTS = ("software_efficiency", "capability", "ai_rd_multiplier", "research_speedup",
+               "fleet_gpus", "budget_research", "budget_inference", "inference_revenue",
+               "free_cash_flow", "cumulative_cash", "npv_to_date")
+
+
+def long_frame(frames: Mapping[str, pd.DataFrame], columns: Mapping[str, str],
+               log: bool = False) -> pd.DataFrame:
+    """Stack projections into (year, scenario, series, value) rows for the given columns.
+
+    For a log axis, rows whose value is not positive are left out (a log axis cannot show them).
+    """
+    parts = []
+    for scenario, df in frames.items():
+        for column, series in columns.items():
+            if column in df:
+                parts.append(pd.DataFrame({"year": df["year"], "scenario": scenario,
+                                           "series": series, "value": df[column]}))
+    if not parts:
+        return pd.DataFrame(columns=["year", "scenario", "series", "value"])
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["value"] > 0] if log else out
+
+
+def fan_frame(mc: pd.DataFrame, column: str, scenario: str) -> pd.DataFrame:
+    """p5/p50/p95 of one Monte Carlo column over time, for a fan chart."""
+    return pd.DataFrame({"year": mc["year"] if "year" in mc else mc.get("year_p50"),
+                         "scenario": scenario, "p5": mc[f"{column}_p5"],
+                         "p50": mc[f"{column}_p50"], "p95": mc[f"{column}_p95"]})
+
+
+def tornado_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A sensitivity.tornado table as bars: input, low_value, high_value, direction, labels."""
+    output = df.attrs.get("output", "")
+    return pd.DataFrame({
+        "input": df["input"],
+        "low": [format_value(n, v) for n, v in zip(df["input"], df["low"], strict=True)],
+        "high": [format_value(n, v) for n, v in zip(df["input"], df["high"], strict=True)],
+        "low_value": df["output_low"], "high_value": df["output_high"],
+        "direction": ["rises with the input" if h >= lo else "falls as the input rises"
+                      for lo, h in zip(df["output_low"], df["output_high"], strict=True)],
+        "swing": [format_value(output, v) for v in df["swing"]],
+    })
+
+
+def output_title(name: str) -> str:
+    """'Budget research [USD/year]': an axis title from the catalogue."""
+    q = CATALOGUE[name]
+    return f"{q.label} [{pretty_unit(q.unit) or 'x'}]"
+
+
+def positive(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
+    """True when every value in `columns` is positive (a log axis can show them)."""
+    return bool((frame[list(columns)] > 0).all().all())
+
+
+# --- chart specs (Altair, built once; the page passes the data) -------------------------------
+TOOLTIP_NUMBER = ",.4~g"
+
+
+def _spec(chart) -> dict:
+    """An Altair chart's Vega-Lite spec without its (empty) data: the page supplies the data."""
+    spec = chart.to_dict()
+    spec.pop("data", None)
+    spec.pop("datasets", None)
+    return spec
+
+
+def _scale(log: bool):
+    return alt.Scale(type="log") if log else alt.Scale(zero=False)
+
+
+def value_axis(title: str) -> alt.Axis:
+    """An axis titled `title`; money ('[USD...') reads '$800M', '$1.2B' rather than 800,000,000.
+
+    d3's SI format says G for 10^9, which reads as giga, so the label swaps it for B; zero would
+    take the axis's prefix ('$0M'). Editing the label (not the value) keeps Vega's thinning of
+    log-axis labels.
+    """
+    if "[USD" not in title:
+        return alt.Axis(title=title)
+    return alt.Axis(title=title, format="$~s", labelExpr=(
+        "datum.value == 0 ? '$0' : replace(datum.label, 'G', 'B')"))
+
+
+def bar_spec(x: str, x_title: str) -> dict:
+    """Horizontal bars by use (the fleet split)."""
+    return _spec(alt.Chart().mark_bar().encode(
+        x=alt.X(f"{x}:Q", axis=value_axis(x_title)),
+        y=alt.Y("use:N", sort=list(USES), title=None),
+        color=alt.Color("use:N", legend=None, sort=list(USES)),
+        tooltip=["use:N", alt.Tooltip(f"{x}:Q", format=TOOLTIP_NUMBER)]).properties(height=220))
+
+
+def line_spec(y_title: str, log: bool, facet: bool) -> dict:
+    """Lines over time: colour by series (facet by scenario) or by scenario."""
+    color = "series:N" if facet else "scenario:N"
+    extra = {"column": alt.Column("scenario:N", title=None)} if facet else {}
+    chart = alt.Chart().mark_line().encode(
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+        y=alt.Y("value:Q", axis=value_axis(y_title), scale=_scale(log)),
+        # a legend in columns wraps instead of running past the right edge of the page
+        color=alt.Color(color, title=None, legend=alt.Legend(orient="bottom", columns=4)),
+        tooltip=["scenario:N", "series:N", alt.Tooltip("year:Q", format=".2f"),
+                 alt.Tooltip("value:Q", format=TOOLTIP_NUMBER)], **extra)
+    return _spec(chart.properties(width=240 if facet else "container", height=240))
+
+
+def fan_spec(y_title: str, log: bool) -> dict:
+    """Monte Carlo fan: the p5-p95 band and the median, by scenario."""
+    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
+    band = alt.Chart().mark_area(opacity=0.25).encode(
+        x=x, y=alt.Y("p5:Q", axis=value_axis(y_title), scale=_scale(log)), y2="p95:Q",
+        color=alt.Color("scenario:N", legend=alt.Legend(orient="bottom", title=None)))
+    median = alt.Chart().mark_line().encode(
+        x=x, y=alt.Y("p50:Q", scale=_scale(log)), color="scenario:N",
+        tooltip=["scenario:N", alt.Tooltip("year:Q", format=".2f"),
+                 *(alt.Tooltip(f"{p}:Q", format=TOOLTIP_NUMBER) for p in ("p5", "p50", "p95"))])
+    return _spec(alt.layer(band, median).properties(height=300))
+
+
+def tornado_spec(x_title: str) -> dict:
+    """One bar per input from the low-input to the high-input value of the output."""
+    return _spec(alt.Chart().mark_bar().encode(
+        # input names are up to ~30 characters; Vega's default cuts them at 180 px
+        y=alt.Y("input:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("low_value:Q", axis=value_axis(x_title), scale=alt.Scale(zero=False)),
+        x2="high_value:Q",
+        color=alt.Color("direction:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["input:N", "low:N", "high:N",
+                 alt.Tooltip("low_value:Q", format=TOOLTIP_NUMBER),
+                 alt.Tooltip("high_value:Q", format=TOOLTIP_NUMBER)]).properties(height=320))

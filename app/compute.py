@@ -1,0 +1,76 @@
+"""The Streamlit page's heavy work, as pure functions of hashable arguments (the page caches them).
+
+A Context holds everything a projection depends on besides the scenario, so one cached result
+serves every tab and every download that asks for the same run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from app.inputs import CUSTOM
+from model.core.compiled import fleet_year
+from model.core.resolve import Settings, resolve
+from model.loop import montecarlo, projection, scenarios, sensitivity
+from model.workbook import build as workbook
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a projection depends on besides the scenario (hashable, for caching)."""
+
+    preset: str
+    gpu: str
+    overrides: tuple[tuple[str, float], ...]
+    years: int
+    step: str
+
+
+def evaluate(values: Mapping[str, float], outputs: tuple[str, ...]) -> dict[str, float]:
+    """One fleet-year evaluation of `outputs` as plain floats."""
+    return {n: float(v) for n, v in fleet_year(outputs)(values).items()}
+
+
+def scenario_settings(ctx: Context, scenario: str) -> Settings:
+    """The settings of `scenario` (or of the sidebar alone for CUSTOM) with the overrides."""
+    if scenario == CUSTOM:
+        return resolve(ctx.preset, ctx.gpu, dict(ctx.overrides))
+    return scenarios.scenario_settings(ctx.preset, scenario, gpu=ctx.gpu,
+                                       overrides=dict(ctx.overrides))
+
+
+def compute(kind: str, ctx: Context, scenario: str, *extra):
+    """One heavy result: 'projection' -> (frame, summary); 'montecarlo' (samples, seed) and
+    'tornado' (output) -> their frames. Raises InputError on invalid settings."""
+    settings = scenario_settings(ctx, scenario)
+    if kind == "projection":
+        frame = projection.project(settings, years=ctx.years, step=ctx.step)
+        return frame, projection.summary(frame)
+    if kind == "montecarlo":
+        samples, seed = extra
+        return montecarlo.monte_carlo(settings, ctx.years, ctx.step, samples, seed)
+    return sensitivity.tornado(settings, output=extra[0], years=ctx.years, step=ctx.step)
+
+
+def workbook_scenarios(chosen: Sequence[str]) -> list[str]:
+    """Scenarios for the workbook: the chosen ones (CUSTOM is status-quo plus the overrides)."""
+    names = [scenarios.DEFAULT_SCENARIO if s == CUSTOM else s for s in chosen]
+    return list(dict.fromkeys(names)) or [scenarios.DEFAULT_SCENARIO]
+
+
+def workbook_bytes(ctx: Context, names: Sequence[str]) -> bytes:
+    """The live-formula workbook of the context's settings and the scenarios `names`."""
+    book = workbook.build_workbook(ctx.preset, list(names), years=ctx.years, gpu=ctx.gpu,
+                                   step=ctx.step, overrides=dict(ctx.overrides))
+    return workbook.workbook_bytes(book)
+
+
+def projection_csv(frames: Mapping[str, pd.DataFrame]) -> str:
+    """The projections of several scenarios as one CSV with a leading scenario column."""
+    parts = [df.assign(scenario=name)[["scenario", *df.columns]] for name, df in frames.items()]
+    return pd.concat(parts, ignore_index=True).to_csv(index=False)
+
+

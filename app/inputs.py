@@ -1,0 +1,217 @@
+"""Pure helpers for the Streamlit page: input widgets, the URL's query string, uploads.
+
+Nothing here imports streamlit; the page (streamlit_app.py) is layout over these functions, the
+other app_* modules (app_state: what the widgets show after each event, app_compute: the heavy
+runs, app_charts: chart data and specs, app_tables: metrics and tables) and the rest of `model`.
+Widget keys are the model's own names (one name per quantity everywhere).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from model.core.catalogue import CATALOGUE, Quantity
+from model.core.errors import InputError
+from model.core.presets import PRESETS
+from model.core.resolve import parse_input, resolve
+from model.loop import projection, scenarios
+from model.report.formats import format_value, pretty_unit
+
+# Sidebar sections and the inputs that matter most in each (names missing from the catalogue,
+# e.g. before the projection is imported, are skipped). Every other input sits under "More".
+SIDEBAR = {
+    "Fleet": ("fleet_gpus", "gpu_power", "price_performance_growth", "investment_rate",
+              "investment_growth", "reinvestment_rate"),
+    "Costs": ("cost_basis", "gpu_rental_price", "gpu_capex", "cluster_capex_multiplier",
+              "depreciation_life", "electricity_price", "pue", "discount_rate"),
+    "Allocation": ("share_training", "share_research", "share_automation", "share_inference",
+                   "share_other", "allocation_policy", "mfu_training", "util_research",
+                   "util_inference"),
+    "Inference demand": ("token_price", "serving_active_params", "user_demand_growth",
+                         "tokens_per_task_growth", "demand_capability_elasticity"),
+    "Feedback loop and brakes": ("multiplier_path", "multiplier_scope", "research_labour_weight",
+                                 "research_ces_rho", "parallelisation_exponent",
+                                 "ideas_harder_exponent", "software_halving_time",
+                                 "researcher_growth"),
+    "Training run": ("flops_per_param_token", "model_active_params", "training_tokens",
+                     "training_gpus"),
+}
+MORE = "More inputs"
+# Set by the page's own controls, not by a widget of their own.
+NO_WIDGET = ("step_years",)
+
+# Query-string keys that are not model quantities.
+VIEW_KEYS = ("preset", "gpu", "scenarios", "years", "step")
+
+CUSTOM = "custom"  # the sidebar's settings with no scenario applied
+SCENARIO_NAMES = [CUSTOM, *scenarios.SCENARIOS]
+STEPS = list(projection.STEPS)
+SCENARIO_HELP = "custom: the sidebar's values alone.  \n" + "  \n".join(
+    f"{s.name}: {s.description}" for s in scenarios.SCENARIOS.values())
+
+@dataclass(frozen=True)
+class WidgetSpec:
+    """How one input is shown: slider, number box (log-scale) or select (choice)."""
+
+    name: str
+    kind: str  # "slider" | "number" | "select"
+    label: str
+    help: str
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    format: str | None = None
+    options: tuple[str, ...] = ()
+
+
+def unit_label(q: Quantity) -> str:
+    """The widget label: the catalogue label and its unit ('fraction' when dimensionless)."""
+    return f"{q.label} [{pretty_unit(q.unit) or 'fraction'}]"
+
+
+def help_text(q: Quantity) -> str:
+    """Hover help: what the input is, its bounds and its source."""
+    bounds = "" if q.kind == "choice" else (
+        f"  \nBounds: {format_value(q.name, q.min)} to {format_value(q.name, q.max)}.")
+    return f"{q.description} (`{q.name}`).{bounds}  \nSource: {q.source}"
+
+
+def _step(lo: float, hi: float) -> float:
+    """A round step giving about a thousand positions between the bounds."""
+    return 10.0 ** math.floor(math.log10((hi - lo) / 1000.0))
+
+
+def widget_spec(q: Quantity) -> WidgetSpec:
+    """The widget for one catalogue input."""
+    label, hover = unit_label(q), help_text(q)
+    if q.kind == "choice":
+        return WidgetSpec(q.name, "select", q.label, hover, options=q.choices)
+    if q.log_scale:
+        return WidgetSpec(q.name, "number", label + " (log scale)", hover, q.min, q.max,
+                          None, "%.6g")
+    step = 1.0 if q.integer else _step(q.min, q.max)
+    decimals = max(0, -int(math.floor(math.log10(step))))
+    return WidgetSpec(q.name, "slider", label, hover, q.min, q.max, step, f"%.{decimals}f")
+
+
+def sidebar_groups(more: bool = False) -> dict[str, list[WidgetSpec]]:
+    """The sidebar's input widgets by section; with `more`, every other input too."""
+    groups = {title: [widget_spec(CATALOGUE[n]) for n in names if n in CATALOGUE]
+              for title, names in SIDEBAR.items()}
+    if more:
+        shown = {n for names in SIDEBAR.values() for n in names} | set(NO_WIDGET)
+        groups[MORE] = [widget_spec(CATALOGUE[n]) for n in input_names() if n not in shown]
+    return {t: specs for t, specs in groups.items() if specs}
+
+
+def input_names() -> list[str]:
+    """Every quantity a user sets (inputs and choices), in catalogue order."""
+    return [n for n, q in CATALOGUE.items() if q.kind in ("input", "choice")]
+
+
+def text_value(name: str, value: float) -> str:
+    """An input value as query-string text (round-trips exactly through parse_input)."""
+    q = CATALOGUE[name]
+    return q.choices[int(value)] if q.kind == "choice" else repr(float(value))
+
+
+@dataclass
+class View:
+    """What a URL encodes: preset, GPU, scenarios, projection horizon and input overrides."""
+
+    preset: str
+    gpu: str
+    scenarios: list[str]
+    years: int
+    step: str
+    overrides: dict[str, float]
+
+
+# What a link without a query string shows.
+DEFAULT_VIEW = View("ai-2027-lab-2024", "", ["status-quo", "ai-2027", "brakes"], 10, "year", {})
+
+
+def encode_query(view: View) -> dict[str, str]:
+    """The query string of a view: view keys, then one `name=value` per override."""
+    out = {"preset": view.preset, "gpu": view.gpu, "scenarios": ",".join(view.scenarios),
+           "years": str(view.years), "step": view.step}
+    out.update({n: text_value(n, v) for n, v in sorted(view.overrides.items())})
+    return out
+
+
+def decode_query(params: Mapping[str, str], default: View, scenarios: Sequence[str],
+                 steps: Sequence[str]) -> tuple[View, list[str]]:
+    """A view from a query string, and one message per parameter that was ignored."""
+    problems: list[str] = []
+    preset = params.get("preset", default.preset)
+    if preset not in PRESETS:
+        problems.append(f"unknown preset {preset!r}")
+        preset = default.preset
+    gpu = params.get("gpu") or PRESETS[preset].gpu
+    try:
+        resolve(preset, gpu)
+    except InputError as exc:
+        problems.append(str(exc))
+        gpu = PRESETS[preset].gpu
+    chosen = default.scenarios
+    if "scenarios" in params:
+        chosen = [s for s in params["scenarios"].split(",") if s in scenarios]
+        problems += [f"unknown scenario {s!r}" for s in params["scenarios"].split(",")
+                     if s and s not in scenarios]
+    years = default.years
+    if "years" in params:
+        try:
+            years = min(50, max(1, int(params["years"])))
+        except ValueError:
+            problems.append(f"years: expected a whole number, got {params['years']!r}")
+    step = params.get("step", default.step)
+    if step not in steps:
+        problems.append(f"step: expected one of {', '.join(steps)}, got {step!r}")
+        step = default.step
+    overrides: dict[str, float] = {}
+    for name, raw in params.items():
+        if name in VIEW_KEYS:
+            continue
+        try:
+            overrides[name] = parse_input(name, raw)
+        except InputError as exc:
+            problems.append(str(exc))
+    return View(preset, gpu, chosen, years, step, overrides), problems
+
+
+MAX_UPLOAD_MB = 5
+
+
+def read_uploaded(data: bytes, filename: str, reader) -> tuple[View, int]:
+    """Inputs of an uploaded workbook as a view; `reader(path)` is read_workbook_inputs.
+
+    The bytes go to a private temporary file (the reader checks size, zip layout, macros and
+    XML safety); every value is validated. Raises InputError with a one-line message.
+    """
+    import tempfile
+    from pathlib import Path
+
+    if len(data) > MAX_UPLOAD_MB * 2**20:
+        raise InputError(f"{filename}: larger than {MAX_UPLOAD_MB} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.xlsx"
+        path.write_bytes(data)
+        try:
+            found = reader(path)
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(path), filename)) from None
+        except Exception as exc:  # noqa: BLE001 - an untrusted file must never crash the page
+            raise InputError(f"{filename}: cannot read the workbook ({type(exc).__name__})"
+                             ) from None
+    preset = found.preset if found.preset in PRESETS else next(iter(PRESETS))
+    gpu = PRESETS[preset].gpu
+    overrides = {}
+    for name, text in found.values.items():
+        if CATALOGUE[name].kind in ("input", "choice"):
+            try:
+                overrides[name] = parse_input(name, text)
+            except InputError as exc:
+                raise InputError(f"{filename}: {exc}") from None
+    return View(preset, gpu, [], 10, "year", overrides), len(overrides)

@@ -1,0 +1,208 @@
+"""Metrics and tables for the Streamlit page: numbers as a reader sees them (pure).
+
+Every number shown carries its unit, in the text or in the label. A metric sits in a quarter of
+the page, so its text stays short ('$1.42B', '12.9 quadrillion') and the label says per what.
+Tables keep numbers numeric where a column shares one unit (sortable, exact in the CSV export)
+and give the page a display format per column; mixed-unit tables are text from format_value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+import sympy
+
+from app.inputs import input_names
+from model.core.catalogue import CATALOGUE
+from model.core.equations import EQUATIONS
+from model.core.fleet_inputs import USES
+from model.core.resolve import Settings
+from model.core.sources import REFERENCES, reference_keys
+from model.report.formats import format_value, pretty_unit
+from model.report.latex import equation_latex
+
+# Budget tab metrics: label (with the unit the value leaves out) -> the quantity shown.
+BUDGET_METRICS = {
+    "R&D budget per year": "budget_rnd",
+    "Inference budget per year": "budget_inference",
+    "R&D share of the fleet": "share_rnd",
+    "Inference share of the fleet": "share_inference",
+    "Cost per GPU-hour": "cost_per_gpu_hour",
+    "Tokens served per year": "tokens_served",
+    "Inference revenue per year": "inference_revenue",
+    "Inference margin": "inference_margin",
+}
+RND_SHARE_HELP = "Share of the fleet on R&D: training + research + automation"
+
+TRAINING_METRICS = {"training_flops": "Training compute", "training_gpu_hours": "GPU-hours",
+                    "training_days": "Wall-clock time", "training_cost": "Cost",
+                    "training_share_of_fleet_year": "Share of a fleet-year",
+                    "cost_per_gpu_hour": "Cost per GPU-hour"}
+
+# Table columns: column -> (label, display format in sprintf style as Streamlit's NumberColumn
+# takes it, or None for text that carries its own unit). Money without cents, with separators.
+FLEET_COLUMNS = {"gpus": ("GPUs [GPU]", "%,d"),
+                 "compute_flop_per_year": ("Compute", None),
+                 "budget_usd_per_year": ("Spend [USD/year]", "$%,d"),
+                 "share_of_spend": ("Share of spend", "percent")}
+ELASTICITY_COLUMNS = {"elasticity": ("Elasticity [d ln output / d ln input]", "%.3f")}
+
+_WORDS = ((1e18, "quintillion"), (1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"),
+          (1e6, "million"))
+_PLURALS = {"day": "days"}
+
+
+def _sig3(value: float) -> str:
+    """Three significant figures, thousands separators, never an exponent: '12.9', '1,290'."""
+    if value == 0:
+        return "0"
+    return f"{value:,.{max(0, 2 - math.floor(math.log10(abs(value))))}f}"
+
+
+def count_text(value: float) -> str:
+    """'12.9 quadrillion', '26.6 million', '82,500', '67.7': a count as a reader says it."""
+    for scale, word in _WORDS:
+        if abs(value) >= scale:
+            return f"{_sig3(value / scale)} {word}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else _sig3(value)
+
+
+def metric_text(name: str, value: float) -> str:
+    """A metric's value, short enough for a quarter-width column (about 13 characters).
+
+    Money keeps its $ but drops the '/year' or '/GPU/hour' (the label says per what) and shows
+    cents below $1,000; fractions are percentages; FLOP keep their SI prefix ('37.91 YFLOP');
+    other counts take a word scale, their unit in the label (days excepted: '67.7 days').
+    """
+    unit = CATALOGUE[name].unit if name in CATALOGUE else ""
+    if not math.isfinite(value):
+        return "n/a"
+    if unit.startswith("USD"):
+        text = (f"${abs(value):,.2f}" if abs(value) < 1000
+                else format_value(name, abs(value)).removesuffix(unit[3:]))
+        return ("-" if value < 0 else "") + text
+    if unit == "":
+        return f"{value:.1%}"
+    if unit.startswith("FLOP"):
+        return format_value(name, value)
+    return f"{count_text(value)} {_PLURALS.get(unit, '')}".strip()
+
+
+def headline(values: Mapping[str, float], out: Mapping[str, float]) -> list[tuple[str, str, str]]:
+    """Budget tab metrics: (label, value text, hover help)."""
+    shown = {**out, "share_inference": values["share_inference"],
+             "share_rnd": sum(values[f"share_{u}"] for u in ("training", "research", "automation"))}
+    return [(label, metric_text(name, shown[name]),
+             RND_SHARE_HELP if name == "share_rnd" else CATALOGUE[name].description)
+            for label, name in BUDGET_METRICS.items()]
+
+
+def training_metrics(out: Mapping[str, float]) -> list[tuple[str, str, str]]:
+    """The Training run tab's four metrics: (label, value text, hover help)."""
+    return [(TRAINING_METRICS[n], metric_text(n, out[n]), CATALOGUE[n].description)
+            for n in list(TRAINING_METRICS)[:4]]
+
+
+def fleet_split(out: Mapping[str, float]) -> pd.DataFrame:
+    """One row per use: GPUs, useful compute and spend (catalogue units; see FLEET_COLUMNS)."""
+    total = out["budget_total"]
+    return pd.DataFrame({
+        "use": list(USES),
+        "gpus": [out[f"gpus_{u}"] for u in USES],
+        "compute_flop_per_year": [out[f"compute_{u}"] for u in USES],
+        "budget_usd_per_year": [out[f"budget_{u}"] for u in USES],
+        "share_of_spend": [out[f"budget_{u}"] / total if total else 0.0 for u in USES],
+    })
+
+
+def fleet_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """fleet_split for reading: compute as SI text ('1,248 YFLOP/year').
+
+    Streamlit leaves numbers of 2**53 and more unformatted (every such float is a whole number,
+    which it shows digit for digit), so FLOP counts go to the page as text.
+    """
+    return frame.assign(compute_flop_per_year=[
+        format_value(f"compute_{u}", v)
+        for u, v in zip(frame["use"], frame["compute_flop_per_year"], strict=True)])
+
+
+def format_output(name: str, value: float) -> str:
+    """format_value, with fractions of a whole shown as percentages."""
+    if name == "training_share_of_fleet_year" and math.isfinite(value):
+        return f"{value:.3%}"
+    return format_value(name, value)
+
+
+def training_table(out: Mapping[str, float]) -> pd.DataFrame:
+    """The training-run outputs, formatted, with their meaning."""
+    return pd.DataFrame({
+        "name": list(TRAINING_METRICS),
+        "quantity": list(TRAINING_METRICS.values()),
+        "value": [format_output(n, out[n]) for n in TRAINING_METRICS],
+        "meaning": [CATALOGUE[n].description for n in TRAINING_METRICS],
+    })
+
+
+def finance_table(summaries: Mapping[str, Mapping[str, float | None]]) -> pd.DataFrame:
+    """NPV, payback year and final cumulative cash per scenario, formatted."""
+    def money(v):
+        return metric_text("budget_total", v) if v is not None else "n/a"
+
+    return pd.DataFrame({
+        "scenario": list(summaries),
+        "NPV": [money(s.get("npv")) for s in summaries.values()],
+        "payback year": [f"{s['payback_year']:.2f}" if s.get("payback_year") else "not within "
+                         "the horizon" for s in summaries.values()],
+        "cumulative cash at the end": [money(s.get("cumulative_cash"))
+                                       for s in summaries.values()],
+    })
+
+
+def elasticity_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """sensitivity.elasticities with rounding noise (|e| < 1e-9, e.g. -2e-16) shown as 0."""
+    e = df["elasticity"]
+    return df.assign(elasticity=e.where(e.abs() >= 1e-9, 0.0))
+
+
+def _symbols(expr: sympy.Expr) -> list[str]:
+    return sorted(str(s) for s in expr.free_symbols)
+
+
+def equations_frame(equations: Mapping[str, sympy.Expr] | None = None) -> pd.DataFrame:
+    """Every equation: name, unit, LaTeX, symbols (with units), description, source, caption."""
+    rows = []
+    for name, expr in (EQUATIONS if equations is None else equations).items():
+        q = CATALOGUE[name]
+        symbols = ", ".join(f"{s} [{pretty_unit(CATALOGUE[s].unit) or '1'}]"
+                            for s in _symbols(expr) if s in CATALOGUE)
+        unit = pretty_unit(q.unit) or "1"
+        rows.append({"name": name, "unit": unit, "latex": equation_latex(name, expr),
+                     "symbols": symbols, "description": q.description, "source": q.source,
+                     "caption": f"`{name}` [{unit}]: {q.description}. Symbols: {symbols}. "
+                                f"Source: {q.source}"})
+    return pd.DataFrame(rows)
+
+
+def sources_frame() -> pd.DataFrame:
+    """The bibliography with the quantities citing each reference."""
+    users: dict[str, list[str]] = {k: [] for k in REFERENCES}
+    for name, q in CATALOGUE.items():
+        for key in reference_keys(q.source):
+            users.setdefault(key, []).append(name)
+    return pd.DataFrame({
+        "key": list(REFERENCES),
+        "reference": list(REFERENCES.values()),
+        "cited by": [", ".join(users[k]) for k in REFERENCES],
+    })
+
+
+def inputs_frame(settings: Settings) -> pd.DataFrame:
+    """The current inputs with units and sources (for the Sources tab and CSV export)."""
+    names = input_names()
+    return pd.DataFrame({
+        "name": names,
+        "value": [format_value(n, settings.values[n]) for n in names],
+        "source": [settings.sources[n] for n in names],
+    })

@@ -1,0 +1,138 @@
+"""Fleet-year commands: `list` (presets, scenarios, GPUs, parameters), `budget`, `training-run`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from model.core.catalogue import CATALOGUE
+from model.core.compiled import fleet_year
+from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
+from model.core.gpus import GPUS
+from model.core.presets import PRESETS
+from model.core.resolve import Settings
+from model.loop.scenarios import SCENARIOS
+from model.report.formats import format_value, json_number, pretty_unit, table
+
+from .options import settings_from
+
+
+def evaluate(settings: Settings, outputs: Sequence[str]) -> dict[str, float]:
+    result = fleet_year(tuple(outputs))(settings.values)
+    return {n: float(result[n]) for n in outputs}
+
+
+def used_inputs(outputs: Sequence[str]) -> list[str]:
+    used = set(fleet_year(tuple(outputs)).inputs)
+    return [n for n in CATALOGUE if n in used and CATALOGUE[n].kind != "constant"]
+
+
+def emit_values(settings: Settings, inputs: Sequence[str], outputs: dict[str, float],
+                fmt: str) -> str:
+    """Render a budget-like result as table, JSON or CSV."""
+    def value_of(n):
+        return settings.text(n) if CATALOGUE[n].kind == "choice" else settings.values[n]
+
+    if fmt == "json":
+        doc = {
+            "preset": settings.preset,
+            "inputs": {n: {"value": v if isinstance(v := value_of(n), str) else json_number(v),
+                           "unit": CATALOGUE[n].unit} for n in inputs},
+            "outputs": {n: {"value": json_number(v), "unit": CATALOGUE[n].unit}
+                        for n, v in outputs.items()},
+        }
+        return json.dumps(doc, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["section", "name", "value", "unit"])
+        w.writerows(["input", n, value_of(n), CATALOGUE[n].unit] for n in inputs)
+        w.writerows(["output", n, "" if (x := json_number(v)) is None else repr(x),
+                     CATALOGUE[n].unit] for n, v in outputs.items())
+        return buf.getvalue().rstrip("\n")
+    head = f"preset: {settings.preset or '(defaults)'}" + (f", GPU: {settings.gpu}"
+                                                          if settings.gpu else "")
+    ins = [(n, format_value(n, settings.values[n]), CATALOGUE[n].label) for n in inputs]
+    outs = [(n, format_value(n, v), CATALOGUE[n].description) for n, v in outputs.items()]
+    return "\n\n".join([head, table(ins, ("input", "value", "label")),
+                        table(outs, ("output", "value", "meaning"))])
+
+
+def cmd_budget(args) -> str:
+    settings = settings_from(args)
+    return emit_values(settings, used_inputs(BUDGET_OUTPUTS),
+                       evaluate(settings, BUDGET_OUTPUTS), args.format)
+
+
+def cmd_training_run(args) -> str:
+    settings = settings_from(args)
+    return emit_values(settings, used_inputs(TRAINING_OUTPUTS),
+                       evaluate(settings, TRAINING_OUTPUTS), args.format)
+
+
+def _scenarios() -> dict:
+    return {name: s.description for name, s in SCENARIOS.items()}
+
+
+def parameter_records() -> list[dict]:
+    return [
+        {"name": n, "unit": q.unit, "kind": q.kind, "default": q.default, "min": q.min,
+         "max": q.max, "choices": list(q.choices), "group": q.group,
+         "description": q.description, "source": q.source}
+        for n, q in CATALOGUE.items() if q.is_input
+    ]
+
+
+def cmd_list(args) -> str:
+    params = parameter_records()
+    presets = {n: {"title": p.title, "description": p.description, "gpu": p.gpu}
+               for n, p in PRESETS.items()}
+    gpus = {n: {"label": g.label, "gpu_peak_flops": g.peak_flops, "gpu_power": g.power,
+                "memory_gb": g.memory_gb, "gpu_capex": g.price, "source": g.source}
+            for n, g in GPUS.items()}
+    scenarios = _scenarios()
+    if args.format == "json":
+        return json.dumps({"presets": presets, "scenarios": scenarios, "gpus": gpus,
+                           "parameters": params}, indent=2)
+    if args.format == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(params[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows({**p, "choices": "|".join(p["choices"])} for p in params)
+        return buf.getvalue().rstrip("\n")
+    def bound(q, v):
+        return "" if v is None or q["kind"] == "choice" else format_value(q["name"], v)
+
+    def default(p):
+        return "|".join(p["choices"]) if p["kind"] == "choice" else bound(p, p["default"])
+
+    parts = [
+        "PRESETS\n" + table([(n, p["title"], p["gpu"]) for n, p in presets.items()],
+                            ("name", "title", "gpu")),
+        "SCENARIOS\n" + (table([(n, d[:90]) for n, d in scenarios.items()],
+                               ("name", "description")) if scenarios else "(none yet)"),
+        "GPUS\n" + table([(n, g["label"], format_value("gpu_peak_flops", g["gpu_peak_flops"]),
+                           f"{g['gpu_power']:,.0f} W", f"{g['memory_gb']:,.0f} GB",
+                           f"${g['gpu_capex']:,.0f}") for n, g in gpus.items()],
+                         ("name", "label", "BF16 dense", "TDP", "memory", "price")),
+        "PARAMETERS\n" + table([(p["name"], pretty_unit(p["unit"]), default(p),
+                                 bound(p, p["min"]), bound(p, p["max"]), p["source"])
+                                for p in params],
+                               ("name", "unit", "default", "min", "max", "source")),
+    ]
+    return "\n\n".join(parts)
+
+
+def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
+    """Add `list`, `budget` and `training-run` to the CLI."""
+    p = subparsers.add_parser("list", help="presets, scenarios, GPUs and every parameter with "
+                              "its source")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=cmd_list)
+    subparsers.add_parser("budget", parents=[common], help="the fleet-year budget by use"
+                          ).set_defaults(func=cmd_budget)
+    subparsers.add_parser("training-run", parents=[common], help="one training run's FLOP, "
+                          "hours, days and cost").set_defaults(func=cmd_training_run)

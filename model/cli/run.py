@@ -1,0 +1,150 @@
+"""CLI subcommands of the projection: `run` (optionally Monte Carlo) and `sensitivity`.
+
+Registered by model.cli.main; user errors raise InputError, which the CLI
+prints as one line with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+
+from model.core.catalogue import CATALOGUE
+from model.core.errors import InputError
+from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_settings
+from model.report.formats import format_value, json_number, table
+
+TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
+                 "research_speedup", "software_efficiency", "capability", "inference_revenue",
+                 "capex", "free_cash_flow", "cumulative_cash")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
+    """Add `run` and `sensitivity` to the CLI."""
+    loop = argparse.ArgumentParser(add_help=False)
+    loop.add_argument("--scenario",
+                      help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
+    loop.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
+    loop.add_argument("--step", default="year", help="year or quarter (default year)")
+    p = subparsers.add_parser("run", parents=[common, loop],
+                              help="the feedback-loop projection, step by step")
+    p.add_argument("--samples", type=_int, help="Monte Carlo samples (percentiles per step)")
+    p.add_argument("--seed", type=_int, default=0, help="random seed for --samples")
+    p.add_argument("--columns", help="comma-separated columns for the table format")
+    p.set_defaults(func=cmd_run)
+    s = subparsers.add_parser("sensitivity", parents=[common, loop],
+                              help="tornado of a projection output; exact fleet-year "
+                                   "elasticities")
+    s.add_argument("--output", default="software_efficiency",
+                   help="projection column to swing (default software_efficiency)")
+    s.set_defaults(func=cmd_sensitivity)
+
+
+def settings_of(args):
+    """Settings from --preset/--gpu/--set and --from-workbook (whose scenario applies unless
+    --scenario names one)."""
+    from .options import overrides_from
+
+    preset, overrides, workbook_scenario = overrides_from(args)
+    return scenario_settings(preset, args.scenario or workbook_scenario, args.gpu, overrides)
+
+
+def _units(columns) -> dict[str, str]:
+    def base(c: str) -> str:
+        for suffix in ("_p5", "_p50", "_p95"):
+            if c.endswith(suffix) and c[: -len(suffix)] in CATALOGUE:
+                return c[: -len(suffix)]
+        return c
+
+    return {c: CATALOGUE[base(c)].unit for c in columns}
+
+
+def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> str:
+    """A projection frame as JSON ({preset, scenario, units, records}), CSV or a table."""
+    if fmt == "json":
+        doc = {"preset": settings.preset, "scenario": settings.scenario,
+               "units": _units(df.columns),
+               "records": [{c: json_number(v) for c, v in rec.items()}
+                           for rec in df.to_dict("records")], **(extra or {})}
+        return json.dumps(doc, indent=1)
+    if fmt == "csv":
+        buf = io.StringIO()
+        df.to_csv(buf, index=False, lineterminator="\n", float_format="%.17g")
+        return buf.getvalue().rstrip("\n")
+    cols = [c for c in (columns or TABLE_COLUMNS) if c in df.columns]
+    shown = {k: format_value("npv_to_date", v) if k == "npv" and v is not None else v
+             for k, v in (extra or {}).items()}
+    head = (f"preset: {settings.preset or '(defaults)'}, scenario: {settings.scenario}"
+            + "".join(f", {k}: {v}" for k, v in shown.items()))
+    rows = [tuple(format_value(c, r[c]) if c != "year" else f"{r[c]:g}" for c in cols)
+            for r in df.to_dict("records")]
+    return head + "\n\n" + table(rows, tuple(cols))
+
+
+def cmd_run(args) -> str:
+    from model.loop.montecarlo import monte_carlo
+    from model.loop.projection import project, summary
+
+    settings = settings_of(args)
+    columns = args.columns.split(",") if args.columns else None
+    if args.samples is not None:
+        df = monte_carlo(settings, args.years, args.step, args.samples, args.seed)
+        if columns is None:
+            columns = ["year"] + [f"{c}_p{p}" for c in ("software_efficiency",
+                                                         "share_research") for p in (5, 50, 95)]
+        extra = {"samples": args.samples, "seed": args.seed}
+    else:
+        df = project(settings, args.years, args.step)
+        s = summary(df)
+        extra = {"npv": json_number(s["npv"]), "payback_year": s["payback_year"],
+                 "discount_rate": settings.values["discount_rate"]}
+    if columns is not None:
+        unknown = [c for c in columns if c not in df.columns]
+        if unknown:
+            raise InputError(f"--columns: unknown column {unknown[0]!r}")
+    return render(df, settings, args.format, extra, columns)
+
+
+def cmd_sensitivity(args) -> str:
+    from model.loop.sensitivity import elasticities, tornado
+
+    settings = settings_of(args)
+    swing = tornado(settings, args.output, args.years, args.step)
+    elastic = elasticities(settings)
+    if args.format == "json":
+        return json.dumps({"preset": settings.preset, "scenario": settings.scenario,
+                           "output": args.output, "base": json_number(swing.attrs["base"]),
+                           "tornado": [{k: (json_number(v) if k != "input" else v)
+                                        for k, v in r.items()}
+                                       for r in swing.to_dict("records")],
+                           "elasticities": elastic.to_dict("records")}, indent=1)
+    if args.format == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["kind", "output", "input", "low", "high", "output_low", "output_high",
+                    "swing_or_elasticity"])
+        w.writerows(["tornado", args.output, r["input"], r["low"], r["high"], r["output_low"],
+                     r["output_high"], r["swing"]] for r in swing.to_dict("records"))
+        w.writerows(["elasticity", r["output"], r["input"], "", "", "", "", r["elasticity"]]
+                    for r in elastic.to_dict("records"))
+        return buf.getvalue().rstrip("\n")
+    out = args.output
+    rows = [(r["input"], format_value(r["input"], r["low"]), format_value(r["input"], r["high"]),
+             format_value(out, r["output_low"]), format_value(out, r["output_high"]),
+             format_value(out, r["swing"])) for r in swing.to_dict("records")]
+    big = elastic[elastic["elasticity"].abs() > 1e-12]
+    erows = [(r["output"], r["input"], f"{r['elasticity']:+.4g}") for r in big.to_dict("records")]
+    return (f"preset: {settings.preset or '(defaults)'}, scenario: {settings.scenario}; "
+            f"{out} at the last step = {format_value(out, swing.attrs['base'])}\n\n"
+            + table(rows, ("input", "low", "high", f"{out} (low)", f"{out} (high)", "swing"))
+            + "\n\nELASTICITIES (fleet-year, exact)\n"
+            + table(erows, ("output", "input", "elasticity")))

@@ -1,0 +1,165 @@
+"""Inputs of the feedback-loop projection: one sourced record each, plus `prev(name)`.
+
+Defaults are the `status-quo` scenario (no AI speed-up, fixed shares, no brakes); scenarios
+(model.loop.scenarios) switch the loop's parts on. Figures come from DATA.md's sources; anything
+that is not a sourced figure is cited as an assumption with its reasoning.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy
+
+from . import equations  # noqa: F401 - fleet-year records first (import order = layering)
+from .catalogue import CATALOGUE, Quantity, register, sym
+from .catalogue import choice as _choice
+from .catalogue import number as _num
+from .fleet_inputs import USES
+from .sources import cite
+
+HISTORICAL_HALVING_YEARS = 8.0 / 12.0
+MILESTONES = ("sc", "sar", "siar", "asi")
+MILESTONE_TEXT = {"sc": "superhuman coder", "sar": "superhuman AI researcher",
+                  "siar": "superintelligent AI researcher", "asi": "artificial superintelligence"}
+AI2027_MULTIPLIERS = {"sc": 5.0, "sar": 25.0, "siar": 250.0, "asi": 2000.0}
+SUMMARY_MULTIPLIERS = {"sc": 2.0, "sar": 4.0, "siar": 100.0, "asi": 1000.0}
+# Thresholds in orders of magnitude (OOMs) of software efficiency gained since the start.
+MILESTONE_OOMS = {"sc": 3.0, "sar": 4.0, "siar": 6.0, "asi": 10.0}
+# AI 2027 compute forecast, leading lab, mapped to our uses: research = synthetic data +
+# experiments; other = monitoring. Periods start 2024, 2025, 2026, then 2027 by quarter.
+SCHEDULE_STARTS = (2024.0, 2025.0, 2026.0, 2027.0, 2027.25, 2027.5, 2027.75)
+SCHEDULE = {
+    "training": (0.40, 0.40, 0.40, 0.30, 0.27, 0.22, 0.20),
+    "research": (0.24, 0.25, 0.26, 0.41, 0.44, 0.50, 0.57),
+    "automation": (0.01, 0.03, 0.04, 0.06, 0.06, 0.06, 0.06),
+    "inference": (0.33, 0.30, 0.28, 0.20, 0.19, 0.18, 0.13),
+    "other": (0.02, 0.02, 0.02, 0.03, 0.03, 0.03, 0.04),
+}
+_PERIOD = ("2024", "2025", "2026", "Q1 2027", "Q2 2027", "Q3 2027", "Q4 2027")
+
+
+TIME = (
+    _num("step_years", "year", 1.0, 0.25, 1.0, "Length of one projection step (a year or a "
+         "quarter)", cite("assumption", "yearly steps by default; quarters resolve 2027's "
+                          "quarterly AI 2027 schedule"), "projection"),
+    _num("start_year", "year", 2024.0, 2000.0, 2100.0, "Calendar year of the first step",
+         cite("ai2027-compute", "the compute table starts in 2024"), "projection"),
+    _num("discount_rate", "", 0.10, 0.0, 1.0, "Annual discount rate for the NPV of the fleet's "
+         "free cash flow", cite("assumption", "10% a year, a round cost of capital for a "
+                                "growth company; change it to test it"), "finance"),
+)
+
+FLEET_GROWTH = (
+    _num("price_performance_growth", "1/year", 0.14 * math.log(10), 0.0, 2.0,
+         "Growth rate (continuous) of hardware price-performance: the price of an "
+         "H100-equivalent falls as exp(-rate x time)",
+         cite("epoch-costs", "0.14 orders of magnitude per year = 0.322/year"), "fleet"),
+    _num("investment_rate", "1/year", 0.2, 0.0, 5.0,
+         "External investment per year at the start, as a fraction of the initial fleet's "
+         "replacement value", cite("assumption", "0.2/year replaces a fleet with 5-year lives "
+                                   "([epoch-costs]); falling prices then grow it"), "fleet"),
+    _num("investment_growth", "1/year", 0.0, -1.0, 3.0,
+         "Growth rate (continuous) of external investment",
+         cite("assumption", "flat external investment; growth comes from reinvested revenue"),
+         "fleet"),
+    _num("reinvestment_rate", "", 0.5, 0.0, 1.0,
+         "Share of inference revenue reinvested in new GPUs (the revenue flywheel)",
+         cite("assumption", "half of revenue; no public figure"), "fleet"),
+)
+
+DEMAND = (
+    _num("user_demand_growth", "1/year", 0.3, -1.0, 5.0,
+         "Growth rate (continuous) of inference demand from more users and uses",
+         cite("assumption", "~1.35x a year; no sourced figure in DATA.md"), "demand"),
+    _num("tokens_per_task_growth", "1/year", 0.3, -1.0, 5.0,
+         "Growth rate (continuous) of tokens spent per task (reasoning models spend far more "
+         "inference compute per answer)",
+         cite("assumption", "~1.35x a year; reasoning models use up to 1,000x the inference "
+              "compute per problem (MODEL.md)"), "demand"),
+    _num("demand_capability_elasticity", "", 0.2, 0.0, 5.0,
+         "Orders of magnitude of extra inference demand per order of magnitude of capability",
+         cite("assumption", "demand rises ~1.6x per OOM of effective compute"), "demand"),
+)
+
+RESEARCH = (
+    _num("software_halving_time", "year", HISTORICAL_HALVING_YEARS, 1 / 12, 5.0,
+         "Historical halving time of the compute needed for a given performance (sets the "
+         "no-AI rate of software progress, ln 2 / halving time)",
+         cite("ho2024", "halves every ~8 months (95% CI 5-14)"), "research"),
+    _num("researcher_growth", "1/year", 0.0, -1.0, 2.0,
+         "Growth rate (continuous) of the human research staff",
+         cite("assumption", "flat headcount, so any speed-up comes from AI"), "research"),
+    _num("research_labour_weight", "", 0.70, 0.0, 1.0,
+         "CES weight a of cognitive labour against experiment compute (1 - a)",
+         cite("aifm-2025", "labour weight ~0.70"), "research"),
+    _num("research_ces_rho", "", -0.155, -10.0, 0.9,
+         "CES substitution parameter rho (< 0: labour and compute are complements; not 0)",
+         cite("aifm-2025", "rho ~ -0.155") + "; " + cite("davidson-ftm", "rho = -0.01"),
+         "research"),
+    _num("parallelisation_exponent", "", 1.0, 0.05, 1.5,
+         "Exponent lambda on research output in the rate of software progress (< 1: "
+         "parallel research duplicates effort)",
+         cite("assumption", "1: the AI 2027 multiplier, a progress-rate ratio, passes in full; "
+              "[davidson-ftm] uses 0.7, [aifm-2025] 0.5"), "research"),
+    _num("ideas_harder_exponent", "", 0.0, 0.0, 5.0,
+         "Exponent beta: research productivity falls as software efficiency^(-beta) (ideas "
+         "get harder to find)",
+         cite("assumption", "0 in the status quo: the historical rate already nets ideas "
+              "getting harder against growing inputs"), "research"),
+    _choice("multiplier_scope", ("all-research", "labour-only"),
+            "What the AI R&D multiplier speeds up: all of research (the forecast's reading, "
+            "at fixed compute) or cognitive labour only (experiments then bottleneck)",
+            cite("ai2027-takeoff", "multipliers defined at fixed compute"), "research"),
+    _choice("multiplier_path", ("none", "ai-2027", "summary"),
+            "Milestone multipliers: none (1x), AI 2027's 5/25/250/2000x, or the 2/4/100/1000x "
+            "summary", cite("ai2027-takeoff", "milestone multipliers"), "research"),
+    _choice("allocation_policy", ("fixed", "scheduled", "inference-first"),
+            "How shares evolve: fixed at the start's shares; AI 2027's schedule; or inference "
+            "demand served first with research getting the rest of research + inference",
+            cite("ai2027-compute", "leading lab's split by use, 2024-2027"), "allocation"),
+)
+
+_MILESTONE_SRC = cite("assumption", "thresholds in OOMs of software efficiency placed so "
+                      "that the ai-2027 scenario, in quarterly steps, passes 1.5x in 2025, 3x "
+                      "in late 2026, SC (5x) in Q2 2027 and ASI by Q4 2027, close to the "
+                      "narrative of [ai2027-takeoff]")
+MILESTONE_INPUTS = tuple(
+    q for m in MILESTONES for q in (
+        _num(f"milestone_{m}", "", MILESTONE_OOMS[m], 0.01, 1000.0,
+             f"Software efficiency (OOMs since the start) at which the {MILESTONE_TEXT[m]} "
+             "milestone is reached", _MILESTONE_SRC, "milestones"),
+        _num(f"ai2027_multiplier_{m}", "", AI2027_MULTIPLIERS[m], 1.0, 1e6,
+             f"AI R&D progress multiplier at the {MILESTONE_TEXT[m]} milestone (AI 2027)",
+             cite("ai2027-takeoff", f"{m.upper()} {AI2027_MULTIPLIERS[m]:g}x"), "milestones",
+             log_scale=True),
+        _num(f"summary_multiplier_{m}", "", SUMMARY_MULTIPLIERS[m], 1.0, 1e6,
+             f"AI R&D progress multiplier at the {MILESTONE_TEXT[m]} milestone (summary path)",
+             cite("ai2027-takeoff", "the 2x -> 4x -> 100x -> 1000x summary critics quote"),
+             "milestones", log_scale=True),
+    )
+)
+
+SCHEDULE_INPUTS = tuple(
+    [_num(f"schedule_start_{k + 1}", "year", start, 2000.0, 2100.0,
+          f"Start of period {k + 1} of the scheduled allocation ({_PERIOD[k]})",
+          cite("ai2027-compute", "2024-2026 by year, 2027 by quarter"), "schedule")
+     for k, start in enumerate(SCHEDULE_STARTS)]
+    + [_num(f"schedule_{use}_{k + 1}", "", value, 0.0, 1.0,
+            f"Scheduled share for {use} in period {k + 1} ({_PERIOD[k]})",
+            cite("ai2027-compute", f"{_PERIOD[k]}: {value:.0%}"), "schedule")
+       for use in USES for k, value in enumerate(SCHEDULE[use])]
+)
+
+LOOP_INPUTS = TIME + FLEET_GROWTH + DEMAND + RESEARCH + MILESTONE_INPUTS + SCHEDULE_INPUTS
+register(*LOOP_INPUTS)
+
+
+def prev(name: str) -> sympy.Symbol:
+    """The symbol of `name` at the previous step (`<name>_prev`, registered on first use)."""
+    key = f"{name}_prev"
+    if key not in CATALOGUE:
+        q = CATALOGUE[name]
+        register(Quantity(key, q.unit, "previous", f"{q.label} at the previous step",
+                          "Previous step of the projection", group="previous"))
+    return sym(key)

@@ -1,0 +1,137 @@
+"""Resolve a user's choices (preset, GPU, overrides) into validated input values with sources.
+
+Order of precedence: catalogue defaults < preset < GPU entry < explicit overrides. Every value is
+parsed with its unit, checked against its bounds, and shares must sum to 1; any problem raises
+InputError with one line naming the input and what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import fleet_inputs as _inputs  # noqa: F401 - registers the input records resolve() reads
+from .catalogue import CATALOGUE, Quantity
+from .errors import InputError
+from .gpus import GPUS
+from .presets import PRESETS
+from .units import parse_value
+
+SHARE_TOLERANCE = 1e-6
+
+
+def suggest(name: str, options) -> str:
+    """' (did you mean X?)' for the closest option, or ''."""
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def input_quantity(name: str) -> Quantity:
+    """The catalogue record of a settable input, or InputError suggesting the closest name."""
+    q = CATALOGUE.get(name)
+    if q is None or not q.is_input:
+        known = [n for n, r in CATALOGUE.items() if r.is_input]
+        raise InputError(f"unknown input {name!r}{suggest(name, known)}; "
+                         "see `python -m model list` for the inputs")
+    return q
+
+
+def _bounds(q: Quantity) -> str:
+    unit = f" {q.unit}" if q.unit else ""
+    return f"[{q.min:g}, {q.max:g}]{unit}"
+
+
+def check_value(q: Quantity, value: float) -> float:
+    """Check `value` (in q's unit) against q's bounds; return it."""
+    if not math.isfinite(value):
+        raise InputError(f"{q.name}: expected a finite number in {q.unit or 'dimensionless'}")
+    if q.kind == "constant":
+        if value != q.default:
+            raise InputError(f"{q.name}: is a fixed constant ({q.default:g} {q.unit})")
+        return value
+    if value < 0 and q.min is not None and q.min >= 0:
+        raise InputError(f"{q.name}: must not be negative, got {value:g}; expected {_bounds(q)}")
+    if not q.min <= value <= q.max:
+        raise InputError(f"{q.name}: {value:g} is outside its bounds {_bounds(q)}")
+    return value
+
+
+def parse_input(name: str, raw: str | float | int) -> float:
+    """Parse and check one input value given as a number or text with a unit."""
+    q = input_quantity(name)
+    if q.kind == "choice":
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and raw in range(
+                len(q.choices)):
+            return float(raw)
+        index = q.choice_index(str(raw).strip())
+        if index < 0:
+            raise InputError(f"{name}: expected one of {', '.join(q.choices)}, got {raw!r}")
+        return float(index)
+    return check_value(q, parse_value(name, raw, q.unit))
+
+
+@dataclass
+class Settings:
+    """Resolved inputs (floats in catalogue units; choices as option index) and their sources."""
+
+    values: dict[str, float]
+    sources: dict[str, str]
+    preset: str | None = None
+    gpu: str | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        """A choice input's option text."""
+        q = CATALOGUE[name]
+        return q.choices[int(self.values[name])]
+
+
+def check_shares(values: Mapping[str, float]) -> None:
+    """Shares of the fleet must sum to 1."""
+    names = [n for n in CATALOGUE if n.startswith("share_") and CATALOGUE[n].kind == "input"]
+    total = sum(values[n] for n in names)
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        listed = " + ".join(f"{n}={values[n]:g}" for n in names)
+        raise InputError(f"shares must sum to 1, got {total:.6g} ({listed})")
+
+
+def resolve(preset: str | None = None, gpu: str | None = None,
+            overrides: Mapping[str, str | float] | None = None) -> Settings:
+    """Defaults, then the preset, then the GPU's figures, then overrides; all validated."""
+    values = {n: float(q.default) for n, q in CATALOGUE.items() if q.is_input}
+    sources = {n: q.source for n, q in CATALOGUE.items() if q.is_input}
+    if preset is not None:
+        if preset not in PRESETS:
+            raise InputError(f"unknown preset {preset!r}{suggest(preset, PRESETS)}; "
+                             f"expected one of {', '.join(PRESETS)}")
+        p = PRESETS[preset]
+        gpu = gpu or p.gpu
+        for name, (raw, source) in p.values.items():
+            values[name] = parse_input(name, raw)
+            sources[name] = source
+    if gpu is not None:
+        if gpu not in GPUS:
+            raise InputError(f"unknown GPU {gpu!r}{suggest(gpu, GPUS)}; "
+                             f"expected one of {', '.join(GPUS)}")
+        for name, value in GPUS[gpu].inputs().items():
+            if preset is None or name not in PRESETS[preset].values:
+                values[name] = check_value(CATALOGUE[name], value)
+                sources[name] = GPUS[gpu].source
+    clean: dict[str, str] = {}
+    for name, raw in (overrides or {}).items():
+        values[name] = parse_input(name, raw)
+        sources[name] = "user setting"
+        clean[name] = str(raw)
+    check_shares(values)
+    return Settings(values, sources, preset, gpu, clean)
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """Split a CLI `name=value` into its parts, or raise InputError."""
+    name, sep, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not value:
+        raise InputError(f"--set {text!r}: expected name=value, e.g. --set fleet_gpus=100000")
+    return name, value

@@ -1,0 +1,110 @@
+"""Monte Carlo over the uncertain inputs: percentiles of every projection row at every step.
+
+Each uncertain input is its setting times a lognormal factor whose 5th and 95th percentiles are
+the listed 90% interval (so a brake switched off, at 0, stays off and a sign never flips);
+samples are clipped to the input's catalogue bounds. Samples are drawn with numpy's PCG64 from
+`seed`, so a seed reproduces a run exactly; the projection is evaluated once per step over all
+samples (compiled once, vectorised), and only the percentiles are kept.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from model.core.catalogue import CATALOGUE
+from model.core.errors import InputError
+from model.core.loop_inputs import MILESTONES
+from model.core.sources import cite
+
+from .projection import STEP_ROWS, run_arrays, steps_for
+
+MAX_SAMPLES = 1_000_000
+PERCENTILES = (5, 50, 95)
+Z90 = 1.6448536269514722  # standard normal quantile at 95%: a 90% interval is +-Z90 sigma
+
+# name -> (factor at 5th percentile, factor at 95th percentile, source of the interval)
+UNCERTAIN: dict[str, tuple[float, float, str]] = {
+    "software_halving_time": (5 / 8, 14 / 8, cite("ho2024", "95% CI 5-14 months around 8, "
+                                                  "used as the 90% interval")),
+    "ai2027_multiplier_sc": (3.4 / 5.8, 10 / 5.8, cite("ai2027-takeoff", "SC multiplier 5.8x, "
+                                                       "90% CI 3.4-10x")),
+    "research_ces_rho": (0.01 / 0.155, 0.5 / 0.155, cite(
+        "davidson-ftm", "rho = -0.01") + "; " + cite("aifm-2025", "-0.155") + "; "
+        + cite("assumption", "up to -0.5 for strong complements")),
+    "research_labour_weight": (0.8, 1.2, cite("assumption", "+-20% around 0.70")),
+    "parallelisation_exponent": (0.5, 1.0, cite("davidson-ftm", "0.7") + "; "
+                                 + cite("aifm-2025", "0.5")),
+    "ideas_harder_exponent": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "price_performance_growth": (0.7, 1.3, cite("assumption", "+-30% around Epoch's trend")),
+    "investment_rate": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "reinvestment_rate": (0.5, 1.5, cite("assumption", "25-75% of revenue")),
+    "token_price": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "user_demand_growth": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "tokens_per_task_growth": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "demand_capability_elasticity": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    **{f"milestone_{m}": (0.5, 2.0, cite("assumption", "a factor of 2 either way"))
+       for m in MILESTONES},
+}
+
+
+def check_samples(samples: int, seed: int) -> None:
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or not (
+            1 <= samples <= MAX_SAMPLES):
+        raise InputError(f"samples: expected a whole number from 1 to {MAX_SAMPLES:,}, "
+                         f"got {samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed: expected a whole number >= 0, got {seed!r}")
+
+
+def factor_scale(lo: float, hi: float) -> tuple[float, float]:
+    """(mu, sigma) of the log factor whose 5th/95th percentiles are lo and hi."""
+    return (math.log(lo) + math.log(hi)) / 2, (math.log(hi) - math.log(lo)) / (2 * Z90)
+
+
+def sample_inputs(values: dict[str, float], samples: int, seed: int) -> dict[str, np.ndarray]:
+    """Inputs with every uncertain one replaced by `samples` draws (fixed order: reproducible)."""
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray | float] = dict(values)
+    for name, (lo, hi, _) in UNCERTAIN.items():
+        mu, sigma = factor_scale(lo, hi)
+        q = CATALOGUE[name]
+        draw = values[name] * np.exp(rng.normal(mu, sigma, samples))
+        out[name] = np.clip(draw, q.min, q.max)
+    _order_milestones(out)
+    return out
+
+
+def _order_milestones(values: dict) -> None:
+    """Keep sampled milestone thresholds strictly increasing (sort them per sample)."""
+    names = [f"milestone_{m}" for m in MILESTONES]
+    stacked = np.sort(np.vstack([np.broadcast_to(values[n], np.shape(values[names[0]]))
+                                 for n in names]), axis=0)
+    stacked[1:] = np.maximum(stacked[1:], stacked[:-1] * (1 + 1e-9))
+    for n, row in zip(names, stacked, strict=True):
+        values[n] = row
+
+
+def monte_carlo(settings, years: int = 10, step: str = "year", samples: int = 1000,
+                seed: int = 0) -> pd.DataFrame:
+    """Percentiles per step: columns year, then <row>_p5, <row>_p50, <row>_p95 for each row."""
+    n, dt = steps_for(years, step)
+    check_samples(samples, seed)
+    values = sample_inputs({**settings.values, "step_years": dt}, samples, seed)
+    rows = [r for r in STEP_ROWS if r != "year"]
+    table = np.empty((n, len(rows), len(PERCENTILES)))
+    years_out = np.empty(n)
+
+    def take(t: int, step_rows: dict) -> None:
+        stack = np.vstack([step_rows[r] for r in rows])
+        table[t] = np.nanpercentile(stack, PERCENTILES, axis=1).T
+        years_out[t] = step_rows["year"].flat[0]
+
+    run_arrays(values, n, keep=(), on_step=take)
+    data = {"year": years_out}
+    for i, r in enumerate(rows):
+        for j, p in enumerate(PERCENTILES):
+            data[f"{r}_p{p}"] = table[:, i, j]
+    return pd.DataFrame(data)

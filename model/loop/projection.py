@@ -1,0 +1,198 @@
+"""The feedback-loop projection: each step's quantities as sympy expressions of the previous step.
+
+STEP_ROWS lists every per-step quantity in evaluation order. INITIAL[row] is its value at the
+first step as an expression of inputs only; STEP[row] is its value at a later step as an
+expression of inputs, `prev(row)` symbols and rows earlier in STEP_ROWS. The fleet-year
+equations (model.core.equations) are reused for each step's GPUs, compute, costs and revenue.
+The equations themselves are declared in model.loop.rows; this module checks and compiles them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import sympy
+from sympy.functions.elementary.piecewise import ExprCondPair
+
+from model.core.catalogue import CATALOGUE, sym
+from model.core.dimensions import check_equation
+from model.core.errors import InputError, ModelDefinitionError
+from model.core.numpy_printer import FastNumPyPrinter
+
+from .rows import INIT_RAW, STEP_RAW
+
+STEP_ROWS: tuple[str, ...] = tuple(STEP_RAW)
+STEPS = {"year": 1.0, "quarter": 0.25}
+MAX_STEPS = 400
+CHOICES = ("allocation_policy", "multiplier_path", "multiplier_scope", "cost_basis")
+_ROW_SYMS = {sym(n): n for n in STEP_ROWS}
+
+
+def _replace(expr: sympy.Basic, mapping: Mapping[sympy.Basic, sympy.Basic]) -> sympy.Basic:
+    """xreplace without evaluation (sympy folds Piecewise conditions, exponentially slowly)."""
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [_replace(a, mapping) for a in expr.args]
+    if all(new is old for new, old in zip(args, expr.args, strict=True)):
+        return expr
+    if isinstance(expr, sympy.Piecewise | ExprCondPair):
+        return sympy.Basic.__new__(type(expr), *args)
+    with sympy.evaluate(False):
+        return expr.func(*args)
+
+
+def _expand(raw: Mapping[str, sympy.Expr]) -> dict[str, sympy.Expr]:
+    """Each row as an expression of inputs only: earlier rows substituted, in order."""
+    done: dict[sympy.Basic, sympy.Basic] = {}
+    for name, expr in raw.items():
+        done[sym(name)] = _replace(expr, done)
+    return {str(k): v for k, v in done.items()}
+
+
+INITIAL: dict[str, sympy.Expr] = _expand(INIT_RAW)
+STEP: dict[str, sympy.Expr] = dict(STEP_RAW)
+
+
+def check_row(name: str, expr: sympy.Expr) -> None:
+    """Raise ModelDefinitionError unless `expr` lands exactly in row `name`'s unit."""
+    units = {s: CATALOGUE[str(s)].unit for s in expr.free_symbols}
+    check_equation(name, expr, CATALOGUE[name].unit, units, kind="projection row")
+
+
+def _validate() -> None:
+    """Units of every row, and the symbol rules the workbook writer relies on."""
+    for i, name in enumerate(STEP_ROWS):
+        check_row(name, INIT_RAW[name])
+        check_row(name, STEP_RAW[name])
+        for s in INITIAL[name].free_symbols:
+            if not CATALOGUE[str(s)].is_input:
+                raise ModelDefinitionError(f"INITIAL[{name}] uses non-input {s}")
+        earlier = set(STEP_ROWS[:i])
+        for s in STEP[name].free_symbols:
+            q = CATALOGUE[str(s)]
+            ok = (q.kind == "previous" or str(s) in earlier
+                  or (q.is_input and str(s) not in _ROW_SYMS.values()))
+            if not ok:
+                raise ModelDefinitionError(f"STEP[{name}] uses {s} before it is defined")
+
+
+_validate()
+
+
+@lru_cache(maxsize=1)
+def input_names() -> tuple[str, ...]:
+    """Every input the projection reads."""
+    # The raw rows name the same inputs as the expanded INITIAL, at a fraction of the walk.
+    free = set().union(*(e.free_symbols for e in (*INIT_RAW.values(), *STEP.values())))
+    return tuple(sorted(str(s) for s in free if CATALOGUE[str(s)].is_input))
+
+
+class _Program:
+    """INITIAL and STEP compiled, either for one combination of the choice inputs or (choices
+    None) for all, the choices then being ordinary arguments.
+
+    Each function evaluates the rows in order, one assignment per row (the rows are the common
+    subexpressions handed to lambdify's `cse`), so nothing is computed twice.
+    """
+
+    def __init__(self, choices: tuple[float, ...] | None):
+        fixed = {} if choices is None else {
+            sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)}
+        outs = [sym(n) for n in STEP_ROWS]
+        init = [(sym(n), INIT_RAW[n].xreplace(fixed)) for n in STEP_ROWS]
+        step = [(sym(n), STEP_RAW[n].xreplace(fixed)) for n in STEP_ROWS]
+        self.inputs = tuple(n for n in input_names() if sym(n) not in fixed)
+        used = set().union(*(e.free_symbols for _, e in step))
+        self.prevs = tuple(n for n in STEP_ROWS if f"{n}_prev" in CATALOGUE
+                           and sym(f"{n}_prev") in used)
+        args = [sym(n) for n in self.inputs]
+        self._init = sympy.lambdify(args, outs, modules="numpy", printer=FastNumPyPrinter,
+                                    cse=lambda _: (init, outs))
+        prev_args = [sym(f"{n}_prev") for n in self.prevs]
+        self._step = sympy.lambdify(args + prev_args, outs, modules="numpy",
+                                    printer=FastNumPyPrinter,
+                                    cse=lambda _: (step, outs))
+
+    def initial(self, args: Sequence) -> list:
+        return self._init(*args)
+
+    def step(self, args: Sequence, rows: Mapping[str, np.ndarray]) -> list:
+        return self._step(*args, *(rows[n] for n in self.prevs))
+
+
+@lru_cache(maxsize=64)
+def program(choices: tuple[float, ...] | None = None) -> _Program:
+    """The compiled projection for these choice values, or for any (None); cached."""
+    return _Program(choices)
+
+
+# Below this many samples one program serves every scenario (compiling costs more than the
+# branches it would prune); above it each choice combination gets its own, pruned program.
+SPECIALISE_ABOVE = 256
+
+
+def steps_for(years: int, step: str) -> tuple[int, float]:
+    """Number of steps and step length in years; InputError on a bad horizon or step."""
+    if step not in STEPS:
+        raise InputError(f"step: expected one of {', '.join(STEPS)}, got {step!r}")
+    if isinstance(years, bool) or not isinstance(years, int | np.integer) or years <= 0:
+        raise InputError(f"years: expected a whole number of years >= 1, got {years!r}")
+    n = int(round(years / STEPS[step]))
+    if n > MAX_STEPS:
+        raise InputError(f"years: {years} {step}ly steps exceed {MAX_STEPS} steps")
+    return n, STEPS[step]
+
+
+def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
+               keep: Sequence[str] | None = None, on_step=None) -> dict[str, np.ndarray]:
+    """Evaluate the projection on arrays of inputs; return {row: array (n_steps, *shape)}.
+
+    `keep` limits which rows are stored (all rows are computed); `on_step(t, rows)` is called
+    with each step's rows (e.g. to take percentiles without storing the samples).
+    """
+    size = max(np.size(values[n]) for n in input_names())
+    prog = program(tuple(float(values[n]) for n in CHOICES) if size > SPECIALISE_ABOVE else None)
+    args = [np.asarray(values[n], dtype=float) for n in prog.inputs]
+    shape = np.broadcast_shapes(*(a.shape for a in args))
+    keep = STEP_ROWS if keep is None else tuple(keep)
+    out = {n: np.empty((n_steps, *shape)) for n in keep}
+    rows: dict[str, np.ndarray] = {}
+    with np.errstate(all="ignore"):
+        for t in range(n_steps):
+            result = prog.initial(args) if t == 0 else prog.step(args, rows)
+            # Rows keep their natural shape: one that no sampled input reaches stays a scalar,
+            # so the next step does not redo it once per sample.
+            rows = dict(zip(STEP_ROWS, result, strict=True))
+            for n in keep:
+                out[n][t] = rows[n]
+            if on_step is not None:
+                on_step(t, {n: np.broadcast_to(r, shape) for n, r in rows.items()})
+    return out
+
+
+def project(settings, years: int = 10, step: str = "year") -> pd.DataFrame:
+    """One row per step (`years` years of `step`s), columns STEP_ROWS, from resolved settings."""
+    n, dt = steps_for(years, step)
+    values = {**settings.values, "step_years": dt}
+    arrays = run_arrays(values, n)
+    return pd.DataFrame({name: arrays[name] for name in STEP_ROWS})
+
+
+def units() -> dict[str, str]:
+    """The unit of every projection column."""
+    return {n: CATALOGUE[n].unit for n in STEP_ROWS}
+
+
+def summary(df: pd.DataFrame) -> dict[str, float | None]:
+    """Finance summary of a projection: {'npv': USD, 'payback_year': year or None,
+    'cumulative_cash': USD, 'final_year': year}. NPV is the last `npv_to_date` (initial fleet
+    outlay included when owned); the payback year is the first whose cumulative cash is >= 0."""
+    last = df.iloc[-1]
+    payback = float(last["payback_year"])
+    return {"npv": float(last["npv_to_date"]), "payback_year": payback if payback > 0 else None,
+            "cumulative_cash": float(last["cumulative_cash"]), "final_year": float(last["year"])}

@@ -1,0 +1,175 @@
+"""Presentation sheets over the Projection sheets: Finance, Compare and Charts.
+
+Finance restates the primary scenario's money rows per step (all references to Projection
+cells), then the cash flows, their discounted values, the NPV at the `discount_rate` input
+(SUMPRODUCT of cash flows and the model's discount factors; Excel's own NPV beside it for yearly
+steps, where the two agree) and the payback year, all live formulas.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sympy
+from openpyxl.chart import LineChart, Reference, Series
+
+from model.core.catalogue import CATALOGUE, sym
+from model.core.fleet_inputs import USES
+
+from ._book import Book, quote_sheet
+from ._projection_sheets import FIRST_COL, FIRST_ROW
+from ._styles import BOLD, TITLE_FONT, column_letter, number_format, set_widths, style_header
+
+MONEY_ROWS = ("inference_revenue", *(f"budget_{u}" for u in USES), "compute_cost",
+              "gross_margin", "capex", "depreciation", "free_cash_flow", "cumulative_cash",
+              "discount_factor")
+COMPARE_ROWS = ("share_research", "share_inference", "budget_research", "budget_inference",
+                "compute_research", "ai_rd_multiplier", "research_speedup",
+                "software_efficiency", "capability", "fleet_gpus", "inference_revenue",
+                "cumulative_cash", "npv_to_date")
+NEVER = "not within the horizon"
+
+
+def _outlay_expr() -> sympy.Expr:
+    """The initial fleet outlay, recovered from the first-step NPV row of the projection."""
+    from model.loop.rows import INIT_RAW
+
+    s = sym
+    return sympy.expand(s("free_cash_flow") * s("step_years") * s("discount_factor")
+                        - INIT_RAW["npv_to_date"])
+
+
+def _header(book: Book, ws, n: int, label: str) -> None:
+    book.row(ws, 3, ["name", label])
+    for t in range(n):
+        col = FIRST_COL + t
+        book.formula(ws, 3, col, f"=Projection!{column_letter(col)}3",
+                     book.cached["Projection"][f"{column_letter(col)}3"],
+                     ws.parent["Projection"].cell(3, col).number_format)
+    style_header(ws, 3, 1, FIRST_COL + n - 1)
+
+
+def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
+            dt: float) -> dict:
+    """The Finance sheet for the primary scenario; returns its summary values."""
+    from model.loop.projection import summary
+
+    from .excel_printer import excel_formula
+
+    ws = book.sheet("Finance")
+    n, last = len(df), column_letter(FIRST_COL + len(df) - 1)
+    book.text(ws, 1, 1, "Finance (primary scenario)", TITLE_FONT)
+    book.text(ws, 2, 1, "Money per step from the Projection sheet; cash flow = free cash flow "
+              "x step length; NPV at the discount_rate input; all live formulas.")
+    _header(book, ws, n, "unit")
+    here: dict[str, int] = {}
+    extra = {"cash_flow": ("USD", df["free_cash_flow"] * dt),
+             "discounted_cash_flow": ("USD", df["free_cash_flow"] * dt * df["discount_factor"]),
+             "paid_back": ("", df["cumulative_cash"] >= 0)}
+    for i, r in enumerate([*MONEY_ROWS, *extra], start=FIRST_ROW):
+        here[r] = i
+        unit, values = (CATALOGUE[r].unit, df[r]) if r in MONEY_ROWS else extra[r]
+        book.text(ws, i, 1, r)
+        book.text(ws, i, 2, unit)
+        fmt = number_format(r, unit, [float(v) for v in values])
+        for t in range(n):
+            c = column_letter(FIRST_COL + t)
+            if r in MONEY_ROWS:
+                formula = f"=Projection!{c}{rows[r]}"
+            elif r == "cash_flow":
+                formula = f"={c}{here['free_cash_flow']}*step_years"
+            elif r == "discounted_cash_flow":
+                formula = f"={c}{here['cash_flow']}*{c}{here['discount_factor']}"
+            else:
+                formula = f"={c}{here['cumulative_cash']}>=0"
+            value = values.iloc[t]
+            book.formula(ws, i, FIRST_COL + t, formula,
+                         bool(value) if r == "paid_back" else float(value), fmt)
+    top = FIRST_ROW + len(here) + 1
+    summ = summary(df)
+    first = {sym(r): f"Projection!{column_letter(FIRST_COL)}{row}" for r, row in rows.items()}
+    outlay = _outlay_expr()
+    outlay_value = float(df["free_cash_flow"].iloc[0] * dt * df["discount_factor"].iloc[0]
+                         - df["npv_to_date"].iloc[0])
+    cf = f"{column_letter(FIRST_COL)}{here['cash_flow']}:{last}{here['cash_flow']}"
+    dfs = f"{column_letter(FIRST_COL)}{here['discount_factor']}:{last}{here['discount_factor']}"
+    items = [("initial_outlay", "USD", excel_formula(outlay, {**names, **first}), outlay_value),
+             ("npv", "USD", f"=SUMPRODUCT({cf},{dfs})-C{top}", summ["npv"])]
+    if dt == 1.0 and n > 1:
+        c0, c1 = column_letter(FIRST_COL), column_letter(FIRST_COL + 1)
+        row_cf = here["cash_flow"]
+        items.append(("npv_excel", "USD", f"={c0}{row_cf}+NPV(discount_rate,{c1}{row_cf}:"
+                      f"{last}{row_cf})-C{top}", summ["npv"]))
+    payback = summ["payback_year"]
+    items.append(("payback_year", "year", f"=IFERROR(INDEX({column_letter(FIRST_COL)}3:{last}3,"
+                  f"MATCH(TRUE,{column_letter(FIRST_COL)}{here['paid_back']}:{last}"
+                  f"{here['paid_back']},0)),\"{NEVER}\")",
+                  payback if payback is not None else NEVER))
+    for i, (name, unit, formula, value) in enumerate(items, start=top):
+        book.text(ws, i, 1, name, BOLD)
+        book.text(ws, i, 2, unit)
+        fmt = "0" if name == "payback_year" else number_format(name, unit, [outlay_value,
+                                                                             summ["npv"]])
+        book.formula(ws, i, FIRST_COL, formula, value, fmt)
+    ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
+    set_widths(ws, {"A": 24, "B": 10, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})
+    return summ
+
+
+def compare(book: Book, sheets: list[tuple[str, str, dict[str, int], pd.DataFrame]]) -> None:
+    """Key rows of every scenario side by side (references to each Projection sheet)."""
+    ws = book.sheet("Compare")
+    n = len(sheets[0][3])
+    book.text(ws, 1, 1, "Scenarios compared", TITLE_FONT)
+    book.text(ws, 2, 1, "Each line refers to that scenario's Projection sheet.")
+    _header(book, ws, n, "scenario")
+    i = FIRST_ROW
+    for r in COMPARE_ROWS:
+        fmt = number_format(r, CATALOGUE[r].unit, pd.concat([d[r] for *_, d in sheets]))
+        for title, scenario, rows, df in sheets:
+            book.text(ws, i, 1, r)
+            book.text(ws, i, 2, scenario)
+            for t in range(n):
+                c = column_letter(FIRST_COL + t)
+                book.formula(ws, i, FIRST_COL + t, f"={quote_sheet(title)}{c}{rows[r]}",
+                             float(df[r].iloc[t]), fmt)
+            i += 1
+    ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
+    set_widths(ws, {"A": 24, "B": 22, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})
+
+
+def _series(ws, row: int, n: int, title: str) -> Series:
+    ref = Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=row, max_row=row)
+    return Series(ref, title=title)
+
+
+def _chart(title: str, y_title: str, fmt: str) -> LineChart:
+    chart = LineChart()
+    chart.title, chart.y_axis.title, chart.x_axis.title = title, y_title, "year"
+    chart.y_axis.number_format = fmt
+    chart.height, chart.width = 9, 22
+    return chart
+
+
+def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataFrame]]) -> None:
+    """Research vs inference budget per scenario; shares over time; multiplier vs speed-up."""
+    ws = book.sheet("Charts")
+    book.text(ws, 1, 1, "Charts (from the Projection sheets)", TITLE_FONT)
+    n = len(sheets[0][3])
+    primary = wb[sheets[0][0]]
+    years = Reference(primary, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=3,
+                      max_row=3)
+    budget = _chart("Research vs inference budget", "USD/year", '"$"#,##0,,,"B"')
+    shares = _chart(f"Shares of the fleet ({sheets[0][1]})", "share", "0%")
+    speed = _chart(f"Headline multiplier vs effective speed-up ({sheets[0][1]})", "x", "0.0")
+    for title, scenario, rows, _ in sheets:
+        src = wb[title]
+        for use in ("research", "inference"):
+            budget.series.append(_series(src, rows[f"budget_{use}"], n, f"{use} ({scenario})"))
+    for use in USES:
+        shares.series.append(_series(primary, sheets[0][2][f"share_{use}"], n, use))
+    for r, label in (("ai_rd_multiplier", "headline multiplier"),
+                     ("research_speedup", "effective speed-up")):
+        speed.series.append(_series(primary, sheets[0][2][r], n, label))
+    for k, chart in enumerate((budget, shares, speed)):
+        chart.set_categories(years)
+        ws.add_chart(chart, f"A{3 + 19 * k}")

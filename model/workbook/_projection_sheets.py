@@ -1,0 +1,140 @@
+"""The Projection sheets: one row per quantity, one column per step, one formula per row.
+
+Column A holds the model's row name, B its unit, C the first step, D onwards the later steps.
+The first step's formula is the row's first-step expression; every later column holds the row's
+step expression, shifted: `<row>_prev` is the same row in the previous column, other rows are
+cells of the same column, and inputs are the Inputs sheet's defined names (the primary scenario)
+or absolute references to that scenario's own Inputs column.
+
+Formulas are printed once per row as templates with tokens (CUR__row, PRV__row, INP__input) and
+then filled in per column and per scenario by string substitution: printing is the slow part.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+
+from model.core.catalogue import CATALOGUE, sym
+
+from ._book import Book
+from ._styles import TITLE_FONT, column_letter, number_format, set_widths, style_header
+
+FIRST_COL = 3
+FIRST_ROW = 4
+_TOKEN = re.compile(r"(CUR|PRV|INP)__([a-z0-9_]+)")
+# Rows that can never be negative (checked on the Checks sheet).
+_NON_NEGATIVE_PREFIXES = ("gpus_", "compute_", "budget_", "share_", "scheduled_share_")
+_NON_NEGATIVE = ("fleet_gpus", "hardware_price", "capex", "inference_revenue", "tokens_served",
+                 "depreciation", "compute_cost", "cost_per_gpu_hour")
+
+
+def _split(formula: str) -> list[str | tuple[str, str]]:
+    """A template as literal text and (kind, name) tokens."""
+    parts: list[str | tuple[str, str]] = []
+    last = 0
+    for m in _TOKEN.finditer(formula):
+        parts += [formula[last:m.start()], (m[1], m[2])]
+        last = m.end()
+    return [*parts, formula[last:]]
+
+
+@cache
+def templates() -> tuple[tuple[str, ...], dict[str, tuple[list, list]]]:
+    """Row order and, per row, the (first-step, later-step) formula templates."""
+    from model.loop.projection import STEP, STEP_ROWS
+    from model.loop.rows import INIT_RAW  # short: earlier rows stay cell references
+
+    from .excel_printer import excel_formula
+
+    rows, initial, step = STEP_ROWS, INIT_RAW, STEP
+    inputs = {q.symbol: f"INP__{n}" for n, q in CATALOGUE.items() if q.is_input}
+    prevs = {sym(f"{r}_prev"): f"PRV__{r}" for r in rows if f"{r}_prev" in CATALOGUE}
+    out, earlier = {}, {}
+    for r in rows:
+        first = excel_formula(initial[r], {**inputs, **earlier})
+        later = excel_formula(step[r], {**inputs, **earlier, **prevs})
+        out[r] = (_split(first), _split(later))
+        earlier[sym(r)] = f"CUR__{r}"
+    return tuple(rows), out
+
+
+def _fill(parts: list, col: int, rows: dict[str, int], names: dict[str, str]) -> str:
+    letter, before = column_letter(col), column_letter(col - 1)
+    text = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+        elif part[0] == "INP":
+            text.append(names[part[1]])
+        else:
+            text.append(f"{letter if part[0] == 'CUR' else before}{rows[part[1]]}")
+    return "".join(text)
+
+
+def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.DataFrame,
+                     step_years: float) -> dict[str, int]:
+    """Write one Projection sheet for the projection `df`; return row name -> sheet row."""
+    order, forms = templates()
+    ws = book.sheet(title)
+    refs = {str(s): ref for s, ref in names.items()}
+    rows = {r: FIRST_ROW + i for i, r in enumerate(order)}
+    n = len(df)
+    book.text(ws, 1, 1, heading, TITLE_FONT)
+    book.text(ws, 2, 1, "One formula per row: the first column starts the projection, later "
+              "columns step from the previous one. Inputs come from the Inputs sheet.")
+    book.row(ws, 3, ["name", "unit"])
+    year_fmt = "0" if step_years == 1 else "0.00"
+    years = df["year"].to_numpy()
+    for t in range(n):
+        col = FIRST_COL + t
+        book.formula(ws, 3, col, f"={column_letter(col)}{rows['year']}", float(years[t]),
+                     year_fmt)
+    style_header(ws, 3, 1, FIRST_COL + n - 1)
+    for r in order:
+        row, (first, later) = rows[r], forms[r]
+        q = CATALOGUE[r]
+        values = df[r].to_numpy(dtype=float)
+        fmt = year_fmt if q.unit == "year" and r in ("year", "payback_year") else number_format(
+            r, q.unit, values)
+        book.text(ws, row, 1, r)
+        book.text(ws, row, 2, q.unit)
+        for t in range(n):
+            col = FIRST_COL + t
+            book.formula(ws, row, col, _fill(first if t == 0 else later, col, rows, refs),
+                         float(values[t]), fmt)
+    ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
+    set_widths(ws, {"A": 34, "B": 14})
+    for t in range(n):
+        set_widths(ws, {column_letter(FIRST_COL + t): 13})
+    return rows
+
+
+def non_negative_rows(order) -> list[str]:
+    return [r for r in order if r.startswith(_NON_NEGATIVE_PREFIXES) or r in _NON_NEGATIVE]
+
+
+def projection_checks(title: str, scenario: str, rows: dict[str, int], df: pd.DataFrame,
+                      uses) -> list[tuple[str, str, bool]]:
+    """Shares sum to 1 in every step; no negative GPUs, compute, spend or revenue."""
+    last = column_letter(FIRST_COL + len(df) - 1)
+    sheet = "'" + title.replace("'", "''") + "'!"
+
+    def span(r: str) -> str:
+        return f"{sheet}{column_letter(FIRST_COL)}{rows[r]}:{last}{rows[r]}"
+
+    shares = [f"share_{u}" for u in uses]
+    total = df[shares].sum(axis=1)
+    summed = "+".join(span(s) for s in shares)
+    keep = non_negative_rows(rows)
+    low = df[keep].min().min()
+    return [
+        (f"{scenario}: shares sum to 1 in every step",
+         f"=SUMPRODUCT(--(ABS({summed}-1)>tolerance))=0",
+         bool(((total - 1).abs() <= 1e-6).all())),
+        (f"{scenario}: GPUs, compute, spend and revenue never negative",
+         f"=MIN({','.join(span(r) for r in keep)})>=0", bool(low >= 0)),
+    ]
+

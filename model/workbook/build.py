@@ -1,0 +1,165 @@
+"""Export the model as an Excel workbook of live formulas that also carries computed values.
+
+    book = build_workbook("openai-2024", ["status-quo", "brakes"], years=10)
+    write_workbook(book, "openai.xlsx")
+
+Sheets, in the FAST order (control, inputs, calculations, presentation, checks): Cover, Inputs,
+Budget, Projection (one per scenario), Finance, Compare, Charts, Equations, Sources, Checks.
+Every formula is printed from the model's sympy expressions by model.workbook.excel_printer;
+every formula cell also carries the value the Python model computes for it
+(model.workbook.cached_values), so the file shows numbers even where nothing recalculates.
+Only this package imports openpyxl.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+
+from model.core.equations import EQUATIONS
+from model.core.errors import InputError
+from model.core.presets import PRESETS
+from model.core.resolve import Settings, resolve
+
+from . import _static_sheets as sheets
+from ._book import Book
+from ._checks_sheet import budget_checks, write_checks
+from .cached_values import finish_xlsx
+
+
+@dataclass
+class Export:
+    """What is exported: preset, scenarios (primary first) and their resolved settings."""
+
+    preset: str | None
+    scenarios: list[str]
+    settings: list[Settings]
+    years: int = 10
+    step: str = "year"
+    title: str = ""
+    notes: str = ""
+    created: date = field(default_factory=date.today)
+
+
+def _settings(preset, scenarios, gpu, overrides, step_years: float) -> list[Settings]:
+    if not scenarios:
+        return [resolve(preset, gpu, overrides)]
+    from model.loop.scenarios import scenario_settings
+
+    out = [scenario_settings(preset, s, gpu=gpu, overrides=overrides) for s in scenarios]
+    for settings in out:  # the projection runs at the chosen step, whatever the input says
+        settings.values["step_years"] = step_years
+    return out
+
+
+@cache
+def _budget_entries() -> tuple:
+    """Equations-sheet rows of the fleet-year outputs (printing is slow: done once)."""
+    return tuple(sheets.equation_entries(list(EQUATIONS), EQUATIONS))
+
+
+@cache
+def _step_entries() -> tuple:
+    """Equations-sheet rows of the projection (done once)."""
+    from model.loop.projection import STEP, STEP_ROWS
+    from model.loop.rows import INIT_RAW
+
+    return tuple(sheets.step_entries(STEP_ROWS, INIT_RAW, STEP))
+
+
+def projection_title(scenario: str, primary: bool) -> str:
+    """'Projection' for the primary scenario, 'Projection <scenario>' for the others."""
+    return "Projection" if primary else f"Projection {scenario}"[:31]
+
+
+def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
+    """Projection per scenario, Finance, Compare, Charts; returns (checks, equation entries)."""
+    from model.core.fleet_inputs import USES
+    from model.loop.projection import STEPS, project
+
+    from . import _finance_sheets as fin
+    from . import _projection_sheets as tim
+
+    done = []
+    checks: list = []
+    for k, (scenario, settings) in enumerate(zip(ex.scenarios, ex.settings, strict=True)):
+        df = project(settings, ex.years, ex.step)
+        title = projection_title(scenario, k == 0)
+        rows = tim.projection_sheet(book, title, f"Projection: {scenario}", names[k], df,
+                                    STEPS[ex.step])
+        checks += tim.projection_checks(title, scenario, rows, df, USES)
+        done.append((title, scenario, rows, df))
+    fin.finance(book, done[0][2], names[0], done[0][3], STEPS[ex.step])
+    if len(done) > 1:
+        fin.compare(book, done)
+    fin.charts(book, book.wb, done)
+    return checks, list(_step_entries())
+
+
+def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
+                   years: int = 10, step: str = "year", gpu: str | None = None,
+                   overrides: Mapping[str, str | float] | None = None,
+                   title: str | None = None, notes: str = "",
+                   created: date | None = None) -> Book:
+    """Build the workbook for `preset` and `scenarios` (the first is the primary one).
+
+    Without scenarios the workbook holds the fleet-year budget only.  `title` and `notes` are
+    user text, written as text whatever they start with.  `created` dates the Cover and the
+    document properties (today by default; fixed for reproducible examples).
+    """
+    scenarios = list(dict.fromkeys(scenarios))
+    if years < 1 or years > 200:
+        raise InputError(f"--years: expected 1 to 200, got {years}")
+    if step not in ("year", "quarter"):
+        raise InputError(f"--step: expected year or quarter, got {step!r}")
+    default_title = "Fleet split: " + (PRESETS[preset].title if preset in PRESETS
+                                       else "catalogue defaults")
+    step_years = 1.0 if step == "year" else 0.25
+    ex = Export(preset, scenarios, _settings(preset, scenarios, gpu, overrides, step_years),
+                years, step,
+                title if title else default_title, notes, created or date.today())
+    book = Book(created=datetime.combine(ex.created, time()))
+    book.wb.properties.creator = "fleet-split"
+    book.wb.properties.title = ex.title
+    sheets.cover(book, ex)
+    names = sheets.inputs(book, ex)
+    values, refs = sheets.budget(book, ex, names[0])
+    checks = budget_checks(values)
+    entries = list(_budget_entries())
+    if scenarios:
+        more_checks, more_entries = add_time_sheets(book, ex, names)
+        checks += more_checks
+        entries += more_entries
+    sheets.equations(book, entries)
+    sheets.sources(book)
+    write_checks(book, checks)
+    return book
+
+
+def workbook_bytes(book: Book) -> bytes:
+    """The finished xlsx: openpyxl's file with cached values and fixed dates."""
+    buffer = io.BytesIO()
+    book.wb.save(buffer)
+    return finish_xlsx(buffer.getvalue(), book.cached, book.created)
+
+
+def write_workbook(book: Book, path: str | Path) -> Path:
+    """Write the finished xlsx to `path`."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"{path}: the workbook must be saved as .xlsx")
+    try:
+        path.write_bytes(workbook_bytes(book))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    return path
+
+
+def export_workbook(path: str | Path, preset: str | None = None,
+                    scenarios: Sequence[str] = (), **options) -> Path:
+    """build_workbook(preset, scenarios, **options), written to `path`."""
+    return write_workbook(build_workbook(preset, scenarios, **options), path)
