@@ -32,7 +32,7 @@ app: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python --version
-	$(BIN)/ruff check model tests benchmarks streamlit_app.py
+	$(BIN)/ruff check model app tests benchmarks streamlit_app.py
 	$(BIN)/python -m pytest -n 2 -q
 
 test-latest:
@@ -40,8 +40,8 @@ test-latest:
 	$(MAKE) test CONSTRAINTS= VENV=.venv-latest
 
 lint: $(STAMP)
-	$(BIN)/ruff check model tests benchmarks streamlit_app.py
-	$(BIN)/ruff format --check model tests benchmarks streamlit_app.py
+	$(BIN)/ruff check model app tests benchmarks streamlit_app.py
+	$(BIN)/ruff format --check model app tests benchmarks streamlit_app.py
 
 workbooks: $(STAMP)
 	$(BIN)/python -m model.workbook.examples workbooks
