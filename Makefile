@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PINS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS),--upgrade --upgrade-strategy eager)
 
-.PHONY: app test test-latest lint workbooks bench lock clean
+.PHONY: app test test-latest lint workbooks docs bench lock clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -d $(VENV) || $(or $(PYTHON_EXE),$(PYTHON)) -m venv $(VENV)
@@ -45,6 +45,9 @@ lint: $(STAMP)
 
 workbooks: $(STAMP)
 	$(BIN)/python -m model.workbook.examples workbooks
+
+docs: $(STAMP)
+	$(BIN)/python -m model.report.model_doc
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json

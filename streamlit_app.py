@@ -201,6 +201,12 @@ def views(ctx: calc.Context, sections: dict[str, tuple[list[str], bool]]) -> dic
     return done
 
 
+def projection_tab(ctx: calc.Context) -> None:
+    frames = {k: v[0] for k, v in views(ctx, charts.PROJECTION_SECTIONS).items()}
+    st.subheader("What binds each step: chips, capital or customers")
+    chart(charts.binding_frame(frames), "binding")
+
+
 def finance_tab(ctx: calc.Context) -> None:
     done = views(ctx, charts.FINANCE_SECTIONS)
     st.subheader("NPV and payback")
@@ -285,7 +291,7 @@ def main() -> None:
         files(ctx)
     pages = {
         "Budget": lambda: budget_tab(settings),
-        "Projection": lambda: views(ctx, charts.PROJECTION_SECTIONS),
+        "Projection": lambda: projection_tab(ctx),
         "Finance": lambda: finance_tab(ctx),
         "Uncertainty": lambda: uncertainty_tab(ctx),
         "Sensitivity": lambda: sensitivity_tab(ctx, settings),

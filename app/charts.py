@@ -64,6 +64,19 @@ def long_frame(frames: Mapping[str, pd.DataFrame], columns: Mapping[str, str],
     return out[out["value"] > 0] if log else out
 
 
+# binding_constraint codes (model.loop.finance_rows) and what each means on the page.
+CONSTRAINTS = {0: "none (open loop)", 1: "chip supply", 2: "capital", 3: "customers (demand)"}
+
+
+def binding_frame(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """(year, scenario, constraint) rows: what limits the lab in each step of each scenario."""
+    parts = [pd.DataFrame({"year": df["year"], "scenario": scenario,
+                           "constraint": [CONSTRAINTS[int(c)] for c in df["binding_constraint"]]})
+             for scenario, df in frames.items()]
+    return (pd.concat(parts, ignore_index=True) if parts
+            else pd.DataFrame(columns=["year", "scenario", "constraint"]))
+
+
 def fan_frame(mc: pd.DataFrame, column: str, scenario: str) -> pd.DataFrame:
     """p5/p50/p95 of one Monte Carlo column over time, for a fan chart."""
     return pd.DataFrame({"year": mc["year"] if "year" in mc else mc.get("year_p50"),
@@ -146,6 +159,16 @@ def line_spec(y_title: str, log: bool, facet: bool) -> dict:
         tooltip=["scenario:N", "series:N", alt.Tooltip("year:Q", format=".2f"),
                  alt.Tooltip("value:Q", format=TOOLTIP_NUMBER)], **extra)
     return _spec(chart.properties(width=240 if facet else "container", height=240))
+
+
+def binding_spec() -> dict:
+    """One tile per step and scenario, coloured by what binds."""
+    return _spec(alt.Chart().mark_rect().encode(
+        x=alt.X("year:O", title="Year"), y=alt.Y("scenario:N", title=None),
+        color=alt.Color("constraint:N", title="What binds",
+                        scale=alt.Scale(domain=list(CONSTRAINTS.values())),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["scenario:N", "year:Q", "constraint:N"]).properties(height=alt.Step(28)))
 
 
 def fan_spec(y_title: str, log: bool) -> dict:

@@ -115,7 +115,7 @@ def test_every_scenario_projects(app):
         app.multiselect(key="scenarios").set_value([scenario]).run()
         clean(app)
         assert not app.error, (scenario, [e.value for e in app.error])
-        assert len(app.get("vega_lite_chart")) == 4
+        assert len(app.get("vega_lite_chart")) == 5  # 4 line charts + what binds per step
     app.multiselect(key="scenarios").set_value(list(SCENARIOS)).run()
     clean(app)
     app.selectbox(key="step").set_value("quarter").run()

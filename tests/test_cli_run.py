@@ -59,7 +59,7 @@ def test_sensitivity(capsys):
     (["--scenario", "nope"], "unknown scenario 'nope'"),
     (["--years", "0"], "years: expected a whole number of years >= 1"),
     (["--years", "-1"], "years: expected"),
-    (["--step", "month"], "step: expected one of year, quarter"),
+    (["--step", "fortnight"], "step: expected one of year, quarter, month"),
     (["--samples", "0"], "samples: expected a whole number from 1"),
     (["--samples", "2000000"], "samples: expected a whole number from 1"),
     (["--set", "fleet_gpus=-5"], "fleet_gpus"),

@@ -11,10 +11,14 @@ DOC = ROOT / "docs" / "MODEL.md"
 
 def test_model_doc_tables_match_the_catalogue():
     text = DOC.read_text()
-    assert markdown() in text, (
-        "docs/MODEL.md is stale: regenerate its tables with "
-        "`python -m model.report.equations_table`"
-    )
+    assert markdown() in text, "docs/MODEL.md is stale: regenerate its tables with `make docs`"
+
+
+def test_model_doc_backtest_is_current():
+    from model.loop.backtest import backtest
+    from model.loop.backtest import markdown as backtest_markdown
+
+    assert backtest_markdown(backtest()) in DOC.read_text(), "regenerate with `make docs`"
 
 
 def test_model_doc_names_every_input_and_row():

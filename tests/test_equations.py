@@ -55,6 +55,7 @@ EXPECTED: dict[str, float] = {
     * 989.4e12 * SECONDS_PER_YEAR,
     "budget_total": 600_000 * 2 * 8760,
     "budget_rnd": (240_000 + 144_000 + 6_000) * 2 * 8760,
+    "tokens_per_gpu_year": 989.4e12 * 0.37 * SECONDS_PER_YEAR / (2 * 37e9),
     "tokens_served": _TOKENS,
     "inference_revenue": _REVENUE,
     "gross_margin": _REVENUE - 198_000 * 2 * 8760,

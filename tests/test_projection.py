@@ -10,7 +10,7 @@ from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
 from model.core.loop_inputs import prev
 from model.loop.projection import INITIAL, STEP, STEP_ROWS, project, steps_for, summary
-from model.loop.scenarios import scenario_settings
+from model.loop.scenarios import OPEN_LOOP, scenario_settings
 
 SMALL = {
     "fleet_gpus": 1000, "share_training": 0.5, "share_research": 0.25, "share_automation": 0,
@@ -19,19 +19,23 @@ SMALL = {
     "price_performance_growth": 0, "investment_rate": 0.1, "reinvestment_rate": 0.5,
     "token_price": 1, "serving_active_params": 1e9, "inference_flops_per_param_token": 2,
     "gpu_peak_flops": 1e15, "util_inference": 0.5, "discount_rate": 0.1,
+    "user_demand_growth": 0.3, "tokens_per_task_growth": 0.3,
 }
+# The hand arithmetic below is of the open loop (each closed-loop part switched off); the closed
+# loop's rows have their own hand arithmetic further down.
+SMALL_OPEN = {**SMALL, **OPEN_LOOP}
 
 
 @pytest.fixture(scope="module")
 def small():
-    return project(scenario_settings(None, "status-quo", overrides=SMALL), years=2)
+    return project(scenario_settings(None, "status-quo", overrides=SMALL_OPEN), years=2)
 
 
 def test_first_step_by_hand(small):
     r = small.iloc[0]
     revenue = 250 * 1e15 * 0.5 * 3600 * 8760 / (2 * 1e9) * 1 / 1e6  # tokens x $1/M
     assert r["year"] == 2024
-    assert r["gpus_retired"] == pytest.approx(250)
+    assert r["gpus_retired"] == pytest.approx(1000 * (1 - math.exp(-1 / 4)))  # 1/life, decayed
     assert r["inference_revenue"] == pytest.approx(revenue)
     assert revenue == pytest.approx(1.971e9)
     assert r["compute_cost"] == pytest.approx(1000 * 2 * 8760)
@@ -52,36 +56,40 @@ def test_first_step_by_hand(small):
 
 def test_second_step_by_hand(small):
     r0, r1 = small.iloc[0], small.iloc[1]
-    fleet = 1000 - 250 + r0["capex"] / 30_000
+    fleet = 1000 * math.exp(-1 / 4) + r0["capex"] / 30_000
     assert r1["year"] == 2025
     assert r1["fleet_gpus"] == pytest.approx(fleet)
-    # Demand grows e^(0.3 + 0.3) (users, tokens per task; capability is 0 at step 0), far below
-    # the grown capacity, so tokens served, and revenue, follow demand, not capacity.
+    # Demand grows e^(0.3 + 0.3) (users, tokens per task) x 10^(0.2 x capability), capability
+    # being this step's software efficiency and fleet growth in OOMs; far below the grown
+    # capacity, so tokens served, and revenue, follow demand, not capacity.
+    software = math.log(2) / (8 / 12) / math.log(10)
+    cap = software + math.log10(fleet / 1000)
+    demand = math.exp(0.6) * 10 ** (0.2 * cap)
+    assert r1["capability"] == pytest.approx(cap)
     assert r1["token_capacity"] == pytest.approx(r0["token_capacity"] * fleet / 1000)
-    assert r1["tokens_served"] == pytest.approx(r0["tokens_served"] * math.exp(0.6))
-    assert r1["inference_revenue"] == pytest.approx(r0["inference_revenue"] * math.exp(0.6))
+    assert r1["tokens_served"] == pytest.approx(r0["tokens_served"] * demand)
+    assert r1["inference_revenue"] == pytest.approx(r0["inference_revenue"] * demand)
     assert r1["discount_factor"] == pytest.approx(1 / 1.1)
     assert r1["npv_to_date"] == pytest.approx(r0["npv_to_date"] + r1["free_cash_flow"] / 1.1)
     assert r1["software_efficiency"] == pytest.approx(math.log(2) / (8 / 12) / math.log(10))
     x = (0.7 * 1 + 0.3 * (fleet / 1000) ** -0.155) ** (1 / -0.155)
     assert r1["research_output"] == pytest.approx(x)
     assert r1["software_progress_rate"] == pytest.approx(math.log(2) / (8 / 12) * x)
-    cap = r1["software_efficiency"] + math.log10(fleet / 1000)
-    assert r1["capability"] == pytest.approx(cap)
 
 
 def test_owned_fleet_counts_its_outlay_and_depreciation():
-    df = project(scenario_settings(None, "status-quo", overrides={**SMALL, "cost_basis": "owned"}),
-                 years=1)
+    df = project(scenario_settings(None, "status-quo",
+                                   overrides={**SMALL_OPEN, "cost_basis": "owned"}), years=1)
     r = df.iloc[0]
     assert r["depreciation"] == pytest.approx(1000 * 30_000 / 4)
     assert r["cumulative_cash"] == pytest.approx(r["free_cash_flow"] - 1000 * 30_000)
 
 
 def test_quarter_steps_scale_flows_by_the_step():
-    q = project(scenario_settings(None, "status-quo", overrides=SMALL), years=1, step="quarter")
+    q = project(scenario_settings(None, "status-quo", overrides=SMALL_OPEN), years=1,
+                step="quarter")
     assert list(q["year"]) == [2024, 2024.25, 2024.5, 2024.75]
-    assert q["gpus_retired"].iloc[0] == pytest.approx(1000 * 0.25 / 4)
+    assert q["gpus_retired"].iloc[0] == pytest.approx(1000 * (1 - math.exp(-0.25 / 4)))
     assert q["cumulative_cash"].iloc[0] == pytest.approx(q["free_cash_flow"].iloc[0] * 0.25)
 
 
@@ -110,7 +118,7 @@ def test_summary_reads_npv_and_payback(small):
     assert out["payback_year"] == 2024
 
 
-@pytest.mark.parametrize(("years", "step"), [(0, "year"), (-3, "year"), (2, "month"),
+@pytest.mark.parametrize(("years", "step"), [(0, "year"), (-3, "year"), (2, "fortnight"),
                                              (2.5, "year"), (1000, "quarter")])
 def test_bad_horizon_or_step(years, step):
     with pytest.raises(InputError):

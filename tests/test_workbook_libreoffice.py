@@ -36,7 +36,7 @@ EDITS = {
     "openai-2024": ("cost_basis", "owned"),
     "deepseek-v3": ("gpu_rental_price", 3.5),
     "deepseek-inference-2025": ("token_price", 2.19),
-    "ai-2027-lab-2024": ("discount_rate", 0.2),
+    "ai-2027-lab-2024": ("lab_supply_share", 0.02),  # chips now bind: the closed loop's rows
 }
 
 
@@ -180,3 +180,29 @@ def test_edited_input_recalculates_to_the_cli_at_that_input(rounds, preset):
 def test_title_starting_with_equals_stays_text_after_libreoffice(rounds):
     _, recalculated, _ = rounds["meta-2024"]
     assert openpyxl.load_workbook(recalculated)["Cover"]["A1"].value == "=1+1"
+
+
+def test_monthly_closed_loop_workbook_recalculates_to_the_cli(tmp_path):
+    """Month steps (issue 10), closed loop with the chip supply binding, recalculated."""
+    soffice()
+    overrides = {"lab_supply_share": 0.02}
+    path = tmp_path / "monthly.xlsx"
+    write_workbook(build_workbook("openai-2024", ["brakes", "status-quo"], years=2,
+                                  step="month", overrides=overrides), path)
+    stripped = tmp_path / "stripped" / path.name
+    stripped.parent.mkdir()
+    stripped.write_bytes(strip_cached_values(path.read_bytes()))
+    wb = openpyxl.load_workbook(recalculate_all([stripped], tmp_path / "out")[stripped],
+                                data_only=True)
+    bad = []
+    for k, scenario in enumerate(("brakes", "status-quo")):
+        df = project(scenario_settings("openai-2024", scenario, overrides=overrides), 2,
+                     "month")
+        ws = wb[projection_title(scenario, k == 0)]
+        assert ws.max_column == 2 + 24
+        for row in ws.iter_rows(min_row=4):
+            name = row[0].value
+            scale = float(df[name].abs().max())
+            bad += [f"{ws.title} {name} step {t}" for t in range(len(df))
+                    if not _close(float(df[name].iloc[t]), row[2 + t].value, scale)]
+    assert not bad, bad[:10]

@@ -45,7 +45,7 @@ def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--scenarios", metavar="S1,S2,...",
                    help="further scenarios, each with its own Projection sheet and Compare")
     p.add_argument("--years", type=int, default=10, help="years to project (default 10)")
-    p.add_argument("--step", choices=("year", "quarter"), default="year",
+    p.add_argument("--step", choices=("year", "quarter", "month"), default="year",
                    help="projection step (default year)")
     p.add_argument("--title", help="title shown on the Cover (stored as text)")
     p.add_argument("--notes", default="", help="notes shown on the Cover (stored as text)")

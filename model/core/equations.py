@@ -76,11 +76,15 @@ budget_rnd = define("budget_rnd", "USD/year",
                     "R&D compute spend: training + research + automation",
                     cite("epoch-openai-2024", "R&D = final runs + experiments"))
 
+tokens_per_gpu_year = define(
+    "tokens_per_gpu_year", "token/GPU/year",
+    s("gpu_peak_flops") * s("util_inference") * s("seconds_per_hour") * s("hours_per_year")
+    / (s("inference_flops_per_param_token") * s("serving_active_params")),
+    "Tokens one inference GPU serves in a year: useful FLOP / (FLOP per parameter-token x "
+    "active params)", cite("kaplan", "2N FLOP per token"), group="inference")
 tokens_served = define(
-    "tokens_served", "token/year",
-    s("compute_inference") / (s("inference_flops_per_param_token") * s("serving_active_params")),
-    "Tokens served per year: inference compute / (FLOP per parameter-token x active params)",
-    cite("kaplan", "2N FLOP per token"), group="inference")
+    "tokens_served", "token/year", s("gpus_inference") * tokens_per_gpu_year,
+    "Tokens served per year: inference GPUs x tokens per GPU-year", group="inference")
 inference_revenue = define("inference_revenue", "USD/year",
                            tokens_served * s("token_price") / s("tokens_per_million"),
                            "Revenue from tokens served", group="inference")

@@ -40,9 +40,10 @@ _PERIOD = ("2024", "2025", "2026", "Q1 2027", "Q2 2027", "Q3 2027", "Q4 2027")
 
 
 TIME = (
-    _num("step_years", "year", 1.0, 0.25, 1.0, "Length of one projection step (a year or a "
-         "quarter)", cite("assumption", "yearly steps by default; quarters resolve 2027's "
-                          "quarterly AI 2027 schedule"), "projection"),
+    _num("step_years", "year", 1.0, 1 / 12, 1.0,
+         "Length of one projection step (a year, a quarter or a month)",
+         cite("assumption", "yearly steps by default; quarters resolve 2027's quarterly AI 2027 "
+              "schedule; months check the step-length error"), "projection"),
     _num("start_year", "year", 2024.0, 2000.0, 2100.0, "Calendar year of the first step",
          cite("ai2027-compute", "the compute table starts in 2024"), "projection"),
     _num("discount_rate", "", 0.10, 0.0, 1.0, "Annual discount rate for the NPV of the fleet's "
@@ -69,14 +70,16 @@ FLEET_GROWTH = (
 )
 
 DEMAND = (
-    _num("user_demand_growth", "1/year", 0.3, -1.0, 5.0,
+    _num("user_demand_growth", "1/year", math.log(3.0) / (13 / 12), -1.0, 5.0,
          "Growth rate (continuous) of inference demand from more users and uses",
-         cite("assumption", "~1.35x a year; no sourced figure in DATA.md"), "demand"),
-    _num("tokens_per_task_growth", "1/year", 0.3, -1.0, 5.0,
-         "Growth rate (continuous) of tokens spent per task (reasoning models spend far more "
-         "inference compute per answer)",
-         cite("assumption", "~1.35x a year; reasoning models use up to 1,000x the inference "
-              "compute per problem (MODEL.md)"), "demand"),
+         cite("openai-users", "ChatGPT weekly users 100M (Nov 2023) to 300M (Dec 2024): "
+              "ln 3 over 13 months = 1.01 a year"), "demand"),
+    _num("tokens_per_task_growth", "1/year", math.log(5.0) - math.log(3.0) / (13 / 12), -1.0,
+         5.0, "Growth rate (continuous) of tokens spent per user and task (reasoning models "
+         "spend far more inference compute per answer)",
+         cite("microsoft-tokens", "tokens processed up 5x year on year (Jan-Mar 2025)") + "; "
+         + cite("openai-users", "less user growth of 1.01 a year: ln 5 - 1.01 = 0.60"),
+         "demand"),
     _num("demand_capability_elasticity", "", 0.2, 0.0, 5.0,
          "Orders of magnitude of extra inference demand per order of magnitude of capability",
          cite("assumption", "demand rises ~1.6x per OOM of effective compute"), "demand"),
@@ -114,6 +117,10 @@ RESEARCH = (
     _choice("multiplier_path", ("none", "ai-2027", "summary"),
             "Milestone multipliers: none (1x), AI 2027's 5/25/250/2000x, or the 2/4/100/1000x "
             "summary", cite("ai2027-takeoff", "milestone multipliers"), "research"),
+    _num("research_floor", "", 0.04, 0.0, 1.0,
+         "Share of the fleet research keeps when demand would take it all (inference-first)",
+         cite("ai2027-compute", "leading lab 2024: research experiments 4% of compute, the "
+              "part a lab keeps for experiments beside synthetic data"), "allocation"),
     _choice("allocation_policy", ("fixed", "scheduled", "inference-first"),
             "How shares evolve: fixed at the start's shares; AI 2027's schedule; or inference "
             "demand served first with research getting the rest of research + inference",

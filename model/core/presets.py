@@ -6,8 +6,10 @@ Inputs a preset does not name keep their catalogue defaults (and those defaults'
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+from .economy_inputs import WORLD_GPUS_2024
 from .sources import cite
 
 
@@ -18,6 +20,9 @@ class Preset:
     description: str
     gpu: str
     values: dict[str, tuple[float | str, str]] = field(default_factory=dict)
+
+
+_WORLD_2024 = WORLD_GPUS_2024
 
 
 def _shares(source: str, **shares: float) -> dict[str, tuple[float, str]]:
@@ -45,6 +50,13 @@ _META = Preset(
         "mfu_training": (0.345, cite("llama31-card", "30.84M GPU-hours for 6ND = 3.79e25 FLOP "
                                      "imply 34.5% of 989.4 TFLOP/s (incl. ~15% overhead)")),
         "training_gpus": (16_384, cite("llama3", "16,384 H100 GPUs")),
+        "external_financing": (39.23e9, cite("meta-capex", "2024 capital expenditure $39.23B, "
+                                             "funded by Meta's other businesses")),
+        "lab_supply_share": (550e3 / 5e6, cite(
+            "ai2027-compute", "Meta gained ~550K H100e in 2024 of the ~5M produced: 11%")),
+        "financing_growth": (math.log(62.5 / 39.23), cite(
+            "meta-capex", "derived: January 2025 guidance of $60-65B (midpoint $62.5B) over "
+            "2024's $39.23B, ln(62.5/39.23) = 0.47 a year")),
     },
 )
 
@@ -53,6 +65,8 @@ _META = Preset(
 _OPENAI_TOTAL = 7.0
 _EPOCH = cite("epoch-openai-2024", "$B of $7B: final runs 0.5, experiments 4.5, inference 1.9")
 _OPENAI_PRICE = 5.0
+_OPENAI_TOKEN_PRICE = 3.7e9 / 6.767496e15 * 1e6  # USD per million tokens
+_OPENAI_FINANCING = (6.6e9 + 40e9) / 2
 _OPENAI = Preset(
     "openai-2024", "OpenAI, 2024",
     "OpenAI's 2024 compute as estimated by Epoch AI: ~$7B, all rented, ~$5B R&D (of which "
@@ -67,6 +81,15 @@ _OPENAI = Preset(
             "epoch-openai-2024", "derived: $7B / ($5 per GPU-hour x 8,760 h)")),
         **_shares(_EPOCH, training=0.5 / 7, research=4.5 / 7, automation=0.0,
                   inference=1.9 / 7, other=0.1 / 7),
+        "token_price": (_OPENAI_TOKEN_PRICE, cite(
+            "openai-revenue", "derived: 2024 revenue ~$3.7B over the 6.767e15 tokens a year its "
+            "43.4k inference H100s serve (37% utilisation, 2N FLOP per token, 37B active)")),
+        "external_financing": (_OPENAI_FINANCING, cite(
+            "openai-funding", "derived: $6.6B (Oct 2024) + $40B (Mar 2025) over two years = "
+            "$23.3B a year")),
+        "rental_price_decline": (0.0, cite(
+            "rbc-rental-2025", "hyperscaler list prices 'hardly budged' in 2025 while neocloud "
+            "H100 rates fell 22%: a 3-year hyperscaler commitment keeps its price")),
     },
 )
 
@@ -87,6 +110,11 @@ _DEEPSEEK = Preset(
         "mfu_training": (0.3463, cite("deepseek-v3", "2,664K GPU-hours for 6ND = 3.2856e24 FLOP "
                                       "imply 34.63% of 989.4 TFLOP/s")),
         "serving_active_params": (37e9, _DS),
+        "lab_supply_share": (2048 / _WORLD_2024, cite(
+            "epoch-chips", "derived: 2,048 of the world's 6.53M H100e at end-2024")),
+        "external_financing": (2.0 * 2048 * 8760, cite(
+            "assumption", "no public capex: financing equal to the cluster's own rent, "
+            "$2 x 2,048 GPUs x 8,760 h = $35.9M a year")),
     },
 )
 
@@ -102,6 +130,12 @@ _DEEPSEEK_SERVING = Preset(
         "cost_basis": ("rented", _DSI),
         "gpu_rental_price": (2.0, _DSI),
         "serving_active_params": (37e9, cite("deepseek-v3", "37B activated parameters")),
+        "start_year": (2025, cite("deepseek-inference", "27-28 Feb 2025")),
+        "lab_supply_share": (226.75 * 8 / _WORLD_2024, cite(
+            "epoch-chips", "derived: 1,814 of the world's 6.53M H100e at end-2024")),
+        "external_financing": (87_072 * 365, cite(
+            "assumption", "no public capex: financing equal to the fleet's own rent, $87,072 a "
+            "day x 365 = $31.8M a year ([deepseek-inference])")),
     },
 )
 
@@ -120,6 +154,13 @@ _AI2027 = Preset(
         "gpu_capex": (40_000, cite("ai2027-compute", "total cost of ownership $40k per H100e")),
         "cluster_capex_multiplier": (1.0, cite("ai2027-compute", "the $40k TCO already covers "
                                                "server and network")),
+        "token_price": (4e9 / 1.2870708840e16 * 1e6 * math.log(10) / 0.9, cite(
+            "ai2027-compute", "derived: the leading lab's 2024 revenue of $4B over the 1.287e16 "
+            "tokens a year its 82.5k inference H100e serve is 2024's average price, $0.311; a "
+            "price falling 10x a year [a16z-llmflation] averages 0.9 / ln 10 of its start")),
+        "external_financing": (_OPENAI_FINANCING, cite(
+            "openai-funding", "the leading lab of 2024-25, OpenAI: $6.6B (Oct 2024) + $40B "
+            "(Mar 2025) over two years = $23.3B a year")),
     },
 )
 

@@ -40,6 +40,45 @@ REFERENCES: dict[str, str] = {
     "labour weight ~0.70, parallel penalty 0.5",
     "whitfill-wu": "Whitfill & Wu (2025), arXiv:2507.23181: elasticity of substitution between "
     "cognitive labour and compute, sigma 2.58 or ~-0.10 depending on compute measure",
+    "epoch-chips": "Epoch AI (2026), AI Chip Sales data (github.com/epoch-research/ai-chip-counts,"
+    " csv_export/*_cumulative_totals.csv): cumulative H100-equivalents (8-bit) sold by Nvidia, "
+    "Google (TPU), AMD and Amazon (Trainium); global capacity growing 3.3x a year since 2022 "
+    "(90% CI 2.7-4.1x); no retirements subtracted",
+    "epoch-lab-compute": "Epoch AI, AI compute by lab (github.com/epoch-research/"
+    "ai-compute-users, data/lab_compute_year_end_by_lab.csv): OpenAI ~0.39M H100e at end-2024, "
+    "~1.74M at end-2025 (model estimates)",
+    "meta-capex": "Meta Platforms, Q4 and full-year results (29 Jan 2025; 28 Jan 2026): capital "
+    "expenditures including principal payments on finance leases $39.23B in 2024, $72.22B in "
+    "2025",
+    "openai-funding": "OpenAI funding rounds: $6.6B at a $157B valuation (Oct 2024); $40B "
+    "SoftBank-led at $300B (announced 31 Mar 2025; $10B at close, $30B by end-2025) (Bloomberg, "
+    "Reuters)",
+    "openai-revenue": "OpenAI revenue as reported: ~$3.7B in 2024 (New York Times, Sep 2024; "
+    "Bloomberg); ~$13B in 2025 (Bloomberg: $12.7B target; The Information; Altman: 'well more "
+    "than $13 billion')",
+    "openai-cfo-2026": "Sarah Friar, OpenAI CFO (Jan 2026): compute capacity 0.2 GW (2023), "
+    "~0.6 GW (2024), ~1.9 GW (2025); annualised revenue $2B, $6B, >$20B",
+    "openai-users": "OpenAI: ChatGPT weekly active users 100M (Altman, DevDay, 6 Nov 2023), 200M "
+    "(Aug 2024), 300M (Dec 2024), 800M (DevDay, 6 Oct 2025)",
+    "imf-weo-2024": "IMF World Economic Outlook (Oct 2024): world GDP at current prices ~$110 "
+    "trillion in 2024",
+    "itu-2024": "ITU (2024), Facts and Figures 2024: 5.5 billion people, 68% of the world's "
+    "population, use the Internet",
+    "microsoft-tokens": "Satya Nadella, Microsoft FY25 Q3 earnings call (30 Apr 2025): 'We "
+    "processed over 100t tokens this quarter, up 5x year over year'",
+    "epoch-prices": "Epoch AI data insight (12 Mar 2025), LLM inference prices have fallen "
+    "rapidly but unequally across tasks: the price to reach a fixed performance falls 9x-900x a "
+    "year (median 50x)",
+    "a16z-llmflation": "Appenzeller (a16z, 12 Nov 2024), Welcome to LLMflation: 'For an LLM of "
+    "equivalent performance, the cost is decreasing by 10x every year'",
+    "nber-llm-market": "The Emerging Market for Intelligence: Pricing, Supply, and Demand for "
+    "LLMs (NBER working paper, 2025): own-price elasticity of LLM API demand -1.11 (from "
+    "within-model price variation across OpenRouter providers)",
+    "rbc-rental-2025": "RBC Capital Markets data in FT Alphaville (2025): average H100 rental "
+    "rates down 22% and H200 down 29% year to date, while hyperscaler list prices 'hardly "
+    "budged'",
+    "semianalysis-rental": "SemiAnalysis H100 rental price index (1-year contracts), as "
+    "reported: $1.70 per GPU-hour in Oct 2025, up 40% to $2.35 by Mar 2026",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }

@@ -47,6 +47,18 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
     "demand_capability_elasticity": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     **{f"milestone_{m}": (0.5, 2.0, cite("assumption", "a factor of 2 either way"))
        for m in MILESTONES},
+    # the closed loop
+    "world_gpu_growth": (math.log(2.7) / math.log(3.3), math.log(4.1) / math.log(3.3),
+                         cite("epoch-chips", "3.3x a year, 90% CI 2.7-4.1x")),
+    "lab_supply_share": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "token_price_decline": (math.log(9) / math.log(10), math.log(50) / math.log(10),
+                            cite("epoch-prices", "9x a year (slowest) to 50x (median)")),
+    "demand_price_elasticity": (0.5 / 1.11, 2.0 / 1.11,
+                                cite("assumption", "elasticity 0.5 (inelastic) to 2")),
+    "competitive_markup": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "user_ceiling_multiple": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "software_ceiling": (8 / 12, 16 / 12, cite("davidson-ftm", "1e8 (conservative) to 1e16 "
+                                                "(aggressive)")),
 }
 
 

@@ -22,12 +22,17 @@ from model.core.dimensions import check_equation
 from model.core.errors import InputError, ModelDefinitionError
 from model.core.numpy_printer import FastNumPyPrinter
 
-from .rows import INIT_RAW, STEP_RAW
+from . import research_rows  # noqa: F401 - imports the earlier blocks first, in order
+from .rows import INIT_RAW, STEP_RAW, missing
+
+if missing():
+    raise ModelDefinitionError(f"declared rows without expressions: {missing()}")
 
 STEP_ROWS: tuple[str, ...] = tuple(STEP_RAW)
-STEPS = {"year": 1.0, "quarter": 0.25}
+STEPS = {"year": 1.0, "quarter": 0.25, "month": 1 / 12}
 MAX_STEPS = 400
-CHOICES = ("allocation_policy", "multiplier_path", "multiplier_scope", "cost_basis")
+CHOICES = ("allocation_policy", "multiplier_path", "multiplier_scope", "cost_basis",
+           "supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model")
 _ROW_SYMS = {sym(n): n for n in STEP_ROWS}
 
 

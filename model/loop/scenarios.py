@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
-from model.core.loop_inputs import HISTORICAL_HALVING_YEARS, MILESTONES
+from model.core.loop_inputs import HISTORICAL_HALVING_YEARS, MILESTONES, SCHEDULE_STARTS
 from model.core.resolve import Settings, resolve, suggest
 from model.core.sources import cite
 
 DEFAULT_SCENARIO = "status-quo"
+# The open loop that came before issue 10's closed economy: no chip supply cap, capital as an
+# investment rate, a fixed token price with unbounded users, no price floor, no ceiling, fixed
+# rent. Add it to any scenario's overrides to see what the closed loop changes.
+OPEN_LOOP = {"supply_limit": "none", "capital_limit": "investment-rate",
+             "demand_model": "fixed-price", "competition": "none", "ceiling_model": "none",
+             "rental_price_decline": 0.0}
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,12 @@ class ScenarioSettings(Settings):
 
 
 def check_loop(values: Mapping[str, float]) -> None:
-    """Checks beyond single-input bounds: rho is not 0, milestones increase."""
+    """Checks beyond single-input bounds: rho is not 0, milestones and schedule periods increase,
+    the world's accelerator ceiling lies above its anchor stock."""
+    if values["world_gpus_ceiling"] <= values["world_gpus_anchor"]:
+        raise InputError(f"world_gpus_ceiling: must exceed world_gpus_anchor "
+                         f"({values['world_gpus_anchor']:g} GPU), got "
+                         f"{values['world_gpus_ceiling']:g}")
     if abs(values["research_ces_rho"]) < 1e-6:
         raise InputError("research_ces_rho: must not be 0 (use -0.01 for nearly Cobb-Douglas)")
     thresholds = [values[f"milestone_{m}"] for m in MILESTONES]
@@ -90,6 +101,10 @@ def check_loop(values: Mapping[str, float]) -> None:
         listed = ", ".join(f"milestone_{m}={v:g}" for m, v in zip(MILESTONES, thresholds,
                                                                   strict=True))
         raise InputError(f"milestones must increase, got {listed}")
+    starts = [values[f"schedule_start_{k + 1}"] for k in range(len(SCHEDULE_STARTS))]
+    if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        raise InputError("schedule_start_1 ... schedule_start_7 must increase, got "
+                         + ", ".join(f"{v:g}" for v in starts))
 
 
 def scenario_settings(preset: str | None = None, scenario: str | None = DEFAULT_SCENARIO,

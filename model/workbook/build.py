@@ -114,11 +114,13 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
     scenarios = list(dict.fromkeys(scenarios))
     if years < 1 or years > 200:
         raise InputError(f"--years: expected 1 to 200, got {years}")
-    if step not in ("year", "quarter"):
-        raise InputError(f"--step: expected year or quarter, got {step!r}")
+    from model.loop.projection import STEPS
+
+    if step not in STEPS:
+        raise InputError(f"--step: expected one of {', '.join(STEPS)}, got {step!r}")
     default_title = "Fleet split: " + (PRESETS[preset].title if preset in PRESETS
                                        else "catalogue defaults")
-    step_years = 1.0 if step == "year" else 0.25
+    step_years = STEPS[step]
     ex = Export(preset, scenarios, _settings(preset, scenarios, gpu, overrides, step_years),
                 years, step,
                 title if title else default_title, notes, created or date.today())

@@ -1,0 +1,40 @@
+"""`python -m model backtest`: each preset from its base year beside what was later published."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from model.loop.backtest import backtest
+from model.report.formats import json_number, table
+
+
+def _value(value: float, unit: str) -> str:
+    if unit.startswith("USD"):
+        return f"${value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"${value:,.2f}"
+    return f"{value / 1e6:,.2f}M" if abs(value) >= 1e6 else f"{value:,.2f}x"
+
+
+def cmd_backtest(args: argparse.Namespace) -> str:
+    df = backtest()
+    if args.format == "json":
+        return json.dumps({"rows": [{k: (json_number(v) if isinstance(v, float) else v)
+                                     for k, v in r.items()} for r in df.to_dict("records")]},
+                          indent=1)
+    if args.format == "csv":
+        return df.to_csv(index=False, lineterminator="\n").rstrip("\n")
+    rows = [(r.observable, r.preset, f"{r.year:g}", _value(r.observed, r.unit),
+             _value(r.modelled, r.unit), f"{r.ratio:.2f}", f"{r.band_low:g}-{r.band_high:g}",
+             "yes" if r.within else "NO") for r in df.itertuples()]
+    passed = int(df["within"].sum())
+    return (f"{passed} of {len(df)} observables within their band (sources: --format json)\n\n"
+            + table(rows, ("observable", "preset", "year", "observed", "modelled", "ratio",
+                           "band", "in band")))
+
+
+def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
+    """Add `backtest` to the CLI."""
+    p = subparsers.add_parser("backtest", help="each preset from its base year beside the "
+                              "published observables that followed")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=cmd_backtest)

@@ -1,0 +1,138 @@
+"""Inputs of the closed loop: chip supply, capital, customers and the software ceiling.
+
+Each part has a switch (a choice whose first option closes the loop and whose second keeps the
+open projection that came before), so the old behaviour stays reachable: `supply_limit=none`,
+`capital_limit=investment-rate`, `demand_model=fixed-price`, `competition=none`,
+`ceiling_model=none`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from . import loop_inputs  # noqa: F401 - loop records first (catalogue order = layering)
+from .catalogue import choice as _choice
+from .catalogue import number as _num
+from .catalogue import register
+from .sources import cite
+
+# Epoch AI's chip-sales data, cumulative H100e (8-bit) at end-2024: Nvidia 4.72M, TPU 0.95M,
+# AMD 0.55M, Trainium 0.31M.
+WORLD_GPUS_2024 = 4.72e6 + 0.95e6 + 0.55e6 + 0.31e6
+
+SUPPLY = (
+    _choice("supply_limit", ("world-share", "none"),
+            "Chip supply: the lab buys at most its share of the world's AI accelerator "
+            "production each step (world-share), or whatever it can pay for (none)",
+            cite("epoch-chips", "world stock of AI accelerators"), "supply"),
+    _num("world_gpus_anchor", "GPU", WORLD_GPUS_2024, 1e5, 1e9,
+         "World stock of AI accelerators (H100-equivalents) in world_anchor_year",
+         cite("epoch-chips", "cumulative H100e (8-bit) at end-2024: Nvidia 4.72M + TPU 0.95M + "
+              "AMD 0.55M + Trainium 0.31M = 6.53M"), "supply", log_scale=True),
+    _num("world_anchor_year", "year", 2024.0, 2000.0, 2100.0,
+         "Calendar year whose step has the world stock world_gpus_anchor",
+         cite("epoch-chips", "end-2024: the step of 2024, like the fleets of the presets, "
+              "which are end-2024 or 2024-average figures"), "supply"),
+    _num("world_gpu_growth", "1/year", math.log(3.3), 0.0, 3.0,
+         "Growth rate (continuous) of the world's AI accelerator stock while far below its "
+         "ceiling", cite("epoch-chips", "3.3x a year since 2022 (90% CI 2.7-4.1x)"), "supply"),
+    _num("world_gpus_ceiling", "GPU", 0.1 * 110e12 / (40e3 / 5), 1e6, 1e12,
+         "Ceiling of the world's AI accelerator stock (H100e): growth slows logistically as "
+         "the stock nears it",
+         cite("davidson-ftm", "at most 10% of world output on compute") + "; "
+         + cite("imf-weo-2024", "$110T in 2024: $11T a year") + "; "
+         + cite("ai2027-compute", "over an H100e's all-in cost of $8k a year ($40k total cost "
+                "of ownership in 2024 over 5 years): 1.4B H100e"), "supply", log_scale=True),
+    _num("lab_supply_share", "", 0.10, 0.0, 1.0,
+         "Share of each step's world accelerator production the lab can buy",
+         cite("epoch-lab-compute", "OpenAI added 1.35M of the world's 13.2M new H100e in 2025 "
+              "(0.39M -> 1.74M of 6.5M -> 19.7M): ~10%"), "supply"),
+)
+
+RENT = (
+    _num("rental_price_decline", "1/year", 0.14 * math.log(10), 0.0, 2.0,
+         "Rate (continuous) at which the rent of an H100e-hour falls (the rental market tracks "
+         "hardware price-performance; 0 keeps the rent fixed)",
+         cite("epoch-costs", "0.14 orders of magnitude per year = 0.322/year"), "costs"),
+)
+
+CAPITAL = (
+    _choice("capital_limit", ("cash-and-financing", "investment-rate"),
+            "What pays for new GPUs: cash from operations (reinvested) plus external financing "
+            "in dollars a year (cash-and-financing), or the open loop's investment rate on the "
+            "initial fleet plus reinvested revenue (investment-rate)",
+            cite("assumption", "capex cannot exceed the cash a lab has"), "capital"),
+    _num("external_financing", "USD/year", 39.23e9, 1.0, 1e13,
+         "External financing available for GPUs in the first step (funding rounds, or a "
+         "parent company's capex)",
+         cite("meta-capex", "Meta's 2024 capital expenditure $39.23B (the default fleet is "
+              "Meta's)"), "capital", log_scale=True),
+    _num("financing_growth", "1/year", 0.0, -1.0, 2.0,
+         "Growth rate (continuous) of external financing while it grows",
+         cite("assumption", "flat dollars a year: no source projects funding rounds forward"),
+         "capital"),
+    _num("financing_growth_years", "year", 1.0, 0.0, 100.0,
+         "Years over which external financing grows at financing_growth; flat after",
+         cite("assumption", "published guidance covers the next year only"), "capital"),
+)
+
+DEMAND = (
+    _num("user_ceiling_multiple", "", 5.5e9 / 300e6, 1.0, 1e4,
+         "How many times its first-step users a lab's user base can grow to: demand from users "
+         "grows logistically towards it (at user_demand_growth while far below it)",
+         cite("itu-2024", "5.5B people online in 2024") + "; "
+         + cite("openai-users", "ChatGPT 300M weekly users in Dec 2024: 5.5B / 300M = 18.3"),
+         "demand", log_scale=True),
+    _choice("demand_model", ("demand-curve", "fixed-price"),
+            "Customers: a demand curve whose price for a given capability falls over time, with "
+            "a ceiling on users (demand-curve), or the open loop's fixed price per token and "
+            "unbounded user growth (fixed-price)",
+            cite("epoch-prices", "LLM prices at a given capability fall 9-900x a year"),
+            "demand"),
+    _num("token_price_decline", "1/year", math.log(10), 0.0, 10.0,
+         "Rate (continuous) at which the price per token for a given capability falls",
+         cite("a16z-llmflation", "10x a year at equivalent performance") + "; "
+         + cite("epoch-prices", "9x-900x a year, median 50x"), "demand"),
+    _num("demand_price_elasticity", "", 1.11, 0.0, 3.0,
+         "Price elasticity of demand for tokens (quantity falls as price^-elasticity)",
+         cite("nber-llm-market", "own-price elasticity of LLM API demand -1.11 (labelled "
+              "assumption)"), "demand"),
+    _num("capability_price_elasticity", "", 0.0, 0.0, 2.0,
+         "Orders of magnitude by which the price a customer pays per token rises per order of "
+         "magnitude of capability (effective compute) the lab's models gain",
+         cite("assumption", "0: competitors match capability, so gains are competed away and "
+              "prices follow serving cost; 1 lets a lab that leads charge for its whole gain "
+              "(revenue per GW held level at OpenAI in 2023-25 [openai-cfo-2026] while prices for "
+              "a given capability fell 10x a year [a16z-llmflation])"), "demand"),
+    _num("world_gdp", "USD/year", 110e12, 1e12, 1e16,
+         "World output a year: what all customers together can spend",
+         cite("imf-weo-2024", "world GDP 2024 ~$110 trillion at current prices"), "demand",
+         log_scale=True),
+    _num("ai_spending_ceiling", "", 0.1, 0.0, 1.0,
+         "Largest share of world output spent on AI compute; a lab's revenue is at most its "
+         "supply share of that", cite("davidson-ftm", "frac_gwp_compute_ceiling 0.1"),
+         "demand"),
+    _choice("competition", ("price-floor", "none"),
+            "Competition: prices fall with the market but not below the serving cost plus a "
+            "markup, where competitors would undercut (price-floor); or no floor (none)",
+            cite("assumption", "Bertrand-like competition at serving cost"), "demand"),
+    _num("competitive_markup", "", 3.7 / 1.9 - 1, 0.0, 10.0,
+         "Markup over the serving cost per token at which competition holds prices",
+         cite("openai-revenue", "2024 revenue $3.7B") + "; " + cite(
+             "epoch-openai-2024", "on ~$1.9B of inference compute: 3.7 / 1.9 - 1 = 0.95"),
+         "demand"),
+)
+
+CEILING = (
+    _choice("ceiling_model", ("ftm-penalty", "none"),
+            "Software efficiency ceiling: the FTM's penalty (progress slows as efficiency nears "
+            "the ceiling, stopping at it), or none",
+            cite("davidson-ftm", "software ceiling penalty"), "research"),
+    _num("software_ceiling", "", 12.0, 1.0, 30.0,
+         "Ceiling of software efficiency, in orders of magnitude above the first step",
+         cite("davidson-ftm", "software_ceiling 1e12 best guess (1e8 conservative, 1e16 "
+              "aggressive)"), "research"),
+)
+
+ECONOMY_INPUTS = SUPPLY + RENT + CAPITAL + DEMAND + CEILING
+register(*ECONOMY_INPUTS)

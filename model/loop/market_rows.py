@@ -1,0 +1,105 @@
+"""Projection rows of the customers and the split: the token price and demand curve, the
+allocation policies, the fleet-year budget per step, and what the inference GPUs sell.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Max, Min, Piecewise, exp, log
+
+from model.core.equations import EQUATIONS
+from model.core.fleet_inputs import USES
+from model.core.loop_inputs import SCHEDULE_STARTS, prev
+
+from . import progress_rows  # noqa: F401 - its rows come first
+from .rows import choose, on, reuse, row, s
+
+year, fleet = s("year"), s("fleet_gpus")
+curve = on("demand_model")
+
+# --- price: falls for a given capability; the lab's gaining capability is worth more -------
+# The step's average of a price falling exponentially from token_price at the start: so that
+# a fast decline is integrated the same at any step length (A(x) = (1 - e^-x) / x).
+_x = s("token_price_decline") * s("step_years")
+_average = Piecewise((1, _x < 1e-9), ((1 - exp(-_x)) / _x, True))
+market = row("token_price_market", Piecewise(
+    (prev("token_price_market") * exp(-_x), curve), (prev("token_price_market"), True)),
+    Piecewise((s("token_price") * _average, curve), (s("token_price"), True)))
+_own = Piecewise((market * 10 ** (s("capability_price_elasticity") * s("capability")), curve),
+                 (market, True))
+_floor = (1 + s("competitive_markup")) * s("serving_cost")
+_competing = on("competition")
+price = row("token_price", Piecewise((Max(_own, _floor), _competing), (_own, True)))
+price_index = row("log_price_index", prev("log_price_index") + log(price / prev("token_price")),
+                  0)
+
+# --- demand: users, tokens per task and capability raise it; price^-elasticity ------------
+base_inference = row("initial_inference_gpus", prev("initial_inference_gpus"),
+                     s("fleet_gpus") * s("share_inference"))
+# Users grow logistically to user_ceiling_multiple times the first step's (closed form); the
+# open loop's demand (fixed-price) grows without a ceiling.
+_h = s("user_ceiling_multiple")
+_users = Piecewise(
+    (log(_h / (1 + (_h - 1) * exp(-s("user_demand_growth") * s("elapsed_years")))), curve),
+    (s("user_demand_growth") * s("elapsed_years"), True))
+log_demand = row("log_inference_demand",
+                 _users + s("tokens_per_task_growth") * s("elapsed_years")
+                 + s("demand_capability_elasticity") * log(10) * s("capability")
+                 - s("demand_price_elasticity") * price_index, 0)
+# Customers can spend at most the lab's share of the world's AI spending ceiling; as a share
+# of the fleet's serving capacity, at this step's price (the open loop has no such ceiling).
+_spend = s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share")
+_budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
+_ceiling = Piecewise((log(_budget_share), curve), (0, True))
+# Demand in GPUs over the fleet, capped at 1 in log space (demand itself may be astronomic).
+demand_share = row("inference_demand_share", Piecewise(
+    (0, (base_inference <= 0) | (_budget_share <= 0)),
+    (exp(Min(0, log_demand + log(base_inference / fleet), _ceiling)), True)))
+
+# --- allocation ---------------------------------------------------------------------------
+for use in USES:
+    level = s(f"schedule_{use}_1")
+    for k in range(2, len(SCHEDULE_STARTS) + 1):
+        # half a step of slack: a year summed from month steps may land a hair short of 2025
+        step_up = Piecewise((1, year + s("step_years") / 2 >= s(f"schedule_start_{k}")),
+                            (0, True))
+        level = level + (s(f"schedule_{use}_{k}") - s(f"schedule_{use}_{k - 1}")) * step_up
+    row(f"scheduled_share_{use}", level)
+sched_total = row("scheduled_share_total",
+                  sympy.Add(*(s(f"scheduled_share_{u}") for u in USES)))
+
+
+def _share(use: str, step, initial):
+    scheduled = s(f"scheduled_share_{use}") / sched_total
+    return row(f"share_{use}", Piecewise((scheduled, choose("allocation_policy", 1)), *step),
+               Piecewise((scheduled, choose("allocation_policy", 1)), (initial, True)))
+
+
+for use in ("training", "automation", "other"):
+    _share(use, [(prev(f"share_{use}"), True)], s(f"share_{use}"))
+_pool = prev("share_inference") + prev("share_research")
+# Inference-first: demand is served from the research + inference pool, but research keeps its
+# floor (the whole pool if the pool is smaller).
+_kept = Min(s("research_floor"), _pool)
+_share("inference", [(Min(demand_share, _pool - _kept), choose("allocation_policy", 2)),
+                     (prev("share_inference"), True)], s("share_inference"))
+_share("research", [(Max(_kept, _pool - demand_share), choose("allocation_policy", 2)),
+                    (prev("share_research"), True)], s("share_research"))
+
+# --- the fleet-year budget, per step --------------------------------------------------------
+for use in USES:
+    reuse(f"gpus_{use}")
+    reuse(f"compute_{use}")
+reuse("compute_total")
+for use in USES:
+    reuse(f"budget_{use}")
+row("compute_cost", EQUATIONS["budget_total"])
+owned = Piecewise((0, choose("cost_basis", 0)), (1, True))
+row("depreciation", owned * fleet * s("capex_per_gpu_hour") * s("hours_per_year"))
+# Tokens served are capacity capped by demand: GPUs beyond demand idle (and still cost), so the
+# revenue flywheel cannot outrun the customers. At the first step demand equals capacity.
+capacity = row("token_capacity", EQUATIONS["tokens_served"])
+row("tokens_served", Piecewise((0, s("share_inference") <= 0),
+                               (capacity * Min(1, demand_share / s("share_inference")), True)))
+reuse("inference_revenue")
+reuse("gross_margin")

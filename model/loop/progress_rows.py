@@ -1,0 +1,40 @@
+"""Projection rows of progress at the start of a step: software efficiency (last step's rate,
+under the ceiling), the AI R&D multiplier along its milestones, and capability (effective
+compute: the fleet's peak compute times software efficiency), all known before the fleet is
+split, so that prices and demand can use this step's capability.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Max, Min, Piecewise, exp, log
+
+from model.core.loop_inputs import MILESTONES, prev
+
+from . import fleet_rows  # noqa: F401 - its rows come first
+from .rows import choose, on, row, s
+
+dt, ceiling, ceiling_on = s("step_years"), s("software_ceiling"), on("ceiling_model")
+
+researchers = row("researchers", prev("researchers") * exp(s("researcher_growth") * dt), 1)
+_uncapped = prev("software_efficiency") + prev("software_progress_rate") * dt / log(10)
+# Explicit steps could overshoot the ceiling in one step; the ceiling is where progress stops.
+software = row("software_efficiency", Piecewise((Min(ceiling, _uncapped), ceiling_on),
+                                                (_uncapped, True)), 0)
+headroom = row("software_headroom", Piecewise((Max(0, 1 - software / ceiling), ceiling_on),
+                                              (1, True)))
+for m in MILESTONES:
+    row(f"milestone_multiplier_{m}",
+        Piecewise((s(f"ai2027_multiplier_{m}"), choose("multiplier_path", 1)),
+                  (s(f"summary_multiplier_{m}"), choose("multiplier_path", 2)), (1, True)))
+_factors, _lo_t, _lo_m = [], sympy.Integer(0), sympy.Integer(1)
+for m in MILESTONES:
+    t, mult = s(f"milestone_{m}"), s(f"milestone_multiplier_{m}")
+    _factors.append((mult / _lo_m) ** Min(1, Max(0, (software - _lo_t) / (t - _lo_t))))
+    _lo_t, _lo_m = t, mult
+multiplier = row("ai_rd_multiplier", sympy.Mul(*_factors))
+
+# Capability counts the fleet's peak compute, not its useful compute, so that it is known before
+# the split (which, under inference-first, depends on the demand capability creates).
+row("capability", prev("capability") + software - prev("software_efficiency")
+    + log(s("fleet_gpus") / prev("fleet_gpus")) / log(10), 0)

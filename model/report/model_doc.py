@@ -1,0 +1,37 @@
+"""Regenerate the generated parts of docs/MODEL.md: `python -m model.report.model_doc` (`make
+docs`). Each part sits between `<!-- begin NAME -->` and `<!-- end NAME -->` markers; the tests
+fail when a part is stale.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from model.loop import backtest, convergence
+
+from . import equations_table
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "MODEL.md"
+
+
+def parts() -> dict[str, str]:
+    """Marker name -> generated Markdown."""
+    return {"equations": equations_table.markdown(),
+            "convergence": convergence.markdown(convergence.convergence_table()),
+            "backtest": backtest.markdown(backtest.backtest())}
+
+
+def regenerate(text: str, generated: dict[str, str]) -> str:
+    for name, body in generated.items():
+        pattern = re.compile(rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"docs/MODEL.md has no '{name}' markers")
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
+    return text
+
+
+if __name__ == "__main__":
+    DOC.write_text(regenerate(DOC.read_text(), parts()))
+    sys.stdout.write(f"regenerated {DOC}\n")
