@@ -92,8 +92,10 @@ def test_headline_and_effective_speedup():
 
 @pytest.mark.parametrize("preset", [None, "openai-2024", "ai-2027-lab-2024"])
 def test_inference_first_ends_with_more_inference(preset):
-    assert (run("inference-first", preset)["share_inference"].iloc[-1]
-            > run("ai-2027", preset)["share_inference"].iloc[-1])
+    # the open loop; in the closed one a price that rises with capability cuts the tokens
+    # demanded, and inference-first then hands research the pool (docs/MODEL.md)
+    assert (run("inference-first", preset, open_loop=True)["share_inference"].iloc[-1]
+            > run("ai-2027", preset, open_loop=True)["share_inference"].iloc[-1])
 
 
 @pytest.mark.parametrize("brake", ["compute-bottleneck", "ideas-harder", "inference-first",
@@ -102,7 +104,8 @@ def test_inference_first_ends_with_more_inference(preset):
 def test_each_brake_slows_progress(brake, preset):
     assert (run(brake, preset, open_loop=True)["software_efficiency"].iloc[-1]
             < run("ai-2027", preset, open_loop=True)["software_efficiency"].iloc[-1])
-    assert progress(run(brake, preset)) < progress(run("ai-2027", preset))
+    if brake != "inference-first":  # not a brake when prices rise with capability (above)
+        assert progress(run(brake, preset)) < progress(run("ai-2027", preset))
 
 
 def test_summary_path_is_an_alternative():

@@ -36,13 +36,12 @@ SUPPLY = (
     _num("world_gpu_growth", "1/year", math.log(3.3), 0.0, 3.0,
          "Growth rate (continuous) of the world's AI accelerator stock while far below its "
          "ceiling", cite("epoch-chips", "3.3x a year since 2022 (90% CI 2.7-4.1x)"), "supply"),
-    _num("world_gpus_ceiling", "GPU", 0.1 * 110e12 / (40e3 / 5), 1e6, 1e12,
+    _num("world_gpus_ceiling", "GPU", 100e6, 1e6, 1e12,
          "Ceiling of the world's AI accelerator stock (H100e): growth slows logistically as "
          "the stock nears it",
-         cite("davidson-ftm", "at most 10% of world output on compute") + "; "
-         + cite("imf-weo-2024", "$110T in 2024: $11T a year") + "; "
-         + cite("ai2027-compute", "over an H100e's all-in cost of $8k a year ($40k total cost "
-                "of ownership in 2024 over 5 years): 1.4B H100e"), "supply", log_scale=True),
+         cite("epoch-2030", "chip production could supply ~100M H100-equivalents by 2030 "
+              "(range 20M-400M), used as the level the stock approaches"), "supply",
+         log_scale=True),
     _num("lab_supply_share", "", 0.10, 0.0, 1.0,
          "Share of each step's world accelerator production the lab can buy",
          cite("epoch-lab-compute", "OpenAI added 1.35M of the world's 13.2M new H100e in 2025 "
@@ -97,13 +96,14 @@ DEMAND = (
          "Price elasticity of demand for tokens (quantity falls as price^-elasticity)",
          cite("nber-llm-market", "own-price elasticity of LLM API demand -1.11 (labelled "
               "assumption)"), "demand"),
-    _num("capability_price_elasticity", "", 0.0, 0.0, 2.0,
+    _num("capability_price_elasticity", "", 1.0, 0.0, 2.0,
          "Orders of magnitude by which the price a customer pays per token rises per order of "
-         "magnitude of capability (effective compute) the lab's models gain",
-         cite("assumption", "0: competitors match capability, so gains are competed away and "
-              "prices follow serving cost; 1 lets a lab that leads charge for its whole gain "
-              "(revenue per GW held level at OpenAI in 2023-25 [openai-cfo-2026] while prices for "
-              "a given capability fell 10x a year [a16z-llmflation])"), "demand"),
+         "magnitude of capability (effective compute) the lab's models gain: the research "
+         "payoff (0: competitors match capability and prices follow serving cost)",
+         cite("openai-cfo-2026", "revenue per unit of compute held at ~$10B a year per GW in "
+              "2023, 2024 and 2025") + "; " + cite(
+             "a16z-llmflation", "while the price for a given capability fell 10x a year: one "
+             "order of magnitude of capability a year offset it, so 1 (calibrated)"), "demand"),
     _num("world_gdp", "USD/year", 110e12, 1e12, 1e16,
          "World output a year: what all customers together can spend",
          cite("imf-weo-2024", "world GDP 2024 ~$110 trillion at current prices"), "demand",

@@ -58,6 +58,9 @@ REFERENCES: dict[str, str] = {
     "than $13 billion')",
     "openai-cfo-2026": "Sarah Friar, OpenAI CFO (Jan 2026): compute capacity 0.2 GW (2023), "
     "~0.6 GW (2024), ~1.9 GW (2025); annualised revenue $2B, $6B, >$20B",
+    "epoch-2030": "Sevilla et al. (Epoch AI, 20 Aug 2024), Can AI Scaling Continue Through 2030?:"
+    " chip manufacturing could supply ~100M H100-equivalents by 2030 (range 20M-400M); power of "
+    "1-5 GW for a campus, 2-45 GW for a distributed network",
     "openai-users": "OpenAI: ChatGPT weekly active users 100M (Altman, DevDay, 6 Nov 2023), 200M "
     "(Aug 2024), 300M (Dec 2024), 800M (DevDay, 6 Oct 2025)",
     "imf-weo-2024": "IMF World Economic Outlook (Oct 2024): world GDP at current prices ~$110 "
@@ -71,9 +74,10 @@ REFERENCES: dict[str, str] = {
     "year (median 50x)",
     "a16z-llmflation": "Appenzeller (a16z, 12 Nov 2024), Welcome to LLMflation: 'For an LLM of "
     "equivalent performance, the cost is decreasing by 10x every year'",
-    "nber-llm-market": "The Emerging Market for Intelligence: Pricing, Supply, and Demand for "
-    "LLMs (NBER working paper, 2025): own-price elasticity of LLM API demand -1.11 (from "
-    "within-model price variation across OpenRouter providers)",
+    "nber-llm-market": "Demirer, Fradkin, Tadelis and Peng (Dec 2025), The Emerging Market for "
+    "Intelligence: Pricing, Supply, and Demand for LLMs, NBER Working Paper 34608: 'short-run "
+    "price elasticities just above one'; -1.11 as reported (within-model price variation across "
+    "OpenRouter providers, open-weight models)",
     "rbc-rental-2025": "RBC Capital Markets data in FT Alphaville (2025): average H100 rental "
     "rates down 22% and H200 down 29% year to date, while hyperscaler list prices 'hardly "
     "budged'",

@@ -25,8 +25,13 @@ _average = Piecewise((1, _x < 1e-9), ((1 - exp(-_x)) / _x, True))
 market = row("token_price_market", Piecewise(
     (prev("token_price_market") * exp(-_x), curve), (prev("token_price_market"), True)),
     Piecewise((s("token_price") * _average, curve), (s("token_price"), True)))
-_own = Piecewise((market * 10 ** (s("capability_price_elasticity") * s("capability")), curve),
-                 (market, True))
+# The lab's research lifts its price: software efficiency (OOMs of algorithmic progress, the
+# capability research buys) raises what a token is worth, fleet size does not (no price premium
+# for scale, which would make revenue grow with the square of the fleet).
+# The exponent stops at 250 OOMs: beyond floating point only where software has no ceiling, and
+# there customers' spending ceiling has capped revenue long before.
+_premium = Min(250, s("capability_price_elasticity") * s("software_efficiency"))
+_own = Piecewise((market * 10 ** _premium, curve), (market, True))
 _floor = (1 + s("competitive_markup")) * s("serving_cost")
 _competing = on("competition")
 price = row("token_price", Piecewise((Max(_own, _floor), _competing), (_own, True)))

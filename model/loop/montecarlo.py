@@ -50,6 +50,7 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
     # the closed loop
     "world_gpu_growth": (math.log(2.7) / math.log(3.3), math.log(4.1) / math.log(3.3),
                          cite("epoch-chips", "3.3x a year, 90% CI 2.7-4.1x")),
+    "world_gpus_ceiling": (0.2, 4.0, cite("epoch-2030", "20M-400M H100e by 2030")),
     "lab_supply_share": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     "token_price_decline": (math.log(9) / math.log(10), math.log(50) / math.log(10),
                             cite("epoch-prices", "9x a year (slowest) to 50x (median)")),
@@ -86,6 +87,9 @@ def sample_inputs(values: dict[str, float], samples: int, seed: int) -> dict[str
         draw = values[name] * np.exp(rng.normal(mu, sigma, samples))
         out[name] = np.clip(draw, q.min, q.max)
     _order_milestones(out)
+    # a sampled ceiling must stay above the world's anchor stock (scenario_settings' rule)
+    out["world_gpus_ceiling"] = np.maximum(out["world_gpus_ceiling"],
+                                           np.asarray(values["world_gpus_anchor"]) * 1.01)
     return out
 
 

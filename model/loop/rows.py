@@ -43,6 +43,8 @@ _NEW_ROWS = (
     ("gpus_retired", "GPU", "GPUs retired during the step (the fleet decays at 1/life a year)",
      cite("epoch-costs", "5-year server lives")),
     ("researchers", "", "Human research staff relative to the first step", ""),
+    ("earlier_progress_rate", "1/year", "The previous step's rate of software progress (with "
+     "this step's, the trend the next step extrapolates)", ""),
     ("software_efficiency", "", "Orders of magnitude (log10) by which algorithms have cut the "
      "compute needed for a given capability since the first step", ""),
     *((f"milestone_multiplier_{m}", "", f"Multiplier at milestone {m.upper()} on the chosen "
@@ -75,9 +77,9 @@ _NEW_ROWS = (
      "energy when owned): the cash the fleet's operations bring in", ""),
     ("external_investment", "USD/year", "Open loop (capital_limit=investment-rate): external "
      "investment at a rate on the initial fleet's value", ""),
-    ("capital_available", "USD/year", "What the lab can spend on new GPUs: external financing "
-     "plus reinvested operating cash (or, in the open loop, investment plus reinvested revenue)",
-     ""),
+    ("capital_available", "USD/year", "What the lab can spend on new GPUs at the step's start: "
+     "external financing plus reinvested operating cash (or, in the open loop, investment plus "
+     "reinvested revenue)", ""),
     ("gpus_affordable", "GPU", "GPUs the available capital buys during the step, at the "
      "step's mid-point hardware price", ""),
     ("gpus_purchased", "GPU", "GPUs bought during the step: what capital affords, at most what "
