@@ -1,5 +1,5 @@
 """Command line: `python -m model list | budget | training-run | run | sensitivity | export |
-backtest`.
+backtest | split`.
 
 Every user error becomes one line on stderr and exit status 2; nothing a user types produces a
 traceback. Each command module exposes `add_commands(subparsers, common)`.
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from model import __version__
 from model.core.errors import InputError
 
-from . import backtest, export, fleet_year, run
+from . import backtest, export, fleet_year, run, split
 from .options import Parser, common_options
 
 
@@ -22,7 +22,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     common = common_options()
-    for commands in (fleet_year, run, export, backtest):
+    for commands in (fleet_year, run, export, backtest, split):
         commands.add_commands(sub, common)
     return parser
 

@@ -83,8 +83,10 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> s
     cols = [c for c in (columns or TABLE_COLUMNS) if c in df.columns]
     shown = {k: format_value("npv_to_date", v) if k == "npv" and v is not None else v
              for k, v in (extra or {}).items()}
+    note = shown.pop("optimiser", None)
     head = (f"preset: {settings.preset or '(defaults)'}, scenario: {settings.scenario}"
-            + "".join(f", {k}: {v}" for k, v in shown.items()))
+            + "".join(f", {k}: {v}" for k, v in shown.items())
+            + (f"\n{note}" if note else ""))
     rows = [tuple(format_value(c, r[c]) if c != "year" else f"{r[c]:g}" for c in cols)
             for r in df.to_dict("records")]
     return head + "\n\n" + table(rows, tuple(cols))
@@ -107,6 +109,9 @@ def cmd_run(args) -> str:
         s = summary(df)
         extra = {"npv": json_number(s["npv"]), "payback_year": s["payback_year"],
                  "discount_rate": settings.values["discount_rate"]}
+        solution = df.attrs.get("solution")
+        if solution is not None:
+            extra["optimiser"] = solution.record() if args.format == "json" else solution.text()
     if columns is not None:
         unknown = [c for c in columns if c not in df.columns]
         if unknown:

@@ -16,7 +16,7 @@ import sympy
 from .errors import ModelDefinitionError
 from .units import unit
 
-Kind = Literal["input", "choice", "constant", "output", "previous"]
+Kind = Literal["input", "choice", "constant", "output", "previous", "path"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Excel reads these as cell references (A1 or R1C1 style), so they cannot be defined names.
@@ -75,7 +75,7 @@ class Quantity:
             raise ModelDefinitionError(f"{self.name}: description and source are required")
         if self.kind == "choice":
             self._check_choice()
-        elif self.kind in ("input", "constant"):
+        elif self.kind in ("input", "constant", "path"):
             self._check_numeric()
         object.__setattr__(self, "symbol", sympy.Symbol(self.name, real=True))
         if not self.label:
@@ -93,6 +93,11 @@ class Quantity:
             raise ModelDefinitionError(f"{self.name}: default {d} outside [{lo}, {hi}]")
         if self.log_scale and lo <= 0:
             raise ModelDefinitionError(f"{self.name}: a log-scale input needs a positive minimum")
+
+    @property
+    def is_path(self) -> bool:
+        """True for a per-step input (one value a step, chosen by the optimiser, not by users)."""
+        return self.kind == "path"
 
     @property
     def is_input(self) -> bool:

@@ -121,10 +121,15 @@ RESEARCH = (
          "Share of the fleet research keeps when demand would take it all (inference-first)",
          cite("ai2027-compute", "leading lab 2024: research experiments 4% of compute, the "
               "part a lab keeps for experiments beside synthetic data"), "allocation"),
-    _choice("allocation_policy", ("fixed", "scheduled", "inference-first"),
-            "How shares evolve: fixed at the start's shares; AI 2027's schedule; or inference "
-            "demand served first with research getting the rest of research + inference",
+    _choice("allocation_policy", ("fixed", "scheduled", "inference-first", "value-maximising"),
+            "How shares evolve: fixed at the start's shares; AI 2027's schedule; inference "
+            "demand served first with research getting the rest of research + inference; or the "
+            "path that maximises the projection's NPV (chosen by the optimiser)",
             cite("ai2027-compute", "leading lab's split by use, 2024-2027"), "allocation"),
+    _num("base_multiplier", "", 1.0, 1.0, 1e4,
+         "A constant AI R&D multiplier on top of the milestone path (1: none); the break-even "
+         "analysis varies it", cite("definition", "1 leaves the path as it is"), "research",
+         log_scale=True),
 )
 
 _MILESTONE_SRC = cite("assumption", "thresholds in OOMs of software efficiency placed so "
@@ -158,7 +163,17 @@ SCHEDULE_INPUTS = tuple(
        for use in USES for k, value in enumerate(SCHEDULE[use])]
 )
 
-LOOP_INPUTS = TIME + FLEET_GROWTH + DEMAND + RESEARCH + MILESTONE_INPUTS + SCHEDULE_INPUTS
+# The value-maximising policy's chosen path: one share a step per use, written by the optimiser
+# (model.loop.optimise), not by users; in the workbook, input rows on each Projection sheet.
+CHOSEN_PATH = tuple(
+    Quantity(f"chosen_share_{use}", "", "path",
+             f"Share of the fleet for {use} in this step, chosen by the optimiser "
+             "(allocation_policy value-maximising)", cite("definition", "the optimiser's choice"),
+             default=0.0, min=0.0, max=1.0, group="optimiser")
+    for use in USES)
+
+LOOP_INPUTS = (TIME + FLEET_GROWTH + DEMAND + RESEARCH + MILESTONE_INPUTS + SCHEDULE_INPUTS
+               + CHOSEN_PATH)
 register(*LOOP_INPUTS)
 
 

@@ -81,6 +81,10 @@ class Settings:
     preset: str | None = None
     gpu: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
+    # The value-maximising policy's chosen path (path input -> one value a step) and the
+    # optimiser's report; empty for every other policy.
+    paths: dict = field(default_factory=dict)
+    solution: object = None
 
     def text(self, name: str) -> str:
         """A choice input's option text."""

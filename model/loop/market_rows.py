@@ -75,9 +75,12 @@ sched_total = row("scheduled_share_total",
 
 
 def _share(use: str, step, initial):
+    """A share row: scheduled, or the optimiser's chosen path, or the policy's own `step`."""
     scheduled = s(f"scheduled_share_{use}") / sched_total
-    return row(f"share_{use}", Piecewise((scheduled, choose("allocation_policy", 1)), *step),
-               Piecewise((scheduled, choose("allocation_policy", 1)), (initial, True)))
+    chosen = (s(f"chosen_share_{use}"), choose("allocation_policy", 3))
+    return row(f"share_{use}",
+               Piecewise((scheduled, choose("allocation_policy", 1)), chosen, *step),
+               Piecewise((scheduled, choose("allocation_policy", 1)), chosen, (initial, True)))
 
 
 for use in ("training", "automation", "other"):

@@ -19,7 +19,7 @@ from model.core.errors import InputError
 from model.core.loop_inputs import MILESTONES
 from model.core.sources import cite
 
-from .projection import STEP_ROWS, run_arrays, steps_for
+from .projection import STEP_ROWS, run_arrays, steps_for, with_paths
 
 MAX_SAMPLES = 1_000_000
 PERCENTILES = (5, 50, 95)
@@ -108,7 +108,10 @@ def monte_carlo(settings, years: int = 10, step: str = "year", samples: int = 10
     """Percentiles per step: columns year, then <row>_p5, <row>_p50, <row>_p95 for each row."""
     n, dt = steps_for(years, step)
     check_samples(samples, seed)
-    values = sample_inputs({**settings.values, "step_years": dt}, samples, seed)
+    # under value-maximising every sample keeps the path chosen at the settings themselves
+    settings = with_paths(settings, years, step)
+    values = {**sample_inputs({**settings.values, "step_years": dt}, samples, seed),
+              **settings.paths}
     rows = [r for r in STEP_ROWS if r != "year"]
     table = np.empty((n, len(rows), len(PERCENTILES)))
     years_out = np.empty(n)

@@ -43,7 +43,7 @@ for m in MILESTONES:
     t, mult = s(f"milestone_{m}"), s(f"milestone_multiplier_{m}")
     _factors.append((mult / _lo_m) ** Min(1, Max(0, (software - _lo_t) / (t - _lo_t))))
     _lo_t, _lo_m = t, mult
-multiplier = row("ai_rd_multiplier", sympy.Mul(*_factors))
+multiplier = row("ai_rd_multiplier", s("base_multiplier") * sympy.Mul(*_factors))
 
 # Capability counts the fleet's peak compute, not its useful compute, so that it is known before
 # the split (which, under inference-first, depends on the demand capability creates).

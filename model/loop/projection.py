@@ -69,19 +69,24 @@ def check_row(name: str, expr: sympy.Expr) -> None:
     check_equation(name, expr, CATALOGUE[name].unit, units, kind="projection row")
 
 
+def _argument(q) -> bool:
+    """An input of the projection: a settable input, or a per-step path (the optimiser's)."""
+    return q.is_input or q.is_path
+
+
 def _validate() -> None:
     """Units of every row, and the symbol rules the workbook writer relies on."""
     for i, name in enumerate(STEP_ROWS):
         check_row(name, INIT_RAW[name])
         check_row(name, STEP_RAW[name])
         for s in INITIAL[name].free_symbols:
-            if not CATALOGUE[str(s)].is_input:
+            if not _argument(CATALOGUE[str(s)]):
                 raise ModelDefinitionError(f"INITIAL[{name}] uses non-input {s}")
         earlier = set(STEP_ROWS[:i])
         for s in STEP[name].free_symbols:
             q = CATALOGUE[str(s)]
             ok = (q.kind == "previous" or str(s) in earlier
-                  or (q.is_input and str(s) not in _ROW_SYMS.values()))
+                  or (_argument(q) and str(s) not in _ROW_SYMS.values()))
             if not ok:
                 raise ModelDefinitionError(f"STEP[{name}] uses {s} before it is defined")
 
@@ -94,7 +99,21 @@ def input_names() -> tuple[str, ...]:
     """Every input the projection reads."""
     # The raw rows name the same inputs as the expanded INITIAL, at a fraction of the walk.
     free = set().union(*(e.free_symbols for e in (*INIT_RAW.values(), *STEP.values())))
-    return tuple(sorted(str(s) for s in free if CATALOGUE[str(s)].is_input))
+    return tuple(sorted(str(s) for s in free if _argument(CATALOGUE[str(s)])))
+
+
+PATHS: tuple[str, ...] = tuple(n for n, q in CATALOGUE.items()  # catalogue order: by use
+                               if q.is_path and n in input_names())
+VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maximising"))
+
+
+def default_paths(values: Mapping[str, float], n_steps: int) -> dict[str, np.ndarray]:
+    """Path inputs no policy but value-maximising reads: each use's first-step share."""
+    out = {}
+    for n in PATHS:
+        share = np.asarray(values[n.replace("chosen_", "")], dtype=float)
+        out[n] = np.broadcast_to(share, (n_steps, *share.shape))
+    return out
 
 
 class _Program:
@@ -154,22 +173,38 @@ def steps_for(years: int, step: str) -> tuple[int, float]:
 
 
 def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
-               keep: Sequence[str] | None = None, on_step=None) -> dict[str, np.ndarray]:
+               keep: Sequence[str] | None = None, on_step=None,
+               specialise: bool | None = None) -> dict[str, np.ndarray]:
     """Evaluate the projection on arrays of inputs; return {row: array (n_steps, *shape)}.
 
-    `keep` limits which rows are stored (all rows are computed); `on_step(t, rows)` is called
-    with each step's rows (e.g. to take percentiles without storing the samples).
+    A path input (the optimiser's chosen shares) is an array whose first axis is the step;
+    missing, it defaults to each use's first-step share. `keep` limits which rows are stored
+    (all rows are computed); `on_step(t, rows)` is called with each step's rows (e.g. to take
+    percentiles without storing the samples). `specialise` forces (True) or forbids (False) a
+    program compiled for these choices (by default: above SPECIALISE_ABOVE samples).
     """
-    size = max(np.size(values[n]) for n in input_names())
-    prog = program(tuple(float(values[n]) for n in CHOICES) if size > SPECIALISE_ABOVE else None)
-    args = [np.asarray(values[n], dtype=float) for n in prog.inputs]
-    shape = np.broadcast_shapes(*(a.shape for a in args))
+    values = {**default_paths(values, n_steps), **values}
+    paths = {n: np.broadcast_to(np.asarray(values[n], dtype=float),
+                                (n_steps, *np.shape(values[n])[1:])) for n in PATHS}
+    size = max([np.size(values[n]) for n in input_names() if n not in paths]
+               + [np.size(p[0]) for p in paths.values()])
+    if specialise is None:
+        specialise = size > SPECIALISE_ABOVE
+    prog = program(tuple(float(values[n]) for n in CHOICES) if specialise else None)
+    args = [paths[n] if n in paths else np.asarray(values[n], dtype=float)
+            for n in prog.inputs]
+    per_step = [i for i, n in enumerate(prog.inputs) if n in paths]
+    shape = np.broadcast_shapes(*(a[0].shape if i in per_step else a.shape
+                                  for i, a in enumerate(args)))
     keep = STEP_ROWS if keep is None else tuple(keep)
     out = {n: np.empty((n_steps, *shape)) for n in keep}
     rows: dict[str, np.ndarray] = {}
     with np.errstate(all="ignore"):
         for t in range(n_steps):
-            result = prog.initial(args) if t == 0 else prog.step(args, rows)
+            now = list(args)
+            for i in per_step:
+                now[i] = args[i][t]
+            result = prog.initial(now) if t == 0 else prog.step(now, rows)
             # Rows keep their natural shape: one that no sampled input reaches stays a scalar,
             # so the next step does not redo it once per sample.
             rows = dict(zip(STEP_ROWS, result, strict=True))
@@ -180,12 +215,35 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     return out
 
 
+def chooses(settings) -> bool:
+    """True when the settings' allocation policy is value-maximising (the optimiser's path)."""
+    return settings.values["allocation_policy"] == VALUE_MAXIMISING
+
+
+def with_paths(settings, years: int, step: str):
+    """The settings, with the optimiser's path filled in when the policy asks for it."""
+    n, _ = steps_for(years, step)
+    if not chooses(settings) or all(len(settings.paths.get(p, ())) == n for p in PATHS):
+        return settings
+    from .optimise import choose_path  # the optimiser runs the projection: import when needed
+
+    return choose_path(settings, years, step)
+
+
 def project(settings, years: int = 10, step: str = "year") -> pd.DataFrame:
-    """One row per step (`years` years of `step`s), columns STEP_ROWS, from resolved settings."""
+    """One row per step (`years` years of `step`s), columns STEP_ROWS, from resolved settings.
+
+    Under the value-maximising policy the optimiser chooses the path first (settings.paths), and
+    the chosen shares are columns too."""
     n, dt = steps_for(years, step)
-    values = {**settings.values, "step_years": dt}
+    settings = with_paths(settings, years, step)
+    values = {**settings.values, **settings.paths, "step_years": dt}
     arrays = run_arrays(values, n)
-    return pd.DataFrame({name: arrays[name] for name in STEP_ROWS})
+    frame = pd.DataFrame({name: arrays[name] for name in STEP_ROWS})
+    if chooses(settings):
+        frame = frame.assign(**{p: settings.paths[p] for p in PATHS})
+    frame.attrs["solution"] = settings.solution
+    return frame
 
 
 def units() -> dict[str, str]:

@@ -49,8 +49,8 @@ _NEW_ROWS = (
      "compute needed for a given capability since the first step", ""),
     *((f"milestone_multiplier_{m}", "", f"Multiplier at milestone {m.upper()} on the chosen "
        "path", "") for m in MILESTONES),
-    ("ai_rd_multiplier", "", "Headline AI R&D progress multiplier: log-linear in software "
-     "efficiency between milestone thresholds, flat beyond the last",
+    ("ai_rd_multiplier", "", "Headline AI R&D progress multiplier: base_multiplier times a path "
+     "log-linear in software efficiency between milestone thresholds, flat beyond the last",
      cite("ai2027-takeoff", "5x, 25x, 250x, 2000x")),
     *((f"scheduled_share_{u}", "", f"AI 2027 schedule's share for {u} in this step's period "
        "(unnormalised)", cite("ai2027-compute", "leading lab's compute by use")) for u in USES),

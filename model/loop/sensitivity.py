@@ -21,7 +21,7 @@ from model.core.errors import InputError
 from model.core.resolve import suggest
 
 from .montecarlo import UNCERTAIN, _order_milestones
-from .projection import STEP_ROWS, run_arrays, steps_for
+from .projection import STEP_ROWS, run_arrays, steps_for, with_paths
 
 
 def _check_output(output: str, options: Sequence[str]) -> None:
@@ -41,7 +41,9 @@ def tornado(settings, output: str = "software_efficiency", years: int = 10,
     n, dt = steps_for(years, step)
     names = list(UNCERTAIN)
     k = len(names)
-    values: dict[str, np.ndarray | float] = {**settings.values, "step_years": dt}
+    settings = with_paths(settings, years, step)  # value-maximising: the path at the settings
+    values: dict[str, np.ndarray | float] = {**settings.values, **settings.paths,
+                                             "step_years": dt}
     tested = {}
     for i, name in enumerate(names):
         q = CATALOGUE[name]

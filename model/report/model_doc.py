@@ -1,6 +1,6 @@
-"""Regenerate the generated parts of docs/MODEL.md: `python -m model.report.model_doc` (`make
-docs`). Each part sits between `<!-- begin NAME -->` and `<!-- end NAME -->` markers; the tests
-fail when a part is stale.
+"""Regenerate the generated parts of docs/MODEL.md and README.md: `python -m
+model.report.model_doc` (`make docs`). Each part sits between `<!-- begin NAME -->` and
+`<!-- end NAME -->` markers; the tests fail when a part is stale.
 """
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ import re
 import sys
 from pathlib import Path
 
-from model.loop import backtest, convergence
+from model.loop import backtest, convergence, value_split
 
 from . import equations_table
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "MODEL.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "MODEL.md"
+README = ROOT / "README.md"
 
 
 def parts() -> dict[str, str]:
@@ -34,4 +36,5 @@ def regenerate(text: str, generated: dict[str, str]) -> str:
 
 if __name__ == "__main__":
     DOC.write_text(regenerate(DOC.read_text(), parts()))
-    sys.stdout.write(f"regenerated {DOC}\n")
+    README.write_text(regenerate(README.read_text(), {"value-split": value_split.markdown()}))
+    sys.stdout.write(f"regenerated {DOC} and {README}\n")

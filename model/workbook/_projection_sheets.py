@@ -20,7 +20,16 @@ import pandas as pd
 from model.core.catalogue import CATALOGUE, sym
 
 from ._book import Book
-from ._styles import TITLE_FONT, column_letter, number_format, set_widths, style_header
+from ._styles import (
+    PERCENT,
+    SECTION_FONT,
+    TITLE_FONT,
+    column_letter,
+    number_format,
+    set_widths,
+    style_header,
+    style_input,
+)
 
 FIRST_COL = 3
 FIRST_ROW = 4
@@ -51,6 +60,8 @@ def templates() -> tuple[tuple[str, ...], dict[str, tuple[list, list]]]:
 
     rows, initial, step = STEP_ROWS, INIT_RAW, STEP
     inputs = {q.symbol: f"INP__{n}" for n, q in CATALOGUE.items() if q.is_input}
+    # the optimiser's path is an input row of the sheet itself: the same column's cell
+    inputs |= {q.symbol: f"CUR__{n}" for n, q in CATALOGUE.items() if q.is_path}
     prevs = {sym(f"{r}_prev"): f"PRV__{r}" for r in rows if f"{r}_prev" in CATALOGUE}
     out, earlier = {}, {}
     for r in rows:
@@ -81,6 +92,10 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
     ws = book.sheet(title)
     refs = {str(s): ref for s, ref in names.items()}
     rows = {r: FIRST_ROW + i for i, r in enumerate(order)}
+    from model.loop.projection import PATHS
+
+    paths = {p: df[p].to_numpy(dtype=float) for p in PATHS}
+    rows |= {p: FIRST_ROW + len(order) + 2 + i for i, p in enumerate(paths)}
     n = len(df)
     book.text(ws, 1, 1, heading, TITLE_FONT)
     book.text(ws, 2, 1, "One formula per row: the first column starts the projection, later "
@@ -105,11 +120,23 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
             col = FIRST_COL + t
             book.formula(ws, row, col, _fill(first if t == 0 else later, col, rows, refs),
                          float(values[t]), fmt)
+    _chosen_path(book, ws, rows, paths, FIRST_ROW + len(order) + 1)
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
     set_widths(ws, {"A": 34, "B": 14})
     for t in range(n):
         set_widths(ws, {column_letter(FIRST_COL + t): 13})
     return rows
+
+
+def _chosen_path(book: Book, ws, rows: dict[str, int], paths: dict, top: int) -> None:
+    """The value-maximising policy's path: input cells, one row a use, below the projection."""
+    book.text(ws, top, 1, "Chosen by the optimiser (inputs; read when allocation_policy is "
+              "value-maximising, the first-step shares otherwise)", SECTION_FONT)
+    for i, (name, values) in enumerate(paths.items(), start=top + 1):
+        book.text(ws, i, 1, name)
+        book.text(ws, i, 2, CATALOGUE[name].unit)
+        for t, value in enumerate(values):
+            style_input(book.number(ws, i, FIRST_COL + t, float(value), PERCENT))
 
 
 def non_negative_rows(order) -> list[str]:

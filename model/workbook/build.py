@@ -79,7 +79,7 @@ def projection_title(scenario: str, primary: bool) -> str:
 def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
     """Projection per scenario, Finance, Compare, Charts; returns (checks, equation entries)."""
     from model.core.fleet_inputs import USES
-    from model.loop.projection import STEPS, project
+    from model.loop.projection import PATHS, STEPS, default_paths, project
 
     from . import _finance_sheets as fin
     from . import _projection_sheets as tim
@@ -88,6 +88,8 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
     checks: list = []
     for k, (scenario, settings) in enumerate(zip(ex.scenarios, ex.settings, strict=True)):
         df = project(settings, ex.years, ex.step)
+        if PATHS[0] not in df:  # not value-maximising: the path rows show the first shares
+            df = df.assign(**default_paths(settings.values, len(df)))
         title = projection_title(scenario, k == 0)
         rows = tim.projection_sheet(book, title, f"Projection: {scenario}", names[k], df,
                                     STEPS[ex.step])
