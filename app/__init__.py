@@ -1,3 +1,3 @@
-"""Page helpers of the Streamlit app (streamlit_app.py): pure functions, no streamlit import.
+"""The Streamlit app's helpers: pure functions (no streamlit) and page modules (page_*.py).
 May import: model (any public module); nothing in model may import app.
 """

@@ -13,7 +13,7 @@ import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.fleet_inputs import USES
-from model.report.formats import format_value, pretty_unit
+from model.report.formats import format_value, label
 
 PROJECTION_VIEWS = {
     "budgets": ({f"budget_{u}": u for u in ("research", "automation", "inference", "training")},
@@ -22,7 +22,7 @@ PROJECTION_VIEWS = {
                     "research_speedup": "effective research speed-up"}, "Speed-up [x]", True),
     "fleet": ({"fleet_gpus": "fleet"}, "Fleet [GPU]", True),
     "software": ({"software_efficiency": "software efficiency"},
-                 "Software efficiency [x, relative to the start]", True),
+                 "Software efficiency [OOMs over the start]", False),
     "revenue": ({"inference_revenue": "inference revenue", "capex": "capex",
                  **{f"budget_{u}": f"compute cost: {u}" for u in USES}},
                 "Per year [USD/year]", False),
@@ -99,9 +99,8 @@ def tornado_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def output_title(name: str) -> str:
-    """'Budget research [USD/year]': an axis title from the catalogue."""
-    q = CATALOGUE[name]
-    return f"{q.label} [{pretty_unit(q.unit) or 'x'}]"
+    """'Budget research [USD/year]', 'Share research [%]': an axis title from the catalogue."""
+    return label(CATALOGUE[name])
 
 
 def positive(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
@@ -126,12 +125,15 @@ def _scale(log: bool):
 
 
 def value_axis(title: str) -> alt.Axis:
-    """An axis titled `title`; money ('[USD...') reads '$800M', '$1.2B' rather than 800,000,000.
+    """An axis titled `title`; money ('[USD...') reads '$800M', '$1.2B' rather than 800,000,000;
+    shares ('[%]') read as percentages.
 
     d3's SI format says G for 10^9, which reads as giga, so the label swaps it for B; zero would
     take the axis's prefix ('$0M'). Editing the label (not the value) keeps Vega's thinning of
     log-axis labels.
     """
+    if "[%]" in title:  # shares: percentages, as everywhere
+        return alt.Axis(title=title, format=".0%")
     if "[USD" not in title:
         return alt.Axis(title=title)
     return alt.Axis(title=title, format="$~s", labelExpr=(
@@ -150,7 +152,8 @@ def bar_spec(x: str, x_title: str) -> dict:
 def line_spec(y_title: str, log: bool, facet: bool) -> dict:
     """Lines over time: colour by series (facet by scenario) or by scenario."""
     color = "series:N" if facet else "scenario:N"
-    extra = {"column": alt.Column("scenario:N", title=None)} if facet else {}
+    # sort=None: scenarios side by side in the order chosen, as the sentences above them
+    extra = {"column": alt.Column("scenario:N", title=None, sort=None)} if facet else {}
     chart = alt.Chart().mark_line().encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
         y=alt.Y("value:Q", axis=value_axis(y_title), scale=_scale(log)),

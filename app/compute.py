@@ -74,3 +74,13 @@ def projection_csv(frames: Mapping[str, pd.DataFrame]) -> str:
     return pd.concat(parts, ignore_index=True).to_csv(index=False)
 
 
+
+
+def value_split(ctx: Context, names: Sequence[str]) -> tuple[pd.DataFrame, str]:
+    """The value-maximising split of each scenario, and the preset's break-even multiplier."""
+    from model.loop.value_split import break_even_multiplier, break_even_text, value_split_table
+
+    overrides = dict(ctx.overrides)
+    split = value_split_table(ctx.preset, names, max(ctx.years, 6), ctx.gpu, overrides)
+    return split, break_even_text(break_even_multiplier(ctx.preset, max(ctx.years, 6), ctx.gpu,
+                                                        overrides))

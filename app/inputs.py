@@ -17,7 +17,7 @@ from model.core.errors import InputError
 from model.core.presets import PRESETS
 from model.core.resolve import parse_input, resolve
 from model.loop import projection, scenarios
-from model.report.formats import format_value, pretty_unit
+from model.report.formats import format_value, label, measure
 
 # Sidebar sections and the inputs that matter most in each (names missing from the catalogue,
 # e.g. before the projection is imported, are skipped). Every other input sits under "More".
@@ -67,8 +67,9 @@ class WidgetSpec:
 
 
 def unit_label(q: Quantity) -> str:
-    """The widget label: the catalogue label and its unit ('fraction' when dimensionless)."""
-    return f"{q.label} [{pretty_unit(q.unit) or 'fraction'}]"
+    """The widget label: the catalogue label and its unit, or what a dimensionless number is
+    ('[%]', '[x]', '[exponent]', '[count]'), from the display catalogue."""
+    return label(q)
 
 
 def help_text(q: Quantity) -> str:
@@ -92,6 +93,8 @@ def widget_spec(q: Quantity) -> WidgetSpec:
         return WidgetSpec(q.name, "number", label + " (log scale)", hover, q.min, q.max,
                           None, "%.6g")
     step = 1.0 if q.integer else _step(q.min, q.max)
+    if measure(q).name == "share":  # shares read as percentages, sliders included
+        return WidgetSpec(q.name, "slider", label, hover, q.min, q.max, step, "percent")
     decimals = max(0, -int(math.floor(math.log10(step))))
     return WidgetSpec(q.name, "slider", label, hover, q.min, q.max, step, f"%.{decimals}f")
 

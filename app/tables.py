@@ -1,9 +1,9 @@
 """Metrics and tables for the Streamlit page: numbers as a reader sees them (pure).
 
-Every number shown carries its unit, in the text or in the label. A metric sits in a quarter of
-the page, so its text stays short ('$1.42B', '12.9 quadrillion') and the label says per what.
-Tables keep numbers numeric where a column shares one unit (sortable, exact in the CSV export)
-and give the page a display format per column; mixed-unit tables are text from format_value.
+Every number is shown by the one display catalogue (model.report.formats) the CLI and the
+workbook use too: money by one rule for scale ('$873.7M', '$1.420B'), shares as percentages,
+FLOP in scientific notation with the unit. A metric drops money's per-what suffix (its label
+says per what).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.resolve import Settings
 from model.core.sources import REFERENCES, reference_keys
-from model.report.formats import format_value, pretty_unit
+from model.report.formats import format_value, measure, money, pretty_unit, unit_label
 from model.report.latex import equation_latex
 
 # Budget tab metrics: label (with the unit the value leaves out) -> the quantity shown.
@@ -44,50 +44,28 @@ TRAINING_METRICS = {"training_flops": "Training compute", "training_gpu_hours": 
 # Table columns: column -> (label, display format in sprintf style as Streamlit's NumberColumn
 # takes it, or None for text that carries its own unit). Money without cents, with separators.
 FLEET_COLUMNS = {"gpus": ("GPUs [GPU]", "%,d"),
-                 "compute_flop_per_year": ("Compute", None),
-                 "budget_usd_per_year": ("Spend [USD/year]", "$%,d"),
-                 "share_of_spend": ("Share of spend", "percent")}
+                 "compute_flop_per_year": ("Compute [FLOP/year]", None),
+                 "budget_usd_per_year": ("Spend [USD/year]", None),
+                 "share_of_spend": ("Share of spend [%]", "percent")}
 ELASTICITY_COLUMNS = {"elasticity": ("Elasticity [d ln output / d ln input]", "%.3f")}
 
-_WORDS = ((1e18, "quintillion"), (1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"),
-          (1e6, "million"))
-_PLURALS = {"day": "days"}
-
-
-def _sig3(value: float) -> str:
-    """Three significant figures, thousands separators, never an exponent: '12.9', '1,290'."""
-    if value == 0:
-        return "0"
-    return f"{value:,.{max(0, 2 - math.floor(math.log10(abs(value))))}f}"
-
-
-def count_text(value: float) -> str:
-    """'12.9 quadrillion', '26.6 million', '82,500', '67.7': a count as a reader says it."""
-    for scale, word in _WORDS:
-        if abs(value) >= scale:
-            return f"{_sig3(value / scale)} {word}"
-    return f"{value:,.0f}" if abs(value) >= 1000 else _sig3(value)
+VALUE_SPLIT_COLUMNS = {f"research_share_year_{y}": (f"Research share, year {y}", "percent")
+                       for y in (1, 3, 5)} | {
+    "trend": ("As the fleet grows", None), "npv_gain": ("NPV over the best assumed policy", None)}
 
 
 def metric_text(name: str, value: float) -> str:
-    """A metric's value, short enough for a quarter-width column (about 13 characters).
-
-    Money keeps its $ but drops the '/year' or '/GPU/hour' (the label says per what) and shows
-    cents below $1,000; fractions are percentages; FLOP keep their SI prefix ('37.91 YFLOP');
-    other counts take a word scale, their unit in the label (days excepted: '67.7 days').
-    """
-    unit = CATALOGUE[name].unit if name in CATALOGUE else ""
-    if not math.isfinite(value):
-        return "n/a"
-    if unit.startswith("USD"):
-        text = (f"${abs(value):,.2f}" if abs(value) < 1000
-                else format_value(name, abs(value)).removesuffix(unit[3:]))
-        return ("-" if value < 0 else "") + text
-    if unit == "":
-        return f"{value:.1%}"
-    if unit.startswith("FLOP"):
+    """A metric's value: format_value, short for a quarter-width column: money without its
+    per-what suffix ('$1.420B'), large counts without their unit ('1.29e16'), as the label
+    says what they count."""
+    q = CATALOGUE.get(name)
+    if q is None or not math.isfinite(value):
         return format_value(name, value)
-    return f"{count_text(value)} {_PLURALS.get(unit, '')}".strip()
+    if q.unit.startswith("USD"):
+        return money(value)
+    if measure(q).name == "count" and abs(value) >= 1e9:
+        return format_value(name, value).removesuffix(f" {pretty_unit(q.unit)}")
+    return format_value(name, value)
 
 
 def headline(values: Mapping[str, float], out: Mapping[str, float]) -> list[tuple[str, str, str]]:
@@ -118,18 +96,27 @@ def fleet_split(out: Mapping[str, float]) -> pd.DataFrame:
 
 
 def fleet_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """fleet_split for reading: compute as SI text ('1,248 YFLOP/year').
+    """fleet_split for reading: compute and spend as text from the display catalogue.
 
     Streamlit leaves numbers of 2**53 and more unformatted (every such float is a whole number,
-    which it shows digit for digit), so FLOP counts go to the page as text.
+    which it shows digit for digit), so FLOP counts go to the page as text, and spend follows the
+    one money rule ('$873.7M') rather than a column format.
     """
-    return frame.assign(compute_flop_per_year=[
-        format_value(f"compute_{u}", v)
-        for u, v in zip(frame["use"], frame["compute_flop_per_year"], strict=True)])
+    return frame.assign(
+        compute_flop_per_year=[format_value(f"compute_{u}", v) for u, v in
+                               zip(frame["use"], frame["compute_flop_per_year"], strict=True)],
+        budget_usd_per_year=[format_value(f"budget_{u}", v) for u, v in
+                             zip(frame["use"], frame["budget_usd_per_year"], strict=True)])
+
+
+def value_split_frame(split: pd.DataFrame) -> pd.DataFrame:
+    """model.loop.value_split's table for the page: shares numeric, money as text."""
+    return split[["scenario", *VALUE_SPLIT_COLUMNS]].assign(
+        npv_gain=[money(v) for v in split["npv_gain"]])
 
 
 def format_output(name: str, value: float) -> str:
-    """format_value, with fractions of a whole shown as percentages."""
+    """format_value, a fleet-year's share to three decimals (a run takes a sliver of it)."""
     if name == "training_share_of_fleet_year" and math.isfinite(value):
         return f"{value:.3%}"
     return format_value(name, value)
@@ -175,9 +162,9 @@ def equations_frame(equations: Mapping[str, sympy.Expr] | None = None) -> pd.Dat
     rows = []
     for name, expr in (EQUATIONS if equations is None else equations).items():
         q = CATALOGUE[name]
-        symbols = ", ".join(f"{s} [{pretty_unit(CATALOGUE[s].unit) or '1'}]"
+        symbols = ", ".join(f"{s} [{unit_label(CATALOGUE[s])}]"
                             for s in _symbols(expr) if s in CATALOGUE)
-        unit = pretty_unit(q.unit) or "1"
+        unit = unit_label(q)
         rows.append({"name": name, "unit": unit, "latex": equation_latex(name, expr),
                      "symbols": symbols, "description": q.description, "source": q.source,
                      "caption": f"`{name}` [{unit}]: {q.description}. Symbols: {symbols}. "

@@ -6,6 +6,7 @@ Widgets are found by key, and the keys are the model's own names.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,11 @@ APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 TIMEOUT = 60
 
 
-def fresh(query: dict[str, str] | None = None) -> AppTest:
+def fresh(query: dict[str, str] | None = None, tab: str = "Budget") -> AppTest:
+    """The page on a fresh session, with `tab` open (the page itself opens on Headline)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update(query or {})
+    at.session_state["tab"] = tab
     return at.run()
 
 
@@ -196,9 +199,9 @@ def test_training_run_presets_load_documented_runs():
     at.selectbox(key="training_run").set_value("DeepSeek-V3").run()
     clean(at)
     assert at.session_state["training_tokens"] == pytest.approx(14.8e12)
-    assert metric(at, "Training compute") == "3.286 YFLOP"
+    assert metric(at, "Training compute") == "3.29e24 FLOP"
     at.selectbox(key="training_run").set_value("Llama 3.1 405B").run()
-    assert metric(at, "Training compute") == "37.91 YFLOP"
+    assert metric(at, "Training compute") == "3.79e25 FLOP"
 
 
 def test_equations_tab_shows_every_equation_in_latex():
@@ -295,20 +298,20 @@ def test_budget_numbers_are_short_and_unit_labelled():
     at = fresh({"preset": "ai-2027-lab-2024"})
     for m in at.metric:
         assert len(m.value) <= 16 and "e+" not in m.value, (m.label, m.value)
-    assert metric(at, "Tokens served per year").endswith("quadrillion")
+    assert re.fullmatch(r"\d\.\d\de\d\d", metric(at, "Tokens served per year"))
     shown = at.dataframe[0].value
-    assert shown["compute_flop_per_year"].str.endswith(" YFLOP/year").all()
-    assert tables.FLEET_COLUMNS["budget_usd_per_year"][1] == "$%,d"
+    assert shown["compute_flop_per_year"].str.fullmatch(r"\d\.\d+e\d\d FLOP/year").all()
+    assert shown["budget_usd_per_year"].str.fullmatch(r"\$\d[\d.,]*[kMBT]/year").all()
 
 
 @pytest.mark.parametrize(("name", "value", "text"), [
     ("budget_rnd", 1.4203e9, "$1.420B"),
     ("cost_per_gpu_hour", 0.9973, "$1.00"),
     ("inference_revenue", -2.5e6, "-$2.500M"),
-    ("tokens_served", 1.287e16, "12.9 quadrillion"),
-    ("training_gpu_hours", 26_607_035, "26.6 million"),
-    ("training_days", 67.67, "67.7 days"),
-    ("training_flops", 3.7912e25, "37.91 YFLOP"),
+    ("tokens_served", 1.287e16, "1.29e16"),
+    ("training_gpu_hours", 26_607_035, "26,607,035 GPU·hour"),
+    ("training_days", 67.67, "67.67 day"),
+    ("training_flops", 3.7912e25, "3.79e25 FLOP"),
     ("inference_margin", 0.92274, "92.3%"),
     ("inference_margin", float("nan"), "n/a"),
 ])
@@ -316,10 +319,9 @@ def test_metric_text(name, value, text):
     assert tables.metric_text(name, value) == text
 
 
-def test_count_text_never_uses_an_exponent():
-    assert tables.count_text(1.29e21) == "1,290 quintillion"
-    assert tables.count_text(82_500) == "82,500"
-    assert tables.count_text(0.5) == "0.500"
+def test_counts_read_as_counts():
+    assert tables.metric_text("fleet_gpus", 82_500) == "82,500 GPU"
+    assert tables.metric_text("gpus_training", 16_384) == "16,384 GPU"
 
 
 def test_elasticity_noise_shows_as_zero():
@@ -343,3 +345,35 @@ def test_state_after_each_event():
     assert widgets.state_after("reset", state)["training_run"] == "custom"
     assert widgets.state_after("training_run", state)["training_tokens"] == pytest.approx(14.8e12)
     assert widgets.state_after("training_run", {**state, "training_run": "custom"}) == {}
+
+
+def test_the_page_opens_on_the_headline():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    clean(at)
+    said = [m.value for m in at.markdown]
+    for scenario in ui.DEFAULT_VIEW.scenarios:
+        text = next(t for t in said if t.startswith(f"**{scenario}**"))
+        assert re.search("wins the fleet by|neither wins|the split holds", text)
+        assert "what binds:" in text
+    assert len(at.get("vega_lite_chart")) == 2  # budgets, shares: research against inference
+    at.button(key="vm_run").click().run()
+    clean(at)
+    split = at.dataframe[-1].value
+    assert list(split["scenario"]) == ui.DEFAULT_VIEW.scenarios
+    assert split["research_share_year_1"].between(0, 1).all()
+    assert any("Break-even AI R&D multiplier" in c.value for c in at.caption)
+
+
+def test_headline_sentence_from_the_numbers():
+    import pandas as pd
+
+    from app import headline
+
+    df = pd.DataFrame({"year": [2024.0, 2025.0, 2026.0], "share_research": [0.2, 0.4, 0.6],
+                       "share_inference": [0.5, 0.3, 0.1], "budget_research": [1e9, 2e9, 3e9],
+                       "budget_inference": [2e9, 1e9, 5e8], "binding_constraint": [2, 1, 1]})
+    text = headline.sentence(df)
+    assert text.startswith("research goes from 20% of the fleet in 2024 to 60% in 2026, "
+                           "inference from 50% to 10%: research wins the fleet by 2026")
+    assert "$3.000B/year on research" in text
+    assert text.endswith("what binds: chip supply in 2 of 3 steps, capital in 1.")

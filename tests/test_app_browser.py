@@ -2,9 +2,11 @@
 with the system's Chromium (no browser download). Skips without Chromium (fails instead under
 FLEET_REQUIRE_TOOLS=1, see tests/external.py).
 
-Checks: the page renders with no exception element; the workbook download is an xlsx that
-openpyxl opens, with Inputs and Projection sheets; a shared URL reproduces its settings. It also
-writes the README's screenshot, docs/app.png.
+Checks: every tab, at a laptop's 1366x768 and at a wide 1920x1080, renders with no exception
+element and no console error, and is saved as a screenshot (one a tab and width, in the test's
+temporary folder; the path is printed); the workbook download is an xlsx that openpyxl opens, with
+Inputs and Projection sheets; a shared URL reproduces its settings. It also writes the README's
+screenshot, docs/app.png (the headline, wide).
 """
 
 from __future__ import annotations
@@ -98,25 +100,55 @@ def page(browser):
     context.close()
 
 
-def rendered(page, url: str) -> None:
-    """Open `url` and wait until the script has finished and the metrics are on the page."""
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=RENDER_TIMEOUT_MS)
+TABS = ("Headline", "Budget", "Projection", "Finance", "Uncertainty", "Sensitivity",
+        "Training run", "Equations", "Sources")
+WIDTHS = {"laptop": (1366, 768), "wide": (1920, 1080)}
+
+
+def settled(page) -> None:
+    """Wait until the script has finished running."""
+    page.wait_for_timeout(300)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=RENDER_TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_page_renders_without_errors_and_screenshot(page, server):
-    rendered(page, server)
-    assert page.get_by_text("How labs split their GPU fleets").count() >= 1
-    assert page.locator('[data-testid="stMetric"]').count() >= 8
+def rendered(page, url: str) -> None:
+    """Open `url` and wait until the script has finished and the headline is drawn."""
+    page.goto(url)
     page.wait_for_selector(".vega-embed", timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_timeout(500)  # let the charts finish drawing
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=False)
-    assert SCREENSHOT.stat().st_size > 10_000
+    settled(page)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_tab_renders_without_errors(browser, server, width, tmp_path_factory):
+    context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS[width],
+                                                    strict=True)))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    folder = tmp_path_factory.mktemp(f"screens-{width}")
+    try:
+        rendered(page, server)
+        assert page.get_by_text("How labs split their GPU fleets").count() >= 1
+        for name in TABS:
+            page.get_by_role("tab", name=name).click()
+            settled(page)
+            if name in ("Headline", "Budget", "Projection", "Finance"):
+                page.wait_for_selector(".vega-embed", timeout=RENDER_TIMEOUT_MS)
+                page.wait_for_timeout(400)  # let the charts finish drawing
+            shot = folder / f"{TABS.index(name)}-{name.lower().replace(' ', '-')}.png"
+            page.screenshot(path=str(shot), full_page=False)
+            assert shot.stat().st_size > 10_000, shot
+            if name == "Headline" and width == "wide":
+                SCREENSHOT.parent.mkdir(exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT), full_page=False)
+        print(f"screenshots: {folder}")
+    finally:
+        context.close()
+    assert not errors, errors
 
 
 def test_workbook_download_opens_with_inputs_and_projection(page, server, tmp_path):
@@ -135,6 +167,9 @@ def test_shared_url_reproduces_settings(page, server):
     rendered(page, f"{server}/?{query}")
     box = page.locator(".st-key-fleet_gpus input")
     assert float(box.input_value()) == pytest.approx(123456.0)
+    page.get_by_role("tab", name="Budget").click()
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=RENDER_TIMEOUT_MS)
+    settled(page)
     settings = resolve("openai-2024", "H100", {"fleet_gpus": 123456.0, "gpu_rental_price": 3.0})
     out = Compiled(EQUATIONS, BUDGET_OUTPUTS)(settings.values)
     expected = metric_text("budget_inference", float(out["budget_inference"]))

@@ -6,8 +6,8 @@ log-scale), every choice from all its options, except the four closed-loop switc
 second options (supply_limit=none, capital_limit=investment-rate, demand_model=fixed-price,
 ceiling_model=none) restore the open loop, whose unbounded compounding at extreme inputs is the
 limitation the closed loop removes (docs/MODEL.md, "The closed loop"). Inputs are then made
-consistent the way scenario_settings demands (shares sum to 1, milestones and schedule periods
-increase, rho is not 0, the world ceiling exceeds its anchor).
+consistent the way scenario_settings demands (shares sum to 1, schedule periods to more than 0,
+milestones and schedule periods increase, rho is not 0, the world ceiling exceeds its anchor).
 """
 
 from __future__ import annotations
@@ -31,9 +31,12 @@ INPUTS = [n for n, q in CATALOGUE.items() if q.is_input]
 
 def consistent(values: dict) -> dict:
     """Make drawn inputs (scalars or arrays) obey the cross-input rules."""
-    shares = np.vstack([np.asarray(values[f"share_{u}"], float) for u in USES]) + 1e-9
-    for u, row in zip(USES, shares / shares.sum(axis=0), strict=True):
-        values[f"share_{u}"] = row
+    groups = [[f"share_{u}" for u in USES]]
+    groups += [[f"schedule_{u}_{k + 1}" for u in USES] for k in range(len(SCHEDULE_STARTS))]
+    for names in groups:  # shares sum to 1; a schedule period to more than 0
+        shares = np.vstack([np.asarray(values[n], float) for n in names]) + 1e-9
+        for n, row in zip(names, shares / shares.sum(axis=0), strict=True):
+            values[n] = row
     for names in ([f"milestone_{m}" for m in MILESTONES],
                   [f"schedule_start_{k + 1}" for k in range(len(SCHEDULE_STARTS))]):
         stack = np.sort(np.vstack([np.asarray(values[n], float) for n in names]), axis=0)

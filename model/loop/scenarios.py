@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
+from model.core.fleet_inputs import USES
 from model.core.loop_inputs import HISTORICAL_HALVING_YEARS, MILESTONES, SCHEDULE_STARTS
 from model.core.resolve import Settings, resolve, suggest
 from model.core.sources import cite
@@ -88,8 +89,9 @@ class ScenarioSettings(Settings):
 
 
 def check_loop(values: Mapping[str, float]) -> None:
-    """Checks beyond single-input bounds: rho is not 0, milestones and schedule periods increase,
-    the world's accelerator ceiling lies above its anchor stock."""
+    """Checks beyond single-input bounds: rho is not 0, milestones and schedule periods increase
+    (and each period's shares sum to more than 0), the world's accelerator ceiling lies above its
+    anchor stock."""
     if values["world_gpus_ceiling"] <= values["world_gpus_anchor"]:
         raise InputError(f"world_gpus_ceiling: must exceed world_gpus_anchor "
                          f"({values['world_gpus_anchor']:g} GPU), got "
@@ -101,6 +103,10 @@ def check_loop(values: Mapping[str, float]) -> None:
         listed = ", ".join(f"milestone_{m}={v:g}" for m, v in zip(MILESTONES, thresholds,
                                                                   strict=True))
         raise InputError(f"milestones must increase, got {listed}")
+    for k in range(1, len(SCHEDULE_STARTS) + 1):
+        if sum(values[f"schedule_{u}_{k}"] for u in USES) <= 0:
+            raise InputError(f"schedule_<use>_{k}: the scheduled shares of period {k} must sum "
+                             "to more than 0 (each period is normalised to 1)")
     starts = [values[f"schedule_start_{k + 1}"] for k in range(len(SCHEDULE_STARTS))]
     if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
         raise InputError("schedule_start_1 ... schedule_start_7 must increase, got "

@@ -37,14 +37,15 @@ def _trend(first: float, last: float) -> str:
 
 
 def value_split_table(preset: str | None, scenarios: Sequence[str] = tuple(SCENARIOS),
-                      years: int = 10) -> pd.DataFrame:
+                      years: int = 10, gpu: str | None = None,
+                      overrides: dict | None = None) -> pd.DataFrame:
     """Per scenario: the value-maximising research share in years 1, 3, 5, its trend as the
     fleet grows, the fleet then, and the NPV gained over the best assumed policy."""
     rows = []
     for scenario in scenarios:
-        settings = scenario_settings(preset, scenario,
-                                     overrides={"allocation_policy": "value-maximising"})
-        df = project(settings, years)
+        settings = scenario_settings(preset, scenario, gpu=gpu, overrides={
+            **(overrides or {}), "allocation_policy": "value-maximising"})
+        df = project(settings, max(years, YEARS_SHOWN[-1] + 1))
         elapsed = df["year"] - df["year"].iloc[0]
         at = {y: df[np.isclose(elapsed, y)].iloc[0] for y in YEARS_SHOWN if y < years}
         shares = [float(at[y]["share_research"]) if y in at else math.nan for y in YEARS_SHOWN]
@@ -72,12 +73,13 @@ def _slopes(values: dict, n: int, multipliers: np.ndarray) -> np.ndarray:
     return (npv[1::2] - npv[0::2]) / NUDGE
 
 
-def break_even_multiplier(preset: str | None, years: int = 10) -> float | None:
+def break_even_multiplier(preset: str | None, years: int = 10, gpu: str | None = None,
+                          overrides: dict | None = None) -> float | None:
     """The constant AI R&D multiplier above which moving a GPU from inference to research raises
     the NPV (status quo otherwise: fixed shares, no milestone path). 1.0 when research already
     pays at 1x; None when it does not pay up to 10,000x; NaN when the lab has no inference to
     move."""
-    settings = scenario_settings(preset, "status-quo")
+    settings = scenario_settings(preset, "status-quo", gpu=gpu, overrides=overrides)
     n, dt = steps_for(years, "year")
     values = {**settings.values, "step_years": dt,
               "allocation_policy": float(CATALOGUE["allocation_policy"].choice_index("fixed"))}

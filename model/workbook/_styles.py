@@ -1,16 +1,17 @@
 """Look of the exported workbook: cell styles, the colour legend, number formats by unit.
 
 Input cells (blue font on a pale yellow fill) are the only cells a reader should change; constants
-are grey, calculations black, checks green/red.  Number formats follow the unit: money in $M/$B,
-FLOP in scientific notation, shares as percentages, GPUs with thousands separators.
+are grey, calculations black, checks green/red.  Number formats come from the one display
+catalogue (model.report.formats) the app and the CLI use too.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from model.report.formats import excel_format
 
 INPUT_FONT = Font(color="0000CC")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -34,32 +35,12 @@ LEGEND = (
 
 PERCENT = "0.0%"
 SCIENTIFIC = "0.00E+00"
-_PERCENT_PREFIXES = ("share_", "util_", "mfu_")
-_PERCENT_SUFFIXES = ("_margin", "_share", "share_of_fleet_year", "_rate")
-
-
-def is_percent(name: str, unit: str) -> bool:
-    """Dimensionless fractions shown as percentages (shares, utilisations, margins)."""
-    return unit == "" and (name.startswith(_PERCENT_PREFIXES) or name.endswith(_PERCENT_SUFFIXES))
 
 
 def number_format(name: str, unit: str, values: Iterable[float] = ()) -> str:
-    """An Excel number format suiting `unit` and the magnitude of `values`."""
-    mags = [abs(v) for v in values if isinstance(v, int | float) and math.isfinite(v) and v]
-    big, small = max(mags, default=0.0), min(mags, default=1.0)
-    if is_percent(name, unit):
-        return PERCENT
-    if unit.startswith("FLOP") or big >= 1e15 or small < 1e-3:
-        return SCIENTIFIC
-    if unit.startswith("USD"):
-        if big >= 1e9:
-            return '"$"#,##0.00,,,"B"'
-        if big >= 1e6:
-            return '"$"#,##0.00,,"M"'
-        return '"$"#,##0' if big >= 1e4 else '"$"#,##0.000'
-    if big >= 1e4:
-        return "#,##0"
-    return "#,##0.00" if big >= 1 else "0.0000"
+    """The Excel number format of quantity `name` (`unit` is its catalogue unit): the display
+    catalogue's (model.report.formats), money scaled by the magnitude of `values`."""
+    return excel_format(name, values, unit)
 
 
 def column_letter(index: int) -> str:

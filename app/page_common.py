@@ -1,0 +1,95 @@
+"""What every tab of the page shares: the cached heavy work, and how a chart, a table and a row
+of metrics are drawn. A page module (page_*.py): it and streamlit_app.py alone use streamlit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from model.core.errors import InputError
+from model.core.resolve import Settings
+from model.loop import sensitivity
+
+from . import charts
+from . import compute as calc
+from .inputs import CUSTOM
+
+ss = st.session_state
+
+
+@st.cache_data(max_entries=64)
+def evaluate(values: tuple[tuple[str, float], ...], outputs: tuple[str, ...]) -> dict:
+    return calc.evaluate(dict(values), outputs)
+
+
+@st.cache_data(max_entries=64, show_spinner="Computing...")
+def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
+    """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""
+    return calc.compute(kind, ctx, scenario, *extra)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def elasticities(values: tuple[tuple[str, float], ...], output: str) -> pd.DataFrame:
+    return sensitivity.elasticities(Settings(dict(values), {}), [output])
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def workbook_file(ctx: calc.Context, names: tuple[str, ...]) -> bytes:
+    return calc.workbook_bytes(ctx, names)
+
+
+@st.cache_data(max_entries=8, show_spinner="Solving for the value-maximising split...")
+def value_split(ctx: calc.Context, names: tuple[str, ...]) -> tuple[pd.DataFrame, object]:
+    return calc.value_split(ctx, names)
+
+
+@st.cache_resource
+def spec(kind: str, *args) -> dict:
+    """An Altair chart's Vega-Lite spec, built once per process (Altair's validation is slow)."""
+    return getattr(charts, f"{kind}_spec")(*args)
+
+
+def chart(data: pd.DataFrame, kind: str, *args) -> None:
+    st.vega_lite_chart(data, spec(kind, *args), width="stretch")
+
+
+def table(frame: pd.DataFrame, formats: dict[str, tuple[str, str | None]] | None = None) -> None:
+    """A table; `formats` gives columns a label and a number format (None: right-aligned text)."""
+    config = st.column_config
+    st.dataframe(frame, hide_index=True, column_config={
+        column: config.NumberColumn(label, format=fmt) if fmt else
+        config.TextColumn(label, alignment="right")
+        for column, (label, fmt) in (formats or {}).items()})
+
+
+def metrics(items: list[tuple[str, str, str]]) -> None:
+    """(label, value, help) as metrics, four to a row."""
+    cols = st.columns(4)
+    for i, (label, value, hover) in enumerate(items):
+        cols[i % 4].metric(label, value, help=hover)
+
+
+def each(kind: str, ctx: calc.Context, *extra, bar=None) -> dict:
+    """{scenario: compute(kind, ...)} for the chosen scenarios; an InputError is shown."""
+    names, out = ss.scenarios or [CUSTOM], {}
+    for i, name in enumerate(names):
+        if bar is not None:
+            bar.progress(i / len(names), text=f"Sampling {name} ({i + 1} of {len(names)})...")
+        try:
+            out[name] = compute(kind, ctx, name, *extra)
+        except InputError as exc:
+            st.error(f"{name}: {exc}")
+    return out
+
+
+def views(ctx: calc.Context, sections: dict[str, tuple[list[str], bool]]) -> dict:
+    """One subheader per section, then its projection charts (faceted by scenario or not)."""
+    done = each("projection", ctx)
+    frames = {k: v[0] for k, v in done.items()}
+    for title, (names, facet) in sections.items():
+        st.subheader(title)
+        for name in names:
+            columns, y_title, log = charts.PROJECTION_VIEWS[name]
+            chart(charts.long_frame(frames, columns, log), "line", y_title, log, facet)
+    return done

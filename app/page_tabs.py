@@ -1,0 +1,149 @@
+"""The page's tabs, each a function of the current settings (a page module: streamlit here).
+
+Headline first: research against inference over time for the chosen scenarios side by side,
+one generated sentence each, and what a value-maximising lab would choose.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
+from model.core.errors import InputError
+from model.core.resolve import Settings
+from model.loop import projection
+from model.report.formats import format_value
+
+from . import charts, headline, tables
+from . import compute as calc
+from . import widget_state as widgets
+from .inputs import CUSTOM
+from .page_common import (
+    chart,
+    compute,
+    each,
+    elasticities,
+    evaluate,
+    metrics,
+    ss,
+    table,
+    value_split,
+    views,
+)
+
+
+def headline_tab(ctx: calc.Context) -> None:
+    st.subheader("Research or inference: who wins the fleet?")
+    frames = {k: v[0] for k, v in each("projection", ctx).items()}
+    for name, text in headline.sentences(frames).items():
+        st.markdown(f"**{name}**: {text}")
+        solution = frames[name].attrs.get("solution")
+        if solution is not None:
+            st.caption(solution.text())
+    chart(charts.long_frame(frames, headline.BUDGETS, True), "line",
+          "Budget [USD/year]", True, True)
+    chart(charts.long_frame(frames, headline.SHARES), "line", "Share of the fleet [%]", False,
+          True)
+    st.subheader("What would a value-maximising lab give research?")
+    st.caption("The split that maximises each scenario's NPV under the closed loop, with the "
+               "sidebar's settings (allocation_policy value-maximising; a few seconds each).")
+    names = tuple(n for n in (ss.scenarios or [CUSTOM]) if n != CUSTOM) or ("status-quo",)
+    key = (ctx, names)
+    if st.button("Derive the value-maximising split", key="vm_run", type="primary"):
+        ss.vm = (key, value_split(ctx, names))
+    if ss.get("vm") is None or ss.vm[0] != key:
+        return st.info("Press **Derive the value-maximising split** to solve the chosen "
+                       "scenarios.")
+    split, breaks = ss.vm[1]
+    table(tables.value_split_frame(split), tables.VALUE_SPLIT_COLUMNS)
+    st.caption(f"Break-even AI R&D multiplier for this preset: {breaks} (a constant multiplier "
+               "above which moving a GPU from inference to research raises NPV).")
+
+
+def budget_tab(settings: Settings) -> None:
+    out = evaluate(tuple(settings.values.items()), BUDGET_OUTPUTS)
+    metrics(tables.headline(settings.values, out))
+    frame = tables.fleet_split(out)
+    for col, column in zip(st.columns(2), ("gpus", "budget_usd_per_year"), strict=True):
+        with col:
+            chart(frame, "bar", column, tables.FLEET_COLUMNS[column][0])
+    table(tables.fleet_table(frame), tables.FLEET_COLUMNS)
+
+
+def projection_tab(ctx: calc.Context) -> None:
+    frames = {k: v[0] for k, v in views(ctx, charts.PROJECTION_SECTIONS).items()}
+    st.subheader("What binds each step: chips, capital or customers")
+    chart(charts.binding_frame(frames), "binding")
+
+
+def finance_tab(ctx: calc.Context) -> None:
+    done = views(ctx, charts.FINANCE_SECTIONS)
+    st.subheader("NPV and payback")
+    table(tables.finance_table({k: v[1] for k, v in done.items()}))
+
+
+def uncertainty_tab(ctx: calc.Context) -> None:
+    st.caption("Uncertain inputs are drawn as lognormal factors around the settings (90% "
+               "intervals in model.loop.montecarlo.UNCERTAIN); bands are the 5th-95th "
+               "percentiles.")
+    cols = st.columns(3)
+    column = cols[0].selectbox("Output", charts.KEY_OUTPUTS, key="mc_output")
+    samples = cols[1].number_input("Samples", 100, 100_000, 2_000, step=500, key="mc_samples")
+    seed = cols[2].number_input("Seed", 0, 10**6, 0, key="mc_seed")
+    key = (ctx, tuple(ss.scenarios), samples, seed)
+    if st.button("Run Monte Carlo", key="mc_run", type="primary"):
+        bar = st.progress(0.0, text="Sampling...")
+        ss.mc = (key, each("montecarlo", ctx, samples, seed, bar=bar))
+        bar.progress(1.0, text="Done")
+    if ss.get("mc") is None or ss.mc[0] != key or not ss.mc[1]:
+        return st.info("Press **Run Monte Carlo** to sample the chosen scenarios.")
+    frame = pd.concat([charts.fan_frame(mc, column, name) for name, mc in ss.mc[1].items()])
+    chart(frame, "fan", charts.output_title(column),
+          charts.positive(frame, ["p5", "p50", "p95"]))
+
+
+def sensitivity_tab(ctx: calc.Context, settings: Settings) -> None:
+    cols = st.columns(2)
+    output = cols[0].selectbox("Output (at the horizon)", charts.KEY_OUTPUTS, key="tornado_output")
+    scenario = cols[1].selectbox("Scenario", ss.scenarios or [CUSTOM], key="tornado_scenario")
+    try:
+        df = compute("tornado", ctx, scenario, output)
+    except InputError as exc:
+        return st.error(str(exc))
+    st.caption(f"Each uncertain input at its 5th and then 95th percentile, the others held; "
+               f"`{output}` at the base: {format_value(output, df.attrs['base'])}.")
+    chart(charts.tornado_frame(df), "tornado", charts.output_title(output))
+    st.subheader("Exact elasticities of a fleet-year output (sympy derivatives)")
+    name = st.selectbox("Fleet-year output", BUDGET_OUTPUTS, key="elasticity_output",
+                        index=BUDGET_OUTPUTS.index("inference_margin"))
+    table(tables.elasticity_frame(elasticities(tuple(settings.values.items()), name)),
+          tables.ELASTICITY_COLUMNS)
+
+
+def training_tab(settings: Settings, on_event) -> None:
+    st.selectbox("Training run", ["custom", *widgets.TRAINING_RUNS], key="training_run",
+                 on_change=on_event, args=("training_run",),
+                 help="Load a documented run's inputs into the sidebar (Training run, "
+                 "Allocation and Costs sections), or edit them there")
+    out = evaluate(tuple(settings.values.items()), TRAINING_OUTPUTS + ("fleet_gpu_hours",))
+    metrics(tables.training_metrics(out))
+    table(tables.training_table(out))
+
+
+def equations_tab() -> None:
+    for title, frame in {"Fleet-year budget": tables.equations_frame(),
+                         "Projection: each step (`_prev`: the previous step's value)":
+                         tables.equations_frame(projection.STEP)}.items():
+        st.subheader(title)
+        st.caption(f"{len(frame)} equations, each a sympy expression over catalogue symbols.")
+        for row in frame.itertuples():
+            st.latex(row.latex)
+            st.caption(row.caption)
+
+
+def sources_tab(settings: Settings) -> None:
+    st.subheader("References")
+    table(tables.sources_frame())
+    st.subheader("Current inputs and their sources")
+    table(tables.inputs_frame(settings))

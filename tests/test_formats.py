@@ -1,0 +1,77 @@
+"""One catalogue of display formats (issue 12): every catalogued quantity has a measure, a label
+that says what it is, and the same format in the app, the CLI's tables and the workbook."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import model.loop.projection  # noqa: F401 - registers every row
+from app import inputs as ui
+from model.core.catalogue import CATALOGUE
+from model.report.formats import MEASURES, excel_format, format_value, label, measure, money
+from model.workbook._styles import number_format
+
+QUANTITIES = [q for q in CATALOGUE.values() if q.kind != "previous"]
+SAMPLE = {"share": 0.4, "money": 873_657_584.0, "flop": 1.25e27, "count": 600_000.0,
+          "calendar": 2024.0, "duration": 5.0, "rate": 0.322, "multiplier": 5.0,
+          "exponent": -0.155, "ooms": 3.5, "log": 1.2, "code": 2.0, "choice": 0.0,
+          "flag": 1.0}
+PATTERNS = {  # what a reader sees, by measure
+    "share": r"-?\d+\.\d%", "money": r"-?\$[\d,]+(\.\d+)?[kMBT]?(/.+)?",
+    "flop": r"\d\.\d*e\d+ FLOP(/\S+)?", "count": r"-?[\d,]+(\.\d+)? \S*",
+    "calendar": r"\d{4}(\.\d+)?", "duration": r"[\d.]+ years", "rate": r"-?[\d.]+/year",
+    "multiplier": r"[\d.,]+x", "exponent": r"-?[\d.]+", "ooms": r"[\d.,]+ OOMs",
+    "log": r"-?[\d.,]+", "code": r"\d", "choice": r"\S+"}
+
+
+@pytest.mark.parametrize("q", QUANTITIES, ids=lambda q: q.name)
+def test_every_quantity_has_a_measure_a_label_and_a_format(q):
+    m = measure(q)
+    assert m.name != "number", f"{q.name}: no rule names what it is"
+    text = label(q)
+    assert text.startswith(q.label + " [") and not text.endswith("[]")
+    assert "fraction" not in text
+    value = SAMPLE[m.name]
+    shown = format_value(q.name, value)
+    if m.name != "count" or q.unit:
+        assert re.fullmatch(PATTERNS[m.name], shown), (q.name, shown)
+    assert number_format(q.name, q.unit, [value]) == excel_format(q.name, [value])
+
+
+def test_dimensionless_inputs_say_what_they_are():
+    said = {label(q).split("[")[-1].rstrip("]") for q in QUANTITIES
+            if q.unit == "" and q.kind in ("input", "output")}
+    assert said <= {"%", "x", "exponent", "OOMs", "natural log", "code", "count"}
+    assert label(CATALOGUE["serving_active_params"]) == "Serving active params [count]"
+    assert label(CATALOGUE["research_ces_rho"]) == "Research CES rho [exponent]"
+    assert label(CATALOGUE["cluster_capex_multiplier"]) == "Cluster capex multiplier [x]"
+    assert label(CATALOGUE["share_research"]) == "Share research [%]"
+
+
+def test_shares_are_percentages_everywhere():
+    assert format_value("share_research", 0.4) == "40.0%"
+    assert excel_format("share_research") == "0.0%"
+    spec = ui.widget_spec(CATALOGUE["share_research"])
+    assert spec.kind == "slider" and spec.format == "percent"
+    assert all(ui.widget_spec(q).format == "percent" for q in QUANTITIES
+               if q.kind == "input" and measure(q).name == "share" and not q.log_scale)
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (873_657_584, "$873.7M"), (1.4203e9, "$1.420B"), (2.5, "$2.50"), (-2.5e6, "-$2.500M"),
+    (3.1e12, "$3.100T"), (12_345, "$12.35k"), (0, "$0.00")])
+def test_money_has_one_rule_for_scale(value, text):
+    assert money(value) == text
+
+
+def test_flop_are_scientific_with_the_unit():
+    assert format_value("compute_total", 1.248e27) == "1.25e27 FLOP/year"
+    assert "Y" not in format_value("training_flops", 3.79e25)
+
+
+def test_every_measure_has_an_excel_format_or_scales():
+    assert all(m.excel or m.name == "money" for m in MEASURES.values())
+    assert excel_format("budget_total", [8.7e8]) == '"$"#,##0.00,,"M"'
+    assert excel_format("budget_total", [8.7e9]) == '"$"#,##0.00,,,"B"'
