@@ -25,7 +25,7 @@ PROJECTION_VIEWS = {
                  "Software efficiency [OOMs over the start]", False),
     "revenue": ({"inference_revenue": "inference revenue", "capex": "capex",
                  **{f"budget_{u}": f"compute cost: {u}" for u in USES}},
-                "Per year [USD/year]", False),
+                "Per year [USD/year]", True),  # log: a ceiling-high revenue flattens the rest
     "cash": ({"gross_margin": "gross margin", "free_cash_flow": "free cash flow",
               "cumulative_cash": "cumulative cash"}, "Cash [USD, per year or cumulative]", False),
 }
@@ -197,4 +197,5 @@ def tornado_spec(x_title: str) -> dict:
         color=alt.Color("direction:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=["input:N", "low:N", "high:N",
                  alt.Tooltip("low_value:Q", format=TOOLTIP_NUMBER),
-                 alt.Tooltip("high_value:Q", format=TOOLTIP_NUMBER)]).properties(height=320))
+                 alt.Tooltip("high_value:Q", format=TOOLTIP_NUMBER)])
+        .properties(height=alt.Step(18)))  # a row a bar: every input labelled

@@ -56,14 +56,14 @@ VALUE_SPLIT_COLUMNS = {f"research_share_year_{y}": (f"Research share, year {y}",
 
 def metric_text(name: str, value: float) -> str:
     """A metric's value: format_value, short for a quarter-width column: money without its
-    per-what suffix ('$1.420B'), large counts without their unit ('1.29e16'), as the label
+    per-what suffix ('$1.420B'), counts of millions without their unit ('1.29e16'), as the label
     says what they count."""
     q = CATALOGUE.get(name)
     if q is None or not math.isfinite(value):
         return format_value(name, value)
     if q.unit.startswith("USD"):
         return money(value)
-    if measure(q).name == "count" and abs(value) >= 1e9:
+    if measure(q).name == "count" and abs(value) >= 1e6:
         return format_value(name, value).removesuffix(f" {pretty_unit(q.unit)}")
     return format_value(name, value)
 

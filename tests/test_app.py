@@ -309,7 +309,7 @@ def test_budget_numbers_are_short_and_unit_labelled():
     ("cost_per_gpu_hour", 0.9973, "$1.00"),
     ("inference_revenue", -2.5e6, "-$2.500M"),
     ("tokens_served", 1.287e16, "1.29e16"),
-    ("training_gpu_hours", 26_607_035, "26,607,035 GPU·hour"),
+    ("training_gpu_hours", 26_607_035, "26,607,035"),
     ("training_days", 67.67, "67.67 day"),
     ("training_flops", 3.7912e25, "3.79e25 FLOP"),
     ("inference_margin", 0.92274, "92.3%"),
