@@ -2,10 +2,16 @@
 
     python benchmarks/bench_engine.py --samples 100000 --years 30 --json
 
-prints one JSON line: engine_s (model.projection.run_arrays on Monte Carlo samples of the
-`brakes` scenario, compiled beforehand), numpy_reference_s (the same projection written by hand
-below, vectorised the same way), ratio, max_rel_diff over the compared rows at every step, and
-naive_sympy_s (subs/evalf of the step expressions on a few samples, scaled to all samples).
+prints one JSON line: engine_s (model.loop.projection.run_arrays on Monte Carlo samples of the
+`brakes` scenario, yearly steps, compiled beforehand), numpy_reference_s (the same projection
+written by hand below from model.loop's rows, closed loop included, vectorised the same way),
+ratio, max_rel_diff over the rows in KEEP at every step, and naive_sympy_s (subs/evalf of the step
+expressions on a few samples, scaled to all samples).
+
+max_rel_diff is relative to each value. free_cash_flow, cumulative_cash and npv_to_date net
+revenue against compute cost and pass through 0: near 0 their relative difference is the
+rounding of the flows they net (~1e-16 of those), a few 1e-9 on some seeds of a 100k-sample run.
+tests/test_bench_reference.py compares them relative to those flows, for every scenario.
 """
 
 from __future__ import annotations
@@ -27,61 +33,128 @@ from model.loop.projection import CHOICES, INITIAL, STEP_ROWS, program, run_arra
 from model.loop.scenarios import scenario_settings  # noqa: E402
 
 USES = ("training", "research", "automation", "inference", "other")
-UTIL = {"training": "mfu_training", "research": "util_research",
-        "automation": "util_automation", "inference": "util_inference", "other": "util_other"}
 MS = ("sc", "sar", "siar", "asi")
-KEEP = ("fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
-        "research_speedup", "software_efficiency", "capability", "inference_revenue", "capex",
-        "free_cash_flow", "cumulative_cash", "npv_to_date", "payback_year")
+KEEP = ("fleet_gpus", "world_gpus", "gpus_purchasable", "share_research", "share_inference",
+        "ai_rd_multiplier", "research_speedup", "software_efficiency", "software_headroom",
+        "capability", "token_price", "inference_demand_share", "inference_revenue",
+        "capital_available", "capex", "binding_constraint", "free_cash_flow",
+        "cumulative_cash", "npv_to_date", "payback_year")
+# The closed loop's switches; the reference writes only their first option ("on").
+SWITCHES = ("supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model")
 
 
 def reference(v: dict, n: int) -> dict[str, np.ndarray]:
-    """The projection by hand: same economics as model.loop.rows, written independently."""
+    """The projection by hand: same economics as model.loop.rows, written independently.
+
+    Covers the closed loop with every switch on (chip supply, capital, demand curve with
+    competition, software ceiling), allocation fixed, scheduled or inference-first, either
+    multiplier scope and path, rented or owned fleets: every scenario at defaults.
+    """
     pol, path = int(v["allocation_policy"]), int(v["multiplier_path"])
+    if pol == 3 or any(int(v[c]) != 0 for c in SWITCHES):
+        raise NotImplementedError("reference: value-maximising or an open-loop switch")
     labour_only, owned = int(v["multiplier_scope"]) == 1, int(v["cost_basis"]) == 1
-    dt, ln10 = v["step_years"], math.log(10)
+    # NumPy scalars, so that 0/0 is nan (picked away by where, as in the model), not an error
+    v = {k: np.float64(x) if np.ndim(x) == 0 else x for k, x in v.items()}
+    dt, ln10, start = v["step_years"], math.log(10), v["start_year"]
+    hours, sph, tpm = v["hours_per_year"], v["seconds_per_hour"], v["tokens_per_million"]
+    life, ceiling, h = v["depreciation_life"], v["software_ceiling"], v["user_ceiling_multiple"]
     mult_k = [1.0] + [v[f"ai2027_multiplier_{m}"] if path == 1 else
                       v[f"summary_multiplier_{m}"] if path == 2 else 1.0 for m in MS]
     th_k = [0.0] + [v[f"milestone_{m}"] for m in MS]
     a, rho, lam = v["research_labour_weight"], v["research_ces_rho"], v["parallelisation_exponent"]
-    hours, sph = v["hours_per_year"], v["seconds_per_hour"]
-    cap_hr_energy = (v["gpu_power"] * v["power_overhead"] * v["pue"] * v["electricity_price"]
-                     / v["watts_per_kilowatt"])
+    # constants of the run: retired fraction per step, energy per GPU-hour, tokens per GPU-year,
+    # the step's average of the market price's decline, the half-step hardware price change
+    retire = 1 - np.exp(-dt / life)
+    energy_hr = (v["gpu_power"] * v["power_overhead"] * v["pue"] * v["electricity_price"]
+                 / v["watts_per_kilowatt"])
+    per_gpu_year = (v["gpu_peak_flops"] * v["util_inference"] * sph * hours
+                    / (v["inference_flops_per_param_token"] * v["serving_active_params"]))
+    fall = v["token_price_decline"] * dt
+    with np.errstate(all="ignore"):
+        average = np.where(fall < 1e-9, 1.0, -np.expm1(-fall) / fall)
+    half = np.exp(v["price_performance_growth"] * dt / 2)
+    spend = v["world_gdp"] * v["ai_spending_ceiling"] * v["lab_supply_share"]
+    K, W0 = v["world_gpus_ceiling"], v["world_gpus_anchor"]
+
+    def world(when):  # logistic world stock of accelerators in calendar year `when`
+        return K / (1 + (K / W0 - 1) * np.exp(-v["world_gpu_growth"]
+                                               * (when - v["world_anchor_year"])))
+
+    def ces(labour, index):  # CES of labour and compute; 0 with no compute as complement
+        with np.errstate(all="ignore"):
+            return np.where((index <= 0) & (rho < 0), 0.0,
+                            (a * labour ** rho + (1 - a) * index ** rho) ** (1 / rho))
+
     shape = np.broadcast_shapes(*(np.shape(x) for x in v.values()))
     out = {k: [] for k in KEEP}
     p: dict = {}
     for t in range(n):
         first = t == 0
-        year = v["start_year"] if first else p["year"] + dt
-        elapsed = year - v["start_year"]
-        capex_gpu = v["gpu_capex"] if first else p["gpu_capex"] * np.exp(
+        # fleet_rows: year, hardware price and rent, the fleet and its retirements, the world's
+        # stock and the lab's share of its production, cost per GPU-hour, competitors' cost
+        year = start if first else p["year"] + dt
+        elapsed = year - start
+        capex_gpu = v["gpu_capex"] if first else p["capex_gpu"] * np.exp(
             -v["price_performance_growth"] * dt)
+        rent = v["gpu_rental_price"] if first else p["rent"] * np.exp(
+            -v["rental_price_decline"] * dt)
         hw = capex_gpu * v["cluster_capex_multiplier"]
         fleet = v["fleet_gpus"] if first else p["fleet"] - p["retired"] + p["purchased"]
-        retired = fleet * dt / v["depreciation_life"]
+        retired = fleet * retire
+        world_now = world(year)
+        purchasable = v["lab_supply_share"] * (world(year + dt) - world_now + world_now * retire)
+        capex_hr = hw / (life * hours)
+        cost_hr = capex_hr + energy_hr if owned else rent
+        serving_cost = rent * hours * tpm / per_gpu_year
+        # progress_rows: researchers; software efficiency stepped at the mean of a rate that
+        # keeps changing by its last step's factor, stopped at the ceiling; the milestone
+        # multiplier (log-linear between thresholds); capability from peak compute
         researchers = 1.0 if first else p["researchers"] * np.exp(v["researcher_growth"] * dt)
-        se = 0.0 if first else p["se"] + p["rate"] * dt / ln10
+        if first:
+            se = 0.0
+        else:
+            r, before = p["rate"], p["rate_before"]
+            with np.errstate(all="ignore"):
+                g = np.where(before <= 0, 1.0, np.clip(r / before, 0.1, 10.0))
+                mean = np.where((r <= 0) | (np.abs(g - 1) < 1e-9), r, r * (g - 1) / np.log(g))
+            se = np.minimum(ceiling, p["se"] + mean * dt / ln10)
+        headroom = np.maximum(0.0, 1 - se / ceiling)
         log_mult = 0.0
         for k in range(1, 5):
             frac = np.clip((se - th_k[k - 1]) / (th_k[k] - th_k[k - 1]), 0, 1)
             log_mult = log_mult + np.log(mult_k[k] / mult_k[k - 1]) * frac
-        mult = np.exp(log_mult)
-        sched = {}
-        for u in USES:
-            level = v[f"schedule_{u}_1"]
-            for k in range(2, 8):
-                level = level + (v[f"schedule_{u}_{k}"] - v[f"schedule_{u}_{k - 1}"]) * (
-                    year >= v[f"schedule_start_{k}"])
-            sched[u] = level
-        total = sum(sched.values())
+        mult = v["base_multiplier"] * np.exp(log_mult)
+        capability = 0.0 if first else (p["capability"] + se - p["se"]
+                                        + np.log10(fleet / p["fleet"]))
+        # market_rows, price: the market price (step average, falling), raised 10^(elasticity x
+        # software OOMs), at least the competition's floor (markup on rented serving cost)
+        market = v["token_price"] * average if first else p["market"] * np.exp(-fall)
+        own = market * 10.0 ** np.minimum(250.0, v["capability_price_elasticity"] * se)
+        price = np.maximum(own, (1 + v["competitive_markup"]) * serving_cost)
+        log_price = 0.0 if first else p["log_price"] + np.log(price / p["price"])
+        # market_rows, demand (logs, as a share of the fleet): logistic users, tokens per task,
+        # capability, price^-elasticity; capped by 1 and by the lab's share of world spending
         base_inf = v["fleet_gpus"] * v["share_inference"] if first else p["base_inf"]
-        log_demand = 0.0 if first else (
-            (v["user_demand_growth"] + v["tokens_per_task_growth"]) * elapsed
-            + v["demand_capability_elasticity"] * ln10 * p["capability"])
+        users = np.log(h / (1 + (h - 1) * np.exp(-v["user_demand_growth"] * elapsed)))
+        log_demand = 0.0 if first else (users + v["tokens_per_task_growth"] * elapsed
+                                        + v["demand_capability_elasticity"] * ln10 * capability
+                                        - v["demand_price_elasticity"] * log_price)
+        afford_share = spend * tpm / (price * per_gpu_year * fleet)
         with np.errstate(all="ignore"):
-            demand = np.where(base_inf <= 0, 0.0,
-                              np.exp(np.minimum(0, log_demand + np.log(base_inf / fleet))))
+            demand = np.where((base_inf <= 0) | (afford_share <= 0), 0.0, np.exp(np.minimum(
+                np.minimum(0.0, log_demand + np.log(base_inf / fleet)), np.log(afford_share))))
+        # market_rows, allocation: scheduled (period shares normalised, half a step of slack),
+        # fixed, or inference-first out of the research + inference pool above research's floor
         if pol == 1:
+            sched = {}
+            for u in USES:
+                level = v[f"schedule_{u}_1"]
+                for k in range(2, 8):
+                    level = level + (v[f"schedule_{u}_{k}"] - v[f"schedule_{u}_{k - 1}"]) * (
+                        year + dt / 2 >= v[f"schedule_start_{k}"])
+                sched[u] = level
+            total = sum(sched.values())
             share = {u: sched[u] / total for u in USES}
         elif first:
             share = {u: v[f"share_{u}"] for u in USES}
@@ -89,27 +162,35 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
             share = dict(p["share"])
             if pol == 2:
                 pool = p["share"]["inference"] + p["share"]["research"]
-                share["inference"] = np.minimum(demand, pool)
-                share["research"] = np.maximum(0, pool - demand)
+                kept = np.minimum(v["research_floor"], pool)
+                share["inference"] = np.minimum(demand, pool - kept)
+                share["research"] = np.maximum(kept, pool - demand)
+        # market_rows, the fleet-year budget: GPUs, compute and spend per use; tokens served are
+        # capacity capped by demand; revenue
         gpus = {u: fleet * share[u] for u in USES}
-        compute = {u: gpus[u] * v["gpu_peak_flops"] * v[UTIL[u]] * sph * hours for u in USES}
-        compute_total = sum(compute.values())
-        cap_hr = capex_gpu * v["cluster_capex_multiplier"] / (v["depreciation_life"] * hours)
-        cost_hr = cap_hr + cap_hr_energy if owned else v["gpu_rental_price"]
-        budget = {u: gpus[u] * cost_hr * hours for u in USES}
-        compute_cost = sum(budget.values())
-        depreciation = fleet * cap_hr * hours if owned else 0.0
-        capacity = compute["inference"] / (v["inference_flops_per_param_token"]
-                                           * v["serving_active_params"])
-        with np.errstate(all="ignore"):  # served = capacity capped by demand
-            served = np.where(share["inference"] <= 0, 0.0,
-                              capacity * np.minimum(1.0, demand / share["inference"]))
-        revenue = served * v["token_price"] / v["tokens_per_million"]
-        invest = (v["investment_rate"] * fleet * hw if first
-                  else p["invest"] * np.exp(v["investment_growth"] * dt))
-        capex = invest + v["reinvestment_rate"] * revenue
-        purchased = capex * dt / hw
-        fcf = revenue - (compute_cost - depreciation) - (capex if owned else 0.0)
+        compute_research = (gpus["research"] * v["gpu_peak_flops"] * v["util_research"]
+                            * sph * hours)
+        compute_cost = sum(gpus.values()) * cost_hr * hours
+        depreciation = fleet * capex_hr * hours if owned else 0.0
+        s_inf = share["inference"]
+        with np.errstate(all="ignore"):
+            served = np.where(s_inf <= 0, 0.0, gpus["inference"] * per_gpu_year
+                              * np.minimum(1.0, demand / s_inf))
+        revenue = served * price / tpm
+        # finance_rows: operating cash, financing (growing for its first years), capital,
+        # purchases at the mid-step price within the chip supply, the binding constraint
+        ocf = revenue - (compute_cost - depreciation)
+        fy = v["financing_growth_years"]
+        grown = np.minimum(elapsed, fy) - np.minimum(np.maximum(0.0, elapsed - dt), fy)
+        financing = v["external_financing"] if first else p["financing"] * np.exp(
+            v["financing_growth"] * grown)
+        capital = financing + v["reinvestment_rate"] * np.maximum(0.0, ocf)
+        affordable = capital * dt * half / hw
+        purchased = np.minimum(affordable, purchasable)
+        capex = purchased * hw / half / dt
+        binding = np.where(demand < s_inf, 3.0, np.where(purchasable < affordable, 1.0, 2.0))
+        # finance_rows: free cash flow (capex only when owned), cash, NPV, payback
+        fcf = ocf - capex if owned else ocf
         outlay = fleet * hw if owned else 0.0
         disc = (1 + v["discount_rate"]) ** (-elapsed / v["fleet_year"])
         cash = fcf * dt - outlay if first else p["cash"] + fcf * dt
@@ -118,35 +199,35 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
             payback = np.where(cash >= 0, year, 0.0)
         else:
             payback = np.where((cash >= 0) & (p["payback"] == 0), year, p["payback"])
-        ref = compute["research"] if first else p["ref"]
+        # research_rows: experiment compute index, CES research output (multiplier on all of
+        # research or on labour only), speed-up, the rate under ideas-harder and the ceiling
+        ref = compute_research if first else p["ref"]
         with np.errstate(all="ignore"):
-            index = np.where(ref <= 0, 1.0, compute["research"] / ref)
-            # no experiment compute: the CES limits (0 output if compute is a complement)
-            starved = (index <= 0) & (rho < 0)
-            x1 = np.where(starved, 0.0,
-                          (a * researchers ** rho + (1 - a) * index ** rho) ** (1 / rho))
+            index = np.where(ref <= 0, 1.0, compute_research / ref)
             if labour_only:
-                x = np.where(starved, 0.0, (a * (researchers * mult) ** rho
-                                            + (1 - a) * index ** rho) ** (1 / rho))
+                x = ces(researchers * mult, index)
                 per = researchers / index
                 speedup = np.where(index <= 0, np.where(rho < 0, 1.0, mult ** lam), (
                     (a * (mult * per) ** rho + 1 - a) / (a * per ** rho + 1 - a)) ** (lam / rho))
             else:
-                x, speedup = mult * x1, mult ** lam
-            rate = (math.log(2) / v["software_halving_time"] * x ** lam
-                    * np.exp(-v["ideas_harder_exponent"] * ln10 * se))
-            capability = 0.0 if first else (p["capability"] + se - p["se"]
-                                            + np.log(compute_total / p["compute_total"]) / ln10)
-        p = {"year": year, "gpu_capex": capex_gpu, "fleet": fleet, "retired": retired,
-             "purchased": purchased, "researchers": researchers, "se": se, "rate": rate,
-             "base_inf": base_inf, "capability": capability, "share": share, "invest": invest,
-             "cash": cash, "npv": npv, "payback": payback, "ref": ref,
-             "compute_total": compute_total}
-        row = {"fleet_gpus": fleet, "share_research": share["research"],
-               "share_inference": share["inference"], "ai_rd_multiplier": mult,
-               "research_speedup": speedup, "software_efficiency": se, "capability": capability,
-               "inference_revenue": revenue, "capex": capex, "free_cash_flow": fcf,
-               "cumulative_cash": cash, "npv_to_date": npv, "payback_year": payback}
+                x, speedup = mult * ces(researchers, index), mult ** lam
+        rate = (math.log(2) / v["software_halving_time"] * x ** lam
+                * np.exp(-v["ideas_harder_exponent"] * ln10 * se) * headroom)
+        p = {"year": year, "capex_gpu": capex_gpu, "rent": rent, "fleet": fleet,
+             "retired": retired, "purchased": purchased, "researchers": researchers, "se": se,
+             "rate": rate, "rate_before": p.get("rate", 0.0), "capability": capability,
+             "market": market, "price": price, "log_price": log_price, "base_inf": base_inf,
+             "share": share, "financing": financing, "cash": cash, "npv": npv,
+             "payback": payback, "ref": ref}
+        row = {"fleet_gpus": fleet, "world_gpus": world_now, "gpus_purchasable": purchasable,
+               "share_research": share["research"], "share_inference": s_inf,
+               "ai_rd_multiplier": mult, "research_speedup": speedup,
+               "software_efficiency": se, "software_headroom": headroom,
+               "capability": capability, "token_price": price,
+               "inference_demand_share": demand, "inference_revenue": revenue,
+               "capital_available": capital, "capex": capex, "binding_constraint": binding,
+               "free_cash_flow": fcf, "cumulative_cash": cash, "npv_to_date": npv,
+               "payback_year": payback}
         for k in KEEP:
             out[k].append(np.broadcast_to(row[k], shape))
     return {k: np.array(vs) for k, vs in out.items()}
