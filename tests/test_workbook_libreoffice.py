@@ -25,7 +25,7 @@ from model.loop.scenarios import SCENARIOS, scenario_settings
 from model.workbook.build import build_workbook, projection_title, write_workbook
 from model.workbook.cached_values import strip_cached_values
 from model.workbook.read import read_workbook_inputs
-from tests.external import soffice
+from tests.external import require, soffice
 
 pytestmark = pytest.mark.libreoffice
 YEARS = 8
@@ -233,3 +233,54 @@ def test_value_maximising_workbook_recalculates_to_the_cli_npv(tmp_path):
         scale = float(df[name].abs().max())
         assert all(_close(float(df[name].iloc[t]), cells[t], scale) for t in range(len(df))), name
     assert found["npv_to_date"][-1] == pytest.approx(df["npv_to_date"].iloc[-1], rel=1e-6)
+
+
+def _to_pdf(path: Path, outdir: Path) -> Path:
+    """Print an xlsx to PDF with LibreOffice (every sheet, by its print setup)."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--norestore", "--convert-to", "pdf", "--outdir", str(outdir),
+                        str(path)], check=True, capture_output=True, timeout=300)
+    out = outdir / f"{path.stem}.pdf"
+    assert out.exists(), f"LibreOffice produced no PDF for {path}"
+    return out
+
+
+def _page_png(pdf: Path, title: str, out: Path) -> Path:
+    """Render to PNG the first page of `pdf` whose text holds `title` (poppler-utils)."""
+    pages = subprocess.run([require("pdftotext", "poppler-utils"), "-layout", str(pdf), "-"],
+                           check=True, capture_output=True, text=True).stdout.split("\f")
+    page = next((k + 1 for k, text in enumerate(pages) if title in text), None)
+    assert page, f"no page of {pdf} shows {title!r}"
+    subprocess.run([require("pdftoppm", "poppler-utils"), "-png", "-r", "100", "-singlefile",
+                    "-f", str(page), "-l", str(page), str(pdf), str(out)], check=True)
+    return out.with_suffix(".png")
+
+
+def _pixels_near(image, colour: str, distance: float = 60) -> int:
+    """Pixels within `distance` (RGB) of the hex `colour`: a line's core survives antialiasing."""
+    import numpy as np
+
+    target = np.array([int(colour[i:i + 2], 16) for i in (0, 2, 4)], dtype=float)
+    return int((np.linalg.norm(image - target, axis=2) < distance).sum())
+
+
+def test_libreoffice_renders_the_charts(tmp_path):
+    """Print the workbook to PDF; the Charts page and the Summary page carry drawn lines."""
+    import numpy as np
+    from PIL import Image
+
+    from model.workbook._finance_sheets import LINE_COLOURS
+
+    path = write_workbook(build_workbook("openai-2024", ["status-quo", "ai-2027"], years=YEARS),
+                          tmp_path / "charts.xlsx")
+    pdf = _to_pdf(path, tmp_path)
+    for title, name in (("Charts (from the Projection sheets)", "charts"),
+                        ("Research vs inference budget", "summary")):
+        png = _page_png(pdf, title, tmp_path / name)
+        print(f"rendered {title!r}: {png}")
+        image = np.asarray(Image.open(png).convert("RGB"), dtype=float)
+        inked = (image.min(axis=2) < 200).mean()
+        assert 0.02 < inked < 0.5, f"{png}: {inked:.1%} of the page inked (blank or garbled?)"
+        lines = {c: _pixels_near(image, c) for c in LINE_COLOURS[:2]}  # research, inference
+        assert all(n > 300 for n in lines.values()), f"{png}: line pixels {lines}"

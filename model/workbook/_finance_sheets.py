@@ -137,15 +137,29 @@ def compare(book: Book, sheets: list[tuple[str, str, dict[str, int], pd.DataFram
     set_widths(ws, {"A": 24, "B": 22, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})
 
 
-def _series(ws, row: int, n: int, title: str) -> Series:
+# Line colours, one per scenario or use: saturated, so that lines read on paper and in grey-free
+# pixel counts (tests/test_workbook_libreoffice.py finds them in LibreOffice's rendering).
+LINE_COLOURS = ("2E75B6", "ED7D31", "70AD47", "7030A0", "C00000", "BF9000", "00B0F0", "FF3399")
+
+
+def series(ws, row: int, n: int, title: str, colour: str, dashed: bool = False) -> Series:
+    """One row of `ws` (the step columns) as a straight, coloured line."""
     ref = Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=row, max_row=row)
-    return Series(ref, title=title)
+    line = Series(ref, title=title)
+    line.smooth = False  # a smoothed line invents values between the steps
+    line.graphicalProperties.line.solidFill = colour
+    line.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
+    if dashed:
+        line.graphicalProperties.line.prstDash = "dash"
+    return line
 
 
-def _chart(title: str, y_title: str, fmt: str) -> LineChart:
+def line_chart(title: str, y_title: str, fmt: str) -> LineChart:
+    """A line chart over the step columns, axes shown (openpyxl hides them by default)."""
     chart = LineChart()
     chart.title, chart.y_axis.title, chart.x_axis.title = title, y_title, "year"
     chart.y_axis.number_format = fmt
+    chart.x_axis.delete = chart.y_axis.delete = False
     chart.height, chart.width = 9, 22
     return chart
 
@@ -158,18 +172,22 @@ def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataF
     primary = wb[sheets[0][0]]
     years = Reference(primary, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=3,
                       max_row=3)
-    budget = _chart("Research vs inference budget", "USD/year", '"$"#,##0,,,"B"')
-    shares = _chart(f"Shares of the fleet ({sheets[0][1]})", "share", "0%")
-    speed = _chart(f"Headline multiplier vs effective speed-up ({sheets[0][1]})", "x", "0.0")
-    for title, scenario, rows, _ in sheets:
-        src = wb[title]
+    budget = line_chart("Research (solid) vs inference (dashed) budget", "USD/year",
+                        '"$"#,##0,,,"B"')
+    shares = line_chart(f"Shares of the fleet ({sheets[0][1]})", "share", "0%")
+    speed = line_chart(f"Headline multiplier vs effective speed-up ({sheets[0][1]})", "x",
+                       "0.0")
+    for k, (title, scenario, rows, _) in enumerate(sheets):
+        colour = LINE_COLOURS[k % len(LINE_COLOURS)]
         for use in ("research", "inference"):
-            budget.series.append(_series(src, rows[f"budget_{use}"], n, f"{use} ({scenario})"))
-    for use in USES:
-        shares.series.append(_series(primary, sheets[0][2][f"share_{use}"], n, use))
-    for r, label in (("ai_rd_multiplier", "headline multiplier"),
-                     ("research_speedup", "effective speed-up")):
-        speed.series.append(_series(primary, sheets[0][2][r], n, label))
+            budget.series.append(series(wb[title], rows[f"budget_{use}"], n,
+                                        f"{use} ({scenario})", colour, use == "inference"))
+    for k, use in enumerate(USES):
+        shares.series.append(series(primary, sheets[0][2][f"share_{use}"], n, use,
+                                    LINE_COLOURS[k]))
+    for k, (r, label) in enumerate((("ai_rd_multiplier", "headline multiplier"),
+                                    ("research_speedup", "effective speed-up"))):
+        speed.series.append(series(primary, sheets[0][2][r], n, label, LINE_COLOURS[k]))
     for k, chart in enumerate((budget, shares, speed)):
         chart.set_categories(years)
         ws.add_chart(chart, f"A{3 + 19 * k}")

@@ -110,8 +110,9 @@ def cover(book: Book, ex) -> None:
         ("Made on", ex.created.isoformat()),
         ("Model version", f"fleet-split {__version__}"),
         ("Notes", ex.notes),
-        ("How to use", "Change the blue cells on Inputs (the first value column drives Budget "
-         "and Projection; further columns drive each scenario's own Projection sheet). Every "
+        ("How to use", "Pick a scenario in Summary's yellow cell to see its key figures. "
+         "Change the blue cells on Inputs (the first value column drives Budget and "
+         "Projection; further columns drive each scenario's own Projection sheet). Every "
          "other sheet recalculates. Checks shows TRUE when the inputs are consistent."),
         ("Read back", "python -m model budget --from-workbook THIS_FILE.xlsx reads the edited "
          "inputs back into the model."),

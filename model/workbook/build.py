@@ -3,8 +3,9 @@
     book = build_workbook("openai-2024", ["status-quo", "brakes"], years=10)
     write_workbook(book, "openai.xlsx")
 
-Sheets, in the FAST order (control, inputs, calculations, presentation, checks): Cover, Inputs,
-Budget, Projection (one per scenario), Finance, Compare, Charts, Equations, Sources, Checks.
+Sheets, in the FAST order (control, inputs, calculations, presentation, checks): Summary (the
+sheet it opens on: a scenario dropdown and that scenario's key figures), Cover, Inputs, Budget,
+Projection (one per scenario), Finance, Compare, Charts, Equations, Sources, Checks.
 Every formula is printed from the model's sympy expressions by model.workbook.excel_printer;
 every formula cell also carries the value the Python model computes for it
 (model.workbook.cached_values), so the file shows numbers even where nothing recalculates.
@@ -28,6 +29,7 @@ from model.core.resolve import Settings, resolve
 from . import _static_sheets as sheets
 from ._book import Book
 from ._checks_sheet import budget_checks, write_checks
+from ._page_setup import print_setup
 from .cached_values import finish_xlsx
 
 
@@ -77,12 +79,14 @@ def projection_title(scenario: str, primary: bool) -> str:
 
 
 def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
-    """Projection per scenario, Finance, Compare, Charts; returns (checks, equation entries)."""
+    """Projection per scenario, Finance, Compare, Charts, Summary; returns (checks, equation
+    entries)."""
     from model.core.fleet_inputs import USES
     from model.loop.projection import PATHS, STEPS, default_paths, project
 
     from . import _finance_sheets as fin
     from . import _projection_sheets as tim
+    from ._summary_sheet import summary_check, summary_sheet
 
     done = []
     checks: list = []
@@ -99,6 +103,7 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
     if len(done) > 1:
         fin.compare(book, done)
     fin.charts(book, book.wb, done)
+    checks.append(summary_check(summary_sheet(book, ex.title, done), done))
     return checks, list(_step_entries())
 
 
@@ -141,6 +146,8 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
     sheets.equations(book, entries)
     sheets.sources(book)
     write_checks(book, checks)
+    for ws in book.wb.worksheets:
+        print_setup(ws, one_page=ws.title in ("Summary", "Charts"))
     return book
 
 
