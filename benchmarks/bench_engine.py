@@ -64,15 +64,13 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
     th_k = [0.0] + [v[f"milestone_{m}"] for m in MS]
     a, rho, lam = v["research_labour_weight"], v["research_ces_rho"], v["parallelisation_exponent"]
     # constants of the run: retired fraction per step, energy per GPU-hour, tokens per GPU-year,
-    # the step's average of the market price's decline, the half-step hardware price change
+    # the market price's decline over a step, the half-step hardware price change
     retire = 1 - np.exp(-dt / life)
     energy_hr = (v["gpu_power"] * v["power_overhead"] * v["pue"] * v["electricity_price"]
                  / v["watts_per_kilowatt"])
     per_gpu_year = (v["gpu_peak_flops"] * v["util_inference"] * sph * hours
                     / (v["inference_flops_per_param_token"] * v["serving_active_params"]))
     fall = v["token_price_decline"] * dt
-    with np.errstate(all="ignore"):
-        average = np.where(fall < 1e-9, 1.0, -np.expm1(-fall) / fall)
     half = np.exp(v["price_performance_growth"] * dt / 2)
     spend = v["world_gdp"] * v["ai_spending_ceiling"] * v["lab_supply_share"]
     K, W0 = v["world_gpus_ceiling"], v["world_gpus_anchor"]
@@ -127,11 +125,33 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
         mult = v["base_multiplier"] * np.exp(log_mult)
         capability = 0.0 if first else (p["capability"] + se - p["se"]
                                         + np.log10(fleet / p["fleet"]))
-        # market_rows, price: the market price (step average, falling), raised 10^(elasticity x
-        # software OOMs), at least the competition's floor (markup on rented serving cost)
-        market = v["token_price"] * average if first else p["market"] * np.exp(-fall)
-        own = market * 10.0 ** np.minimum(250.0, v["capability_price_elasticity"] * se)
-        price = np.maximum(own, (1 + v["competitive_markup"]) * serving_cost)
+        # market_rows, price: the market price at the step's start (falling); the lab's own
+        # price, raised 10^(elasticity x software OOMs), moves over the step as software is
+        # expected to advance (the last rate, slowed by the headroom and ideas-harder brakes
+        # known now; the historical rate at first): the step's average of max(own, floor),
+        # exact for an exponential path
+        market = v["token_price"] if first else p["market"] * np.exp(-fall)
+        if first:
+            expected = math.log(2) / v["software_halving_time"] * headroom
+        else:
+            with np.errstate(all="ignore"):
+                expected = p["rate"] * np.where(p["headroom"] <= 0, 0.0, headroom / p["headroom"]
+                                                * np.exp(-v["ideas_harder_exponent"] * ln10
+                                                         * (se - p["se"])))
+        se_end = np.minimum(ceiling, se + expected * dt / ln10)
+        premium = np.minimum(250.0, v["capability_price_elasticity"] * se)
+        z = ln10 * (np.minimum(250.0, v["capability_price_elasticity"] * se_end) - premium) - fall
+        p0 = market * 10.0 ** premium
+        p1 = p0 * np.exp(z)
+        floor = (1 + v["competitive_markup"]) * serving_cost
+        small = np.abs(z) < 1e-6
+        with np.errstate(all="ignore"):
+            mean = np.where(small, p0 * (1 + z / 2), (p1 - p0) / z)
+            lo, hi = np.minimum(p0, p1), np.maximum(p0, p1)
+            crossing = floor + (hi - floor - floor * np.log(hi / floor)) / np.maximum(np.abs(z),
+                                                                                      1e-6)
+        price = np.where(lo >= floor, mean,
+                         np.where((hi <= floor) | small, np.maximum(mean, floor), crossing))
         log_price = 0.0 if first else p["log_price"] + np.log(price / p["price"])
         # market_rows, demand (logs, as a share of the fleet): logistic users, tokens per task,
         # capability, price^-elasticity; capped by 1 and by the lab's share of world spending
@@ -215,6 +235,7 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
                 * np.exp(-v["ideas_harder_exponent"] * ln10 * se) * headroom)
         p = {"year": year, "capex_gpu": capex_gpu, "rent": rent, "fleet": fleet,
              "retired": retired, "purchased": purchased, "researchers": researchers, "se": se,
+             "headroom": headroom,
              "rate": rate, "rate_before": p.get("rate", 0.0), "capability": capability,
              "market": market, "price": price, "log_price": log_price, "base_inf": base_inf,
              "share": share, "financing": financing, "cash": cash, "npv": npv,

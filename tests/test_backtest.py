@@ -11,6 +11,8 @@ from model.core.presets import PRESETS
 from model.core.resolve import resolve
 from model.core.sources import REFERENCES, reference_keys
 from model.loop.backtest import MAX_BAND_WIDTH, OBSERVABLES, backtest
+from model.loop.projection import project
+from model.loop.scenarios import scenario_settings
 
 TABLE = backtest()
 
@@ -49,3 +51,13 @@ def test_cli_backtest_table(capsys):
     assert main(["backtest"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"{len(OBSERVABLES)} of {len(OBSERVABLES)} observables within")
+
+
+@pytest.mark.parametrize(("preset", "revenue", "within"), [
+    ("openai-2024", 3.7e9, 0.01),  # token_price derived from it
+    # derived from $4B without the competition floor, which the price reaches within 2024
+    ("ai-2027-lab-2024", 4.0e9, 0.05),
+])
+def test_calibrated_presets_earn_their_base_year_revenue(preset, revenue, within):
+    first = project(scenario_settings(preset, "status-quo"), 1, "year").iloc[0]
+    assert first["inference_revenue"] == pytest.approx(revenue, rel=within)

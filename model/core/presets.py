@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from .economy_inputs import WORLD_GPUS_2024
+from .loop_inputs import HISTORICAL_HALVING_YEARS
 from .sources import cite
 
 
@@ -67,6 +68,13 @@ _EPOCH = cite("epoch-openai-2024", "$B of $7B: final runs 0.5, experiments 4.5, 
 _OPENAI_PRICE = 5.0
 _OPENAI_TOKEN_PRICE = 3.7e9 / 6.767496e15 * 1e6  # USD per million tokens
 _OPENAI_FINANCING = (6.6e9 + 40e9) / 2
+# A token price's average over the first year, per its start (the projection's token_price row
+# at defaults): e-folds g = the historical software rate (ln 2 / 8 months) - ln 10, mean
+# (e^g - 1) / g. Presets that quote a year's revenue divide by it to get the start price.
+_GROWTH = math.log(2) / HISTORICAL_HALVING_YEARS - math.log(10)
+_FIRST_YEAR_AVERAGE = math.expm1(_GROWTH) / _GROWTH
+
+
 _OPENAI = Preset(
     "openai-2024", "OpenAI, 2024",
     "OpenAI's 2024 compute as estimated by Epoch AI: ~$7B, all rented, ~$5B R&D (of which "
@@ -154,10 +162,13 @@ _AI2027 = Preset(
         "gpu_capex": (40_000, cite("ai2027-compute", "total cost of ownership $40k per H100e")),
         "cluster_capex_multiplier": (1.0, cite("ai2027-compute", "the $40k TCO already covers "
                                                "server and network")),
-        "token_price": (4e9 / 1.2870708840e16 * 1e6 * math.log(10) / 0.9, cite(
+        "token_price": (4e9 / 1.2870708840e16 * 1e6 / _FIRST_YEAR_AVERAGE, cite(
             "ai2027-compute", "derived: the leading lab's 2024 revenue of $4B over the 1.287e16 "
             "tokens a year its 82.5k inference H100e serve is 2024's average price, $0.311; a "
-            "price falling 10x a year [a16z-llmflation] averages 0.9 / ln 10 of its start")),
+            "price falling 10x a year [a16z-llmflation] while software progress at the "
+            "historical pace [ho2024] lifts it (capability_price_elasticity 1) averages "
+            f"{_FIRST_YEAR_AVERAGE:.3f} of its start (the competition floor, reached within the "
+            "year, lifts 2024's revenue to $4.1B)")),
         "external_financing": (_OPENAI_FINANCING, cite(
             "openai-funding", "the leading lab of 2024-25, OpenAI: $6.6B (Oct 2024) + $40B "
             "(Mar 2025) over two years = $23.3B a year")),

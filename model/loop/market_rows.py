@@ -18,23 +18,58 @@ year, fleet = s("year"), s("fleet_gpus")
 curve = on("demand_model")
 
 # --- price: falls for a given capability; the lab's gaining capability is worth more -------
-# The step's average of a price falling exponentially from token_price at the start: so that
-# a fast decline is integrated the same at any step length (A(x) = (1 - e^-x) / x).
-_x = s("token_price_decline") * s("step_years")
-_average = Piecewise((1, _x < 1e-9), ((1 - exp(-_x)) / _x, True))
 market = row("token_price_market", Piecewise(
-    (prev("token_price_market") * exp(-_x), curve), (prev("token_price_market"), True)),
-    Piecewise((s("token_price") * _average, curve), (s("token_price"), True)))
+    (prev("token_price_market") * exp(-s("token_price_decline") * s("step_years")), curve),
+    (prev("token_price_market"), True)), s("token_price"))
 # The lab's research lifts its price: software efficiency (OOMs of algorithmic progress, the
 # capability research buys) raises what a token is worth, fleet size does not (no price premium
 # for scale, which would make revenue grow with the square of the fleet).
 # The exponent stops at 250 OOMs: beyond floating point only where software has no ceiling, and
 # there customers' spending ceiling has capped revenue long before.
-_premium = Min(250, s("capability_price_elasticity") * s("software_efficiency"))
-_own = Piecewise((market * 10 ** _premium, curve), (market, True))
-_floor = (1 + s("competitive_markup")) * s("serving_cost")
-_competing = on("competition")
-price = row("token_price", Piecewise((Max(_own, _floor), _competing), (_own, True)))
+software, ceiling = s("software_efficiency"), s("software_ceiling")
+
+
+def _premium(oom):
+    return Min(250, s("capability_price_elasticity") * oom)
+
+
+# The price moves within the step too (10x a year in the market, and faster in a take-off), so
+# it is the step's average, exact for prices moving exponentially. Software efficiency is
+# expected to advance at the last step's rate, slowed by what is known at this step's start
+# (less headroom under the ceiling, ideas harder to find): experiment compute is not known
+# until the split. The first step expects the historical rate.
+_no_ai_rate = log(2) / s("software_halving_time")
+_slowing = Piecewise((0, prev("software_headroom") <= 0), (
+    s("software_headroom") / prev("software_headroom")
+    * exp(-s("ideas_harder_exponent") * log(10) * (software - prev("software_efficiency"))),
+    True))
+
+
+def _growth(rate):
+    """e-folds of the lab's own price over the step, software advancing at `rate` (1/year)."""
+    pace = rate * s("step_years") / log(10)
+    end = Piecewise((Min(ceiling, software + pace), on("ceiling_model")), (software + pace, True))
+    return Piecewise((log(10) * (_premium(end) - _premium(software))
+                      - s("token_price_decline") * s("step_years"), curve), (0, True))
+
+
+z = row("token_price_growth", _growth(prev("software_progress_rate") * _slowing),
+        _growth(_no_ai_rate * s("software_headroom")))
+start = row("token_price_start", Piecewise((market * 10 ** _premium(software), curve),
+                                          (market, True)))
+end = start * exp(z)
+_small = abs(z) < 1e-6  # (end - start) / z loses digits; the series is exact to z^2 there
+mean = row("token_price_mean",
+           Piecewise((start * (1 + z / 2), _small), ((end - start) / z, True)))
+# Competition: the price never falls below the floor where competitors would undercut; the
+# step's average of max(price, floor), with the crossing inside the step integrated exactly.
+floor = row("token_price_floor", (1 + s("competitive_markup")) * s("serving_cost"))
+low, high = Min(start, end), Max(start, end)
+crossing = floor + (high - floor - floor * log(high / floor)) / Max(abs(z), 1e-6)
+price = row("token_price", Piecewise(
+    (mean, ~on("competition") | (low >= floor)),
+    (Max(mean, floor), (high <= floor) | _small),
+    (crossing, True)))
 price_index = row("log_price_index", prev("log_price_index") + log(price / prev("token_price")),
                   0)
 

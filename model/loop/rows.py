@@ -59,8 +59,19 @@ _NEW_ROWS = (
     ("serving_cost", "USD/Mtoken", "What a competitor pays to serve a million tokens: GPUs "
      "rented at the market rent, at full utilisation (the competition floor's base)", ""),
     ("token_price_market", "USD/Mtoken", "Price per million tokens for the capability served at "
-     "the first step, averaged over the step: falls at token_price_decline from token_price at "
-     "the start", cite("a16z-llmflation", "10x a year")),
+     "the first step, at the start of the step: falls at token_price_decline from token_price",
+     cite("a16z-llmflation", "10x a year")),
+    ("token_price_start", "USD/Mtoken", "The lab's own price per million tokens at the start "
+     "of the step: the market's, raised 10^(capability_price_elasticity x software "
+     "efficiency)", ""),
+    ("token_price_mean", "USD/Mtoken", "The step's average of the lab's own price, moving "
+     "exponentially from token_price_start by token_price_growth e-folds (before the floor)",
+     ""),
+    ("token_price_floor", "USD/Mtoken", "The competition's floor: serving cost plus the "
+     "competitive markup, below which competitors would undercut", ""),
+    ("token_price_growth", "", "Growth of the lab's own price over the step, in e-folds: the "
+     "market's decline plus the capability premium's rise, software efficiency keeping its "
+     "last step's pace (the historical pace at first) up to the ceiling", ""),
     ("log_price_index", "", "Natural log of the lab's token price over the first step's", ""),
     ("initial_inference_gpus", "GPU", "Inference GPUs at the first step: the base of "
      "inference demand", ""),

@@ -48,7 +48,7 @@ MEASURES = {m.name: m for m in (
 _DIMENSIONLESS = (
     (r"^(binding_constraint)$", "code"),
     (r"^paid_back$", "flag"),
-    (r"^log_", "log"),
+    (r"(^log_|^token_price_growth$)", "log"),  # a log change: e-folds over the step
     (r"(^|_)(exponent|elasticity|rho)$", "exponent"),
     (r"^(software_efficiency|software_ceiling|capability|milestone_(sc|sar|siar|asi))$", "ooms"),
     (r"(multiplier|multiple|speedup|researchers|_index|research_output|overhead|^pue)",
