@@ -13,6 +13,7 @@ import json
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
+from model.loop.projection import STEPS
 from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_settings
 from model.report.formats import format_value, json_number, table
 
@@ -34,7 +35,8 @@ def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
     loop.add_argument("--scenario",
                       help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
     loop.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
-    loop.add_argument("--step", default="year", help="year or quarter (default year)")
+    loop.add_argument("--step", default="year",
+                      help=f"step length: {', '.join(STEPS)} (default year)")
     p = subparsers.add_parser("run", parents=[common, loop],
                               help="the feedback-loop projection, step by step")
     p.add_argument("--samples", type=_int, help="Monte Carlo samples (percentiles per step)")
