@@ -13,7 +13,7 @@ import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.fleet_inputs import USES
-from model.report.formats import format_value, label
+from model.report.formats import CODE_WORDS, format_value, label
 
 PROJECTION_VIEWS = {
     "budgets": ({f"budget_{u}": u for u in ("research", "automation", "inference", "training")},
@@ -64,8 +64,8 @@ def long_frame(frames: Mapping[str, pd.DataFrame], columns: Mapping[str, str],
     return out[out["value"] > 0] if log else out
 
 
-# binding_constraint codes (model.loop.finance_rows) and what each means on the page.
-CONSTRAINTS = {0: "none (open loop)", 1: "chip supply", 2: "capital", 3: "customers (demand)"}
+# binding_constraint codes and what each means on the page (one list, in model.report.formats).
+CONSTRAINTS = dict(enumerate(CODE_WORDS["binding_constraint"]))
 
 
 def binding_frame(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

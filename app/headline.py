@@ -22,7 +22,7 @@ def _binds(df: pd.DataFrame) -> str:
     """'what binds: capital in 6 of 10 steps, chip supply in 4' ('nothing binds' in the open
     loop)."""
     counts = df["binding_constraint"].round().astype(int).value_counts()
-    named = [(CONSTRAINTS[int(code)].split(" (")[0], int(n))
+    named = [(CONSTRAINTS[int(code)], int(n))
              for code, n in counts.sort_values(ascending=False).items() if code != 0]
     if not named:
         return "nothing in the economy binds (the open loop)"

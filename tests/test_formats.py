@@ -10,7 +10,15 @@ import pytest
 import model.loop.projection  # noqa: F401 - registers every row
 from app import inputs as ui
 from model.core.catalogue import CATALOGUE
-from model.report.formats import MEASURES, excel_format, format_value, label, measure, money
+from model.report.formats import (
+    CODE_WORDS,
+    MEASURES,
+    excel_format,
+    format_value,
+    label,
+    measure,
+    money,
+)
 from model.workbook._styles import number_format
 
 QUANTITIES = [q for q in CATALOGUE.values() if q.kind != "previous"]
@@ -35,7 +43,9 @@ def test_every_quantity_has_a_measure_a_label_and_a_format(q):
     assert "fraction" not in text
     value = SAMPLE[m.name]
     shown = format_value(q.name, value)
-    if m.name != "count" or q.unit:
+    if q.name in CODE_WORDS:  # a code reads as its word
+        assert shown == CODE_WORDS[q.name][int(value)], (q.name, shown)
+    elif m.name != "count" or q.unit:
         assert re.fullmatch(PATTERNS[m.name], shown), (q.name, shown)
     assert number_format(q.name, q.unit, [value]) == excel_format(q.name, [value])
 
@@ -75,3 +85,8 @@ def test_every_measure_has_an_excel_format_or_scales():
     assert all(m.excel or m.name == "money" for m in MEASURES.values())
     assert excel_format("budget_total", [8.7e8]) == '"$"#,##0.00,,"M"'
     assert excel_format("budget_total", [8.7e9]) == '"$"#,##0.00,,,"B"'
+
+
+def test_the_binding_constraint_reads_as_words():
+    assert [format_value("binding_constraint", c) for c in range(4)] == [
+        "none", "chip supply", "capital", "customers"]

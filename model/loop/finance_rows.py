@@ -41,6 +41,8 @@ capex = row("capex", bought * hardware_price * exp(-s("price_performance_growth"
 row("unspent_capex", Piecewise((Max(0, affordable - purchasable) * hardware_price
                                 * exp(-s("price_performance_growth") * dt / 2) / dt,
                                 supply_on), (0, True)))
+# binding_constraint's codes 0..3, in words (the CLI table, the page and the workbook say these).
+BINDING_CONSTRAINTS = ("none", "chip supply", "capital", "customers")
 row("binding_constraint", Piecewise(
     (3, s("inference_demand_share") < s("share_inference")),
     (1, And(supply_on, purchasable < affordable)),

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from model.core.catalogue import CATALOGUE, Quantity
+from model.loop.finance_rows import BINDING_CONSTRAINTS
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ MEASURES = {m.name: m for m in (
     Measure("flag", "true/false", "General"),
     Measure("number", "", "General"),  # a derived number no rule names: not for the catalogue
 )}
+
+# Rows that hold a code: what a person reads instead of the number (JSON and CSV keep the code).
+CODE_WORDS = {"binding_constraint": BINDING_CONSTRAINTS}
 
 # Dimensionless quantities, by what their names say (first match wins).
 _DIMENSIONLESS = (
@@ -140,6 +144,8 @@ def format_value(name: str, value: float) -> str:
         return f"{value:.2f}".rstrip("0").rstrip(".")
     if m.name == "multiplier":
         return f"{sig(value, 3)}x" if abs(value) < 1e6 else f"{value:.3g}x"
+    if name in CODE_WORDS:
+        return CODE_WORDS[name][int(value)]
     if m.name in ("exponent", "log", "ooms", "rate", "duration", "code"):
         text = f"{value:,.4g}" if m.name != "code" else f"{value:.0f}"
         return f"{text} {m.label}".strip() if m.name in ("ooms", "duration") else (

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from model.core.equations import EQUATIONS
 
 from ._book import Book
-from ._styles import BOLD, CHECK_FILL, TITLE_FONT, set_widths, style_header
+from ._styles import BOLD, BOOLEAN, CHECK_FILL, TITLE_FONT, set_widths, style_header
 
 
 def budget_checks(values: dict[str, float]) -> list[tuple[str, str, bool]]:
@@ -31,7 +31,7 @@ def write_checks(book: Book, items: Sequence[tuple[str, str, bool]]) -> None:
     """Checks showing TRUE/FALSE, and one overall TRUE when all pass."""
     ws = book.sheet("Checks")
     book.text(ws, 1, 1, "Checks", TITLE_FONT)
-    book.row(ws, 2, ["tolerance", "absolute tolerance of equality checks"])
+    book.row(ws, 2, ["tolerance (absolute, of the equality checks)"])
     book.number(ws, 2, 3, 1e-6, "0.0E+00")
     book.define("tolerance", ws, 2, 3)
     book.row(ws, 4, ["check", "", "result"])
@@ -39,11 +39,12 @@ def write_checks(book: Book, items: Sequence[tuple[str, str, bool]]) -> None:
     first = 5
     for row, (label, formula, value) in enumerate(items, start=first):
         book.text(ws, row, 1, label)
-        book.formula(ws, row, 3, formula, bool(value)).fill = CHECK_FILL
+        cell = book.formula(ws, row, 3, formula, bool(value), BOOLEAN)
+        cell.fill = CHECK_FILL
     last = first + len(items) - 1
     total = first + len(items) + 1
     book.text(ws, total, 1, "All checks pass", BOLD)
     book.formula(ws, total, 3, f"=AND(C{first}:C{last})",
-                 all(bool(v) for *_, v in items)).fill = CHECK_FILL
+                 all(bool(v) for *_, v in items), BOOLEAN).fill = CHECK_FILL
     ws.freeze_panes = "A5"
-    set_widths(ws, {"A": 50, "B": 4, "C": 12})
+    set_widths(ws, {"A": max([50, *(len(label) + 2 for label, *_ in items)]), "B": 4, "C": 12})

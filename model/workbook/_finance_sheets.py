@@ -11,13 +11,23 @@ from __future__ import annotations
 import pandas as pd
 import sympy
 from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.styles import Alignment
 
 from model.core.catalogue import CATALOGUE, sym
 from model.core.fleet_inputs import USES
 
 from ._book import Book, quote_sheet
 from ._projection_sheets import FIRST_COL, FIRST_ROW
-from ._styles import BOLD, TITLE_FONT, column_letter, number_format, set_widths, style_header
+from ._styles import (
+    BOLD,
+    BOOLEAN,
+    TITLE_FONT,
+    column_letter,
+    number_format,
+    set_widths,
+    style_header,
+    unit_text,
+)
 
 MONEY_ROWS = ("inference_revenue", *(f"budget_{u}" for u in USES), "compute_cost",
               "gross_margin", "capex", "depreciation", "free_cash_flow", "cumulative_cash",
@@ -27,6 +37,14 @@ COMPARE_ROWS = ("share_research", "share_inference", "budget_research", "budget_
                 "software_efficiency", "capability", "fleet_gpus", "inference_revenue",
                 "cumulative_cash", "npv_to_date")
 NEVER = "not within the horizon"
+NOTE = Alignment(horizontal="left", indent=1)
+# Beside each result: what it is, for a reader who has not seen the model's names.
+NOTES = {
+    "initial_outlay": "the fleet bought at the start (0 when its GPU-hours are rented)",
+    "npv": "net present value: discounted cash flows less the initial outlay",
+    "npv_excel": "the same NPV by Excel's NPV function: a cross-check",
+    "payback_year": "the first year whose cumulative cash is not negative",
+}
 
 
 def _outlay_expr() -> sympy.Expr:
@@ -49,7 +67,7 @@ def _header(book: Book, ws, n: int, label: str) -> None:
 
 
 def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
-            dt: float) -> dict:
+            dt: float, scenario: str = "") -> dict:
     """The Finance sheet for the primary scenario; returns its summary values."""
     from model.loop.projection import summary
 
@@ -57,7 +75,8 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
 
     ws = book.sheet("Finance")
     n, last = len(df), column_letter(FIRST_COL + len(df) - 1)
-    book.text(ws, 1, 1, "Finance (primary scenario)", TITLE_FONT)
+    book.text(ws, 1, 1, f"Finance: {scenario} (the primary scenario)" if scenario
+              else "Finance (primary scenario)", TITLE_FONT)
     book.text(ws, 2, 1, "Money per step from the Projection sheet; cash flow = free cash flow "
               "x step length; NPV at the discount_rate input; all live formulas.")
     _header(book, ws, n, "unit")
@@ -65,12 +84,16 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
     extra = {"cash_flow": ("USD", df["free_cash_flow"] * dt),
              "discounted_cash_flow": ("USD", df["free_cash_flow"] * dt * df["discount_factor"]),
              "paid_back": ("", df["cumulative_cash"] >= 0)}
+    # one scale for every dollar row, as a statement has: a row of zeros or of small flows
+    # would otherwise pick its own ($0.000 beside $23.30B)
+    scale = [float(v) for r in MONEY_ROWS if CATALOGUE[r].unit.startswith("USD") for v in df[r]]
     for i, r in enumerate([*MONEY_ROWS, *extra], start=FIRST_ROW):
         here[r] = i
         unit, values = (CATALOGUE[r].unit, df[r]) if r in MONEY_ROWS else extra[r]
         book.text(ws, i, 1, r)
-        book.text(ws, i, 2, unit)
-        fmt = number_format(r, unit, [float(v) for v in values])
+        book.text(ws, i, 2, unit_text(r, unit))
+        fmt = BOOLEAN if r == "paid_back" else number_format(
+            r, unit, scale if unit.startswith("USD") else [float(v) for v in values])
         for t in range(n):
             c = column_letter(FIRST_COL + t)
             if r in MONEY_ROWS:
@@ -107,9 +130,11 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
     for i, (name, unit, formula, value) in enumerate(items, start=top):
         book.text(ws, i, 1, name, BOLD)
         book.text(ws, i, 2, unit)
-        fmt = "0" if name == "payback_year" else number_format(name, unit, [outlay_value,
-                                                                             summ["npv"]])
+        fmt = "0" if name == "payback_year" else number_format(
+            name, unit, [*scale, outlay_value, summ["npv"]])
         book.formula(ws, i, FIRST_COL, formula, value, fmt)
+        # two columns on: the payback cell's text ("not within the horizon") spills into one
+        book.text(ws, i, FIRST_COL + 2, NOTES[name]).alignment = NOTE
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
     set_widths(ws, {"A": 24, "B": 10, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})
     return summ
@@ -175,8 +200,8 @@ def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataF
     budget = line_chart("Research (solid) vs inference (dashed) budget", "USD/year",
                         '"$"#,##0,,,"B"')
     shares = line_chart(f"Shares of the fleet ({sheets[0][1]})", "share", "0%")
-    speed = line_chart(f"Headline multiplier vs effective speed-up ({sheets[0][1]})", "x",
-                       "0.0")
+    speed = line_chart(f"Headline multiplier vs effective speed-up ({sheets[0][1]})",
+                       "multiplier (x)", '0.0"x"')
     for k, (title, scenario, rows, _) in enumerate(sheets):
         colour = LINE_COLOURS[k % len(LINE_COLOURS)]
         for use in ("research", "inference"):
@@ -187,7 +212,9 @@ def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataF
                                     LINE_COLOURS[k]))
     for k, (r, label) in enumerate((("ai_rd_multiplier", "headline multiplier"),
                                     ("research_speedup", "effective speed-up"))):
-        speed.series.append(series(primary, sheets[0][2][r], n, label, LINE_COLOURS[k]))
+        # dashed: where the brakes are off the two coincide, and a solid line would hide one
+        speed.series.append(series(primary, sheets[0][2][r], n, label, LINE_COLOURS[k],
+                                   dashed=k == 1))
     for k, chart in enumerate((budget, shares, speed)):
         chart.set_categories(years)
         ws.add_chart(chart, f"A{3 + 19 * k}")

@@ -12,6 +12,7 @@ then filled in per column and per scenario by string substitution: printing is t
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -29,10 +30,12 @@ from ._styles import (
     set_widths,
     style_header,
     style_input,
+    unit_text,
 )
 
 FIRST_COL = 3
 FIRST_ROW = 4
+COUNT = "#,##0"
 _TOKEN = re.compile(r"(CUR|PRV|INP)__([a-z0-9_]+)")
 # Rows that can never be negative (checked on the Checks sheet).
 _NON_NEGATIVE_PREFIXES = ("gpus_", "compute_", "budget_", "share_", "scheduled_share_")
@@ -99,7 +102,8 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
     n = len(df)
     book.text(ws, 1, 1, heading, TITLE_FONT)
     book.text(ws, 2, 1, "One formula per row: the first column starts the projection, later "
-              "columns step from the previous one. Inputs come from the Inputs sheet.")
+              "columns step from the previous one. Inputs come from the Inputs sheet; what each "
+              "row means, and its equation: the Equations sheet.")
     book.row(ws, 3, ["name", "unit"])
     year_fmt = "0" if step_years == 1 else "0.00"
     years = df["year"].to_numpy()
@@ -108,6 +112,7 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
         book.formula(ws, 3, col, f"={column_letter(col)}{rows['year']}", float(years[t]),
                      year_fmt)
     style_header(ws, 3, 1, FIRST_COL + n - 1)
+    widest = 0  # characters of the longest count (#,##0 shows every digit, or ### if cut)
     for r in order:
         row, (first, later) = rows[r], forms[r]
         q = CATALOGUE[r]
@@ -115,7 +120,9 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
         fmt = year_fmt if q.unit == "year" and r in ("year", "payback_year") else number_format(
             r, q.unit, values)
         book.text(ws, row, 1, r)
-        book.text(ws, row, 2, q.unit)
+        book.text(ws, row, 2, unit_text(r, q.unit))
+        if fmt == COUNT:
+            widest = max([widest, *(len(f"{v:,.0f}") for v in values if math.isfinite(v))])
         for t in range(n):
             col = FIRST_COL + t
             book.formula(ws, row, col, _fill(first if t == 0 else later, col, rows, refs),
@@ -124,7 +131,7 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
     set_widths(ws, {"A": 34, "B": 14})
     for t in range(n):
-        set_widths(ws, {column_letter(FIRST_COL + t): 13})
+        set_widths(ws, {column_letter(FIRST_COL + t): max(13, widest + 2)})
     return rows
 
 

@@ -1,4 +1,4 @@
-"""The static sheets: Cover, Inputs, Budget, Equations, Sources and Checks.
+"""The static sheets: Cover, Inputs and Budget (Equations and Sources: _reference_sheets).
 
 Inputs holds every settable quantity, one row each, one value column per exported scenario; the
 first column's cells carry the defined names (the model's own names), so Budget's formulas read
@@ -8,7 +8,6 @@ text with a dropdown; a helper row `<name>_index` turns it into the option index
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cache
 
 import sympy
@@ -19,8 +18,6 @@ from model.core.compiled import fleet_year
 from model.core.equations import BUDGET_OUTPUTS, EQUATIONS, TRAINING_OUTPUTS
 from model.core.numpy_printer import FastNumPyPrinter
 from model.core.presets import PRESETS
-from model.core.sources import REFERENCES, reference_keys
-from model.report.latex import equation_latex
 
 from ._book import Book, absolute, excel_number
 from ._styles import (
@@ -30,10 +27,12 @@ from ._styles import (
     TITLE_FONT,
     WRAP,
     column_letter,
+    fit_row_heights,
     number_format,
     set_widths,
     style_header,
     style_input,
+    unit_text,
 )
 from .excel_printer import excel_formula
 
@@ -128,6 +127,7 @@ def cover(book: Book, ex) -> None:
             cell.fill = fill
         book.text(ws, i, 2, meaning)
     set_widths(ws, {"A": 22, "B": 110})
+    fit_row_heights(ws, {2: 110})
 
 
 def _validation(book: Book, ws, q: Quantity, row: int, columns: int) -> None:
@@ -180,7 +180,10 @@ def inputs(book: Book, ex) -> list[Names]:
         if q.kind == "choice":
             book.text(ws, row, after + 1, "one of: " + ", ".join(q.choices))
         else:
-            bounds_fmt = number_format(q.name, q.unit, [q.min, q.max])
+            # money bounds on the values' scale ($30,000 beside $1.00M reads as two units),
+            # unless that would print more digits than the column holds
+            near = q.unit.startswith("USD") and q.max <= 1e6 * max(map(abs, values))
+            bounds_fmt = fmt if near else number_format(q.name, q.unit, [q.min, q.max])
             book.number(ws, row, after + 1, q.min, bounds_fmt)
             book.number(ws, row, after + 2, q.max, bounds_fmt)
         book.text(ws, row, after + 3, q.description)
@@ -190,11 +193,13 @@ def inputs(book: Book, ex) -> list[Names]:
     choices = [q for q in records if q.kind == "choice"]
     _choice_helpers(book, ws, ex, names, [(q, rows[q.name]) for q in choices], row + 1)
     ws.freeze_panes = ws.cell(4, FIRST_VALUE_COL)
-    set_widths(ws, {"A": 30, "B": 34, column_letter(after): 14, column_letter(after + 1): 12,
-                    column_letter(after + 2): 12, column_letter(after + 3): 70,
-                    column_letter(after + 4): 60})
-    for k in range(n):
-        set_widths(ws, {column_letter(FIRST_VALUE_COL + k): 16})
+    # wide enough for the longest unit, a bound such as 1,000,000,000 and each scenario's name
+    unit_width = max(14, max(len(q.unit) for q in records) + 2)
+    set_widths(ws, {"A": 30, "B": 34, column_letter(after): unit_width,
+                    column_letter(after + 1): 16, column_letter(after + 2): 16,
+                    column_letter(after + 3): 70, column_letter(after + 4): 60})
+    for k, label in enumerate(labels):
+        set_widths(ws, {column_letter(FIRST_VALUE_COL + k): max(16, len(label) + 3)})
     return names
 
 
@@ -233,7 +238,7 @@ def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
         row += 1
         for name in outputs:
             q = CATALOGUE[name]
-            book.row(ws, row, [name, q.unit])
+            book.row(ws, row, [name, unit_text(name, q.unit)])
             expr = (fleet_year().expressions[name] if name in expanded
                     else EQUATIONS[name])
             formula = excel_formula(expr, refs)
@@ -246,52 +251,3 @@ def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
     set_widths(ws, {"A": 30, "B": 16, "C": 18, "D": 90})
     return values, refs
 
-
-def equations(book: Book, entries: Sequence[tuple[str, str, str, str, str, str]]) -> None:
-    """Each quantity: name, unit, formula (sympy and LaTeX), description, source."""
-    ws = book.sheet("Equations")
-    header = ["name", "unit", "formula", "LaTeX", "description", "source"]
-    book.row(ws, 1, header)
-    style_header(ws, 1, 1, len(header))
-    for row, entry in enumerate(entries, start=2):
-        for col, text in enumerate(entry, start=1):
-            book.text(ws, row, col, text)
-    ws.freeze_panes = "B2"
-    set_widths(ws, {"A": 30, "B": 16, "C": 70, "D": 50, "E": 70, "F": 50})
-
-
-def equation_entries(names: Sequence[str], exprs: dict[str, sympy.Expr]) -> list[tuple]:
-    """Equations-sheet rows for the named quantities."""
-    rows = []
-    for name in names:
-        q, expr = CATALOGUE[name], exprs[name]
-        rows.append((name, q.unit, f"{name} = {sympy.sstr(expr)}",
-                     equation_latex(name, expr), q.description, q.source))
-    return rows
-
-
-def step_entries(order: Sequence[str], initial: dict, step: dict) -> list[tuple]:
-    """Equations-sheet rows for the projection: first-step and later-step expressions."""
-    rows = []
-    for name in order:
-        q = CATALOGUE[name]
-        text = f"{name}[0] = {sympy.sstr(initial[name])};  {name} = {sympy.sstr(step[name])}"
-        rows.append((name, q.unit, text, equation_latex(name, step[name]), q.description,
-                     q.source))
-    return rows
-
-
-def sources(book: Book) -> None:
-    """The bibliography, with the quantities citing each reference."""
-    ws = book.sheet("Sources")
-    book.row(ws, 1, ["key", "reference", "cited by"])
-    style_header(ws, 1, 1, 3)
-    cited: dict[str, list[str]] = {}
-    for name, q in CATALOGUE.items():
-        for key in reference_keys(q.source):
-            cited.setdefault(key, []).append(name)
-    for row, (key, text) in enumerate(REFERENCES.items(), start=2):
-        book.row(ws, row, [key, text, ", ".join(cited.get(key, []))])
-        ws.cell(row, 2).alignment = WRAP
-    ws.freeze_panes = "B2"
-    set_widths(ws, {"A": 22, "B": 100, "C": 60})

@@ -7,11 +7,12 @@ catalogue (model.report.formats) the app and the CLI use too.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from model.report.formats import excel_format
+from model.report.formats import excel_format, measure_of
 
 INPUT_FONT = Font(color="0000CC")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -35,12 +36,22 @@ LEGEND = (
 
 PERCENT = "0.0%"
 SCIENTIFIC = "0.00E+00"
+# LibreOffice does not recalculate an xlsx on load and shows a cached boolean as 1 or 0 unless
+# the cell says it is one; Excel ignores number formats on booleans.
+BOOLEAN = '"TRUE";"TRUE";"FALSE"'
+LINE_POINTS = 15
 
 
 def number_format(name: str, unit: str, values: Iterable[float] = ()) -> str:
     """The Excel number format of quantity `name` (`unit` is its catalogue unit): the display
     catalogue's (model.report.formats), money scaled by the magnitude of `values`."""
     return excel_format(name, values, unit)
+
+
+def unit_text(name: str, unit: str) -> str:
+    """A unit column's text: the unit, or for a pure number what it is (%, x, OOMs, code...), as
+    the app's labels say, rather than a blank a reader cannot tell from a missing unit."""
+    return unit or measure_of(name, unit).label
 
 
 def column_letter(index: int) -> str:
@@ -56,6 +67,24 @@ def set_widths(ws, widths: dict[str, float]) -> None:
     """Column widths in characters, by column letter."""
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+
+
+def fit_row_heights(ws, widths: dict[int, float], first: int = 1) -> None:
+    """Give each row from `first` on the height its wrapped text needs (`widths`: column number
+    -> its width in digits; a line of proportional text holds about 1.15 times as many
+    characters).  LibreOffice opens an xlsx without growing rows for wrapped text, which then
+    overlaps the next row on screen and in print."""
+    for row in range(first, ws.max_row + 1):
+        lines = 1
+        for col, width in widths.items():
+            text = ws.cell(row, col).value
+            if isinstance(text, str) and len(text) > width:
+                lines = max(lines, sum(len(textwrap.wrap(part, int(width * 1.15)) or [""])
+                                       for part in text.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row].height = LINE_POINTS * lines
+            for cell in ws[row]:  # a label beside the text starts level with it, not below
+                cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
 
 
 def style_header(ws, row: int, first: int, last: int) -> None:

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment
 
 from model.core.catalogue import CATALOGUE
 from model.loop.scenarios import SCENARIOS
+from model.report.formats import CODE_WORDS
 
 from ._book import Book, absolute, quote_sheet
 from ._finance_sheets import LINE_COLOURS, line_chart, series
@@ -37,9 +38,9 @@ MONEY = '"$"#,##0.0,,"M"'  # dollars in the cells, millions on screen
 ROWS = ("budget_research", "budget_inference", "share_research", "share_inference",
         "fleet_gpus", "inference_revenue", "capex", "free_cash_flow", "npv_to_date",
         "binding_constraint")
-# binding_constraint's codes 0..3 (model.loop.finance_rows), as words.
-BINDS = ("none", "chips", "capital", "customers")
+BINDS = CODE_WORDS["binding_constraint"]  # its codes 0..3, as words
 RIGHT = Alignment(horizontal="right")
+NOTE = Alignment(horizontal="left", indent=1)  # clear of the number to its left
 Projections = list[tuple[str, str, dict[str, int], pd.DataFrame]]
 
 
@@ -55,6 +56,9 @@ def _selector(book: Book, ws, done: Projections, list_row: int) -> None:
     book.text(ws, SELECT_ROW, 1, "summary_scenario", BOLD)
     book.text(ws, SELECT_ROW, 2, "scenario")
     style_input(book.text(ws, SELECT_ROW, FIRST_COL, done[0][1]))
+    for row, note in ((SELECT_ROW, "← pick one from the cell's dropdown list"),
+                      (INDEX_ROW, "calculated: its place in the list below the chart")):
+        book.text(ws, row, FIRST_COL + 1, note).alignment = NOTE
     book.define("summary_scenario", ws, SELECT_ROW, FIRST_COL)
     first, last = list_row + 1, list_row + len(done)
     names = f"$A${first}:$A${last}"
@@ -104,7 +108,8 @@ def _block(book: Book, ws, done: Projections) -> dict[str, int]:
 
 def _chart(ws, rows: dict[str, int], n: int, anchor: str) -> None:
     """Research vs inference budget of the chosen scenario (the block's rows)."""
-    chart = line_chart("Research vs inference budget", "USD/year", '"$"#,##0,,"M"')
+    chart = line_chart("Research vs inference budget (scenario above)", "USD/year",
+                       '"$"#,##0,,"M"')
     for k, use in enumerate(("research", "inference")):
         chart.series.append(series(ws, rows[f"budget_{use}"], n, use, LINE_COLOURS[k]))
     chart.set_categories(Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1,
@@ -118,7 +123,8 @@ def summary_sheet(book: Book, heading: str, done: Projections) -> dict[str, int]
     n = len(done[0][3])
     book.text(ws, 1, 1, f"Summary: {heading}", TITLE_FONT)
     book.text(ws, 2, 1, "Change the yellow scenario cell to switch the figures and chart "
-              "below to that scenario; edit inputs on the Inputs sheet.")
+              "below to that scenario; edit inputs on the Inputs sheet. Money in $ millions "
+              "(M); what each row means: the Equations sheet.")
     chart_row = HEADER_ROW + len(ROWS) + 2
     list_row = chart_row + 20  # below the chart (9 cm: about 17 rows)
     _selector(book, ws, done, list_row)

@@ -26,6 +26,7 @@ from model.core.errors import InputError
 from model.core.presets import PRESETS
 from model.core.resolve import Settings, resolve
 
+from . import _reference_sheets as reference
 from . import _static_sheets as sheets
 from ._book import Book
 from ._checks_sheet import budget_checks, write_checks
@@ -61,7 +62,7 @@ def _settings(preset, scenarios, gpu, overrides, step_years: float) -> list[Sett
 @cache
 def _budget_entries() -> tuple:
     """Equations-sheet rows of the fleet-year outputs (printing is slow: done once)."""
-    return tuple(sheets.equation_entries(list(EQUATIONS), EQUATIONS))
+    return tuple(reference.equation_entries(list(EQUATIONS), EQUATIONS))
 
 
 @cache
@@ -70,7 +71,7 @@ def _step_entries() -> tuple:
     from model.loop.projection import STEP, STEP_ROWS
     from model.loop.rows import INIT_RAW
 
-    return tuple(sheets.step_entries(STEP_ROWS, INIT_RAW, STEP))
+    return tuple(reference.step_entries(STEP_ROWS, INIT_RAW, STEP))
 
 
 def projection_title(scenario: str, primary: bool) -> str:
@@ -99,7 +100,7 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
                                     STEPS[ex.step])
         checks += tim.projection_checks(title, scenario, rows, df, USES)
         done.append((title, scenario, rows, df))
-    fin.finance(book, done[0][2], names[0], done[0][3], STEPS[ex.step])
+    fin.finance(book, done[0][2], names[0], done[0][3], STEPS[ex.step], done[0][1])
     if len(done) > 1:
         fin.compare(book, done)
     fin.charts(book, book.wb, done)
@@ -143,8 +144,8 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
         more_checks, more_entries = add_time_sheets(book, ex, names)
         checks += more_checks
         entries += more_entries
-    sheets.equations(book, entries)
-    sheets.sources(book)
+    reference.equations(book, entries)
+    reference.sources(book)
     write_checks(book, checks)
     for ws in book.wb.worksheets:
         print_setup(ws, one_page=ws.title in ("Summary", "Charts"))
