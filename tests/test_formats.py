@@ -90,3 +90,9 @@ def test_every_measure_has_an_excel_format_or_scales():
 def test_the_binding_constraint_reads_as_words():
     assert [format_value("binding_constraint", c) for c in range(4)] == [
         "none", "chip supply", "capital", "customers"]
+
+
+def test_money_spanning_orders_of_magnitude_is_scientific_in_the_workbook():
+    assert excel_format("token_price_market", [0.55, 0.055]) == '"$"#,##0.000'
+    assert excel_format("token_price_market", [0.55, 5.5e-10]) == '"$"0.00E+00'
+    assert excel_format("token_price_market", [0.55, 0.0]) == '"$"#,##0.000'  # zero is exact

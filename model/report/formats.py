@@ -168,7 +168,12 @@ def excel_format(name: str, values=(), unit: str | None = None) -> str:
         return '"$"#,##0.00,,,"B"'
     if big >= 1e6:
         return '"$"#,##0.00,,"M"'
-    return '"$"#,##0' if big >= 1e4 else '"$"#,##0.000'
+    if big >= 1e4:
+        return '"$"#,##0'
+    # a price falling 10x a year spans ten orders of magnitude in a decade: $0.000 hides it
+    small = min((abs(float(v)) for v in values if isinstance(v, int | float)
+                 and not isinstance(v, bool) and math.isfinite(v) and v), default=1.0)
+    return '"$"0.00E+00' if small < 1e-3 else '"$"#,##0.000'
 
 
 def _largest(values) -> float:
