@@ -105,3 +105,27 @@ def test_break_even_multiplier_is_where_research_starts_to_pay():
 def test_readme_gives_the_value_split():
     text = README.read_text()
     assert markdown() in text, "regenerate the README's value-split table (make docs)"
+
+
+@pytest.mark.parametrize("scenario", ["compute-bottleneck", "ai-2027"])
+def test_last_bits_of_an_input_do_not_move_the_path(scenario):
+    # Another CPU rounds the last bits differently; the path must not hang on them. Before the
+    # screen and the pull, a 1e-13 change moved compute-bottleneck's year-5 share 17% -> 31%.
+    price = scenario_settings("ai-2027-lab-2024", scenario).values["token_price"]
+    paths = [project(scenario_settings("ai-2027-lab-2024", scenario, overrides={
+        **VM, "token_price": price * (1 + eps)}), 10)["share_research"].to_numpy()
+        for eps in (0.0, 1e-13, -1e-12)]
+    for other in paths[1:]:
+        np.testing.assert_allclose(other, paths[0], atol=1e-3)
+
+
+def test_screening_finds_what_research_is_worth_without_an_ai_speed_up():
+    # capability lifts the price tenfold per OOM: research pays even at status quo, which a
+    # climb from the assumed split alone missed (it stayed at the floor, $17B over fixed)
+    df = project(scenario_settings("ai-2027-lab-2024", "status-quo", overrides=VM), 10)
+    solution = df.attrs["solution"]
+    assert solution.gain > 0.5e12
+    assert df["share_research"].iloc[1] > 0.4
+    flat = project(scenario_settings("ai-2027-lab-2024", "status-quo", overrides={
+        **VM, "capability_price_elasticity": 0}), 10)
+    assert flat["share_research"].iloc[1:].max() == pytest.approx(0.04, abs=1e-3)

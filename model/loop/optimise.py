@@ -3,13 +3,14 @@
 The lab is a price taker with perfect foresight over the horizon. It chooses, each step, how
 the research + inference pool splits between research and inference (research never below
 `research_floor`); training, automation and other follow one of the assumed policies (fixed,
-scheduled or inference-first), whichever gives the highest NPV once the split is optimised.
-The research fraction of the pool is a few knots in time (denser early), interpolated
-linearly, bounded to [0, 1]; L-BFGS-B (scipy) climbs the scaled NPV, and every finite-difference
-perturbation of one iteration is one batched call of the compiled projection (the sample
-axis). The assumed policies' own paths are candidates too, so the result is never worse than
-any of them. Same inputs, same path.
-"""
+scheduled or inference-first), the one whose base screens best. The research fraction of the
+pool is a few knots in time (denser early), interpolated linearly, bounded to [0, 1]. Kinks
+(where a constraint switches on) give the NPV many local optima, so each base is first
+screened (its own path and a fixed Sobol set, one batched call); L-BFGS-B (scipy) then climbs
+the scaled NPV from the best point, every finite-difference perturbation of one iteration one
+batched call of the compiled projection (the sample axis). Where NPV is flat in a knot, a small
+pull towards the assumed split decides it. The assumed policies' own paths are candidates too,
+so the result is never worse than any of them. Same inputs, same path."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.stats import qmc
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
@@ -30,6 +32,9 @@ from .projection import PATHS, VALUE_MAXIMISING, run_arrays, steps_for
 ASSUMED = ("fixed", "scheduled", "inference-first")
 KNOTS = 6
 STEP = 1e-4  # finite-difference step in the research fraction of the pool
+SCREEN = 512  # Sobol points screened per base, one batched call
+CLIMBS = 1  # bases climbed from, the best screened first (more found the same NPV to 1e-7)
+PULL = 1e-4  # towards the assumed split, per unit of knot fraction squared (x scaled NPV)
 MAX_EVALUATIONS = 40  # batched projections per solve: the app's 1.5 s budget
 
 
@@ -129,7 +134,22 @@ class _Problem:
         if not np.isfinite(npv).all():
             raise InputError("allocation_policy value-maximising: the projection's NPV is not "
                              "finite at these inputs; choose another policy")
-        return -npv[0] / self.scale, -(npv[1:] - npv[0]) / step / self.scale
+        # Where NPV is flat in a knot (research no longer pays or costs: customers' spending
+        # and the software ceiling both bind), the path is not determined by value; a small
+        # pull towards the assumed split decides it, so the lab moves only as far as it pays.
+        pull = f - self.anchor
+        return (-npv[0] / self.scale + PULL * float(pull @ pull),
+                -(npv[1:] - npv[0]) / step / self.scale + 2 * PULL * pull)
+
+    def screen(self, anchor: np.ndarray) -> tuple[float, np.ndarray]:
+        """(NPV, knots) of the best of `anchor` and a fixed Sobol set over the knot box, in
+        one batched call: kinks leave the NPV many local optima, and a climb from the assumed
+        path alone finds whichever is nearest."""
+        points = qmc.Sobol(len(anchor), scramble=False).random(SCREEN)
+        columns = np.column_stack([anchor, points.T])
+        npv = self.npv(columns)
+        best = int(np.nanargmax(np.where(np.isfinite(npv), npv, -np.inf)))
+        return float(npv[best]), columns[:, best]
 
     def start(self, research: np.ndarray, dt: float) -> np.ndarray:
         """Knot fractions that reproduce `research` (n,) at the knot times."""
@@ -164,20 +184,24 @@ def choose_path(settings, years: int, step: str):
     for policy in ASSUMED:
         exact = {f"chosen_share_{u}": s for u, s in assumed[policy]["shares"].items()}
         candidates.append((assumed[policy]["npv"], policy, exact, True, "assumed path", 0))
-    # Kinks (where a constraint switches on) make the NPV multi-modal: climb from every assumed
-    # policy's base, the best first, and keep the best.
-    for policy in sorted(ASSUMED, key=lambda p: -assumed[p]["npv"]):
+    # Kinks (where a constraint switches on) make the NPV multi-modal: screen every assumed
+    # policy's base (the best of its own path and a Sobol set), climb from the best CLIMBS of
+    # them, and keep the best path found.
+    screened = []
+    for policy in ASSUMED:
         base = assumed[policy]
-        scale = max(abs(base["npv"]), base["bill"] * dt, 1.0)
-        problem = _Problem(vm, n, dt, base["shares"], scale)
-        result = minimize(problem.objective, problem.start(base["shares"]["research"], dt),
-                          jac=True, method="L-BFGS-B", bounds=[(0.0, 1.0)] * len(_knots(n, dt)),
-                          options={"maxfun": MAX_EVALUATIONS})
+        problem = _Problem(vm, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt,
+                                                          1.0))
+        problem.anchor = problem.start(base["shares"]["research"], dt)
+        screened.append((*problem.screen(problem.anchor), policy, problem))
+    for _, x0, policy, problem in sorted(screened, key=lambda c: -c[0])[:CLIMBS]:
+        result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
+                          bounds=[(0.0, 1.0)] * len(x0), options={"maxfun": MAX_EVALUATIONS})
         paths = {k: v[:, 0] for k, v in problem.paths(result.x[:, None]).items()}
         npv = float(problem.npv(result.x[:, None])[0])
-        evaluations += problem.evaluations
         candidates.append((npv, policy, paths, bool(result.success), _reason(result),
                            int(result.nit)))
+    evaluations += sum(c[-1].evaluations for c in screened)
     npv, policy, paths, success, message, iterations = max(candidates, key=lambda c: c[0])
     if not math.isfinite(npv):
         raise InputError("allocation_policy value-maximising: no finite NPV at these inputs")
