@@ -105,18 +105,18 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
         capex_hr = hw / (life * hours)
         cost_hr = capex_hr + energy_hr if owned else rent
         serving_cost = rent * hours * tpm / per_gpu_year
-        # progress_rows: researchers; software efficiency stepped at the mean of a rate that
-        # keeps changing by its last step's factor, stopped at the ceiling; the milestone
+        # progress_rows: researchers; software efficiency driven at the mean of a drive that
+        # keeps changing by its last step's factor, the ceiling's penalty exact; the milestone
         # multiplier (log-linear between thresholds); capability from peak compute
         researchers = 1.0 if first else p["researchers"] * np.exp(v["researcher_growth"] * dt)
         if first:
             se = 0.0
         else:
-            r, before = p["rate"], p["rate_before"]
+            d, before = p["drive"], p["drive_before"]
             with np.errstate(all="ignore"):
-                g = np.where(before <= 0, 1.0, np.clip(r / before, 0.1, 10.0))
-                mean = np.where((r <= 0) | (np.abs(g - 1) < 1e-9), r, r * (g - 1) / np.log(g))
-            se = np.minimum(ceiling, p["se"] + mean * dt / ln10)
+                g = np.where(before <= 0, 1.0, np.clip(d / before, 0.1, 10.0))
+                mean = np.where((d <= 0) | (np.abs(g - 1) < 1e-9), d, d * (g - 1) / np.log(g))
+            se = ceiling - (ceiling - p["se"]) * np.exp(-mean * dt / (ceiling * ln10))
         headroom = np.maximum(0.0, 1 - se / ceiling)
         log_mult = 0.0
         for k in range(1, 5):
@@ -127,18 +127,13 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
                                         + np.log10(fleet / p["fleet"]))
         # market_rows, price: the market price at the step's start (falling); the lab's own
         # price, raised 10^(elasticity x software OOMs), moves over the step as software is
-        # expected to advance (the last rate, slowed by the headroom and ideas-harder brakes
-        # known now; the historical rate at first): the step's average of max(own, floor),
+        # expected to advance (the last drive, slowed by ideas getting harder as known now, the
+        # historical rate at first; under the ceiling): the step's average of max(own, floor),
         # exact for an exponential path
         market = v["token_price"] if first else p["market"] * np.exp(-fall)
-        if first:
-            expected = math.log(2) / v["software_halving_time"] * headroom
-        else:
-            with np.errstate(all="ignore"):
-                expected = p["rate"] * np.where(p["headroom"] <= 0, 0.0, headroom / p["headroom"]
-                                                * np.exp(-v["ideas_harder_exponent"] * ln10
-                                                         * (se - p["se"])))
-        se_end = np.minimum(ceiling, se + expected * dt / ln10)
+        expected = (math.log(2) / v["software_halving_time"] if first else p["drive"]
+                    * np.exp(-v["ideas_harder_exponent"] * ln10 * (se - p["se"])))
+        se_end = ceiling - (ceiling - se) * np.exp(-expected * dt / (ceiling * ln10))
         premium = np.minimum(250.0, v["capability_price_elasticity"] * se)
         z = ln10 * (np.minimum(250.0, v["capability_price_elasticity"] * se_end) - premium) - fall
         p0 = market * 10.0 ** premium
@@ -220,23 +215,23 @@ def reference(v: dict, n: int) -> dict[str, np.ndarray]:
         else:
             payback = np.where((cash >= 0) & (p["payback"] == 0), year, p["payback"])
         # research_rows: experiment compute index, CES research output (multiplier on all of
-        # research or on labour only), speed-up, the rate under ideas-harder and the ceiling
+        # research or on labour only), speed-up, the drive under ideas-harder (ceiling: next step)
         ref = compute_research if first else p["ref"]
         with np.errstate(all="ignore"):
             index = np.where(ref <= 0, 1.0, compute_research / ref)
             if labour_only:
                 x = ces(researchers * mult, index)
-                per = researchers / index
+                per = researchers / np.maximum(index, 1e-200)
+                b = 1 - a  # summed as a x + (1 - a), never a x - a + 1 (lost at a = 1)
                 speedup = np.where(index <= 0, np.where(rho < 0, 1.0, mult ** lam), (
-                    (a * (mult * per) ** rho + 1 - a) / (a * per ** rho + 1 - a)) ** (lam / rho))
+                    (a * (mult * per) ** rho + b) / (a * per ** rho + b)) ** (lam / rho))
             else:
                 x, speedup = mult * ces(researchers, index), mult ** lam
-        rate = (math.log(2) / v["software_halving_time"] * x ** lam
-                * np.exp(-v["ideas_harder_exponent"] * ln10 * se) * headroom)
+        drive = (math.log(2) / v["software_halving_time"] * x ** lam
+                 * np.exp(-v["ideas_harder_exponent"] * ln10 * se))
         p = {"year": year, "capex_gpu": capex_gpu, "rent": rent, "fleet": fleet,
              "retired": retired, "purchased": purchased, "researchers": researchers, "se": se,
-             "headroom": headroom,
-             "rate": rate, "rate_before": p.get("rate", 0.0), "capability": capability,
+             "drive": drive, "drive_before": p.get("drive", 0.0), "capability": capability,
              "market": market, "price": price, "log_price": log_price, "base_inf": base_inf,
              "share": share, "financing": financing, "cash": cash, "npv": npv,
              "payback": payback, "ref": ref}

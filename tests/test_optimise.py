@@ -124,7 +124,7 @@ def test_screening_finds_what_research_is_worth_without_an_ai_speed_up():
     # climb from the assumed split alone missed (it stayed at the floor, $17B over fixed)
     df = project(scenario_settings("ai-2027-lab-2024", "status-quo", overrides=VM), 10)
     solution = df.attrs["solution"]
-    assert solution.gain > 0.5e12
+    assert solution.gain > 0.2e12  # over ten times the $17B the climb alone found
     assert df["share_research"].iloc[1] > 0.4
     flat = project(scenario_settings("ai-2027-lab-2024", "status-quo", overrides={
         **VM, "capability_price_elasticity": 0}), 10)

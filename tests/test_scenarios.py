@@ -115,10 +115,13 @@ def test_summary_path_is_an_alternative():
 
 
 def test_milestone_interpolation_is_log_linear():
-    # Halfway (in OOMs) between 0 and the SC threshold the multiplier is sqrt(5): step 1
-    # of ai-2027 sits at 0.451545 OOMs (one year at the historical rate).
-    df = project(scenario_settings(None, "ai-2027", overrides={"milestone_sc": 2 * 0.451545}),
+    # Halfway (in OOMs) between 0 and the SC threshold the multiplier is sqrt(5): step 1 of
+    # ai-2027 sits at one year at the historical rate (ln 2 / 8 months) under the 12-OOM
+    # ceiling's penalty, 0.4432 OOMs (0.4515 without it).
+    first = 12 * (1 - math.exp(-math.log(2) / (8 / 12) / (12 * math.log(10))))
+    df = project(scenario_settings(None, "ai-2027", overrides={"milestone_sc": 2 * first}),
                  years=2)
+    assert df["software_efficiency"].iloc[1] == pytest.approx(first, rel=1e-12)
     assert df["ai_rd_multiplier"].iloc[1] == pytest.approx(math.sqrt(5), rel=1e-5)
 
 

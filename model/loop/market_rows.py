@@ -35,26 +35,24 @@ def _premium(oom):
 
 # The price moves within the step too (10x a year in the market, and faster in a take-off), so
 # it is the step's average, exact for prices moving exponentially. Software efficiency is
-# expected to advance at the last step's rate, slowed by what is known at this step's start
-# (less headroom under the ceiling, ideas harder to find): experiment compute is not known
-# until the split. The first step expects the historical rate.
-_no_ai_rate = log(2) / s("software_halving_time")
-_slowing = Piecewise((0, prev("software_headroom") <= 0), (
-    s("software_headroom") / prev("software_headroom")
-    * exp(-s("ideas_harder_exponent") * log(10) * (software - prev("software_efficiency"))),
-    True))
+# expected to advance at the last step's drive, slowed by ideas getting harder as far as known
+# at this step's start, under the ceiling's penalty (as in software_efficiency): experiment
+# compute is not known until the split. The first step expects the historical rate.
+_drive = prev("software_progress_drive") * exp(
+    -s("ideas_harder_exponent") * log(10) * (software - prev("software_efficiency")))
 
 
-def _growth(rate):
-    """e-folds of the lab's own price over the step, software advancing at `rate` (1/year)."""
-    pace = rate * s("step_years") / log(10)
-    end = Piecewise((Min(ceiling, software + pace), on("ceiling_model")), (software + pace, True))
+def _growth(drive):
+    """e-folds of the lab's own price over the step, software driven at `drive` (1/year)."""
+    end = Piecewise(
+        (ceiling - (ceiling - software) * exp(-drive * s("step_years") / (ceiling * log(10))),
+         on("ceiling_model")),
+        (software + drive * s("step_years") / log(10), True))
     return Piecewise((log(10) * (_premium(end) - _premium(software))
                       - s("token_price_decline") * s("step_years"), curve), (0, True))
 
 
-z = row("token_price_growth", _growth(prev("software_progress_rate") * _slowing),
-        _growth(_no_ai_rate * s("software_headroom")))
+z = row("token_price_growth", _growth(_drive), _growth(log(2) / s("software_halving_time")))
 start = row("token_price_start", Piecewise((market * 10 ** _premium(software), curve),
                                           (market, True)))
 end = start * exp(z)

@@ -17,23 +17,28 @@ from .rows import choose, on, row, s
 dt, ceiling, ceiling_on = s("step_years"), s("software_ceiling"), on("ceiling_model")
 
 researchers = row("researchers", prev("researchers") * exp(s("researcher_growth") * dt), 1)
-# Under the ceiling the rate is assumed to keep changing over the step by the factor it changed
-# over the last (exact for a rate growing or decaying exponentially, as in a take-off): the
-# step's mean rate is r (g - 1) / ln g with g = r / r_before, clamped to [1/10, 10]; r where it
-# did not change. Without the ceiling (the open loop) the step is plain Euler, as before, since
-# an unbounded take-off extrapolated would leave floating point within the decade.
-_rate, _before = prev("software_progress_rate"), prev("earlier_progress_rate")
-# (the IF on the earlier rate comes first so that a spreadsheet never divides by zero)
-_g = Piecewise((1, _before <= 0), (Min(10, Max(sympy.Rational(1, 10), _rate / _before)), True))
-_mean = Piecewise((_rate, (_rate <= 0) | (abs(_g - 1) < 1e-9)),
-                  (_rate * (_g - 1) / log(_g), True))
-row("earlier_progress_rate", _rate, 0)
-# Explicit steps could overshoot the ceiling in one step; the ceiling is where progress stops.
+# The drive (the rate before the ceiling's penalty) is assumed to keep changing over the step
+# by the factor it changed over the last (exact for a drive growing or decaying exponentially,
+# as in a take-off): its step mean is d (g - 1) / ln g with g = d / d_before, clamped to
+# [1/10, 10]; d where it did not change. The ceiling's penalty (1 - S / U) is integrated
+# exactly: dS/dt = d (1 - S/U) / ln 10 gives the headroom 1 - S/U falling by
+# exp(-mean d dt / (U ln 10)), so no step overshoots the ceiling. Without the ceiling (the open
+# loop) the step is plain Euler, as before, since an unbounded take-off extrapolated would leave
+# floating point within the decade.
+_drive, _before = prev("software_progress_drive"), prev("earlier_progress_drive")
+# (the IF on the earlier drive comes first so that a spreadsheet never divides by zero)
+_g = Piecewise((1, _before <= 0), (Min(10, Max(sympy.Rational(1, 10), _drive / _before)), True))
+_mean = Piecewise((_drive, (_drive <= 0) | (abs(_g - 1) < 1e-9)),
+                  (_drive * (_g - 1) / log(_g), True))
+row("earlier_progress_drive", _drive, 0)
+# The headroom is stepped itself, not taken as 1 - S/U: near the ceiling that difference is all
+# rounding, and a spreadsheet would round it differently.
+headroom = row("software_headroom", Piecewise(
+    (prev("software_headroom") * exp(-_mean * dt / (ceiling * log(10))), ceiling_on),
+    (1, True)), 1)
 software = row("software_efficiency", Piecewise(
-    (Min(ceiling, prev("software_efficiency") + _mean * dt / log(10)), ceiling_on),
-    (prev("software_efficiency") + _rate * dt / log(10), True)), 0)
-headroom = row("software_headroom", Piecewise((Max(0, 1 - software / ceiling), ceiling_on),
-                                              (1, True)))
+    (ceiling * (1 - headroom), ceiling_on),
+    (prev("software_efficiency") + _drive * dt / log(10), True)), 0)
 for m in MILESTONES:
     row(f"milestone_multiplier_{m}",
         Piecewise((s(f"ai2027_multiplier_{m}"), choose("multiplier_path", 1)),

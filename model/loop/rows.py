@@ -43,8 +43,8 @@ _NEW_ROWS = (
     ("gpus_retired", "GPU", "GPUs retired during the step (the fleet decays at 1/life a year)",
      cite("epoch-costs", "5-year server lives")),
     ("researchers", "", "Human research staff relative to the first step", ""),
-    ("earlier_progress_rate", "1/year", "The previous step's rate of software progress (with "
-     "this step's, the trend the next step extrapolates)", ""),
+    ("earlier_progress_drive", "1/year", "The previous step's drive of software progress "
+     "(with this step's, the trend the next step extrapolates)", ""),
     ("software_efficiency", "", "Orders of magnitude (log10) by which algorithms have cut the "
      "compute needed for a given capability since the first step", ""),
     *((f"milestone_multiplier_{m}", "", f"Multiplier at milestone {m.upper()} on the chosen "
@@ -109,6 +109,8 @@ _NEW_ROWS = (
     ("npv_to_date", "USD", "Net present value of free cash flow so far (initial fleet outlay "
      "included when owned)", ""),
     ("payback_year", "year", "First year whose cumulative cash is >= 0 (0 until then)", ""),
+    ("research_compute_weight", "", "Weight of experiment compute in research's CES: 1 - "
+     "research_labour_weight", ""),
     ("research_compute_reference", "FLOP/year", "Research compute at the first step", ""),
     ("research_compute_index", "", "Experiment compute relative to the first step (1 if there "
      "was none)", ""),
@@ -121,6 +123,9 @@ _NEW_ROWS = (
     ("software_headroom", "", "Share of the way from the first step's software efficiency to "
      "the ceiling still to go (the FTM's penalty factor; 1 without a ceiling)",
      cite("davidson-ftm", "penalty log(U/S) / log(U/S0)")),
+    ("software_progress_drive", "1/year", "Growth rate software efficiency would have without "
+     "the ceiling's penalty (e-folds a year): the no-AI rate, research output and ideas "
+     "getting harder", ""),
     ("software_progress_rate", "1/year", "Growth rate of software efficiency (e-folds a year), "
      "after the ceiling's penalty", cite("ho2024", "no-AI rate ln 2 / 8 months")),
     ("capability", "", "Effective compute (the fleet's peak compute x software efficiency), OOMs "
