@@ -69,9 +69,14 @@ _OPENAI_PRICE = 5.0
 _OPENAI_TOKEN_PRICE = 3.7e9 / 6.767496e15 * 1e6  # USD per million tokens
 _OPENAI_FINANCING = (6.6e9 + 40e9) / 2
 # A token price's average over the first year, per its start (the projection's token_price row
-# at defaults): e-folds g = the historical software rate (ln 2 / 8 months) - ln 10, mean
-# (e^g - 1) / g. Presets that quote a year's revenue divide by it to get the start price.
-_GROWTH = math.log(2) / HISTORICAL_HALVING_YEARS - math.log(10)
+# at defaults, before the floor): software expected to advance at the historical rate
+# (ln 2 / 8 months) under the 12-OOM ceiling's penalty, U (1 - exp(-rate / (U ln 10))) OOMs,
+# each lifting the price 10x while the market falls 10x: e-folds g, mean (e^g - 1) / g.
+# Presets that quote a year's revenue divide by it to get the start price.
+_CEILING = 12.0
+_OOMS = _CEILING * -math.expm1(-math.log(2) / HISTORICAL_HALVING_YEARS
+                               / (_CEILING * math.log(10)))
+_GROWTH = math.log(10) * (_OOMS - 1)
 _FIRST_YEAR_AVERAGE = math.expm1(_GROWTH) / _GROWTH
 
 
@@ -166,7 +171,8 @@ _AI2027 = Preset(
             "ai2027-compute", "derived: the leading lab's 2024 revenue of $4B over the 1.287e16 "
             "tokens a year its 82.5k inference H100e serve is 2024's average price, $0.311; a "
             "price falling 10x a year [a16z-llmflation] while software progress at the "
-            "historical pace [ho2024] lifts it (capability_price_elasticity 1) averages "
+            "historical pace [ho2024] under the 12-OOM ceiling [davidson-ftm] lifts it "
+            "(capability_price_elasticity 1) averages "
             f"{_FIRST_YEAR_AVERAGE:.3f} of its start (the competition floor, reached within the "
             "year, lifts 2024's revenue to $4.1B)")),
         "external_financing": (_OPENAI_FINANCING, cite(
