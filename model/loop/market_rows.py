@@ -11,7 +11,7 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.loop_inputs import SCHEDULE_STARTS, prev
 
-from . import progress_rows  # noqa: F401 - its rows come first
+from .progress_rows import advanced  # (importing it declares its rows first)
 from .rows import choose, on, reuse, row, s
 
 year, fleet = s("year"), s("fleet_gpus")
@@ -26,7 +26,7 @@ market = row("token_price_market", Piecewise(
 # for scale, which would make revenue grow with the square of the fleet).
 # The exponent stops at 250 OOMs: beyond floating point only where software has no ceiling, and
 # there customers' spending ceiling has capped revenue long before.
-software, ceiling = s("software_efficiency"), s("software_ceiling")
+software = s("software_efficiency")
 
 
 def _premium(oom):
@@ -44,10 +44,7 @@ _drive = prev("software_progress_drive") * exp(
 
 def _growth(drive):
     """e-folds of the lab's own price over the step, software driven at `drive` (1/year)."""
-    end = Piecewise(
-        (ceiling - (ceiling - software) * exp(-drive * s("step_years") / (ceiling * log(10))),
-         on("ceiling_model")),
-        (software + drive * s("step_years") / log(10), True))
+    end = advanced(software, drive)
     return Piecewise((log(10) * (_premium(end) - _premium(software))
                       - s("token_price_decline") * s("step_years"), curve), (0, True))
 

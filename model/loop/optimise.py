@@ -110,6 +110,7 @@ class _Problem:
         pool = base["research"] + base["inference"]
         self.low = np.minimum(values["research_floor"], pool)
         self.pool, self.width = pool, pool - self.low
+        self.anchor = self.start(base["research"], dt)  # the assumed split, as knots
         self.evaluations = 0
 
     def paths(self, fractions: np.ndarray) -> dict[str, np.ndarray]:
@@ -192,7 +193,6 @@ def choose_path(settings, years: int, step: str):
         base = assumed[policy]
         problem = _Problem(vm, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt,
                                                           1.0))
-        problem.anchor = problem.start(base["shares"]["research"], dt)
         screened.append((*problem.screen(problem.anchor), policy, problem))
     for _, x0, policy, problem in sorted(screened, key=lambda c: -c[0])[:CLIMBS]:
         result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",

@@ -31,11 +31,24 @@ _g = Piecewise((1, _before <= 0), (Min(10, Max(sympy.Rational(1, 10), _drive / _
 _mean = Piecewise((_drive, (_drive <= 0) | (abs(_g - 1) < 1e-9)),
                   (_drive * (_g - 1) / log(_g), True))
 row("earlier_progress_drive", _drive, 0)
+
+
+def headroom_fall(drive):
+    """Factor by which the headroom 1 - S/U falls over a step driven at `drive` (1/year)."""
+    return exp(-drive * dt / (ceiling * log(10)))
+
+
+def advanced(software, drive):
+    """Software efficiency one step on from `software` at `drive` (1/year): under the ceiling,
+    U - (U - S) x headroom_fall; without it (the open loop), Euler."""
+    return Piecewise((ceiling - (ceiling - software) * headroom_fall(drive), ceiling_on),
+                     (software + drive * dt / log(10), True))
+
+
 # The headroom is stepped itself, not taken as 1 - S/U: near the ceiling that difference is all
 # rounding, and a spreadsheet would round it differently.
 headroom = row("software_headroom", Piecewise(
-    (prev("software_headroom") * exp(-_mean * dt / (ceiling * log(10))), ceiling_on),
-    (1, True)), 1)
+    (prev("software_headroom") * headroom_fall(_mean), ceiling_on), (1, True)), 1)
 software = row("software_efficiency", Piecewise(
     (ceiling * (1 - headroom), ceiling_on),
     (prev("software_efficiency") + _drive * dt / log(10), True)), 0)
