@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import economy_inputs as _inputs  # noqa: F401 - registers every input resolve() reads
 from .catalogue import CATALOGUE, Quantity
-from .errors import InputError
+from .errors import InputError, quoted
 from .gpus import GPUS
 from .presets import PRESETS
 from .units import parse_value
@@ -33,7 +33,7 @@ def input_quantity(name: str) -> Quantity:
     q = CATALOGUE.get(name)
     if q is None or not q.is_input:
         known = [n for n, r in CATALOGUE.items() if r.is_input]
-        raise InputError(f"unknown input {name!r}{suggest(name, known)}; "
+        raise InputError(f"unknown input {quoted(name)}{suggest(name, known)}; "
                          "see `python -m model list` for the inputs")
     return q
 
@@ -65,9 +65,9 @@ def parse_input(name: str, raw: str | float | int) -> float:
         if isinstance(raw, int | float) and not isinstance(raw, bool) and raw in range(
                 len(q.choices)):
             return float(raw)
-        index = q.choice_index(str(raw).strip())
+        index = q.choice_index(raw.strip()) if isinstance(raw, str) else -1
         if index < 0:
-            raise InputError(f"{name}: expected one of {', '.join(q.choices)}, got {raw!r}")
+            raise InputError(f"{name}: expected one of {', '.join(q.choices)}, got {quoted(raw)}")
         return float(index)
     return check_value(q, parse_value(name, raw, q.unit))
 
@@ -108,7 +108,7 @@ def resolve(preset: str | None = None, gpu: str | None = None,
     sources = {n: q.source for n, q in CATALOGUE.items() if q.is_input}
     if preset is not None:
         if preset not in PRESETS:
-            raise InputError(f"unknown preset {preset!r}{suggest(preset, PRESETS)}; "
+            raise InputError(f"unknown preset {quoted(preset)}{suggest(preset, PRESETS)}; "
                              f"expected one of {', '.join(PRESETS)}")
         p = PRESETS[preset]
         gpu = gpu or p.gpu
@@ -117,7 +117,7 @@ def resolve(preset: str | None = None, gpu: str | None = None,
             sources[name] = source
     if gpu is not None:
         if gpu not in GPUS:
-            raise InputError(f"unknown GPU {gpu!r}{suggest(gpu, GPUS)}; "
+            raise InputError(f"unknown GPU {quoted(gpu)}{suggest(gpu, GPUS)}; "
                              f"expected one of {', '.join(GPUS)}")
         for name, value in GPUS[gpu].inputs().items():
             if preset is None or name not in PRESETS[preset].values:
@@ -137,5 +137,6 @@ def parse_assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
-        raise InputError(f"--set {text!r}: expected name=value, e.g. --set fleet_gpus=100000")
+        raise InputError(f"--set {quoted(text)}: expected name=value, e.g. --set "
+                         "fleet_gpus=100000")
     return name, value

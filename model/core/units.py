@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from functools import cache
+import re
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pint
 
-from .errors import InputError
+from .errors import InputError, quoted
 
 ureg = pint.UnitRegistry(on_redefinition="ignore", autoconvert_offset_to_baseunit=True)
 ureg.load_definitions(str(Path(__file__).with_name("units.txt")))
@@ -31,54 +32,105 @@ def factor(from_unit: str, to_unit: str) -> float:
     return float(Q_(1.0, unit(from_unit)).to(unit(to_unit)).magnitude)
 
 
+# What a user may type for a number: a literal, then optionally a unit expression of names,
+# `*`, `/`, spaces, parentheses and one-digit powers. Nothing else reaches pint, whose expression
+# parser evaluates `**` on Python integers without limit (`9**9**9` never returns).
+MAX_TEXT = 200
+MAX_DEPTH = 4
+_LITERAL = re.compile(r"[+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?")
+_TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_\u00b5][A-Za-z_0-9\u00b5]*|%)"
+                    r"|(?P<power>(?:\*\*|\^)\s*[+-]?\d(?![\d.]))|(?P<op>[*/\u00b7])"
+                    r"|(?P<open>\()|(?P<close>\)))")
+
+
+def _unit_text_ok(text: str) -> bool:
+    """True when `text` is a unit expression of the bounded grammar above (not evaluated)."""
+    if not text.strip():
+        return True
+    depth, pos, expect_operand = 0, 0, True
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            return False
+        pos, kind = m.end(), m.lastgroup
+        if kind in ("name", "open"):
+            if kind == "open":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return False
+            expect_operand = kind == "open"
+        elif expect_operand:  # an operator, power or ')' where a unit should be
+            return False
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif kind == "op":
+            expect_operand = True
+    return depth == 0 and not expect_operand
+
+
+@lru_cache(maxsize=512)  # bounded: user text must not grow memory without limit
+def _unit_factor(text: str, to_unit: str) -> float:
+    return float(Q_(1.0, ureg.parse_units(text)).to(unit(to_unit)).magnitude)
+
+
 def parse_value(name: str, text: str | float | int, to_unit: str) -> float:
     """Read '0.99 PFLOP/s/GPU' (or a bare number, taken in `to_unit`) as a float in `to_unit`.
 
     Raises InputError with a one-line message naming `name` on anything that is not a finite
-    number with a compatible unit.
+    number with a compatible unit. Text is checked against a small grammar (a literal and a
+    unit expression with one-digit powers) before pint sees any of it, so no text starts
+    unbounded work.
     """
     expected = to_unit or "dimensionless"
     if isinstance(text, bool):
         raise InputError(f"{name}: expected a number in {expected}, got {text!r}")
-    if isinstance(text, numbers.Real):  # also NumPy scalars
+    if isinstance(text, numbers.Integral):  # repr of a huge int is itself an error
+        try:
+            value = float(text)
+        except OverflowError:
+            raise InputError(f"{name}: expected a finite number in {expected}, got an integer "
+                             "too large for a float") from None
+    elif isinstance(text, numbers.Real):  # also NumPy scalars
         value = float(text)
     elif not isinstance(text, str):
-        raise InputError(f"{name}: expected a number in {expected}, got {text!r}")
+        raise InputError(f"{name}: expected a number in {expected}, got "
+                         f"{type(text).__name__}")
     else:
         raw = text.strip()
         if not raw:
             raise InputError(f"{name}: expected a number in {expected}, got an empty value")
         value = _parse_text(name, raw, to_unit, expected)
     if not math.isfinite(value):
-        raise InputError(f"{name}: expected a finite number in {expected}, got {text!r}")
+        raise InputError(f"{name}: expected a finite number in {expected}, got {quoted(text)}")
     return value
 
 
 def _parse_text(name: str, raw: str, to_unit: str, expected: str) -> float:
+    if raw.lower() in ("nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"):
+        return math.nan
+    literal = _LITERAL.match(raw) if len(raw) <= MAX_TEXT else None
+    rest = raw[literal.end():] if literal else ""
+    if literal is None or not _unit_text_ok(rest):
+        if not any(ch.isdigit() for ch in raw) and len(raw) <= MAX_TEXT:
+            raise InputError(f"{name}: expected a number in {expected}, got {quoted(raw)}")
+        raise InputError(f"{name}: cannot read {quoted(raw)} as a number with a unit in "
+                         f"{expected} (write a number such as 1.5e6, then an optional unit; "
+                         "arithmetic is not evaluated)")
+    value = float(literal.group().replace(",", "").replace("_", ""))
+    units = rest.strip()
+    if not units:
+        return value
     try:
-        return float(raw.replace(",", "").replace("_", ""))
-    except ValueError:
-        pass
-    if not any(ch.isdigit() for ch in raw):
-        raise InputError(f"{name}: expected a number in {expected}, got {raw!r}")
-    try:
-        qty = ureg.parse_expression(raw)
+        return value * _unit_factor(units, to_unit)
     except pint.errors.UndefinedUnitError as exc:
-        raise InputError(f"{name}: unknown unit in {raw!r} ({exc}); expected {expected}") from None
-    except Exception:  # pint's tokenizer raises assorted errors on free text, varying by Python
-        raise InputError(
-            f"{name}: cannot read {raw!r} as a number with a unit in {expected}"
-        ) from None
-    if not isinstance(qty, pint.Quantity):
-        if isinstance(qty, int | float):
-            return float(qty)
-        raise InputError(f"{name}: cannot read {raw!r} as a number in {expected}")
-    try:
-        return float(qty.to(unit(to_unit)).magnitude)
+        raise InputError(f"{name}: unknown unit in {quoted(raw)} ({exc}); expected "
+                         f"{expected}") from None
     except pint.errors.DimensionalityError:
-        got = f"{qty.units:~}" or "dimensionless"
-        raise InputError(
-            f"{name}: {raw!r} has units of {got}, expected {expected} (or a compatible unit)"
-        ) from None
-    except (TypeError, ValueError):
-        raise InputError(f"{name}: cannot read {raw!r} as a number in {expected}") from None
+        got = f"{ureg.parse_units(units):~}" or "dimensionless"
+        raise InputError(f"{name}: {quoted(raw)} has units of {got}, expected {expected} (or a "
+                         "compatible unit)") from None
+    except Exception:  # pint's tokenizer raises assorted errors on odd text, varying by Python
+        raise InputError(f"{name}: cannot read {quoted(raw)} as a number with a unit in "
+                         f"{expected}") from None
