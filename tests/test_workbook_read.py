@@ -12,7 +12,7 @@ import pytest
 from model.cli import main as cli
 from model.core.errors import InputError
 from model.core.resolve import resolve
-from model.workbook import read as workbook_read
+from model.workbook import package
 from model.workbook.build import build_workbook, write_workbook
 from model.workbook.read import read_workbook_inputs
 
@@ -105,14 +105,14 @@ def test_macro_enabled_files_are_refused(exported, tmp_path):
 
 
 def test_oversized_files_are_refused(exported, tmp_path, monkeypatch):
-    monkeypatch.setattr(workbook_read, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(package, "MAX_FILE_BYTES", 1000)
     assert "limit" in _error(exported)
 
 
 def test_zip_bombs_are_refused(exported, tmp_path):
     bomb = _rezip(exported, tmp_path / "bomb.xlsx", lambda n, d: d)
     with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/media/zeros.bin", b"\0" * (workbook_read.MAX_UNCOMPRESSED_BYTES + 1))
+        z.writestr("xl/media/zeros.bin", b"\0" * (package.MAX_UNCOMPRESSED_BYTES + 1))
     assert bomb.stat().st_size < 2_000_000
     assert "uncompressed" in _error(bomb)
 

@@ -11,23 +11,24 @@ InputError naming the file, and the cell and input where there is one.
 from __future__ import annotations
 
 import io
+import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 import openpyxl.xml
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
 from model.core.presets import PRESETS
 from model.core.resolve import parse_input
 
-MAX_FILE_BYTES = 20 * 2**20
-MAX_UNCOMPRESSED_BYTES = 200 * 2**20
-MAX_ENTRIES = 2000
-_MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlsb", ".xlam")
+from .package import open_package, unreadable
+
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,8})$")
 _NONE = ("", "(catalogue defaults)")
 
 
@@ -42,72 +43,67 @@ class WorkbookInputs:
     cells: dict[str, str] = field(default_factory=dict)
 
 
-def _open_zip(path: Path) -> bytes:
-    """The file's bytes, after the size, zip and macro checks."""
-    if path.suffix.lower() in _MACRO_SUFFIXES:
-        raise InputError(f"{path}: macro-enabled or binary workbooks are refused; save as .xlsx")
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"{path}: expected an .xlsx workbook")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            content_types = archive.read("[Content_Types].xml") if any(
-                e.filename == "[Content_Types].xml" for e in entries) else b""
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError(f"{path}: not an xlsx file (not a valid zip archive)") from None
-    if len(entries) > MAX_ENTRIES:
-        raise InputError(f"{path}: {len(entries)} archive entries is over the limit")
-    total = sum(e.file_size for e in entries)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise InputError(f"{path}: uncompressed size {total:,} bytes is over the "
-                         f"{MAX_UNCOMPRESSED_BYTES:,}-byte limit")
-    if any(e.filename.lower().endswith("vbaproject.bin") for e in entries) or (
-            b"macroEnabled" in content_types):
-        raise InputError(f"{path}: contains macros (vbaProject.bin); macro-enabled workbooks "
-                         "are refused")
-    return data
-
-
 def _load(path: Path, data: bytes):
+    """The workbook in read-only mode: sheets are parsed only when iterated."""
     if not openpyxl.xml.DEFUSEDXML:
         raise InputError("refusing to read workbooks: defusedxml is not installed")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_vba=False,
-                                          keep_links=False)
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
+                                          keep_vba=False, keep_links=False)
     except Exception as exc:  # malformed XML, forbidden entities, broken parts...
-        reason = str(exc).splitlines()[0][:120] if str(exc) else ""
-        raise InputError(f"{path}: cannot read the workbook ({type(exc).__name__}"
-                         f"{': ' + reason if reason else ''})") from None
+        raise unreadable(path, exc) from None
 
 
-def _cell_of(path: Path, wb, name: str):
-    """The single cell the defined name `name` points at, or None when the name is absent."""
-    found = [dn for key, dn in wb.defined_names.items() if key.lower() == name.lower()]
-    if not found:
-        return None
+def _address(path: Path, name: str, dn) -> tuple[str, int, int]:
+    """(sheet, row, column) of the single cell the defined name `dn` points at."""
     try:
-        (title, coord), *more = list(found[0].destinations)
+        (title, coord), *more = list(dn.destinations)
     except (ValueError, TypeError):
         raise InputError(f"{path}: defined name {name} does not point at one cell") from None
-    if more or title not in wb.sheetnames or ":" in coord:
-        raise InputError(f"{path}: defined name {name} does not point at one cell")
-    return wb[title][coord.replace("$", "")]
+    where = f"{path}: defined name {name} ({title}!{coord})"
+    match = _CELL.match(coord)
+    if more or match is None:
+        raise InputError(f"{where} does not point at one cell")
+    column, row = column_index_from_string(match[1]), int(match[2])
+    if not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
+        raise InputError(f"{where} points outside the sheet (rows 1 to {MAX_ROW:,}, columns "
+                         f"A to XFD)")
+    return title, row, column
+
+
+def _cells(path: Path, wb, wanted: dict[str, tuple[str, int, int]]) -> dict[str, object]:
+    """The cells at `wanted` addresses (name -> cell), reading each sheet once, only as far as
+    the furthest wanted cell."""
+    by_sheet: dict[str, dict[tuple[int, int], str]] = {}
+    for name, (title, row, column) in wanted.items():
+        if title not in wb.sheetnames:
+            raise InputError(f"{path}: defined name {name} points at a missing sheet {title!r}")
+        by_sheet.setdefault(title, {})[row, column] = name
+    found: dict[str, object] = {}
+    for title, spots in by_sheet.items():
+        rows, columns = [r for r, _ in spots], [c for _, c in spots]
+        try:
+            for line in wb[title].iter_rows(min_row=min(rows), max_row=max(rows),
+                                            min_col=min(columns), max_col=max(columns)):
+                for cell in line:
+                    name = spots.get((getattr(cell, "row", None), getattr(cell, "column", None)))
+                    if name is not None:
+                        found[name] = cell
+        except InputError:
+            raise
+        except Exception as exc:  # malformed sheet XML
+            raise unreadable(path, exc) from None
+    return found
 
 
 def _value(path: Path, name: str, cell, where: str) -> str:
-    """The cell's value as input text, validated by parse_input."""
-    value = cell.value
-    if cell.data_type == "f" or not isinstance(value, str | int | float | type(None)) or (
-            isinstance(value, str) and value.startswith("=")):
+    """The cell's value as input text, validated by parse_input (a missing cell is empty)."""
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f" or not isinstance(
+            value, str | int | float | type(None)) or (
+            isinstance(value, str) and value.lstrip().startswith("=")):
         raise InputError(f"{path}: {where} ({name}) holds a formula or an unsupported value; "
                          "an input cell must hold a plain value")
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -127,8 +123,12 @@ def _cover(path: Path, wb) -> tuple[str | None, str | None]:
     if "Cover" not in wb.sheetnames:
         return None, None
     found: dict[str, str] = {}
-    for row in wb["Cover"].iter_rows(min_col=1, max_col=2, max_row=40):
-        label, value = row[0].value, row[1].value
+    try:
+        rows = list(wb["Cover"].iter_rows(min_col=1, max_col=2, max_row=40, values_only=True))
+    except Exception as exc:  # malformed sheet XML
+        raise unreadable(path, exc) from None
+    for row in rows:
+        label, value = (tuple(row) + (None, None))[:2]
         if label in ("Preset", "Scenario") and label not in found:
             found[label] = str(value).strip() if value is not None else ""
     preset = found.get("Preset", "")
@@ -143,18 +143,26 @@ def _cover(path: Path, wb) -> tuple[str | None, str | None]:
 def read_workbook_inputs(path: str | Path) -> WorkbookInputs:
     """Read and validate the input cells (found by their defined names) of a workbook."""
     path = Path(path)
-    wb = _load(path, _open_zip(path))
+    inputs = {n.lower() for n, q in CATALOGUE.items() if q.is_input}
+    wb = _load(path, open_package(path, inputs))
+    try:
+        return _read(path, wb)
+    finally:
+        wb.close()
+
+
+def _read(path: Path, wb) -> WorkbookInputs:
     preset, scenario = _cover(path, wb)
     result = WorkbookInputs(path, preset, scenario)
-    for name, q in CATALOGUE.items():
-        if not q.is_input:
-            continue
-        cell = _cell_of(path, wb, name)
-        if cell is None:
-            continue
-        where = f"{cell.parent.title}!{cell.coordinate}"
+    names = {key.lower(): dn for key, dn in wb.defined_names.items()}
+    wanted = {n: _address(path, n, names[n.lower()]) for n, q in CATALOGUE.items()
+              if q.is_input and n.lower() in names}
+    cells = _cells(path, wb, wanted)
+    for name, (title, row, column) in wanted.items():
+        where = f"{title}!{get_column_letter(column)}{row}"
+        cell = cells.get(name)
         text = _value(path, name, cell, where)
-        if q.kind != "constant":
+        if CATALOGUE[name].kind != "constant":
             result.values[name], result.cells[name] = text, where
     if not result.values:
         raise InputError(f"{path}: no model inputs found (not a workbook exported by "
