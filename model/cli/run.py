@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
-from model.loop.projection import STEPS
+from model.loop.montecarlo import MAX_SAMPLE_STEPS, MAX_SAMPLES
+from model.loop.projection import MAX_STEPS, STEPS, max_years
 from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_settings
-from model.report.formats import format_value, json_number, table
+from model.report.formats import format_value, json_number, strict_json, table
 
 TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
                  "research_speedup", "software_efficiency", "capability", "inference_revenue",
@@ -34,13 +34,19 @@ def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
     loop = argparse.ArgumentParser(add_help=False)
     loop.add_argument("--scenario",
                       help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
-    loop.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
+    loop.add_argument("--years", type=_int, default=10,
+                      help=f"horizon in years (default 10; at most {MAX_STEPS} steps: "
+                           + ", ".join(f"{max_years(s)} years at {s} steps" for s in STEPS)
+                           + ")")
     loop.add_argument("--step", default="year",
                       help=f"step length: {', '.join(STEPS)} (default year)")
     p = subparsers.add_parser("run", parents=[common, loop],
                               help="the feedback-loop projection, step by step")
-    p.add_argument("--samples", type=_int, help="Monte Carlo samples (percentiles per step)")
-    p.add_argument("--seed", type=_int, default=0, help="random seed for --samples")
+    p.add_argument("--samples", type=_int,
+                   help=f"Monte Carlo samples, percentiles per step (1 to {MAX_SAMPLES:,}, "
+                        f"and samples x steps at most {MAX_SAMPLE_STEPS:,}: about a minute)")
+    p.add_argument("--seed", type=_int, default=0,
+                   help="random seed for --samples (0 to 2**64 - 1)")
     p.add_argument("--columns", help="comma-separated columns for the table format")
     p.set_defaults(func=cmd_run)
     s = subparsers.add_parser("sensitivity", parents=[common, loop],
@@ -77,7 +83,7 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> s
                "units": _units(df.columns),
                "records": [{c: json_number(v) for c, v in rec.items()}
                            for rec in df.to_dict("records")], **(extra or {})}
-        return json.dumps(doc, indent=1)
+        return strict_json(doc, indent=1)
     if fmt == "csv":
         buf = io.StringIO()
         df.to_csv(buf, index=False, lineterminator="\n", float_format="%.17g")
@@ -121,6 +127,12 @@ def cmd_run(args) -> str:
     return render(df, settings, args.format, extra, columns)
 
 
+def _csv_number(value: float) -> str:
+    """A number for CSV: repr, or an empty cell where it is undefined (the note says why)."""
+    number = json_number(value)
+    return "" if number is None else repr(number)
+
+
 def cmd_sensitivity(args) -> str:
     from model.loop.sensitivity import elasticities, tornado
 
@@ -128,7 +140,7 @@ def cmd_sensitivity(args) -> str:
     swing = tornado(settings, args.output, args.years, args.step)
     elastic = elasticities(settings)
     if args.format == "json":
-        return json.dumps({"preset": settings.preset, "scenario": settings.scenario,
+        return strict_json({"preset": settings.preset, "scenario": settings.scenario,
                            "output": args.output, "base": json_number(swing.attrs["base"]),
                            "tornado": [{k: (json_number(v) if k != "input" else v)
                                         for k, v in r.items()}
@@ -138,18 +150,22 @@ def cmd_sensitivity(args) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["kind", "output", "input", "low", "high", "output_low", "output_high",
-                    "swing_or_elasticity"])
-        w.writerows(["tornado", args.output, r["input"], r["low"], r["high"], r["output_low"],
-                     r["output_high"], r["swing"]] for r in swing.to_dict("records"))
-        w.writerows(["elasticity", r["output"], r["input"], "", "", "", "", r["elasticity"]]
+                    "swing_or_elasticity", "note"])
+        w.writerows(["tornado", args.output, r["input"], *map(_csv_number, (
+            r["low"], r["high"], r["output_low"], r["output_high"], r["swing"])), ""]
+            for r in swing.to_dict("records"))
+        w.writerows(["elasticity", r["output"], r["input"], "", "", "", "",
+                     _csv_number(r["elasticity"]), r["note"]]
                     for r in elastic.to_dict("records"))
         return buf.getvalue().rstrip("\n")
     out = args.output
     rows = [(r["input"], format_value(r["input"], r["low"]), format_value(r["input"], r["high"]),
              format_value(out, r["output_low"]), format_value(out, r["output_high"]),
              format_value(out, r["swing"])) for r in swing.to_dict("records")]
-    big = elastic[elastic["elasticity"].abs() > 1e-12]
-    erows = [(r["output"], r["input"], f"{r['elasticity']:+.4g}") for r in big.to_dict("records")]
+    # exact zeros (the output does not depend on the input) are left out; undefined ones say so
+    shown = elastic[(elastic["elasticity"].abs() > 1e-12) | (elastic["note"] != "")]
+    erows = [(r["output"], r["input"], r["note"] or f"{r['elasticity']:+.4g}")
+             for r in shown.to_dict("records")]
     return (f"preset: {settings.preset or '(defaults)'}, scenario: {settings.scenario}; "
             f"{out} at the last step = {format_value(out, swing.attrs['base'])}\n\n"
             + table(rows, ("input", "low", "high", f"{out} (low)", f"{out} (high)", "swing"))

@@ -21,7 +21,11 @@ from model.core.sources import cite
 
 from .projection import STEP_ROWS, run_arrays, steps_for, with_paths
 
-MAX_SAMPLES = 1_000_000
+# Caps measured on the project's 2-core machines: 100,000 samples keep a step's working set
+# near 300 MB, and 12M sample-steps (100,000 samples x 120 quarters) take ~25 s, so every
+# accepted run finishes within a minute with room for a slower or busier machine.
+MAX_SAMPLES = 100_000
+MAX_SAMPLE_STEPS = 12_000_000
 PERCENTILES = (5, 50, 95)
 Z90 = 1.6448536269514722  # standard normal quantile at 95%: a 90% interval is +-Z90 sigma
 
@@ -63,13 +67,26 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
 }
 
 
-def check_samples(samples: int, seed: int) -> None:
+def max_samples(n_steps: int) -> int:
+    """The most samples accepted for a run of `n_steps` steps."""
+    return max(1, min(MAX_SAMPLES, MAX_SAMPLE_STEPS // max(n_steps, 1)))
+
+
+def check_samples(samples: int, seed: int, n_steps: int = 1) -> None:
+    """InputError unless 1 <= samples <= max_samples(n_steps) and seed is a whole number >= 0."""
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or not (
             1 <= samples <= MAX_SAMPLES):
+        shown = f"{samples:,}" if isinstance(samples, int) and abs(samples) < 10**30 else (
+            "a number out of range" if isinstance(samples, int) else repr(samples)[:40])
         raise InputError(f"samples: expected a whole number from 1 to {MAX_SAMPLES:,}, "
-                         f"got {samples!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed: expected a whole number >= 0, got {seed!r}")
+                         f"got {shown}")
+    if samples > max_samples(n_steps):
+        raise InputError(f"samples: {samples:,} samples x {n_steps:,} steps is over the "
+                         f"{MAX_SAMPLE_STEPS:,} sample-step limit (about a minute of work); "
+                         f"at this horizon and step use at most {max_samples(n_steps):,}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not (
+            0 <= seed < 2**64):
+        raise InputError("seed: expected a whole number from 0 to 2**64 - 1")
 
 
 def factor_scale(lo: float, hi: float) -> tuple[float, float]:
@@ -103,11 +120,21 @@ def _order_milestones(values: dict) -> None:
         values[n] = row
 
 
+def percentiles(values: np.ndarray | float) -> np.ndarray:
+    """PERCENTILES of one row's samples, ignoring NaN; a row no sample moves is its value."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 1:
+        return np.full(len(PERCENTILES), float(values.flat[0]))
+    if np.isnan(values).any():
+        return np.nanpercentile(values, PERCENTILES)
+    return np.percentile(values, PERCENTILES)
+
+
 def monte_carlo(settings, years: int = 10, step: str = "year", samples: int = 1000,
                 seed: int = 0) -> pd.DataFrame:
     """Percentiles per step: columns year, then <row>_p5, <row>_p50, <row>_p95 for each row."""
     n, dt = steps_for(years, step)
-    check_samples(samples, seed)
+    check_samples(samples, seed, n)
     # under value-maximising every sample keeps the path chosen at the settings themselves
     settings = with_paths(settings, years, step)
     values = {**sample_inputs({**settings.values, "step_years": dt}, samples, seed),
@@ -117,9 +144,10 @@ def monte_carlo(settings, years: int = 10, step: str = "year", samples: int = 10
     years_out = np.empty(n)
 
     def take(t: int, step_rows: dict) -> None:
-        stack = np.vstack([step_rows[r] for r in rows])
-        table[t] = np.nanpercentile(stack, PERCENTILES, axis=1).T
-        years_out[t] = step_rows["year"].flat[0]
+        # Row by row, so the step's samples are never copied into one block.
+        for i, r in enumerate(rows):
+            table[t, i] = percentiles(step_rows[r])
+        years_out[t] = np.asarray(step_rows["year"]).flat[0]
 
     run_arrays(values, n, keep=(), on_step=take)
     data = {"year": years_out}

@@ -168,8 +168,15 @@ def steps_for(years: int, step: str) -> tuple[int, float]:
         raise InputError(f"years: expected a whole number of years >= 1, got {years!r}")
     n = int(round(years / STEPS[step]))
     if n > MAX_STEPS:
-        raise InputError(f"years: {years} {step}ly steps exceed {MAX_STEPS} steps")
+        raise InputError(f"years: {years} years at {step} steps is {n:,} steps, over the "
+                         f"{MAX_STEPS}-step limit; the longest horizon at {step} steps is "
+                         f"{max_years(step)} years")
     return n, STEPS[step]
+
+
+def max_years(step: str) -> int:
+    """The longest horizon (whole years) that fits in MAX_STEPS steps of `step`."""
+    return int(MAX_STEPS * STEPS[step] + 1e-9)
 
 
 def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
@@ -180,8 +187,9 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     A path input (the optimiser's chosen shares) is an array whose first axis is the step;
     missing, it defaults to each use's first-step share. `keep` limits which rows are stored
     (all rows are computed); `on_step(t, rows)` is called with each step's rows (e.g. to take
-    percentiles without storing the samples). `specialise` forces (True) or forbids (False) a
-    program compiled for these choices (by default: above SPECIALISE_ABOVE samples).
+    percentiles without storing the samples), a row no sampled input reaches as a scalar.
+    `specialise` forces (True) or forbids (False) a program compiled for these choices (by
+    default: above SPECIALISE_ABOVE samples).
     """
     values = {**default_paths(values, n_steps), **values}
     paths = {n: np.broadcast_to(np.asarray(values[n], dtype=float),
@@ -210,8 +218,8 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
             rows = dict(zip(STEP_ROWS, result, strict=True))
             for n in keep:
                 out[n][t] = rows[n]
-            if on_step is not None:
-                on_step(t, {n: np.broadcast_to(r, shape) for n, r in rows.items()})
+            if on_step is not None:  # rows in their natural shape: a scalar is the same for all
+                on_step(t, rows)
     return out
 
 
