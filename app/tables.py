@@ -47,7 +47,8 @@ FLEET_COLUMNS = {"gpus": ("GPUs [GPU]", "%,d"),
                  "compute_flop_per_year": ("Compute [FLOP/year]", None),
                  "budget_usd_per_year": ("Spend [USD/year]", None),
                  "share_of_spend": ("Share of spend [%]", "percent")}
-ELASTICITY_COLUMNS = {"elasticity": ("Elasticity [d ln output / d ln input]", "%.3f")}
+ELASTICITY_COLUMNS = {"elasticity": ("Elasticity [d ln output / d ln input]", "%.3f"),
+                      "note": ("Note", None)}
 
 VALUE_SPLIT_COLUMNS = {f"research_share_year_{y}": (f"Research share, year {y}", "percent")
                        for y in (1, 3, 5)} | {

@@ -52,7 +52,7 @@ def test_sensitivity(capsys):
     swings = [r["swing"] for r in doc["tornado"]]
     assert swings == sorted(swings, reverse=True)
     assert {"output": "inference_revenue", "input": "token_price",
-            "elasticity": pytest.approx(1.0)} in doc["elasticities"]
+            "elasticity": pytest.approx(1.0), "note": ""} in doc["elasticities"]
 
 
 @pytest.mark.parametrize(("argv", "fragment"), [

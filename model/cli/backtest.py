@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from model.loop.backtest import backtest
-from model.report.formats import json_number, table
+from model.report.formats import json_number, strict_json, table
 
 
 def _value(value: float, unit: str) -> str:
@@ -18,7 +17,7 @@ def _value(value: float, unit: str) -> str:
 def cmd_backtest(args: argparse.Namespace) -> str:
     df = backtest()
     if args.format == "json":
-        return json.dumps({"rows": [{k: (json_number(v) if isinstance(v, float) else v)
+        return strict_json({"rows": [{k: (json_number(v) if isinstance(v, float) else v)
                                      for k, v in r.items()} for r in df.to_dict("records")]},
                           indent=1)
     if args.format == "csv":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 from collections.abc import Sequence
 
 from model.core.catalogue import CATALOGUE
@@ -15,7 +14,7 @@ from model.core.gpus import GPUS
 from model.core.presets import PRESETS
 from model.core.resolve import Settings
 from model.loop.scenarios import SCENARIOS
-from model.report.formats import format_value, json_number, pretty_unit, table
+from model.report.formats import format_value, json_number, pretty_unit, strict_json, table
 
 from .options import settings_from
 
@@ -44,7 +43,7 @@ def emit_values(settings: Settings, inputs: Sequence[str], outputs: dict[str, fl
             "outputs": {n: {"value": json_number(v), "unit": CATALOGUE[n].unit}
                         for n, v in outputs.items()},
         }
-        return json.dumps(doc, indent=2)
+        return strict_json(doc, indent=2)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -95,7 +94,7 @@ def cmd_list(args) -> str:
             for n, g in GPUS.items()}
     scenarios = _scenarios()
     if args.format == "json":
-        return json.dumps({"presets": presets, "scenarios": scenarios, "gpus": gpus,
+        return strict_json({"presets": presets, "scenarios": scenarios, "gpus": gpus,
                            "parameters": params}, indent=2)
     if args.format == "csv":
         buf = io.StringIO()

@@ -4,7 +4,6 @@ the break-even AI R&D multiplier per preset (the seed question, answered by the 
 from __future__ import annotations
 
 import argparse
-import json
 
 from model.core.errors import InputError
 from model.core.presets import PRESETS
@@ -14,7 +13,7 @@ from model.loop.value_split import (
     break_even_text,
     value_split_table,
 )
-from model.report.formats import json_number, table
+from model.report.formats import json_number, strict_json, table
 
 
 def _share(value: float) -> str:
@@ -27,7 +26,7 @@ def cmd_split(args: argparse.Namespace) -> str:
     split = value_split_table(args.preset)
     breaks = {p: break_even_multiplier(p) for p in PRESETS}
     if args.format == "json":
-        return json.dumps({"preset": args.preset,
+        return strict_json({"preset": args.preset,
                            "value_split": [{k: json_number(v) if isinstance(v, float) else v
                                             for k, v in r.items()}
                                            for r in split.to_dict("records")],

@@ -77,7 +77,8 @@ def _derivatives(output: str) -> tuple[tuple[str, ...], object, object]:
 def elasticities(settings, outputs: Sequence[str] = BUDGET_OUTPUTS) -> pd.DataFrame:
     """Exact elasticities d ln(output)/d ln(input) of fleet-year outputs at the settings.
 
-    Columns: output, input, elasticity; choices and constants are left out.
+    Columns: output, input, elasticity, note; choices and constants are left out. Where the
+    elasticity is undefined it is NaN and `note` says why (else '').
     """
     rows = []
     for output in outputs:
@@ -90,5 +91,16 @@ def elasticities(settings, outputs: Sequence[str] = BUDGET_OUTPUTS) -> pd.DataFr
         for name, d in zip(inputs, g, strict=True):
             if CATALOGUE[name].kind == "input":
                 e = float(d) * settings.values[name] / y if y else float("nan")
-                rows.append((output, name, e))
-    return pd.DataFrame(rows, columns=["output", "input", "elasticity"])
+                rows.append((output, name, e, _undefined(y, float(d), e)))
+    return pd.DataFrame(rows, columns=["output", "input", "elasticity", "note"])
+
+
+def _undefined(y: float, d: float, e: float) -> str:
+    """Why an elasticity is undefined ('' where it is a number)."""
+    if np.isfinite(e):
+        return ""
+    if y == 0:
+        return "undefined: the output is 0 at these settings"
+    if not np.isfinite(y):
+        return "undefined: the output is not finite at these settings"
+    return "undefined: the derivative is not finite at these settings"

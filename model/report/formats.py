@@ -10,7 +10,9 @@ quantity says what it is (share, multiplier, exponent, OOMs, log, count).
 
 from __future__ import annotations
 
+import json
 import math
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -195,3 +197,23 @@ def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 def json_number(value: float) -> float | None:
     """JSON has no NaN or infinity: an undefined number (e.g. a margin on zero revenue) is null."""
     return float(value) if value is not None and math.isfinite(value) else None
+
+
+def strict_json(doc: object, indent: int = 1) -> str:
+    """JSON that strict parsers accept: every NaN or infinity becomes null (json.dumps would
+    write bare NaN), NumPy scalars become plain numbers; anything else unknown is an error."""
+    return json.dumps(_plain(doc), indent=indent, allow_nan=False)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return json_number(float(value))
+    raise TypeError(f"not JSON: {type(value).__name__}")
