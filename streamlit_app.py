@@ -70,7 +70,7 @@ def sidebar() -> None:
     st.multiselect("Scenarios to compare", ui.SCENARIO_NAMES, key="scenarios",
                    help=ui.SCENARIO_HELP)
     left, right = st.columns(2)
-    left.slider("Horizon [year]", 1, 30, key="years")
+    left.slider("Horizon [year]", *ui.HORIZON, key="years")
     right.selectbox("Step", ui.STEPS, key="step")
     st.button("Reset to the preset's values", on_click=on_event, args=("reset",), key="reset")
     more = st.toggle("Show every input", key="more_inputs")

@@ -9,11 +9,12 @@ Widget keys are the model's own names (one name per quantity everywhere).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from model.core.catalogue import CATALOGUE, Quantity
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
 from model.core.resolve import parse_input, resolve
 from model.loop import projection, scenarios
@@ -44,6 +45,10 @@ NO_WIDGET = ("step_years",)
 
 # Query-string keys that are not model quantities.
 VIEW_KEYS = ("preset", "gpu", "scenarios", "years", "step")
+
+# The horizon slider's range, which a link is held to as well: 30 years keeps every tab quick
+# (30 years of months is 360 steps, within the model's 400).
+HORIZON = (1, 30)
 
 CUSTOM = "custom"  # the sidebar's settings with no scenario applied
 SCENARIO_NAMES = [CUSTOM, *scenarios.SCENARIOS]
@@ -144,13 +149,27 @@ def encode_query(view: View) -> dict[str, str]:
     return out
 
 
+def _horizon(text: str | None, default: int) -> tuple[int, str]:
+    """The link's horizon held to HORIZON, and what was changed on the way in ('' if nothing)."""
+    if text is None:
+        return default, ""
+    lo, hi = HORIZON
+    if not re.fullmatch(r"[+-]?\d{1,6}", text.strip()):
+        return default, f"years: expected a whole number from {lo} to {hi}, got {quoted(text)}"
+    years = int(text)
+    if not lo <= years <= hi:
+        held = min(hi, max(lo, years))
+        return held, f"years: {years} is outside {lo} to {hi}; showing {held}"
+    return years, ""
+
+
 def decode_query(params: Mapping[str, str], default: View, scenarios: Sequence[str],
                  steps: Sequence[str]) -> tuple[View, list[str]]:
     """A view from a query string, and one message per parameter that was ignored."""
     problems: list[str] = []
     preset = params.get("preset", default.preset)
     if preset not in PRESETS:
-        problems.append(f"unknown preset {preset!r}")
+        problems.append(f"unknown preset {quoted(preset)}")
         preset = default.preset
     gpu = params.get("gpu") or PRESETS[preset].gpu
     try:
@@ -160,18 +179,15 @@ def decode_query(params: Mapping[str, str], default: View, scenarios: Sequence[s
         gpu = PRESETS[preset].gpu
     chosen = default.scenarios
     if "scenarios" in params:
-        chosen = [s for s in params["scenarios"].split(",") if s in scenarios]
-        problems += [f"unknown scenario {s!r}" for s in params["scenarios"].split(",")
+        chosen = list(dict.fromkeys(s for s in params["scenarios"].split(",") if s in scenarios))
+        problems += [f"unknown scenario {quoted(s)}" for s in params["scenarios"].split(",")
                      if s and s not in scenarios]
-    years = default.years
-    if "years" in params:
-        try:
-            years = min(50, max(1, int(params["years"])))
-        except ValueError:
-            problems.append(f"years: expected a whole number, got {params['years']!r}")
+    years, problem = _horizon(params.get("years"), default.years)
+    if problem:
+        problems.append(problem)
     step = params.get("step", default.step)
     if step not in steps:
-        problems.append(f"step: expected one of {', '.join(steps)}, got {step!r}")
+        problems.append(f"step: expected one of {', '.join(steps)}, got {quoted(step)}")
         step = default.step
     overrides: dict[str, float] = {}
     for name, raw in params.items():
@@ -181,7 +197,18 @@ def decode_query(params: Mapping[str, str], default: View, scenarios: Sequence[s
             overrides[name] = parse_input(name, raw)
         except InputError as exc:
             problems.append(str(exc))
-    return View(preset, gpu, chosen, years, step, overrides), problems
+    return View(preset, gpu, chosen, years, step, overrides), _capped(problems)
+
+
+MAX_PROBLEMS = 10
+
+
+def _capped(problems: list[str]) -> list[str]:
+    """At most MAX_PROBLEMS messages (a hostile link may carry thousands), then a count."""
+    unique = list(dict.fromkeys(problems))
+    if len(unique) <= MAX_PROBLEMS:
+        return unique
+    return [*unique[:MAX_PROBLEMS], f"{len(unique) - MAX_PROBLEMS} more parameters"]
 
 
 MAX_UPLOAD_MB = 5
@@ -211,10 +238,11 @@ def read_uploaded(data: bytes, filename: str, reader) -> tuple[View, int]:
     preset = found.preset if found.preset in PRESETS else next(iter(PRESETS))
     gpu = PRESETS[preset].gpu
     overrides = {}
-    for name, text in found.values.items():
-        if CATALOGUE[name].kind in ("input", "choice"):
-            try:
+    try:
+        for name, text in found.values.items():
+            if CATALOGUE[name].kind in ("input", "choice"):
                 overrides[name] = parse_input(name, text)
-            except InputError as exc:
-                raise InputError(f"{filename}: {exc}") from None
+        resolve(preset, gpu, overrides)  # the whole set must hold (shares sum to 1)
+    except InputError as exc:
+        raise InputError(f"{filename}: {exc}") from None
     return View(preset, gpu, [], 10, "year", overrides), len(overrides)
