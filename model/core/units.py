@@ -44,30 +44,33 @@ _TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_\u00b5][A-Za-z_0-9\u00b5]*|%)"
 
 
 def _unit_text_ok(text: str) -> bool:
-    """True when `text` is a unit expression of the bounded grammar above (not evaluated)."""
+    """True when `text` is a unit expression of the bounded grammar above (not evaluated):
+    unit (op unit)*, where a unit is a name or a parenthesised expression, each with at most
+    one power; spaces multiply."""
     if not text.strip():
         return True
-    depth, pos, expect_operand = 0, 0, True
+    depth, pos, last = 0, 0, "op"  # last: what came before ('op' = nothing yet)
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
             return False
         pos, kind = m.end(), m.lastgroup
-        if kind in ("name", "open"):
-            if kind == "open":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return False
-            expect_operand = kind == "open"
-        elif expect_operand:  # an operator, power or ')' where a unit should be
+        if kind == "open":
+            depth += 1
+            if depth > MAX_DEPTH or last not in ("op", "open", "name", "close", "power"):
+                return False
+        elif kind == "name" and last not in ("op", "open", "name", "close", "power"):
             return False
-        elif kind == "close":
+        elif kind == "power" and last not in ("name", "close"):  # 'GPU^9^9' is refused
+            return False
+        elif kind in ("op", "close") and last in ("op", "open"):
+            return False
+        if kind == "close":
             depth -= 1
             if depth < 0:
                 return False
-        elif kind == "op":
-            expect_operand = True
-    return depth == 0 and not expect_operand
+        last = kind
+    return depth == 0 and last in ("name", "close", "power")
 
 
 @lru_cache(maxsize=512)  # bounded: user text must not grow memory without limit
