@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 
 
 def _scenarios(args: argparse.Namespace, workbook_scenario: str | None) -> list[str]:
@@ -28,7 +28,7 @@ def cmd_export(args: argparse.Namespace) -> str:
     preset, overrides, workbook_scenario = overrides_from(args)
     scenarios = _scenarios(args, workbook_scenario)
     if not args.out.lower().endswith(".xlsx"):
-        raise InputError(f"--out {args.out!r}: expected a file name ending in .xlsx")
+        raise InputError(f"--out {quoted(args.out)}: expected a file name ending in .xlsx")
     book = build_workbook(preset, scenarios, years=args.years, step=args.step, gpu=args.gpu,
                           overrides=overrides, title=args.title, notes=args.notes)
     path = write_workbook(book, args.out)

@@ -35,8 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         text = args.func(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except InputError as exc:  # one line, whatever a message quotes of what was typed
+        text = " ".join(str(exc).split())
+        print(f"error: {text if len(text) <= 300 else text[:297] + '...'}", file=sys.stderr)
         return 2
     try:
         print(text)

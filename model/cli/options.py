@@ -8,6 +8,8 @@ import argparse
 
 from model.core.resolve import Settings, parse_assignment, resolve
 
+MAX_MESSAGE = 200
+
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit status 2."""
@@ -15,6 +17,8 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: D102 - argparse API
         command = " ".join(self.prog.split()[3:])
         hint = f"python -m model {command} --help".replace("  ", " ")
+        if len(message) > MAX_MESSAGE:  # argparse quotes what was typed, however long
+            message = message[: MAX_MESSAGE - 3] + "..."
         self.exit(2, f"error: {message} (see `{hint}`)\n")
 
 

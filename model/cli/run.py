@@ -11,7 +11,7 @@ import csv
 import io
 
 from model.core.catalogue import CATALOGUE
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 from model.loop.montecarlo import MAX_SAMPLE_STEPS, MAX_SAMPLES
 from model.loop.projection import MAX_STEPS, STEPS, max_years
 from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_settings
@@ -26,7 +26,7 @@ def _int(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {quoted(text)}") from None
 
 
 def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
@@ -123,7 +123,7 @@ def cmd_run(args) -> str:
     if columns is not None:
         unknown = [c for c in columns if c not in df.columns]
         if unknown:
-            raise InputError(f"--columns: unknown column {unknown[0]!r}")
+            raise InputError(f"--columns: unknown column {quoted(unknown[0])}")
     return render(df, settings, args.format, extra, columns)
 
 

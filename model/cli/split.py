@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
 from model.loop.value_split import (
     YEARS_SHOWN,
@@ -22,7 +22,8 @@ def _share(value: float) -> str:
 
 def cmd_split(args: argparse.Namespace) -> str:
     if args.preset is not None and args.preset not in PRESETS:
-        raise InputError(f"unknown preset {args.preset!r}; expected one of {', '.join(PRESETS)}")
+        raise InputError(f"unknown preset {quoted(args.preset)}; "
+                         f"expected one of {', '.join(PRESETS)}")
     split = value_split_table(args.preset)
     breaks = {p: break_even_multiplier(p) for p in PRESETS}
     if args.format == "json":

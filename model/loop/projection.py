@@ -19,7 +19,7 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 
 from model.core.catalogue import CATALOGUE, sym
 from model.core.dimensions import check_equation
-from model.core.errors import InputError, ModelDefinitionError
+from model.core.errors import InputError, ModelDefinitionError, quoted
 from model.core.numpy_printer import FastNumPyPrinter
 
 from . import research_rows  # noqa: F401 - imports the earlier blocks first, in order
@@ -163,9 +163,9 @@ SPECIALISE_ABOVE = 256
 def steps_for(years: int, step: str) -> tuple[int, float]:
     """Number of steps and step length in years; InputError on a bad horizon or step."""
     if step not in STEPS:
-        raise InputError(f"step: expected one of {', '.join(STEPS)}, got {step!r}")
+        raise InputError(f"step: expected one of {', '.join(STEPS)}, got {quoted(step)}")
     if isinstance(years, bool) or not isinstance(years, int | np.integer) or years <= 0:
-        raise InputError(f"years: expected a whole number of years >= 1, got {years!r}")
+        raise InputError(f"years: expected a whole number of years >= 1, got {quoted(years)}")
     n = int(round(years / STEPS[step]))
     if n > MAX_STEPS:
         raise InputError(f"years: {years} years at {step} steps is {n:,} steps, over the "

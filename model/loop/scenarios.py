@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from model.core.catalogue import CATALOGUE
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 from model.core.fleet_inputs import USES
 from model.core.loop_inputs import HISTORICAL_HALVING_YEARS, MILESTONES, SCHEDULE_STARTS
 from model.core.resolve import Settings, resolve, suggest
@@ -119,7 +119,7 @@ def scenario_settings(preset: str | None = None, scenario: str | None = DEFAULT_
     """Resolve defaults < preset < GPU < scenario < overrides, all validated (InputError)."""
     scenario = scenario or DEFAULT_SCENARIO
     if scenario not in SCENARIOS:
-        raise InputError(f"unknown scenario {scenario!r}{suggest(scenario, SCENARIOS)}; "
+        raise InputError(f"unknown scenario {quoted(scenario)}{suggest(scenario, SCENARIOS)}; "
                          f"expected one of {', '.join(SCENARIOS)}")
     chosen = SCENARIOS[scenario].values
     merged = {n: raw for n, (raw, _) in chosen.items()}

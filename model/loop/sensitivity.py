@@ -17,7 +17,7 @@ import sympy
 from model.core.catalogue import CATALOGUE, sym
 from model.core.compiled import fleet_year
 from model.core.equations import BUDGET_OUTPUTS, EQUATIONS
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 from model.core.resolve import suggest
 
 from .montecarlo import UNCERTAIN, _order_milestones
@@ -26,7 +26,7 @@ from .projection import STEP_ROWS, run_arrays, steps_for, with_paths
 
 def _check_output(output: str, options: Sequence[str]) -> None:
     if output not in options:
-        raise InputError(f"unknown output {output!r}{suggest(output, options)}; "
+        raise InputError(f"unknown output {quoted(output)}{suggest(output, options)}; "
                          "expected a projection column")
 
 

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from model.core.equations import EQUATIONS
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
 from model.core.resolve import Settings, resolve
 
@@ -125,7 +125,7 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
     from model.loop.projection import STEPS
 
     if step not in STEPS:
-        raise InputError(f"--step: expected one of {', '.join(STEPS)}, got {step!r}")
+        raise InputError(f"--step: expected one of {', '.join(STEPS)}, got {quoted(step)}")
     default_title = "Fleet split: " + (PRESETS[preset].title if preset in PRESETS
                                        else "catalogue defaults")
     step_years = STEPS[step]

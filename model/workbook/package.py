@@ -34,10 +34,10 @@ _EMPTY_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadshee
                 b'<dimension ref="A1"/><sheetData/></worksheet>')
 
 
-def unreadable(path: Path, exc: Exception) -> InputError:
+def unreadable(path: Path, exc: Exception, where: str = "the workbook") -> InputError:
     """The one-line error for a part that does not parse."""
     reason = str(exc).splitlines()[0][:120] if str(exc) else ""
-    return InputError(f"{path}: cannot read the workbook ({type(exc).__name__}"
+    return InputError(f"{path}: cannot read {where} ({type(exc).__name__}"
                       f"{': ' + reason if reason else ''})")
 
 

@@ -21,7 +21,7 @@ import openpyxl.xml
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from model.core.catalogue import CATALOGUE
-from model.core.errors import InputError
+from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
 from model.core.resolve import parse_input
 
@@ -79,7 +79,8 @@ def _cells(path: Path, wb, wanted: dict[str, tuple[str, int, int]]) -> dict[str,
     by_sheet: dict[str, dict[tuple[int, int], str]] = {}
     for name, (title, row, column) in wanted.items():
         if title not in wb.sheetnames:
-            raise InputError(f"{path}: defined name {name} points at a missing sheet {title!r}")
+            raise InputError(f"{path}: defined name {name} points at a missing sheet "
+                             f"{quoted(title)}")
         by_sheet.setdefault(title, {})[row, column] = name
     found: dict[str, object] = {}
     for title, spots in by_sheet.items():
@@ -94,7 +95,7 @@ def _cells(path: Path, wb, wanted: dict[str, tuple[str, int, int]]) -> dict[str,
         except InputError:
             raise
         except Exception as exc:  # malformed sheet XML
-            raise unreadable(path, exc) from None
+            raise unreadable(path, exc, f"sheet {title}") from None
     return found
 
 
@@ -134,7 +135,7 @@ def _cover(path: Path, wb) -> tuple[str | None, str | None]:
     preset = found.get("Preset", "")
     preset = None if preset in _NONE else preset
     if preset is not None and preset not in PRESETS:
-        raise InputError(f"{path}: Cover names an unknown preset {preset!r}")
+        raise InputError(f"{path}: Cover names an unknown preset {quoted(preset)}")
     scenario = found.get("Scenario", "")
     scenario = None if scenario in _NONE or scenario.startswith("(none") else scenario
     return preset, scenario
