@@ -12,7 +12,7 @@ import streamlit as st
 from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.errors import InputError
 from model.core.resolve import Settings
-from model.loop import projection
+from model.loop import montecarlo, projection
 from model.report.formats import format_value
 
 from . import charts, headline, tables
@@ -89,7 +89,14 @@ def uncertainty_tab(ctx: calc.Context) -> None:
                "percentiles.")
     cols = st.columns(3)
     column = cols[0].selectbox("Output", charts.KEY_OUTPUTS, key="mc_output")
-    samples = cols[1].number_input("Samples", 100, 100_000, 2_000, step=500, key="mc_samples")
+    cap = montecarlo.max_samples(projection.steps_for(ctx.years, ctx.step)[0])
+    ss.setdefault("mc_samples", min(2_000, cap))
+    if ss.mc_samples > cap:  # the horizon or step changed under a larger request
+        ss.mc_samples = cap
+        st.caption(f"Samples held to {cap:,}, the most this horizon and step allow "
+                   f"({montecarlo.MAX_SAMPLE_STEPS:,} sample-steps, about a minute).")
+    samples = cols[1].number_input("Samples", 100, cap, step=500, key="mc_samples",
+                                   help=f"At most {cap:,} at this horizon and step")
     seed = cols[2].number_input("Seed", 0, 10**6, 0, key="mc_seed")
     key = (ctx, tuple(ss.scenarios), samples, seed)
     if st.button("Run Monte Carlo", key="mc_run", type="primary"):
