@@ -11,17 +11,9 @@ screenshot, docs/app.png (the headline, wide).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import openpyxl
 import pytest
-from external import chromium
+from served import RENDER_TIMEOUT_MS, ROOT, rendered, settled
 
 from app.tables import metric_text
 from model.core.compiled import Compiled
@@ -30,95 +22,12 @@ from model.core.resolve import resolve
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "app.png"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-START_TIMEOUT = 90
-RENDER_TIMEOUT_MS = 90_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in time")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-           "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-        try:
-            wait_healthy(url, proc, log)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, headless=True, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 TABS = ("Headline", "Budget", "Projection", "Finance", "Uncertainty", "Sensitivity",
         "Training run", "Equations", "Sources")
 WIDTHS = {"laptop": (1366, 768), "wide": (1920, 1080)}
-
-
-def settled(page) -> None:
-    """Wait until the script has finished running."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=RENDER_TIMEOUT_MS)
-    assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def rendered(page, url: str) -> None:
-    """Open `url` and wait until the script has finished and the headline is drawn."""
-    page.goto(url)
-    page.wait_for_selector(".vega-embed", timeout=RENDER_TIMEOUT_MS)
-    settled(page)
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

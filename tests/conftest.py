@@ -1,0 +1,32 @@
+"""Fixtures shared by the real-server tests (see tests/served.py)."""
+
+from __future__ import annotations
+
+import pytest
+from external import chromium
+from served import FLAGS, serve
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("streamlit") / "server.log") as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
