@@ -179,9 +179,11 @@ def decode_query(params: Mapping[str, str], default: View, scenarios: Sequence[s
         gpu = PRESETS[preset].gpu
     chosen = default.scenarios
     if "scenarios" in params:
-        chosen = list(dict.fromkeys(s for s in params["scenarios"].split(",") if s in scenarios))
-        problems += [f"unknown scenario {quoted(s)}" for s in params["scenarios"].split(",")
-                     if s and s not in scenarios]
+        listed = [s for s in params["scenarios"].split(",") if s]
+        chosen = list(dict.fromkeys(s for s in listed if s in scenarios))
+        problems += [f"unknown scenario {quoted(s)}" for s in listed if s not in scenarios]
+        problems += [f"scenarios: {s} listed {listed.count(s)} times; shown once"
+                     for s in chosen if listed.count(s) > 1]
     years, problem = _horizon(params.get("years"), default.years)
     if problem:
         problems.append(problem)

@@ -77,6 +77,12 @@ def test_a_link_full_of_junk_gives_a_bounded_list():
     assert at.session_state["scenarios"] == ["brakes"]
 
 
+def test_a_scenario_listed_twice_is_shown_once_and_said():
+    at = page({"scenarios": "brakes,ai-2027,brakes"})
+    assert at.session_state["scenarios"] == ["brakes", "ai-2027"]
+    assert "Ignored from the link: scenarios: brakes listed 2 times; shown once" in warnings(at)
+
+
 # --- uploads -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
