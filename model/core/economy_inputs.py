@@ -30,9 +30,8 @@ SUPPLY = (
          cite("epoch-chips", "cumulative H100e (8-bit) at end-2024: Nvidia 4.72M + TPU 0.95M + "
               "AMD 0.55M + Trainium 0.31M = 6.53M"), "supply", log_scale=True),
     _num("world_anchor_year", "year", 2024.0, 2000.0, 2100.0,
-         "Calendar year whose step has the world stock world_gpus_anchor",
-         cite("epoch-chips", "end-2024: the step of 2024, like the fleets of the presets, "
-              "which are end-2024 or 2024-average figures"), "supply"),
+         "Calendar year at whose end the world stock is world_gpus_anchor",
+         cite("epoch-chips", "cumulative sales at end-2024"), "supply"),
     _num("world_gpu_growth", "1/year", math.log(3.3), 0.0, 3.0,
          "Growth rate (continuous) of the world's AI accelerator stock while far below its "
          "ceiling", cite("epoch-chips", "3.3x a year since 2022 (90% CI 2.7-4.1x)"), "supply"),
@@ -42,17 +41,19 @@ SUPPLY = (
          cite("epoch-2030", "chip production could supply ~100M H100-equivalents by 2030 "
               "(range 20M-400M), used as the level the stock approaches"), "supply",
          log_scale=True),
-    _num("lab_supply_share", "", 0.10, 0.0, 1.0,
+    _num("lab_supply_share", "", 283.5e3 / 4.9e6, 0.0, 1.0,
          "Share of each step's world accelerator production the lab can buy",
-         cite("epoch-lab-compute", "OpenAI added 1.35M of the world's 13.2M new H100e in 2025 "
-              "(0.39M -> 1.74M of 6.5M -> 19.7M): ~10%"), "supply"),
+         cite("epoch-lab-compute", "OpenAI went from 0.10M H100e (end-2023) to 0.39M (end-2024)"
+              ) + "; " + cite("epoch-chips", "of ~4.9M H100e produced in 2024: 283.5k / 4.9M = "
+                              "5.8%"), "supply"),
 )
 
 RENT = (
-    _num("rental_price_decline", "1/year", 0.14 * math.log(10), 0.0, 2.0,
-         "Rate (continuous) at which the rent of an H100e-hour falls (the rental market tracks "
-         "hardware price-performance; 0 keeps the rent fixed)",
-         cite("epoch-costs", "0.14 orders of magnitude per year = 0.322/year"), "costs"),
+    _num("rental_price_decline", "1/year", math.log(1.875 / 1.50), -2.0, 2.0,
+         "Rate (continuous) at which the rent of an H100e-hour falls (negative: it rises; 0 "
+         "keeps the rent fixed)",
+         cite("epoch-acu", "Hopper contracts signed at $1.50-2.25 an hour in 2024 and "
+              "$1.20-1.80 in 2025: midpoints $1.875 to $1.50, ln 1.25 = 0.22 a year"), "costs"),
 )
 
 CAPITAL = (
@@ -88,22 +89,19 @@ DEMAND = (
             "unbounded user growth (fixed-price)",
             cite("epoch-prices", "LLM prices at a given capability fall 9-900x a year"),
             "demand"),
-    _num("token_price_decline", "1/year", math.log(10), 0.0, 10.0,
-         "Rate (continuous) at which the price per token for a given capability falls",
-         cite("a16z-llmflation", "10x a year at equivalent performance") + "; "
-         + cite("epoch-prices", "9x-900x a year, median 50x"), "demand"),
     _num("demand_price_elasticity", "", 1.11, 0.0, 3.0,
          "Price elasticity of demand for tokens (quantity falls as price^-elasticity)",
          cite("nber-llm-market", "own-price elasticity of LLM API demand -1.11 (labelled "
               "assumption)"), "demand"),
-    _num("capability_price_elasticity", "", 1.0, 0.0, 2.0,
-         "Orders of magnitude by which the price a customer pays per token rises per order of "
-         "magnitude of capability (effective compute) the lab's models gain: the research "
-         "payoff (0: competitors match capability and prices follow serving cost)",
-         cite("openai-cfo-2026", "revenue per unit of compute held at ~$10B a year per GW in "
-              "2023, 2024 and 2025") + "; " + cite(
-             "a16z-llmflation", "while the price for a given capability fell 10x a year: one "
-             "order of magnitude of capability a year offset it, so 1 (calibrated)"), "demand"),
+    _num("capability_price_elasticity", "", 1.5, 0.0, 5.0,
+         "Orders of magnitude by which a lab's price per token rises per order of magnitude of "
+         "software efficiency it gains on the frontier (falls per OOM it loses): the research "
+         "payoff. Matching the frontier earns nothing extra",
+         cite("a16z-llmflation", "a fixed capability's price falls 10x a year") + "; " + cite(
+             "genai-prices", "the frontier's 0.75 a year") + "; " + cite(
+             "ho2024", "the frontier gains ln 2 / 8 months = 1.04 e-folds of efficiency a "
+             "year: (ln 10 - 0.75) / 1.04 = 1.5 per OOM (derived; Epoch's 9x-50x a year "
+             "[epoch-prices] gives 1.4-3.0)"), "demand"),
     _num("world_gdp", "USD/year", 110e12, 1e12, 1e16,
          "World output a year: what all customers together can spend",
          cite("imf-weo-2024", "world GDP 2024 ~$110 trillion at current prices"), "demand",

@@ -74,15 +74,17 @@ DEMAND = (
          "Growth rate (continuous) of inference demand from more users and uses",
          cite("openai-users", "ChatGPT weekly users 100M (Nov 2023) to 300M (Dec 2024): "
               "ln 3 over 13 months = 1.01 a year"), "demand"),
-    _num("tokens_per_task_growth", "1/year", math.log(5.0) - math.log(3.0) / (13 / 12), -1.0,
-         5.0, "Growth rate (continuous) of tokens spent per user and task (reasoning models "
-         "spend far more inference compute per answer)",
+    _num("tokens_per_task_growth", "1/year",
+         math.log(5.0) - math.log(3.0) / (13 / 12) - 1.11 * math.log(6) / 2.40, -2.0, 5.0,
+         "Growth rate (continuous) of tokens demanded per user at a constant price: what is "
+         "left of the observed growth in tokens once more users and falling prices are "
+         "counted (negative: the observed growth is all users and prices)",
          cite("microsoft-tokens", "tokens processed up 5x year on year (Jan-Mar 2025)") + "; "
-         + cite("openai-users", "less user growth of 1.01 a year: ln 5 - 1.01 = 0.60"),
+         + cite("openai-users", "less user growth of 1.01 a year") + "; " + cite(
+             "nber-llm-market", "less the price effect, elasticity 1.11 x the frontier's "
+             "price decline 0.75 a year [genai-prices]: ln 5 - 1.01 - 0.83 = -0.23 (derived)"),
          "demand"),
-    _num("demand_capability_elasticity", "", 0.2, 0.0, 5.0,
-         "Orders of magnitude of extra inference demand per order of magnitude of capability",
-         cite("assumption", "demand rises ~1.6x per OOM of effective compute"), "demand"),
+
 )
 
 RESEARCH = (
@@ -90,9 +92,9 @@ RESEARCH = (
          "Historical halving time of the compute needed for a given performance (sets the "
          "no-AI rate of software progress, ln 2 / halving time)",
          cite("ho2024", "halves every ~8 months (95% CI 5-14)"), "research"),
-    _num("researcher_growth", "1/year", 0.0, -1.0, 2.0,
+    _num("researcher_growth", "1/year", math.log(1.7), -1.0, 2.0,
          "Growth rate (continuous) of the human research staff",
-         cite("assumption", "flat headcount, so any speed-up comes from AI"), "research"),
+         cite("heninger-2025", "OpenAI's headcount ~1.7x a year: ln 1.7 = 0.53"), "research"),
     _num("research_labour_weight", "", 0.70, 0.0, 1.0,
          "CES weight a of cognitive labour against experiment compute (1 - a)",
          cite("aifm-2025", "labour weight ~0.70"), "research"),
@@ -100,16 +102,12 @@ RESEARCH = (
          "CES substitution parameter rho (< 0: labour and compute are complements; not 0)",
          cite("aifm-2025", "rho ~ -0.155") + "; " + cite("davidson-ftm", "rho = -0.01"),
          "research"),
-    _num("parallelisation_exponent", "", 1.0, 0.05, 1.5,
+    _num("parallelisation_exponent", "", 0.7, 0.05, 1.5,
          "Exponent lambda on research output in the rate of software progress (< 1: "
-         "parallel research duplicates effort)",
-         cite("assumption", "1: the AI 2027 multiplier, a progress-rate ratio, passes in full; "
-              "[davidson-ftm] uses 0.7, [aifm-2025] 0.5"), "research"),
-    _num("ideas_harder_exponent", "", 0.0, 0.0, 5.0,
-         "Exponent beta: research productivity falls as software efficiency^(-beta) (ideas "
-         "get harder to find)",
-         cite("assumption", "0 in the status quo: the historical rate already nets ideas "
-              "getting harder against growing inputs"), "research"),
+         "parallel research duplicates effort, so a lab with twice the research inputs "
+         "progresses less than twice as fast)",
+         cite("davidson-ftm", "parallelisation penalty lambda = 0.7") + "; " + cite(
+             "aifm-2025", "0.5"), "research"),
     _choice("multiplier_scope", ("all-research", "labour-only"),
             "What the AI R&D multiplier speeds up: all of research (the forecast's reading, "
             "at fixed compute) or cognitive labour only (experiments then bottleneck)",

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import economy_inputs as _inputs  # noqa: F401 - registers every input resolve() reads
+from . import finance_inputs as _inputs  # noqa: F401 - registers every input resolve() reads
 from .catalogue import CATALOGUE, Quantity
 from .errors import InputError, quoted
 from .gpus import GPUS

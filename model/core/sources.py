@@ -45,8 +45,9 @@ REFERENCES: dict[str, str] = {
     "Google (TPU), AMD and Amazon (Trainium); global capacity growing 3.3x a year since 2022 "
     "(90% CI 2.7-4.1x); no retirements subtracted",
     "epoch-lab-compute": "Epoch AI, AI compute by lab (github.com/epoch-research/"
-    "ai-compute-users, data/lab_compute_year_end_by_lab.csv): OpenAI ~0.39M H100e at end-2024, "
-    "~1.74M at end-2025 (model estimates)",
+    "ai-compute-users, data/lab_compute_year_end_by_lab.csv): OpenAI ~0.10M H100e at end-2023, "
+    "~0.39M at end-2024, ~1.74M at end-2025; Anthropic ~0.21M (end-2024), ~1.19M (end-2025) "
+    "(model estimates, medians)",
     "meta-capex": "Meta Platforms, Q4 and full-year results (29 Jan 2025; 28 Jan 2026): capital "
     "expenditures including principal payments on finance leases $39.23B in 2024, $72.22B in "
     "2025",
@@ -83,6 +84,41 @@ REFERENCES: dict[str, str] = {
     "budged'",
     "semianalysis-rental": "SemiAnalysis H100 rental price index (1-year contracts), as "
     "reported: $1.70 per GPU-hour in Oct 2025, up 40% to $2.35 by Mar 2026",
+    "epoch-acu": "Epoch AI (J. You, May 2026), How much AI compute do frontier developers "
+    "have? (github.com/epoch-research/ai-compute-users, docs/frontier-lab-compute-modeling-"
+    "summary.md, notebooks/openai_cloud_spend.py): '$6.8B all-Hopper at $2/hr => ~388k H100e "
+    "average' for OpenAI in 2024; Hopper contract priors $1.50-2.25/hr (2024), $1.20-1.80/hr "
+    "(2025); inference ~50% of OpenAI's 2025 compute, ~40% of Anthropic's; cloud compute spend "
+    "OpenAI $16.3B (2025), Anthropic $2.5B (2024) and $6.8B (2025), as reported by The "
+    "Information",
+    "aifm-inputs": "AI Futures Model calculator inputs (Dec 2025), as copied in github.com/"
+    "Joshuaclymer/dark_compute ai-futures-calculator/input_data.csv (commit faca777): human "
+    "coding staff of the leading AI company 827 (2024), 1,488 (2025); experiment compute 30k "
+    "H100e (2024) (a third-party copy: medium confidence)",
+    "heninger-2025": "J. Heninger (11 Sep 2025), Trends in Economic Inputs to AI (LessWrong, "
+    "with Epoch's media-report data): OpenAI headcount ~1.7x a year, Anthropic ~3x a year",
+    "epoch-open-models": "Cottier, You, Martemianova, Owen (Epoch AI, 4 Nov 2024), How far "
+    "behind are open models?: open models match closed ones 'with a lag of about one year' "
+    "(top-1 compute lag 16.3 months, 90% range 8.9-25.5); Epoch data insight (30 Oct 2025): "
+    "3.5 months on the capabilities index (90% CI 1.1-5.3)",
+    "davidson-houlden-2025": "Davidson & Houlden (Forethought, 2025), How quick and big would "
+    "a software intelligence explosion be?: returns to software R&D r between 0.4 and 3.6 "
+    "(median 1.2); initial speed-up 2-32x; 6-16 OOMs to effective limits",
+    "genai-prices": "API list prices per million tokens as transcribed in github.com/pydantic/"
+    "genai-prices (prices/providers/*.yml, Aug 2026): GPT-4 $30 in / $60 out (Mar 2023); GPT-5 "
+    "$1.25 / $10 (Aug 2025); o1-pro $150 / $600 (Mar 2025, the dearest frontier API); Gemini "
+    "1.5 Flash-8B $0.0375 / $0.15 (2024, the cheapest)",
+    "openai-rounds": "OpenAI funding rounds as reported (CNBC, Bloomberg, OpenAI): $6.6B at "
+    "$157B (Oct 2024, ~42x 2024 revenue); $40B at $300B (Mar 2025); $122B at $852B (Mar 2026, "
+    "on '$2 billion in monthly revenue', ~35x)",
+    "anthropic-rounds": "Anthropic funding rounds as reported (FT, Guardian, CNBC): $3.5B at "
+    "$61.5B (Mar 2025); $13B at $183B (Sep 2025); $30B at $380B on a $14B run-rate (Feb 2026, "
+    "27x)",
+    "anthropic-revenue": "Anthropic revenue as reported: $381M in 2024 (The Information); run-"
+    "rate ~$1B in Dec 2024 (Bloomberg), ~$9B at end-2025, $14B in Feb 2026 (FT, Guardian)",
+    "damodaran-2025": "Damodaran: implied US equity risk premium 4.33% on 1 Jan 2025 (BVWire "
+    "#268-3); stable growth no higher than the risk-free rate (Damodaran on Valuation: 4.25% "
+    "growth at a 4.25% risk-free rate)",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }
