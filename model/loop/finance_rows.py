@@ -1,61 +1,75 @@
-"""Projection rows of the money: cash from operations, capital, purchases within the chip
-supply, and the finance view (free cash flow, cumulative cash, NPV, payback).
+"""Projection rows of the money at the end of a step: cash from operations, revenue as investors
+see it (which sets the next step's financing), capex, what binds, and the finance view (free cash
+flow, cumulative cash, NPV with a terminal value, payback).
 """
 
 from __future__ import annotations
 
-from sympy import And, Eq, Max, Min, Piecewise, exp
+from sympy import And, Eq, Max, Min, Piecewise, exp, log
 
 from model.core.loop_inputs import prev
 
 from . import market_rows  # noqa: F401 - its rows come first
 from .rows import choose, on, row, s
 
-fleet, revenue, dt = s("fleet_gpus"), s("inference_revenue"), s("step_years")
+fleet, revenue, dt = s("fleet_gpus"), s("inference_revenue"), s("step_length")
 hardware_price, year = s("hardware_price"), s("year")
 owned = Piecewise((0, choose("cost_basis", 0)), (1, True))
 cash_costs = s("compute_cost") - s("depreciation")  # rent, or energy when owned
 
 ocf = row("operating_cash_flow", revenue - cash_costs)
-# Growth for financing_growth_years, flat after (exact per step: no step-length error).
-_grown = Min(s("elapsed_years"), s("financing_growth_years")) - Min(
-    Max(0, s("elapsed_years") - dt), s("financing_growth_years"))
-financing = row("external_financing",
-                prev("external_financing") * exp(s("financing_growth") * _grown),
-                s("external_financing"))
-investment = row("external_investment",
-                 prev("external_investment") * exp(s("investment_growth") * dt),
-                 s("investment_rate") * fleet * hardware_price)
-capital = row("capital_available", Piecewise(
-    (financing + s("reinvestment_rate") * Max(0, ocf), on("capital_limit")),
-    (investment + s("reinvestment_rate") * revenue, True)))
-# Bought through the step as prices fall: at the mid-point price (second order in the step).
-affordable = row("gpus_affordable", capital * dt * exp(s("price_performance_growth") * dt / 2)
-                 / hardware_price)
-purchasable = s("gpus_purchasable")
+# Investors see revenue's growth and the last year's revenue. Growth is the log ratio of this
+# step's revenue to the last one's over the time between their middles (exact for steady
+# exponential growth at any step length), within a tenfold a year either way; the last year's
+# revenue, ending at the step's end, follows from it (the base year's is the observed year's).
+_tenfold = log(10) / s("fleet_year")
+_between = (prev("step_length") + dt) / 2
+growth = row("revenue_growth", Piecewise(
+    (-_tenfold, (revenue <= 0) | (prev("inference_revenue") <= 0)),
+    (Max(-_tenfold, Min(_tenfold, log(revenue / prev("inference_revenue")) / _between)), True)),
+    s("base_revenue_growth"))
+_g = growth * s("fleet_year")
+_year = Piecewise((1 - _g / 2, abs(_g) < 1e-6), ((1 - exp(-_g)) / _g, True))
+row("trailing_revenue", revenue * exp(growth * dt / 2) * _year, revenue)
+# An owner pays for GPUs as it buys them (at the step's price); a renter pays rent, already in
+# compute_cost, so it has no capex.
+bought, affordable = s("gpus_purchased"), s("gpus_affordable")
+capex = row("capex", owned * bought * hardware_price / dt)
+# Written from the GPUs not added (not capital - capex), so it is exactly 0 when nothing binds;
+# a renter's are priced at a year's rent.
+_unit_cost = Piecewise((s("gpu_rental_price") * s("hours_per_year"), choose("cost_basis", 0)),
+                       (hardware_price / dt, True))
 supply_on = on("supply_limit")
-bought = row("gpus_purchased", Piecewise((Min(affordable, purchasable), supply_on),
-                                         (affordable, True)))
-capex = row("capex", bought * hardware_price * exp(-s("price_performance_growth") * dt / 2) / dt)
-# Written from the GPUs not bought (not capital - capex), so it is exactly 0 when nothing binds.
-row("unspent_capex", Piecewise((Max(0, affordable - purchasable) * hardware_price
-                                * exp(-s("price_performance_growth") * dt / 2) / dt,
+row("unspent_capex", Piecewise((Max(0, affordable - s("gpus_purchasable")) * _unit_cost,
                                 supply_on), (0, True)))
 # binding_constraint's codes 0..3, in words (the CLI table, the page and the workbook say these).
 BINDING_CONSTRAINTS = ("none", "chip supply", "capital", "customers")
 row("binding_constraint", Piecewise(
     (3, s("inference_demand_share") < s("share_inference")),
-    (1, And(supply_on, purchasable < affordable)),
+    (1, And(supply_on, s("gpus_purchasable") < affordable)),
     (2, on("capital_limit")), (0, True)))
 
-# A renter pays for added GPUs as rent (in compute_cost), not up front: counting capex too
-# would charge rented fleets twice.
-fcf = row("free_cash_flow", ocf - owned * capex)
+fcf = row("free_cash_flow", ocf - capex)
 outlay = owned * fleet * hardware_price
 cash = row("cumulative_cash", prev("cumulative_cash") + fcf * dt, fcf * dt - outlay)
+# Flows are discounted at the middle of their step, so a year of months and a year discount
+# alike.
+rate = s("discount_rate")
 discount = row("discount_factor",
-               (1 + s("discount_rate")) ** (-s("elapsed_years") / s("fleet_year")))
-row("npv_to_date", prev("npv_to_date") + fcf * dt * discount, fcf * dt * discount - outlay)
+               (1 + rate) ** (-(s("elapsed_years") + dt / 2) / s("fleet_year")))
+npv_to_date = row("npv_to_date", prev("npv_to_date") + fcf * dt * discount,
+                  fcf * dt * discount - outlay)
+# Gordon growth on the last year's free cash flow (its exponential average over a year, which
+# steps of any length agree on) from the step's end on, discounted to the start.
+_year_weight = 1 - exp(-dt / s("fleet_year"))
+last_year = row("trailing_free_cash_flow",
+                prev("trailing_free_cash_flow") * (1 - _year_weight) + fcf * _year_weight, fcf)
+growth = s("terminal_growth")
+_end = (1 + rate) ** (-(s("elapsed_years") + dt) / s("fleet_year"))
+terminal = row("terminal_value", Piecewise(
+    (last_year * s("fleet_year") * (1 + growth) / (rate - growth) * _end, on("terminal_model")),
+    (0, True)))
+row("npv", npv_to_date + terminal)
 row("payback_year",
     Piecewise((year, And(cash >= 0, Eq(prev("payback_year"), 0))), (prev("payback_year"), True)),
     Piecewise((year, cash >= 0), (0, True)))

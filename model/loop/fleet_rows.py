@@ -1,45 +1,129 @@
-"""Projection rows of the fleet and the chips: time, hardware prices, the lab's fleet, the
-world's accelerator stock and what the lab may buy of it, and the cost of a GPU-hour.
+"""Projection rows of the fleet and the chips, at the start of a step: time, hardware prices and
+rent, the world's accelerator stock and what the lab may add of it, the money for new compute
+(from the last step's figures) and the fleet itself.
+
+The base year is data: its fleet is the observed one, its step is a year at every step length,
+and nothing is added or retired in it. Later steps add and retire GPUs through the step, so the
+fleet in service during a step is the stock at its start plus half the step's net additions.
 """
 
 from __future__ import annotations
 
-from sympy import exp
+from sympy import Max, Min, Piecewise, exp, log
 
+from model.core.compiled import expand
+from model.core.equations import EQUATIONS
 from model.core.loop_inputs import prev
 
-from .rows import reuse, row, s
+from .rows import choose, on, reuse, row, s
 
-year = row("year", prev("year") + s("step_years"), s("start_year"))
+BASE = expand(EQUATIONS)  # the fleet-year equations over inputs: the base year's figures
+
+year = row("year", prev("year") + prev("step_length"), s("start_year"))
+dt = row("step_length", s("step_years"), s("fleet_year"))
+since = prev("step_length")  # time from the last step's start to this one's
 elapsed = row("elapsed_years", year - s("start_year"))
-_decline = exp(-s("price_performance_growth") * s("step_years"))
-gpu_capex = row("gpu_capex", prev("gpu_capex") * _decline, s("gpu_capex"))
-# A rented H100e-hour gets cheaper as hardware does: the rental market tracks the chips.
-row("gpu_rental_price", prev("gpu_rental_price")
-    * exp(-s("rental_price_decline") * s("step_years")), s("gpu_rental_price"))
-row("hardware_price", gpu_capex * s("cluster_capex_multiplier"))
-fleet = row("fleet_gpus", prev("fleet_gpus") - prev("gpus_retired") + prev("gpus_purchased"),
-            s("fleet_gpus"))
-# Exponential decay, not fleet x dt / life, so the step length does not change the retirements.
-row("gpus_retired", fleet * (1 - exp(-s("step_years") / s("depreciation_life"))))
+# Prices and rates are the step's: read at its middle (exact to second order for exponential
+# paths), so a year's figure is the year's average at every step length; the base year's
+# (observed averages) sit at its middle.
+between = (since + dt) / 2  # from the last step's middle to this one's
+middle = row("mid_step_years", elapsed + dt / 2 - s("fleet_year") / 2, 0)
+gpu_capex = row("gpu_capex", prev("gpu_capex") * exp(-s("price_performance_growth") * between),
+                s("gpu_capex"))
+rent = row("gpu_rental_price", prev("gpu_rental_price")
+           * exp(-s("rental_price_decline") * between), s("gpu_rental_price"))
+hardware_price = row("hardware_price", gpu_capex * s("cluster_capex_multiplier"))
 
 
 def world_stock(when):
-    """Logistic stock of accelerators in calendar year `when` (closed form: no step error)."""
+    """Logistic stock of accelerators at calendar time `when` (closed form: no step error);
+    the anchor is the stock at the end of world_anchor_year."""
     ceiling, anchor = s("world_gpus_ceiling"), s("world_gpus_anchor")
     return ceiling / (1 + (ceiling / anchor - 1)
-                      * exp(-s("world_gpu_growth") * (when - s("world_anchor_year"))))
+                      * exp(-s("world_gpu_growth")
+                            * (when - s("world_anchor_year") - s("fleet_year"))))
 
 
-world = row("world_gpus", world_stock(year))
-production = row("world_gpu_production", world_stock(year + s("step_years")) - world
-                 + world * (1 - exp(-s("step_years") / s("depreciation_life"))))
-row("gpus_purchasable", s("lab_supply_share") * production)
+_lives = 1 - exp(-dt / s("depreciation_life"))  # share of a stock retired over the step
+world = row("world_gpus", world_stock(year + dt))
+production = row("world_gpu_production", world - world_stock(year) + world_stock(year) * _lives)
+purchasable = row("gpus_purchasable", s("lab_supply_share") * production)
 
 for name in ("capex_per_gpu_hour", "energy_per_gpu_hour", "owned_cost_per_gpu_hour",
              "cost_per_gpu_hour"):
     reuse(name)
-reuse("tokens_per_gpu_year")
+# Inference gets more efficient for a given capability, at the rate the frontier's serving cost
+# falls beyond the rent's.
+row("tokens_per_gpu_year", EQUATIONS["tokens_per_gpu_year"]
+    * exp(s("serving_efficiency_growth") * middle))
 # What competitors pay to serve a million tokens: renting the GPUs at the market rent.
-row("serving_cost", s("gpu_rental_price") * s("hours_per_year") * s("tokens_per_million")
+row("serving_cost", rent * s("hours_per_year") * s("tokens_per_million")
     / s("tokens_per_gpu_year"))
+
+# --- money for new compute, from the last step's figures (the base year's for the first) ---
+rented = choose("cost_basis", 0)
+_multiple = s("raise_rate") * s("revenue_multiple") * s("fleet_year")  # x revenue: a year of it
+
+
+def _growth_factor(growth):
+    """Financing's response to revenue growth: the growth factor over the reference's,
+    exp(g - g_ref) (1 at the reference, 1/3.3 for flat revenue), at most
+    financing_growth_cap."""
+    return Min(s("financing_growth_cap"),
+               exp((growth - s("reference_revenue_growth")) * s("fleet_year")))
+
+
+# Growth for financing_growth_years, flat after (exact per step: no step-length error).
+_grown = Min(elapsed, s("financing_growth_years")) - Min(
+    Max(0, elapsed - since), s("financing_growth_years"))
+financing = row("external_financing", Piecewise(
+    (_multiple * prev("trailing_revenue") * _growth_factor(prev("revenue_growth")),
+     choose("financing_model", 0)),
+    (prev("external_financing") * exp(s("financing_growth") * _grown), True)), Piecewise(
+    (_multiple * BASE["inference_revenue"] * _growth_factor(s("base_revenue_growth")),
+     choose("financing_model", 0)),
+    (s("external_financing"), True)))
+investment = row("external_investment",
+                 prev("external_investment") * exp(s("investment_growth") * since),
+                 s("investment_rate") * s("fleet_gpus") * hardware_price)
+# A renter's compute is all rent, paid from revenue; an owner reinvests operating cash.
+_base_cash = BASE["inference_revenue"] - Piecewise(
+    (BASE["budget_total"], rented),
+    (s("fleet_gpus") * BASE["energy_per_gpu_hour"] * s("hours_per_year"), True))
+_reinvested = s("reinvestment_rate") * Piecewise(
+    (prev("inference_revenue"), rented), (Max(0, prev("operating_cash_flow")), True))
+_base_reinvested = s("reinvestment_rate") * Piecewise(
+    (BASE["inference_revenue"], rented), (Max(0, _base_cash), True))
+capital = row("capital_available", Piecewise(
+    (financing + _reinvested, on("capital_limit")),
+    (investment + s("reinvestment_rate") * prev("inference_revenue"), True)), Piecewise(
+    (financing + _base_reinvested, on("capital_limit")),
+    (investment + s("reinvestment_rate") * BASE["inference_revenue"], True)))
+
+# --- the fleet: retired and added through the step (none in the base year) ---
+start = prev("fleet_stock")
+retired = row("gpus_retired", start * _lives, 0)
+_kept = start - retired
+# Money raised on revenue keeps growing through the step at the revenue's last growth (clamped
+# to a tenfold a year either way), so a year-long step and twelve monthly ones raise alike.
+_tenfold = log(10) / s("fleet_year")
+_trend = row("financing_trend", Piecewise(
+    (Min(_tenfold, Max(-_tenfold, prev("revenue_growth"))),
+     choose("financing_model", 0) & on("capital_limit")), (0, True)), 0)
+_x = _trend * dt
+_mean = Piecewise((1 + _x / 2, abs(_x) < 1e-6), ((exp(_x) - 1) / _x, True))
+# An owner buys through the step (at the step's price, its middle's); a renter takes on the
+# stock whose rent a year's capital at the step's end pays (in the open loop it buys, as that
+# model did).
+def _affordable(kept, mean, growth):
+    buys = capital * dt * mean / hardware_price
+    return Piecewise((Max(0, capital * growth / (rent * s("hours_per_year")) - kept),
+                      rented & on("capital_limit")), (buys, True))
+
+
+affordable = row("gpus_affordable", _affordable(_kept, _mean, exp(_x)),
+                 _affordable(s("fleet_gpus"), 1, 1))
+bought = row("gpus_purchased", Piecewise((Min(affordable, purchasable), on("supply_limit")),
+                                         (affordable, True)), 0)
+row("fleet_stock", _kept + bought, s("fleet_gpus"))
+row("fleet_gpus", start + (bought - retired) / 2, s("fleet_gpus"))

@@ -1,5 +1,7 @@
-"""Projection rows of the customers and the split: the token price and demand curve, the
-allocation policies, the fleet-year budget per step, and what the inference GPUs sell.
+"""Projection rows of the customers and the split: the token price (the frontier's, moved by the
+lab's capability against the frontier, at most what the work is worth), the demand curve, the
+allocation policies' targets and the bounded move towards them, the fleet-year budget per step,
+and what the inference GPUs sell.
 """
 
 from __future__ import annotations
@@ -11,118 +13,138 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.loop_inputs import SCHEDULE_STARTS, prev
 
-from .progress_rows import advanced  # (importing it declares its rows first)
+from .progress_rows import advanced, frontier_path  # (importing it declares its rows first)
 from .rows import choose, on, reuse, row, s
 
-year, fleet = s("year"), s("fleet_gpus")
+year, fleet, dt = s("year"), s("fleet_gpus"), s("step_length")
+since = prev("step_length")
 curve = on("demand_model")
 
-# --- price: falls for a given capability; the lab's gaining capability is worth more -------
+# --- price: the frontier's price falls; the lab's moves with its place against the frontier --
+# The base year's price is the observed one; after it, the price at the lab's base-year distance
+# from the frontier falls at the frontier's pace.
 market = row("token_price_market", Piecewise(
-    (prev("token_price_market") * exp(-s("token_price_decline") * s("step_years")), curve),
+    (prev("token_price_market") * exp(-s("frontier_price_decline") * since), curve),
     (prev("token_price_market"), True)), s("token_price"))
-# The lab's research lifts its price: software efficiency (OOMs of algorithmic progress, the
-# capability research buys) raises what a token is worth, fleet size does not (no price premium
-# for scale, which would make revenue grow with the square of the fleet).
-# The exponent stops at 250 OOMs: beyond floating point only where software has no ceiling, and
-# there customers' spending ceiling has capped revenue long before.
-software = s("software_efficiency")
+gap, software = s("capability_gap"), s("software_efficiency")
+# A lab gaining on the frontier charges more, one falling behind less: what matters is the
+# change in its gap since the base year, so keeping pace with the frontier earns nothing extra.
+# The exponent stops at +-250 OOMs, beyond floating point only where software has no ceiling.
 
 
-def _premium(oom):
-    return Min(250, s("capability_price_elasticity") * oom)
+def _premium(change):
+    return Min(250, Max(-250, s("capability_price_elasticity") * change))
 
 
-# The price moves within the step too (10x a year in the market, and faster in a take-off), so
-# it is the step's average, exact for prices moving exponentially. Software efficiency is
-# expected to advance at the last step's drive, slowed by ideas getting harder as far as known
-# at this step's start, under the ceiling's penalty (as in software_efficiency): experiment
-# compute is not known until the split. The first step expects the historical rate.
+_gap0 = -s("software_gap")
+# The price moves within the step, so it is the step's average, exact for prices moving
+# exponentially. The lab's software is expected to advance at the last step's drive, slowed by
+# ideas getting harder as far as known at this step's start, under the ceiling and at least the
+# diffusion floor; the frontier at the historical rate.
 _drive = prev("software_progress_drive") * exp(
     -s("ideas_harder_exponent") * log(10) * (software - prev("software_efficiency")))
-
-
-def _growth(drive):
-    """e-folds of the lab's own price over the step, software driven at `drive` (1/year)."""
-    end = advanced(software, drive)
-    return Piecewise((log(10) * (_premium(end) - _premium(software))
-                      - s("token_price_decline") * s("step_years"), curve), (0, True))
-
-
-z = row("token_price_growth", _growth(_drive), _growth(log(2) / s("software_halving_time")))
-start = row("token_price_start", Piecewise((market * 10 ** _premium(software), curve),
-                                          (market, True)))
+_end_gap = (Max(advanced(software, _drive, dt), frontier_path(year + dt - s("diffusion_lag")))
+            - frontier_path(year + dt))
+z = row("token_price_growth", Piecewise(
+    (log(10) * (_premium(_end_gap - _gap0) - _premium(gap - _gap0))
+     - s("frontier_price_decline") * dt, curve), (0, True)), 0)
+start = row("token_price_start", Piecewise((market * 10 ** _premium(gap - _gap0), curve),
+                                          (market, True)), s("token_price"))
 end = start * exp(z)
 _small = abs(z) < 1e-6  # (end - start) / z loses digits; the series is exact to z^2 there
 mean = row("token_price_mean",
-           Piecewise((start * (1 + z / 2), _small), ((end - start) / z, True)))
+           Piecewise((start * (1 + z / 2), _small), ((end - start) / z, True)),
+           s("token_price"))
 # Competition: the price never falls below the floor where competitors would undercut; the
 # step's average of max(price, floor), with the crossing inside the step integrated exactly.
-floor = row("token_price_floor", (1 + s("competitive_markup")) * s("serving_cost"))
+# A lab whose observed base-year price was below the floor (selling under cost to win customers,
+# as Anthropic's 2024 revenue at half its inference compute) keeps that discount.
+_base_floor = ((1 + s("competitive_markup")) * s("gpu_rental_price") * s("hours_per_year")
+               * s("tokens_per_million") / EQUATIONS["tokens_per_gpu_year"])
+discount = row("floor_discount", prev("floor_discount"),
+               Min(1, s("token_price") / _base_floor))
+floor = row("token_price_floor", (1 + s("competitive_markup")) * s("serving_cost") * discount)
 low, high = Min(start, end), Max(start, end)
 crossing = floor + (high - floor - floor * log(high / floor)) / Max(abs(z), 1e-6)
-price = row("token_price", Piecewise(
-    (mean, ~on("competition") | (low >= floor)),
-    (Max(mean, floor), (high <= floor) | _small),
-    (crossing, True)))
-price_index = row("log_price_index", prev("log_price_index") + log(price / prev("token_price")),
-                  0)
+_competed = Piecewise((mean, ~on("competition") | (low >= floor)),
+                      (Max(mean, floor), (high <= floor) | _small), (crossing, True))
+# No customer pays more than the work is worth to them, however capable the lab.
+price = row("token_price_competitive", Min(s("token_value_cap"), _competed), s("token_price"))
+price_index = row("log_price_index",
+                  prev("log_price_index") + log(price / prev("token_price_competitive")), 0)
 
-# --- demand: users, tokens per task and capability raise it; price^-elasticity ------------
+# --- demand: users and tokens per user raise it; the quality-adjusted price^-elasticity ------
 base_inference = row("initial_inference_gpus", prev("initial_inference_gpus"),
                      s("fleet_gpus") * s("share_inference"))
 # Users grow logistically to user_ceiling_multiple times the first step's (closed form); the
 # open loop's demand (fixed-price) grows without a ceiling.
 _h = s("user_ceiling_multiple")
 _users = Piecewise(
-    (log(_h / (1 + (_h - 1) * exp(-s("user_demand_growth") * s("elapsed_years")))), curve),
-    (s("user_demand_growth") * s("elapsed_years"), True))
+    (log(_h / (1 + (_h - 1) * exp(-s("user_demand_growth") * s("mid_step_years")))), curve),
+    (s("user_demand_growth") * s("mid_step_years"), True))
+# Customers buy capability: a lab's price counts against what its models can do, so demand
+# follows the quality-adjusted price, the price over 10^(capability_price_elasticity x the gain
+# on the frontier). A lab whose price falls with its gap keeps its customers at that price; one
+# whose price cannot fall (the floor) while it falls behind loses them.
+adjusted = price_index - log(10) * _premium(gap - _gap0)
 log_demand = row("log_inference_demand",
-                 _users + s("tokens_per_task_growth") * s("elapsed_years")
-                 + s("demand_capability_elasticity") * log(10) * s("capability")
-                 - s("demand_price_elasticity") * price_index, 0)
+                 _users + s("tokens_per_task_growth") * s("mid_step_years")
+                 - s("demand_price_elasticity") * adjusted, 0)
 # Customers can spend at most the lab's share of the world's AI spending ceiling; as a share
 # of the fleet's serving capacity, at this step's price (the open loop has no such ceiling).
 _spend = s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share")
 _budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
 _ceiling = Piecewise((log(_budget_share), curve), (0, True))
 # Demand in GPUs over the fleet, capped at 1 in log space (demand itself may be astronomic).
-demand_share = row("inference_demand_share", Piecewise(
-    (0, (base_inference <= 0) | (_budget_share <= 0)),
-    (exp(Min(0, log_demand + log(base_inference / fleet), _ceiling)), True)))
+_none = (base_inference <= 0) | (_budget_share <= 0)
+_log_share = Min(log_demand + log(base_inference / fleet), _ceiling)
+demand_share = row("inference_demand_share", Piecewise((0, _none), (exp(Min(0, _log_share)),
+                                                                     True)))
 
-# --- allocation ---------------------------------------------------------------------------
+# --- allocation: each policy's target, and a bounded move towards it ------------------------
+# The base year's split is data: the fixed policy keeps it, and the others move from it.
+base_share = {u: row(f"base_share_{u}", prev(f"base_share_{u}"), s(f"share_{u}")) for u in USES}
 for use in USES:
     level = s(f"schedule_{use}_1")
     for k in range(2, len(SCHEDULE_STARTS) + 1):
         # half a step of slack: a year summed from month steps may land a hair short of 2025
-        step_up = Piecewise((1, year + s("step_years") / 2 >= s(f"schedule_start_{k}")),
-                            (0, True))
+        step_up = Piecewise((1, year + dt / 2 >= s(f"schedule_start_{k}")), (0, True))
         level = level + (s(f"schedule_{use}_{k}") - s(f"schedule_{use}_{k - 1}")) * step_up
     row(f"scheduled_share_{use}", level)
 sched_total = row("scheduled_share_total",
                   sympy.Add(*(s(f"scheduled_share_{u}") for u in USES)))
-
-
-def _share(use: str, step, initial):
-    """A share row: scheduled, or the optimiser's chosen path, or the policy's own `step`."""
-    scheduled = s(f"scheduled_share_{use}") / sched_total
-    chosen = (s(f"chosen_share_{use}"), choose("allocation_policy", 3))
-    return row(f"share_{use}",
-               Piecewise((scheduled, choose("allocation_policy", 1)), chosen, *step),
-               Piecewise((scheduled, choose("allocation_policy", 1)), chosen, (initial, True)))
-
-
-for use in ("training", "automation", "other"):
-    _share(use, [(prev(f"share_{use}"), True)], s(f"share_{use}"))
-_pool = prev("share_inference") + prev("share_research")
+# The schedule moves a lab's own base-year split by the schedule's changes since the base year
+# (the AI 2027 lab's own split is the schedule's, so it follows the schedule exactly).
+for use in USES:
+    now = s(f"scheduled_share_{use}") / sched_total
+    base = row(f"base_scheduled_share_{use}", prev(f"base_scheduled_share_{use}"), now)
+    row(f"scheduled_target_{use}", Max(0, base_share[use] + now - base))
+sched_sum = row("scheduled_target_total",
+                sympy.Add(*(s(f"scheduled_target_{u}") for u in USES)))
 # Inference-first: demand is served from the research + inference pool, but research keeps its
 # floor (the whole pool if the pool is smaller).
+_pool = prev("share_inference") + prev("share_research")
 _kept = Min(s("research_floor"), _pool)
-_share("inference", [(Min(demand_share, _pool - _kept), choose("allocation_policy", 2)),
-                     (prev("share_inference"), True)], s("share_inference"))
-_share("research", [(Max(_kept, _pool - demand_share), choose("allocation_policy", 2)),
-                    (prev("share_research"), True)], s("share_research"))
+_first = {"inference": Min(demand_share, _pool - _kept),
+          "research": Max(_kept, _pool - demand_share)}
+targets = {}
+for use in USES:
+    targets[use] = row(f"target_share_{use}", Piecewise(
+        (s(f"scheduled_target_{use}") / sched_sum, choose("allocation_policy", 1)),
+        (_first.get(use, base_share[use]), choose("allocation_policy", 2)),
+        (s(f"chosen_share_{use}"), choose("allocation_policy", 3)),
+        (base_share[use], True)), s(f"share_{use}"))
+# One fraction for every use keeps the shares summing to 1 and each between 0 and 1; it is the
+# largest that moves no share faster than split_adjustment_rate a year. A share is the step's
+# average, so the time it may move over is from the last step's middle to this one's.
+_furthest = Max(*(abs(targets[u] - prev(f"share_{u}")) for u in USES))
+_between = (since + dt) / 2
+move = row("split_adjustment", Piecewise(
+    (1, _furthest <= 1e-12),
+    (Min(1, s("split_adjustment_rate") * _between / _furthest), True)), 0)
+for use in USES:
+    row(f"share_{use}", prev(f"share_{use}") + move * (targets[use] - prev(f"share_{use}")),
+        s(f"share_{use}"))
 
 # --- the fleet-year budget, per step --------------------------------------------------------
 for use in USES:
@@ -134,10 +156,22 @@ for use in USES:
 row("compute_cost", EQUATIONS["budget_total"])
 owned = Piecewise((0, choose("cost_basis", 0)), (1, True))
 row("depreciation", owned * fleet * s("capex_per_gpu_hour") * s("hours_per_year"))
-# Tokens served are capacity capped by demand: GPUs beyond demand idle (and still cost), so the
-# revenue flywheel cannot outrun the customers. At the first step demand equals capacity.
+# Every token served needs compute: tokens served are capacity capped by demand (GPUs beyond
+# demand idle and still cost), and no inference GPUs serve no tokens. At the first step demand
+# equals capacity.
 capacity = row("token_capacity", EQUATIONS["tokens_served"])
-row("tokens_served", Piecewise((0, s("share_inference") <= 0),
-                               (capacity * Min(1, demand_share / s("share_inference")), True)))
+# Where customers want more than the inference GPUs serve at the competitive price, the price
+# rises until they want no more (scarcity), up to what the work is worth and what customers can
+# spend; the quantity sold is then the capacity.
+_inference = s("share_inference")
+_excess = Piecewise((0, _none | (_inference <= 0)), (Max(0, _log_share - log(_inference)), True))
+_scarcity = exp(_excess / Max(s("demand_price_elasticity"), 0.01))
+_spendable = Piecewise((_spend * s("tokens_per_million") / capacity, curve),
+                       (s("token_value_cap"), True))
+row("token_price", Piecewise(
+    (Min(s("token_value_cap"), Max(price, Min(price * _scarcity, _spendable))),
+     on("pricing") & (capacity > 0)), (price, True)), s("token_price"))
+row("tokens_served", Piecewise((0, _inference <= 0),
+                               (capacity * Min(1, demand_share / _inference), True)))
 reuse("inference_revenue")
 reuse("gross_margin")

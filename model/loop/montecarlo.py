@@ -19,7 +19,7 @@ from model.core.errors import InputError
 from model.core.loop_inputs import MILESTONES
 from model.core.sources import cite
 
-from .projection import STEP_ROWS, run_arrays, steps_for, with_paths
+from .projection import DEFAULT_STEP, STEP_ROWS, run_arrays, steps_for, with_paths
 
 # Caps measured on the project's 2-core machines: 100,000 samples keep a step's working set
 # near 300 MB, and 12M sample-steps (100,000 samples x 120 quarters) take ~25 s, so every
@@ -41,14 +41,14 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
     "research_labour_weight": (0.8, 1.2, cite("assumption", "+-20% around 0.70")),
     "parallelisation_exponent": (0.5, 1.0, cite("davidson-ftm", "0.7") + "; "
                                  + cite("aifm-2025", "0.5")),
-    "ideas_harder_exponent": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
+    "software_returns": (0.4 / 1.2, 3.6 / 1.2, cite("davidson-houlden-2025", "r from 0.4 to "
+                                                      "3.6 around 1.2")),
     "price_performance_growth": (0.7, 1.3, cite("assumption", "+-30% around Epoch's trend")),
     "investment_rate": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     "reinvestment_rate": (0.5, 1.5, cite("assumption", "25-75% of revenue")),
     "token_price": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     "user_demand_growth": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     "tokens_per_task_growth": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
-    "demand_capability_elasticity": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     **{f"milestone_{m}": (0.5, 2.0, cite("assumption", "a factor of 2 either way"))
        for m in MILESTONES},
     # the closed loop
@@ -56,8 +56,20 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
                          cite("epoch-chips", "3.3x a year, 90% CI 2.7-4.1x")),
     "world_gpus_ceiling": (0.2, 4.0, cite("epoch-2030", "20M-400M H100e by 2030")),
     "lab_supply_share": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
-    "token_price_decline": (math.log(9) / math.log(10), math.log(50) / math.log(10),
-                            cite("epoch-prices", "9x a year (slowest) to 50x (median)")),
+    "frontier_price_decline": (0.5, 2.0, cite("assumption", "a factor of 2 either way: "
+                                              "flagship prices held flat through 2025")),
+    "capability_price_elasticity": (1.39 / 1.50, 3.04 / 1.50, cite(
+        "epoch-prices", "a fixed capability's price falls 9x-50x a year (slowest to median): "
+        "1.4 to 3.0 per OOM")),
+    "diffusion_lag": (3.5 / 12, 16.3 / 12, cite("epoch-open-models", "3.5 months (capability "
+                                                "index) to 16.3 months (compute)")),
+    "split_adjustment_rate": (0.4, 2.0, cite("assumption", "10 to 50 points a year")),
+    "revenue_multiple": (20 / 35, 60 / 35, cite("openai-rounds", "35-42x") + "; " + cite(
+        "anthropic-rounds", "27x (2026) to ~60x (Mar 2025 on a ~$1B run-rate)")),
+    "raise_rate": (0.04 / 0.10, 0.14 / 0.10, cite("openai-rounds", "4% (2024) to 14% (2026) "
+                                                  "of valuation a year")),
+    "researcher_growth": (math.log(1.2) / math.log(1.7), math.log(3.0) / math.log(1.7), cite(
+        "heninger-2025", "headcount 1.2x (assumed slow) to 3x (Anthropic) a year")),
     "demand_price_elasticity": (0.5 / 1.11, 2.0 / 1.11,
                                 cite("assumption", "elasticity 0.5 (inelastic) to 2")),
     "competitive_markup": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
@@ -130,7 +142,7 @@ def percentiles(values: np.ndarray | float) -> np.ndarray:
     return np.percentile(values, PERCENTILES)
 
 
-def monte_carlo(settings, years: int = 10, step: str = "year", samples: int = 1000,
+def monte_carlo(settings, years: int = 10, step: str = DEFAULT_STEP, samples: int = 1000,
                 seed: int = 0) -> pd.DataFrame:
     """Percentiles per step: columns year, then <row>_p5, <row>_p50, <row>_p95 for each row."""
     n, dt = steps_for(years, step)

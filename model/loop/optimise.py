@@ -27,7 +27,7 @@ from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
 from model.core.fleet_inputs import USES
 
-from .projection import PATHS, VALUE_MAXIMISING, run_arrays, steps_for
+from .projection import PATHS, VALUE_MAXIMISING, run_arrays, step_starts, steps_for
 
 ASSUMED = ("fixed", "scheduled", "inference-first")
 KNOTS = 6
@@ -89,12 +89,12 @@ def _index(policy: str) -> float:
 def _knots(n: int, dt: float) -> np.ndarray:
     """Knot times in years: denser early, the last at the last step."""
     k = min(KNOTS, n)
-    return (n - 1) * dt * (np.arange(k) / max(k - 1, 1)) ** 1.5
+    return step_starts(n, dt)[-1] * (np.arange(k) / max(k - 1, 1)) ** 1.5
 
 
 def _interpolation(n: int, dt: float) -> np.ndarray:
     """(n steps x k knots) matrix: a knot vector to the per-step path, piecewise linear."""
-    times, knots = np.arange(n) * dt, _knots(n, dt)
+    times, knots = step_starts(n, dt), _knots(n, dt)
     eye = np.eye(len(knots))
     return np.column_stack([np.interp(times, knots, eye[j]) for j in range(len(knots))])
 
@@ -123,9 +123,9 @@ class _Problem:
 
     def npv(self, fractions: np.ndarray) -> np.ndarray:
         self.evaluations += 1
-        out = run_arrays({**self.values, **self.paths(fractions)}, self.n,
-                         keep=("npv_to_date",), specialise=True)
-        return np.broadcast_to(out["npv_to_date"][-1], (fractions.shape[1],))
+        out = run_arrays({**self.values, **self.paths(fractions)}, self.n, keep=("npv",),
+                         specialise=True)
+        return np.broadcast_to(out["npv"][-1], (fractions.shape[1],))
 
     def objective(self, f: np.ndarray) -> tuple[float, np.ndarray]:
         """-NPV / scale and its gradient, from one batched call (base + one column a knot)."""
@@ -156,19 +156,19 @@ class _Problem:
         """Knot fractions that reproduce `research` (n,) at the knot times."""
         share = np.where(self.width > 0, (research - self.low) / np.where(self.width > 0,
                                                                            self.width, 1), 0)
-        times = np.arange(self.n) * dt
+        times = step_starts(self.n, dt)
         return np.clip(np.interp(_knots(self.n, dt), times, share), 0, 1)
 
 
 def _assumed(values: dict, n: int) -> dict[str, dict]:
     """Each assumed policy's share paths, NPV and compute bill (one projection each)."""
     out = {}
-    keep = (*(f"share_{u}" for u in USES), "npv_to_date", "compute_cost", "discount_factor")
+    keep = (*(f"share_{u}" for u in USES), "npv", "compute_cost", "discount_factor")
     for policy in ASSUMED:
         rows = run_arrays({**values, "allocation_policy": _index(policy)}, n, keep=keep,
                           specialise=True)
         out[policy] = {"shares": {u: np.asarray(rows[f"share_{u}"]).ravel() for u in USES},
-                       "npv": float(np.ravel(rows["npv_to_date"][-1])[0]),
+                       "npv": float(np.ravel(rows["npv"][-1])[0]),
                        "bill": float(np.sum(rows["compute_cost"] * rows["discount_factor"]))}
     return out
 

@@ -1,7 +1,10 @@
-"""Projection rows of progress at the start of a step: software efficiency (last step's rate,
-under the ceiling), the AI R&D multiplier along its milestones, and capability (effective
-compute: the fleet's peak compute times software efficiency), all known before the fleet is
-split, so that prices and demand can use this step's capability.
+"""Projection rows of progress at the start of a step: the frontier (exogenous: the historical
+rate of algorithmic progress, under the ceiling), the lab's software efficiency (its own progress
+over the last step, never further behind the frontier than diffusion allows), the AI R&D
+multiplier along its milestones, and capability, all known before the fleet is split.
+
+Software efficiency is in OOMs above the frontier's level in its reference year, so a lab's
+place against the frontier is a difference of two numbers in one unit.
 """
 
 from __future__ import annotations
@@ -14,44 +17,66 @@ from model.core.loop_inputs import MILESTONES, prev
 from . import fleet_rows  # noqa: F401 - its rows come first
 from .rows import choose, on, row, s
 
-dt, ceiling, ceiling_on = s("step_years"), s("software_ceiling"), on("ceiling_model")
+ceiling, ceiling_on = s("software_ceiling"), on("ceiling_model")
+since = prev("step_length")
+historical = log(2) / s("software_halving_time")
 
-researchers = row("researchers", prev("researchers") * exp(s("researcher_growth") * dt), 1)
+
+def frontier_headroom(when):
+    """The frontier's headroom 1 - S/U at calendar time `when` (closed form)."""
+    return exp(-historical * (when - s("frontier_reference_year")) / (ceiling * log(10)))
+
+
+def frontier_path(when):
+    """The frontier's software efficiency at `when`: the historical rate, under the ceiling."""
+    return Piecewise((ceiling * (1 - frontier_headroom(when)), ceiling_on),
+                     (historical * (when - s("frontier_reference_year")) / log(10), True))
+
+
+year = s("year")
+researchers = row("researchers", prev("researchers") * exp(s("researcher_growth") * since),
+                  s("research_staff") / s("frontier_research_staff"))
+row("ideas_harder_exponent", s("parallelisation_exponent") / s("software_returns"))
 # The drive (the rate before the ceiling's penalty) is assumed to keep changing over the step
 # by the factor it changed over the last (exact for a drive growing or decaying exponentially,
 # as in a take-off): its step mean is d (g - 1) / ln g with g = d / d_before, clamped to
 # [1/10, 10]; d where it did not change. The ceiling's penalty (1 - S / U) is integrated
 # exactly: dS/dt = d (1 - S/U) / ln 10 gives the headroom 1 - S/U falling by
 # exp(-mean d dt / (U ln 10)), so no step overshoots the ceiling. Without the ceiling (the open
-# loop) the step is plain Euler, as before, since an unbounded take-off extrapolated would leave
-# floating point within the decade.
+# loop) the step is plain Euler.
 _drive, _before = prev("software_progress_drive"), prev("earlier_progress_drive")
 # (the IF on the earlier drive comes first so that a spreadsheet never divides by zero)
 _g = Piecewise((1, _before <= 0), (Min(10, Max(sympy.Rational(1, 10), _drive / _before)), True))
 _mean = Piecewise((_drive, (_drive <= 0) | (abs(_g - 1) < 1e-9)),
                   (_drive * (_g - 1) / log(_g), True))
 row("earlier_progress_drive", _drive, 0)
+frontier = row("frontier_software", frontier_path(year))
+floor = row("diffusion_floor", frontier_path(year - s("diffusion_lag")))
 
 
-def headroom_fall(drive):
-    """Factor by which the headroom 1 - S/U falls over a step driven at `drive` (1/year)."""
+def headroom_fall(drive, dt):
+    """Factor by which the headroom 1 - S/U falls over `dt` years driven at `drive`."""
     return exp(-drive * dt / (ceiling * log(10)))
 
 
-def advanced(software, drive):
-    """Software efficiency one step on from `software` at `drive` (1/year): under the ceiling,
-    U - (U - S) x headroom_fall; without it (the open loop), Euler."""
-    return Piecewise((ceiling - (ceiling - software) * headroom_fall(drive), ceiling_on),
+def advanced(software, drive, dt):
+    """Software efficiency `dt` years on from `software` at `drive` (1/year): under the
+    ceiling, U - (U - S) x headroom_fall; without it (the open loop), Euler."""
+    return Piecewise((ceiling - (ceiling - software) * headroom_fall(drive, dt), ceiling_on),
                      (software + drive * dt / log(10), True))
 
 
+_start = frontier_path(s("start_year")) - s("software_gap")
 # The headroom is stepped itself, not taken as 1 - S/U: near the ceiling that difference is all
-# rounding, and a spreadsheet would round it differently.
+# rounding, and a spreadsheet would round it differently. Diffusion caps it at the floor's.
 headroom = row("software_headroom", Piecewise(
-    (prev("software_headroom") * headroom_fall(_mean), ceiling_on), (1, True)), 1)
+    (Min(prev("software_headroom") * headroom_fall(_mean, since),
+         frontier_headroom(year - s("diffusion_lag"))), ceiling_on), (1, True)),
+    Piecewise((1 - _start / ceiling, ceiling_on), (1, True)))
 software = row("software_efficiency", Piecewise(
     (ceiling * (1 - headroom), ceiling_on),
-    (prev("software_efficiency") + _drive * dt / log(10), True)), 0)
+    (Max(prev("software_efficiency") + _drive * since / log(10), floor), True)), _start)
+row("capability_gap", software - frontier)
 for m in MILESTONES:
     row(f"milestone_multiplier_{m}",
         Piecewise((s(f"ai2027_multiplier_{m}"), choose("multiplier_path", 1)),

@@ -24,15 +24,16 @@ from model.core.numpy_printer import FastNumPyPrinter
 
 from . import research_rows  # noqa: F401 - imports the earlier blocks first, in order
 from .rows import INIT_RAW, STEP_RAW, missing
+from .steps import DEFAULT_STEP, STEPS  # noqa: F401 - re-exported
 
 if missing():
     raise ModelDefinitionError(f"declared rows without expressions: {missing()}")
 
 STEP_ROWS: tuple[str, ...] = tuple(STEP_RAW)
-STEPS = {"year": 1.0, "quarter": 0.25, "month": 1 / 12}
 MAX_STEPS = 400
 CHOICES = ("allocation_policy", "multiplier_path", "multiplier_scope", "cost_basis",
-           "supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model")
+           "supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model",
+           "financing_model", "terminal_model", "pricing")
 _ROW_SYMS = {sym(n): n for n in STEP_ROWS}
 
 
@@ -166,7 +167,7 @@ def steps_for(years: int, step: str) -> tuple[int, float]:
         raise InputError(f"step: expected one of {', '.join(STEPS)}, got {quoted(step)}")
     if isinstance(years, bool) or not isinstance(years, int | np.integer) or years <= 0:
         raise InputError(f"years: expected a whole number of years >= 1, got {quoted(years)}")
-    n = int(round(years / STEPS[step]))
+    n = 1 + int(round((years - 1) / STEPS[step]))  # the base year, then steps of `step`
     if n > MAX_STEPS:
         raise InputError(f"years: {years} years at {step} steps is {n:,} steps, over the "
                          f"{MAX_STEPS}-step limit; the longest horizon at {step} steps is "
@@ -175,8 +176,14 @@ def steps_for(years: int, step: str) -> tuple[int, float]:
 
 
 def max_years(step: str) -> int:
-    """The longest horizon (whole years) that fits in MAX_STEPS steps of `step`."""
-    return int(MAX_STEPS * STEPS[step] + 1e-9)
+    """The longest horizon (whole years) that fits in MAX_STEPS steps: the base year, then
+    steps of `step`."""
+    return int(1 + (MAX_STEPS - 1) * STEPS[step] + 1e-9)
+
+
+def step_starts(n: int, dt: float) -> np.ndarray:
+    """Years from the base year's start to each step's start: 0, then 1, 1 + dt, ..."""
+    return np.concatenate([[0.0], 1.0 + dt * np.arange(n - 1)])
 
 
 def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
@@ -238,7 +245,7 @@ def with_paths(settings, years: int, step: str):
     return choose_path(settings, years, step)
 
 
-def project(settings, years: int = 10, step: str = "year") -> pd.DataFrame:
+def project(settings, years: int = 10, step: str = DEFAULT_STEP) -> pd.DataFrame:
     """One row per step (`years` years of `step`s), columns STEP_ROWS, from resolved settings.
 
     Under the value-maximising policy the optimiser chooses the path first (settings.paths), and
@@ -260,10 +267,12 @@ def units() -> dict[str, str]:
 
 
 def summary(df: pd.DataFrame) -> dict[str, float | None]:
-    """Finance summary of a projection: {'npv': USD, 'payback_year': year or None,
-    'cumulative_cash': USD, 'final_year': year}. NPV is the last `npv_to_date` (initial fleet
-    outlay included when owned); the payback year is the first whose cumulative cash is >= 0."""
+    """Finance summary of a projection: {'npv': USD, 'terminal_value': USD, 'payback_year':
+    year or None, 'cumulative_cash': USD, 'final_year': year}. NPV is the last `npv` (free cash
+    flow to date, initial fleet outlay included when owned, plus the terminal value); the
+    payback year is the first whose cumulative cash is >= 0 (None: not within the horizon)."""
     last = df.iloc[-1]
     payback = float(last["payback_year"])
-    return {"npv": float(last["npv_to_date"]), "payback_year": payback if payback > 0 else None,
+    return {"npv": float(last["npv"]), "terminal_value": float(last["terminal_value"]),
+            "payback_year": payback if payback > 0 else None,
             "cumulative_cash": float(last["cumulative_cash"]), "final_year": float(last["year"])}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy
 from sympy import Eq
 
-from model.core import economy_inputs  # noqa: F401 - the closed loop's inputs, registered
+from model.core import finance_inputs  # noqa: F401 - every input of the loop, registered
 from model.core.catalogue import CATALOGUE, Quantity, register, sym
 from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
@@ -30,106 +30,164 @@ _EPOCH = cite("epoch-costs", "amortised hardware cost")
 # New rows: name, unit, description, source ('' = derived). Declared first so that any row may
 # use any other's previous value. Rows named like fleet-year outputs are catalogued already.
 _NEW_ROWS = (
+    # --- time, prices and chips (fleet_rows) ---
     ("year", "year", "Calendar year at the start of the step", ""),
-    ("elapsed_years", "year", "Years since the first step", ""),
+    ("step_length", "year", "Length of the step: the base year is one year at every step "
+     "length (its figures are the observed year's), later steps are step_years", ""),
+    ("elapsed_years", "year", "Years since the start of the base year", ""),
+    ("mid_step_years", "year", "Years from the middle of the base year to the middle of the "
+     "step: where the step's prices and rates are read", ""),
     ("hardware_price", "USD/GPU", "Cluster capex of one new H100-equivalent", ""),
-    ("world_gpus", "GPU", "World stock of AI accelerators (H100e) at the start of the step: "
+    ("world_gpus", "GPU", "World stock of AI accelerators (H100e) at the end of the step: "
      "logistic growth from the anchor towards the ceiling",
      cite("epoch-chips", "6.53M H100e at end-2024, growing 3.3x a year")),
     ("world_gpu_production", "GPU", "World accelerator production during the step: the stock's "
      "growth plus replacement of retired accelerators (1/life a year)", ""),
-    ("gpus_purchasable", "GPU", "GPUs the lab can buy this step: its share of world "
+    ("gpus_purchasable", "GPU", "GPUs the lab can add this step: its share of world "
      "production", ""),
-    ("gpus_retired", "GPU", "GPUs retired during the step (the fleet decays at 1/life a year)",
+    ("serving_cost", "USD/Mtoken", "What a competitor pays to serve a million tokens: GPUs "
+     "rented at the market rent, at full utilisation (the competition floor's base)", ""),
+    ("external_investment", "USD/year", "Open loop (capital_limit=investment-rate): external "
+     "investment at a rate on the initial fleet's value", ""),
+    ("capital_available", "USD/year", "New money for compute this step, from the last step's "
+     "figures: external financing plus reinvested cash (an owner's operating cash, a renter's "
+     "revenue); in the open loop, investment plus reinvested revenue", ""),
+    ("financing_trend", "1/year", "Growth of money raised on revenue through the step: the "
+     "revenue's last growth, clamped to tenfold a year either way (0 for a parent's budget)",
+     ""),
+    ("gpus_retired", "GPU", "GPUs retired (contracts ended) during the step: the stock decays "
+     "at 1/life a year (none in the base year, whose fleet is observed)",
      cite("epoch-costs", "5-year server lives")),
-    ("researchers", "", "Human research staff relative to the first step", ""),
+    ("gpus_affordable", "GPU", "GPUs the lab can pay for this step: an owner, what the step's "
+     "capital buys at its mid-point hardware price; a renter, the stock whose rent a year's "
+     "capital pays, less the GPUs it keeps", ""),
+    ("gpus_purchased", "GPU", "GPUs added during the step (bought, or rented): what the lab "
+     "can pay for, at most what the chip supply allows (none in the base year)", ""),
+    ("fleet_stock", "GPU", "GPUs in the fleet at the end of the step", ""),
+    # --- progress at the start of the step (progress_rows) ---
+    ("researchers", "", "Research staff relative to the frontier's in its reference year "
+     "(grows at researcher_growth)", ""),
+    ("ideas_harder_exponent", "", "Exponent beta by which research productivity falls as "
+     "software efficiency rises (per OOM): lambda / r, so that research inputs growing as the "
+     "frontier's keep the historical rate", cite("davidson-houlden-2025", "returns r")),
     ("earlier_progress_drive", "1/year", "The previous step's drive of software progress "
      "(with this step's, the trend the next step extrapolates)", ""),
+    ("frontier_software", "", "The frontier's software efficiency at the start of the step "
+     "(OOMs above its reference-year level): the historical rate, under the ceiling",
+     cite("ho2024", "compute for a given performance halves every ~8 months")),
+    ("diffusion_floor", "", "The frontier's software efficiency diffusion_lag years ago: a "
+     "lab never trails further", cite("epoch-open-models", "open models lag about a year")),
     ("software_efficiency", "", "Orders of magnitude (log10) by which algorithms have cut the "
-     "compute needed for a given capability since the first step", ""),
+     "compute needed for a given capability, above the frontier's reference-year level: the "
+     "lab's own progress, at least the diffusion floor", ""),
+    ("capability_gap", "", "The lab's software efficiency less the frontier's (OOMs; negative: "
+     "behind)", ""),
     *((f"milestone_multiplier_{m}", "", f"Multiplier at milestone {m.upper()} on the chosen "
        "path", "") for m in MILESTONES),
     ("ai_rd_multiplier", "", "Headline AI R&D progress multiplier: base_multiplier times a path "
      "log-linear in software efficiency between milestone thresholds, flat beyond the last",
      cite("ai2027-takeoff", "5x, 25x, 250x, 2000x")),
-    *((f"scheduled_share_{u}", "", f"AI 2027 schedule's share for {u} in this step's period "
-       "(unnormalised)", cite("ai2027-compute", "leading lab's compute by use")) for u in USES),
-    ("scheduled_share_total", "", "Sum of the scheduled shares (the table rounds to 99-100%)",
-     ""),
-    ("serving_cost", "USD/Mtoken", "What a competitor pays to serve a million tokens: GPUs "
-     "rented at the market rent, at full utilisation (the competition floor's base)", ""),
-    ("token_price_market", "USD/Mtoken", "Price per million tokens for the capability served at "
-     "the first step, at the start of the step: falls at token_price_decline from token_price",
-     cite("a16z-llmflation", "10x a year")),
+    ("capability", "", "Effective compute (the fleet's peak compute x software efficiency), OOMs "
+     "over the first step", ""),
+    # --- customers and the split (market_rows) ---
+    ("token_price_market", "USD/Mtoken", "The lab's price per million tokens at its base-year "
+     "distance from the frontier, at the start of the step: the base-year price, falling at the "
+     "frontier's rate", cite("genai-prices", "flagship list prices")),
     ("token_price_start", "USD/Mtoken", "The lab's own price per million tokens at the start "
-     "of the step: the market's, raised 10^(capability_price_elasticity x software "
-     "efficiency)", ""),
+     "of the step: the market's, times 10^(capability_price_elasticity x the change in its "
+     "capability gap since the base year)", ""),
     ("token_price_mean", "USD/Mtoken", "The step's average of the lab's own price, moving "
      "exponentially from token_price_start by token_price_growth e-folds (before the floor)",
      ""),
+    ("floor_discount", "", "The base year's price over the competition's floor, at most 1: a "
+     "lab that sold below the floor (under cost, to win customers) keeps that discount", ""),
     ("token_price_floor", "USD/Mtoken", "The competition's floor: serving cost plus the "
-     "competitive markup, below which competitors would undercut", ""),
+     "competitive markup, below which competitors would undercut (times floor_discount)", ""),
     ("token_price_growth", "", "Growth of the lab's own price over the step, in e-folds: the "
-     "market's decline plus the capability premium's rise, software efficiency keeping its "
-     "last step's pace (the historical pace at first) up to the ceiling", ""),
-    ("log_price_index", "", "Natural log of the lab's token price over the first step's", ""),
+     "frontier's decline plus the change in its capability gap, its software advancing at its "
+     "last step's pace and the frontier at the historical rate (0 in the base year)", ""),
+    ("token_price_competitive", "USD/Mtoken", "The lab's price per million tokens where "
+     "customers want no more than it serves: the frontier-relative price, at least the floor, "
+     "at most token_value_cap", ""),
+    ("log_price_index", "", "Natural log of the lab's competitive token price over the first "
+     "step's", ""),
     ("initial_inference_gpus", "GPU", "Inference GPUs at the first step: the base of "
      "inference demand", ""),
     ("log_inference_demand", "", "Natural log of tokens demanded over the first step's "
      "(users, tokens per task, capability, and price^-elasticity)", ""),
     ("inference_demand_share", "", "Inference demand as a share of the fleet (at most 1)", ""),
+    *((f"base_share_{u}", "", f"The base year's (observed) share of the fleet for {u}", "")
+      for u in USES),
+    *((f"scheduled_share_{u}", "", f"AI 2027 schedule's share for {u} in this step's period "
+       "(unnormalised)", cite("ai2027-compute", "leading lab's compute by use")) for u in USES),
+    ("scheduled_share_total", "", "Sum of the scheduled shares (the table rounds to 99-100%)",
+     ""),
+    *((f"base_scheduled_share_{u}", "", f"AI 2027 schedule's normalised share for {u} in the "
+       "base year: the schedule moves a lab's split by its changes from here", "")
+      for u in USES),
+    *((f"scheduled_target_{u}", "", f"The lab's base-year share for {u} moved by the schedule's "
+       "change since the base year (at least 0, before normalising)", "") for u in USES),
+    ("scheduled_target_total", "", "Sum of the scheduled targets", ""),
+    *((f"target_share_{u}", "", f"Share of the fleet the allocation policy aims at for {u}: "
+       "fixed at the base year's, the schedule's changes, demand first, or the optimiser's "
+       "path", "") for u in USES),
+    ("split_adjustment", "", "How far the split moves towards the policy's targets this step "
+     "(1 = all the way): no share moves more than split_adjustment_rate a year", ""),
     ("token_capacity", "token/year", "Tokens the inference GPUs could serve in a year (the "
      "fleet-year tokens_served: capacity, all of it sold)", cite("kaplan", "2N FLOP per token")),
     ("compute_cost", "USD/year", "Cost of the fleet's compute, all uses (sum of budget_<use>: "
      "rent, or depreciation + energy when owned)", ""),
     ("depreciation", "USD/year", "Straight-line depreciation of the owned fleet (at this "
      "step's replacement price; 0 when rented)", _EPOCH),
+    # --- money at the end of the step (finance_rows) ---
     ("operating_cash_flow", "USD/year", "Inference revenue less cash compute cost (rent, or "
      "energy when owned): the cash the fleet's operations bring in", ""),
-    ("external_investment", "USD/year", "Open loop (capital_limit=investment-rate): external "
-     "investment at a rate on the initial fleet's value", ""),
-    ("capital_available", "USD/year", "What the lab can spend on new GPUs at the step's start: "
-     "external financing plus reinvested operating cash (or, in the open loop, investment plus "
-     "reinvested revenue)", ""),
-    ("gpus_affordable", "GPU", "GPUs the available capital buys during the step, at the "
-     "step's mid-point hardware price", ""),
-    ("gpus_purchased", "GPU", "GPUs bought during the step: what capital affords, at most what "
-     "the supply allows (in service from the next step)", ""),
-    ("capex", "USD/year", "Spend on new GPUs (bought when owned; when rented it adds GPUs whose "
-     "rent enters compute_cost)", ""),
-    ("unspent_capex", "USD/year", "Capital available but not spent because the chips were not "
-     "there to buy", ""),
+    ("revenue_growth", "1/year", "Revenue growth (continuous) as investors see it: the log of "
+     "this step's revenue over the last one's, per year between their middles, within tenfold "
+     "a year either way", ""),
+    ("trailing_revenue", "USD/year", "Revenue over the year ending at the step's end (the "
+     "base year's own revenue at first), as funding rounds price it", ""),
+    ("capex", "USD/year", "Spend on buying GPUs (owners; a renter pays rent instead, in "
+     "compute_cost)", ""),
+    ("unspent_capex", "USD/year", "Money the lab could have spent on compute but did not, "
+     "because the chips were not there", ""),
     ("binding_constraint", "", "What limits the lab this step: 3 demand (serving capacity "
      "idles), 1 chip supply, 2 capital, 0 none (open loop)", ""),
     ("free_cash_flow", "USD/year", "Inference revenue less cash compute cost (rent, or energy "
-     "when owned) less capex when owned", ""),
+     "when owned) less capex", ""),
     ("cumulative_cash", "USD", "Cumulative free cash flow, after buying the initial fleet when "
      "owned", ""),
-    ("discount_factor", "", "Discount factor at the start of the step", ""),
+    ("discount_factor", "", "Discount factor at the middle of the step", ""),
     ("npv_to_date", "USD", "Net present value of free cash flow so far (initial fleet outlay "
      "included when owned)", ""),
+    ("trailing_free_cash_flow", "USD/year", "Free cash flow over the last year (its "
+     "exponential average), the base of the terminal value", ""),
+    ("terminal_value", "USD", "Present value of the last year's free cash flow growing at "
+     "terminal_growth for ever after the step (Gordon), were the horizon to end here",
+     cite("damodaran-2025", "stable growth")),
+    ("npv", "USD", "Net present value: free cash flow so far plus the terminal value", ""),
     ("payback_year", "year", "First year whose cumulative cash is >= 0 (0 until then)", ""),
+    # --- research at the end of the step (research_rows) ---
     ("research_compute_weight", "", "Weight of experiment compute in research's CES: 1 - "
      "research_labour_weight", ""),
-    ("research_compute_reference", "FLOP/year", "Research compute at the first step", ""),
-    ("research_compute_index", "", "Experiment compute relative to the first step (1 if there "
-     "was none)", ""),
+    ("research_compute_index", "", "Experiment compute relative to the frontier's in its "
+     "reference year", ""),
     ("research_output_no_ai", "", "Research output without AI speed-up (CES of labour and "
-     "compute)", cite("aifm-2025", "CES of cognitive labour and experiment compute")),
+     "compute, 1 for the frontier's inputs in its reference year)",
+     cite("aifm-2025", "CES of cognitive labour and experiment compute")),
     ("research_output", "", "Research output: the multiplier scales all of research, or "
      "cognitive labour only", ""),
     ("research_speedup", "", "Effective speed-up: software-progress rate over the no-AI rate "
-     "(= (research_output / research_output_no_ai)^lambda)", ""),
-    ("software_headroom", "", "Share of the way from the first step's software efficiency to "
-     "the ceiling still to go (the FTM's penalty factor; 1 without a ceiling)",
+     "(the multiplier over all of research; (research_output / research_output_no_ai)^lambda "
+     "over labour only)", ""),
+    ("software_headroom", "", "Share of the way from the frontier's reference-year software "
+     "efficiency to the ceiling still to go (the FTM's penalty factor; 1 without a ceiling)",
      cite("davidson-ftm", "penalty log(U/S) / log(U/S0)")),
     ("software_progress_drive", "1/year", "Growth rate software efficiency would have without "
-     "the ceiling's penalty (e-folds a year): the no-AI rate, research output and ideas "
-     "getting harder", ""),
+     "the ceiling's penalty (e-folds a year): the historical rate times research output over "
+     "the frontier's reference-year output, slowed as ideas get harder", ""),
     ("software_progress_rate", "1/year", "Growth rate of software efficiency (e-folds a year), "
      "after the ceiling's penalty", cite("ho2024", "no-AI rate ln 2 / 8 months")),
-    ("capability", "", "Effective compute (the fleet's peak compute x software efficiency), OOMs "
-     "over the first step", ""),
 )
 register(*(Quantity(n, u, "output", d, src or "Derived (projection step)", group="projection")
            for n, u, d, src in _NEW_ROWS))

@@ -7,14 +7,13 @@ multipliers and compute schedule on with no brakes; each brake (`compute-bottlen
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError, quoted
 from model.core.fleet_inputs import USES
-from model.core.loop_inputs import HISTORICAL_HALVING_YEARS, MILESTONES, SCHEDULE_STARTS
+from model.core.loop_inputs import MILESTONES, SCHEDULE_STARTS
 from model.core.resolve import Settings, resolve, suggest
 from model.core.sources import cite
 
@@ -46,12 +45,12 @@ _COMPUTE = {
                                              "speed-up cut down by experiment bottlenecks")),
     "parallelisation_exponent": (0.5, cite("aifm-2025", "parallel penalty 0.5")),
 }
-_HISTORICAL_RATE = math.log(2) / HISTORICAL_HALVING_YEARS
 _IDEAS = {
-    "ideas_harder_exponent": (0.068 / _HISTORICAL_RATE, cite(
-        "bloom2020", "research productivity falls 6.8%/yr") + "; " + cite(
-        "ho2024", "over a year of historical progress (ln 2 / 8 months = 1.04 e-folds): "
-        "beta = 0.068 / 1.04 per e-fold of software efficiency")),
+    "software_returns": (0.4, cite(
+        "davidson-houlden-2025", "the low end of r, 0.4: each OOM of software efficiency takes "
+        "2.5 OOMs of research input (1.2 at the median)") + "; " + cite(
+        "bloom2020", "ideas getting harder to find: research productivity falls ~6.8%/yr in "
+        "semiconductors")),
 }
 _INFERENCE = {
     "allocation_policy": ("inference-first", cite("assumption", "labs serve customers first; "
@@ -61,7 +60,7 @@ _INFERENCE = {
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("status-quo", "Status quo",
              "No AI speed-up (multiplier 1), fixed shares: software progress at the "
-             "historical rate, scaled by research inputs.", {}),
+             "historical rate for research inputs that grow as the frontier's.", {}),
     Scenario("ai-2027", "AI 2027, no brakes",
              "AI 2027's multipliers apply to all of research and its compute schedule "
              "allocates the fleet; no brakes.", dict(_AI2027)),
@@ -70,7 +69,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              "compute bottlenecks research (CES), with a parallelisation penalty.",
              {**_AI2027, **_COMPUTE}),
     Scenario("ideas-harder", "Ideas get harder",
-             "ai-2027, but research productivity falls as software efficiency rises.",
+             "ai-2027, but ideas get harder faster: returns to software R&D at the low end "
+             "of their range.",
              {**_AI2027, **_IDEAS}),
     Scenario("inference-first", "Inference first",
              "ai-2027's multipliers, but inference demand (growing with capability) is served "
@@ -89,13 +89,17 @@ class ScenarioSettings(Settings):
 
 
 def check_loop(values: Mapping[str, float]) -> None:
-    """Checks beyond single-input bounds: rho is not 0, milestones and schedule periods increase
+    """Checks beyond single-input bounds: terminal growth below the discount rate, rho is not 0,
+    milestones and schedule periods increase
     (and each period's shares sum to more than 0), the world's accelerator ceiling lies above its
     anchor stock."""
     if values["world_gpus_ceiling"] <= values["world_gpus_anchor"]:
         raise InputError(f"world_gpus_ceiling: must exceed world_gpus_anchor "
                          f"({values['world_gpus_anchor']:g} GPU), got "
                          f"{values['world_gpus_ceiling']:g}")
+    if values["terminal_growth"] >= values["discount_rate"]:
+        raise InputError(f"terminal_growth: must be below discount_rate "
+                         f"({values['discount_rate']:g}), got {values['terminal_growth']:g}")
     if abs(values["research_ces_rho"]) < 1e-6:
         raise InputError("research_ces_rho: must not be 0 (use -0.01 for nearly Cobb-Douglas)")
     thresholds = [values[f"milestone_{m}"] for m in MILESTONES]

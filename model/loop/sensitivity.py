@@ -21,7 +21,7 @@ from model.core.errors import InputError, quoted
 from model.core.resolve import suggest
 
 from .montecarlo import UNCERTAIN, _order_milestones
-from .projection import STEP_ROWS, run_arrays, steps_for, with_paths
+from .projection import DEFAULT_STEP, STEP_ROWS, run_arrays, steps_for, with_paths
 
 
 def _check_output(output: str, options: Sequence[str]) -> None:
@@ -31,7 +31,7 @@ def _check_output(output: str, options: Sequence[str]) -> None:
 
 
 def tornado(settings, output: str = "software_efficiency", years: int = 10,
-            step: str = "year") -> pd.DataFrame:
+            step: str = DEFAULT_STEP) -> pd.DataFrame:
     """Swing of `output` at the last step as each uncertain input goes to its 5th/95th value.
 
     Columns: input, low, high (input values), output_low, output_high, swing (|high - low|),

@@ -19,7 +19,7 @@ import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 
-from .projection import project, run_arrays, steps_for
+from .projection import DEFAULT_STEP, project, run_arrays, steps_for
 from .scenarios import SCENARIOS, scenario_settings
 
 YEARS_SHOWN = (1, 3, 5)
@@ -68,8 +68,7 @@ def _slopes(values: dict, n: int, multipliers: np.ndarray) -> np.ndarray:
     sample = {**values, "base_multiplier": np.repeat(multipliers, 2),
               "share_research": values["share_research"] + nudged,
               "share_inference": values["share_inference"] - nudged}
-    npv = np.broadcast_to(run_arrays(sample, n, keep=("npv_to_date",))["npv_to_date"][-1],
-                          (2 * m,))
+    npv = np.broadcast_to(run_arrays(sample, n, keep=("npv",))["npv"][-1], (2 * m,))
     return (npv[1::2] - npv[0::2]) / NUDGE
 
 
@@ -80,7 +79,7 @@ def break_even_multiplier(preset: str | None, years: int = 10, gpu: str | None =
     pays at 1x; None when it does not pay up to 10,000x; NaN when the lab has no inference to
     move."""
     settings = scenario_settings(preset, "status-quo", gpu=gpu, overrides=overrides)
-    n, dt = steps_for(years, "year")
+    n, dt = steps_for(years, DEFAULT_STEP)
     values = {**settings.values, "step_years": dt,
               "allocation_policy": float(CATALOGUE["allocation_policy"].choice_index("fixed"))}
     if values["share_inference"] < NUDGE:
