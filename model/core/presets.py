@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from .economy_inputs import WORLD_GPUS_2024
-from .loop_inputs import HISTORICAL_HALVING_YEARS
+from .frontier_inputs import FRONTIER_RESEARCH_GPUS, FRONTIER_RESEARCH_STAFF, HISTORICAL_RATE
 from .sources import cite
 
 
@@ -28,6 +28,30 @@ _WORLD_2024 = WORLD_GPUS_2024
 
 def _shares(source: str, **shares: float) -> dict[str, tuple[float, str]]:
     return {f"share_{use}": (value, source) for use, value in shares.items()}
+
+
+def _staff(research_gpus: float) -> tuple[float, str]:
+    """Research staff in proportion to research compute, at the frontier's ratio (no lab but
+    the leading one publishes a research headcount)."""
+    staff = FRONTIER_RESEARCH_STAFF * research_gpus / FRONTIER_RESEARCH_GPUS
+    return staff, cite("assumption", f"staff in proportion to research compute at the "
+                       f"frontier's ratio: 827 x {research_gpus:,.0f} / "
+                       f"{FRONTIER_RESEARCH_GPUS:,.0f} research GPUs = {staff:,.0f} "
+                       "([aifm-inputs], [epoch-openai-2024])")
+
+
+def _gap(months: float, source: str) -> tuple[float, str]:
+    """OOMs behind the frontier for a lag in months, at the historical rate."""
+    ooms = months / 12 * HISTORICAL_RATE / math.log(10)
+    return ooms, source + f"; {months:g} months at the historical rate (ln 2 / 8 months a " \
+        f"year [ho2024]) = {ooms:.2f} OOMs"
+
+
+def _token_price(revenue: float, gpus: float) -> float:
+    """USD per million tokens: a year's revenue over what `gpus` inference H100s serve (37%
+    utilisation, 2N FLOP per token, 37B active parameters)."""
+    tokens = gpus * 989.4e12 * 0.37 * 3600 * 8760 / (2 * 37e9)
+    return revenue / tokens * 1e6
 
 
 _META_TRAIN = 16_384 / 600_000
@@ -51,8 +75,13 @@ _META = Preset(
         "mfu_training": (0.345, cite("llama31-card", "30.84M GPU-hours for 6ND = 3.79e25 FLOP "
                                      "imply 34.5% of 989.4 TFLOP/s (incl. ~15% overhead)")),
         "training_gpus": (16_384, cite("llama3", "16,384 H100 GPUs")),
+        "financing_model": ("parent", cite("meta-capex", "Meta funds its AI capex from its "
+                                           "other businesses")),
         "external_financing": (39.23e9, cite("meta-capex", "2024 capital expenditure $39.23B, "
                                              "funded by Meta's other businesses")),
+        "research_staff": _staff(600_000 * (0.30 - _META_TRAIN)),
+        "software_gap": _gap(12, cite("epoch-open-models", "open models, Llama 3.1 405B "
+                                      "among them, trail closed ones by about a year")),
         "lab_supply_share": (550e3 / 5e6, cite(
             "ai2027-compute", "Meta gained ~550K H100e in 2024 of the ~5M produced: 11%")),
         "financing_growth": (math.log(62.5 / 39.23), cite(
@@ -65,44 +94,38 @@ _META = Preset(
 # inference 1.9 (midpoint of 1.8-2), total 7; the unexplained 0.1 is 'other'.
 _OPENAI_TOTAL = 7.0
 _EPOCH = cite("epoch-openai-2024", "$B of $7B: final runs 0.5, experiments 4.5, inference 1.9")
-_OPENAI_PRICE = 5.0
-_OPENAI_TOKEN_PRICE = 3.7e9 / 6.767496e15 * 1e6  # USD per million tokens
-_OPENAI_FINANCING = (6.6e9 + 40e9) / 2
-# A token price's average over the first year, per its start (the projection's token_price row
-# at defaults, before the floor): software expected to advance at the historical rate
-# (ln 2 / 8 months) under the 12-OOM ceiling's penalty, U (1 - exp(-rate / (U ln 10))) OOMs,
-# each lifting the price 10x while the market falls 10x: e-folds g, mean (e^g - 1) / g.
-# Presets that quote a year's revenue divide by it to get the start price.
-_CEILING = 12.0
-_OOMS = _CEILING * -math.expm1(-math.log(2) / HISTORICAL_HALVING_YEARS
-                               / (_CEILING * math.log(10)))
-_GROWTH = math.log(10) * (_OOMS - 1)
-_FIRST_YEAR_AVERAGE = math.expm1(_GROWTH) / _GROWTH
+_OPENAI_PRICE = 2.0
+_OPENAI_FLEET = _OPENAI_TOTAL * 1e9 / (_OPENAI_PRICE * 8760)
+_OPENAI_TOKEN_PRICE = _token_price(3.7e9, _OPENAI_FLEET * 1.9 / 7)
 
 
 _OPENAI = Preset(
     "openai-2024", "OpenAI, 2024",
     "OpenAI's 2024 compute as estimated by Epoch AI: ~$7B, all rented, ~$5B R&D (of which "
-    "~$0.5B final training runs) and ~$1.9B inference. The fleet size is derived from the spend "
-    "at a 3-year-commitment H100 price.",
+    "~$0.5B final training runs) and ~$1.9B inference; ~400k H100e at Epoch's $2 an hour.",
     "H100",
     {
         "cost_basis": ("rented", cite("epoch-openai-2024", "all of OpenAI's compute is rented")),
-        "gpu_rental_price": (_OPENAI_PRICE, cite("rental-prices", "hyperscaler H100 ~$5 per "
-                                                 "GPU-hour with a 3-year commitment")),
-        "fleet_gpus": (_OPENAI_TOTAL * 1e9 / (_OPENAI_PRICE * 8760), cite(
-            "epoch-openai-2024", "derived: $7B / ($5 per GPU-hour x 8,760 h)")),
+        "gpu_rental_price": (_OPENAI_PRICE, cite("epoch-acu", "Epoch's $2 per Hopper-hour for "
+                                                 "OpenAI's 2024 compute (contract priors "
+                                                 "$1.50-2.25)")),
+        "fleet_gpus": (_OPENAI_FLEET, cite(
+            "epoch-openai-2024", "derived: $7B / ($2 per GPU-hour x 8,760 h) = "
+            f"{_OPENAI_FLEET:,.0f} H100e (Epoch's year-end estimate: 386k [epoch-lab-compute])")),
         **_shares(_EPOCH, training=0.5 / 7, research=4.5 / 7, automation=0.0,
                   inference=1.9 / 7, other=0.1 / 7),
         "token_price": (_OPENAI_TOKEN_PRICE, cite(
-            "openai-revenue", "derived: 2024 revenue ~$3.7B over the 6.767e15 tokens a year its "
-            "43.4k inference H100s serve (37% utilisation, 2N FLOP per token, 37B active)")),
-        "external_financing": (_OPENAI_FINANCING, cite(
-            "openai-funding", "derived: $6.6B (Oct 2024) + $40B (Mar 2025) over two years = "
-            "$23.3B a year")),
-        "rental_price_decline": (0.0, cite(
-            "rbc-rental-2025", "hyperscaler list prices 'hardly budged' in 2025 while neocloud "
-            "H100 rates fell 22%: a 3-year hyperscaler commitment keeps its price")),
+            "openai-revenue", "derived: 2024 revenue ~$3.7B over the tokens a year its "
+            f"{_OPENAI_FLEET * 1.9 / 7:,.0f} inference H100s serve (37% utilisation, 2N FLOP "
+            "per token, 37B active)")),
+        "financing_model": ("revenue-multiple", cite("openai-rounds", "equity rounds priced "
+                                                     "on revenue")),
+        "base_revenue_growth": (math.log(3), cite("openai-cfo-2026", "annualised revenue $2B "
+                                                  "(2023) to $6B (2024): ln 3")),
+        "research_staff": (FRONTIER_RESEARCH_STAFF, cite(
+            "aifm-inputs", "the leading AI company's 827 coding staff in 2024")),
+        "software_gap": (0.0, cite("epoch-openai-2024", "OpenAI's 2024 research is the "
+                                   "frontier's reference")),
     },
 )
 
@@ -125,9 +148,15 @@ _DEEPSEEK = Preset(
         "serving_active_params": (37e9, _DS),
         "lab_supply_share": (2048 / _WORLD_2024, cite(
             "epoch-chips", "derived: 2,048 of the world's 6.53M H100e at end-2024")),
+        "financing_model": ("parent", cite("assumption", "DeepSeek is funded by its parent, "
+                                           "High-Flyer; no public figures")),
         "external_financing": (2.0 * 2048 * 8760, cite(
             "assumption", "no public capex: financing equal to the cluster's own rent, "
             "$2 x 2,048 GPUs x 8,760 h = $35.9M a year")),
+        "research_staff": (0.0, cite("deepseek-v3", "the cluster runs the final training run "
+                                     "only: no research on it")),
+        "software_gap": _gap(3.5, cite("epoch-open-models", "open-weight models trail the "
+                                       "frontier by 3.5 months on Epoch's capabilities index")),
     },
 )
 
@@ -146,9 +175,15 @@ _DEEPSEEK_SERVING = Preset(
         "start_year": (2025, cite("deepseek-inference", "27-28 Feb 2025")),
         "lab_supply_share": (226.75 * 8 / _WORLD_2024, cite(
             "epoch-chips", "derived: 1,814 of the world's 6.53M H100e at end-2024")),
+        "financing_model": ("parent", cite("assumption", "DeepSeek is funded by its parent, "
+                                           "High-Flyer; no public figures")),
         "external_financing": (87_072 * 365, cite(
             "assumption", "no public capex: financing equal to the fleet's own rent, $87,072 a "
             "day x 365 = $31.8M a year ([deepseek-inference])")),
+        "research_staff": (0.0, cite("deepseek-inference", "the fleet serves customers only")),
+        "software_gap": _gap(3.5, cite("epoch-open-models", "open-weight models trail the "
+                                       "frontier by 3.5 months on Epoch's capabilities index "
+                                       "(Oct 2025)")),
     },
 )
 
@@ -167,20 +202,56 @@ _AI2027 = Preset(
         "gpu_capex": (40_000, cite("ai2027-compute", "total cost of ownership $40k per H100e")),
         "cluster_capex_multiplier": (1.0, cite("ai2027-compute", "the $40k TCO already covers "
                                                "server and network")),
-        "token_price": (4e9 / 1.2870708840e16 * 1e6 / _FIRST_YEAR_AVERAGE, cite(
-            "ai2027-compute", "derived: the leading lab's 2024 revenue of $4B over the 1.287e16 "
-            "tokens a year its 82.5k inference H100e serve is 2024's average price, $0.311; a "
-            "price falling 10x a year [a16z-llmflation] while software progress at the "
-            "historical pace [ho2024] under the 12-OOM ceiling [davidson-ftm] lifts it "
-            "(capability_price_elasticity 1) averages "
-            f"{_FIRST_YEAR_AVERAGE:.3f} of its start (the competition floor, reached within the "
-            "year, lifts 2024's revenue to $4.1B)")),
-        "external_financing": (_OPENAI_FINANCING, cite(
-            "openai-funding", "the leading lab of 2024-25, OpenAI: $6.6B (Oct 2024) + $40B "
-            "(Mar 2025) over two years = $23.3B a year")),
+        "token_price": (_token_price(4e9, 250_000 * 0.33), cite(
+            "ai2027-compute", "derived: the leading lab's 2024 revenue of $4B over the tokens a "
+            "year its 82.5k inference H100e serve (37% utilisation, 2N FLOP per token, 37B "
+            "active)")),
+        "financing_model": ("revenue-multiple", cite("openai-rounds", "the leading lab of "
+                                                     "2024-25, OpenAI, raises on revenue")),
+        "base_revenue_growth": (math.log(3), cite("openai-cfo-2026", "the leading lab's "
+                                                  "annualised revenue tripled in 2024")),
+        "research_staff": (FRONTIER_RESEARCH_STAFF, cite(
+            "aifm-inputs", "the leading AI company's 827 coding staff in 2024")),
+    },
+)
+
+_ANTHROPIC_FLEET = 2.5e9 / (2.0 * 8760)
+# Anthropic's own demand trend in 2024: revenue x10 = tokens x price; tokens grew 10 x e^0.75
+# at the frontier's falling price, of which users must carry all but tokens per user (-0.23)
+# and the price effect (1.11 x 0.75).
+_ANTHROPIC_DEMAND = (math.log(10) + 0.747 + 0.234 - 1.11 * 0.747)
+_ANT_SPLIT = cite("assumption", "no published split for Anthropic in 2024: OpenAI's "
+                  "[epoch-openai-2024] (final runs 0.5, experiments 4.5, inference 1.9 of 7)")
+_ANTHROPIC = Preset(
+    "anthropic-2024", "Anthropic, 2024",
+    "Anthropic's 2024 compute: $2.5B of cloud spend, all rented, ~143k H100e at Epoch's $2 an "
+    "hour; $381M of revenue; split as OpenAI's (no published split).",
+    "H100",
+    {
+        "cost_basis": ("rented", cite("epoch-acu", "Anthropic rents from AWS and Google")),
+        "gpu_rental_price": (2.0, cite("epoch-acu", "Epoch's $2 per Hopper-hour for 2024")),
+        "fleet_gpus": (_ANTHROPIC_FLEET, cite(
+            "epoch-acu", f"derived: 2024 cloud spend $2.5B / ($2 x 8,760 h) = "
+            f"{_ANTHROPIC_FLEET:,.0f} H100e")),
+        **_shares(_ANT_SPLIT, training=0.5 / 7, research=4.5 / 7, automation=0.0,
+                  inference=1.9 / 7, other=0.1 / 7),
+        "token_price": (_token_price(381e6, _ANTHROPIC_FLEET * 1.9 / 7), cite(
+            "anthropic-revenue", "derived: 2024 revenue $381M over the tokens a year its "
+            f"{_ANTHROPIC_FLEET * 1.9 / 7:,.0f} inference H100s serve")),
+        "financing_model": ("revenue-multiple", cite("anthropic-rounds", "equity rounds "
+                                                     "priced on revenue")),
+        "base_revenue_growth": (math.log(10), cite("anthropic-revenue", "annualised revenue "
+                                                   "grew tenfold in each of 2023, 2024 and "
+                                                   "2025 (FT): ln 10")),
+        "research_staff": _staff(_ANTHROPIC_FLEET * 4.5 / 7),
+        "software_gap": (0.0, cite("assumption", "a frontier lab: at the frontier")),
+        "user_demand_growth": (_ANTHROPIC_DEMAND, cite(
+            "anthropic-revenue", "revenue grew tenfold in 2024 (FT): at the frontier's price "
+            f"decline [genai-prices] tokens grew 10 x e^0.75; less tokens per user (-0.23) and "
+            f"the price effect (1.11 x 0.75): {_ANTHROPIC_DEMAND:.2f} a year (derived)")),
     },
 )
 
 PRESETS: dict[str, Preset] = {
-    p.name: p for p in (_META, _OPENAI, _DEEPSEEK, _DEEPSEEK_SERVING, _AI2027)
+    p.name: p for p in (_META, _OPENAI, _ANTHROPIC, _DEEPSEEK, _DEEPSEEK_SERVING, _AI2027)
 }
