@@ -1,99 +1,156 @@
 """Backtest: each preset run from its base year, beside what was later published.
 
-Every observable is a projection row at a calendar year (or its growth over an earlier year),
-with the published value, its citation, and the band its ratio modelled / observed must lie in.
-Bands are at most a factor of 1.5 wide (high / low), so a pass means something; docs/MODEL.md
-says which defaults were calibrated and which observables they may have informed.
+An observable is a projection row read as a published figure is: a flow over a calendar year
+(the mean of its steps in the year, weighted by their length), a stock at the end of a year, a
+rate at a moment (log-linear between the steps' mid-points, so an annualised revenue at a month
+is read the same at yearly and monthly steps), or a growth factor of a stock between two year
+ends. Each carries the published value, its citation and the band its ratio modelled / observed
+must lie in (at most a factor of 1.5 wide, high / low). None is a figure a default or a preset
+was set from: docs/MODEL.md lists the calibration targets apart from these.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from model.core.sources import cite
 
-from .projection import project
+from .projection import STEPS, project
 from .scenarios import scenario_settings
 
 MAX_BAND_WIDTH = 1.5
 BAND = (0.8, 1.2)
-COLUMNS = ("observable", "preset", "scenario", "year", "observed", "modelled", "unit", "ratio",
-           "band_low", "band_high", "within", "source")
+COLUMNS = ("observable", "preset", "scenario", "step", "kind", "year", "observed", "modelled",
+           "unit", "ratio", "band_low", "band_high", "within", "source")
+_INFERENCE_FIRST = {"allocation_policy": "inference-first"}
 
 
 @dataclass(frozen=True)
 class Observable:
-    """A published figure the projection of `preset` should reproduce at `year`."""
+    """A published figure the projection of `preset` should reproduce."""
 
     observable: str
     preset: str
     row: str
+    kind: str  # "flow" over calendar year `year`, "end" of year `year`, "at" time `year`,
+    # "growth" of an end-of-year stock from year `since` to `year`
     year: float
     observed: float
     unit: str
     source: str
-    relative_to: float | None = None  # a growth factor: row(year) / row(relative_to)
+    since: float | None = None
     band: tuple[float, float] = BAND
     scenario: str = "status-quo"
+    # Both labs moved compute to inference in 2025 (Epoch), so the labs are run serving demand
+    # first: the inference-share observables test how far that policy moves them.
+    overrides: dict = field(default_factory=lambda: dict(_INFERENCE_FIRST))
 
 
 OBSERVABLES = (
-    # The 2024 step holds Epoch's end-2024 count, so end-2025 is the 2025 step.
-    Observable("World AI accelerator stock (H100e), end-2025", "openai-2024", "world_gpus",
-               2025, 13.66e6 + 3.81e6 + 1.24e6 + 1.02e6, "GPU",
-               cite("epoch-chips", "cumulative at end-2025: Nvidia 13.66M + TPU 3.81M + AMD "
-                    "1.24M + Trainium 1.02M = 19.73M H100e")),
-    Observable("OpenAI revenue, 2025", "openai-2024", "inference_revenue", 2025, 13e9,
-               "USD/year", cite("openai-revenue", "~$13B in 2025")),
-    Observable("OpenAI compute growth (H100e), 2024 to 2025", "openai-2024", "fleet_gpus", 2025,
-               1.74 / 0.39, "", cite("epoch-lab-compute", "0.39M H100e at end-2024, 1.74M at "
-                                     "end-2025"), relative_to=2024),
-    Observable("OpenAI compute growth (power), 2024 to 2025", "openai-2024", "fleet_gpus", 2025,
-               1.9 / 0.6 * 1.35, "", cite("openai-cfo-2026", "0.6 GW (2024) to 1.9 GW (2025)")
-               + "; " + cite("ai2027-compute", "x 1.35 H100e per watt a year (power per H100e "
-                             "1.0 kW in 2024, 750 W in 2025: 1.33)"), relative_to=2024),
-    Observable("Meta capital expenditure, 2025", "meta-2024", "capex", 2025, 72.22e9,
-               "USD/year", cite("meta-capex", "$72.22B in 2025")),
-    Observable("H100 rental price per GPU-hour, 2025", "deepseek-v3", "cost_per_gpu_hour", 2025,
-               1.70, "USD/GPU/hour", cite("semianalysis-rental", "$1.70 in Oct 2025")),
+    Observable("OpenAI revenue, 2025", "openai-2024", "inference_revenue", "flow", 2025,
+               13.1e9, "USD/year", cite("openai-revenue", "$13.1B in 2025 (reported)")),
+    Observable("OpenAI annualised revenue, end-2025", "openai-2024", "inference_revenue", "at",
+               2026.0, 20e9, "USD/year",
+               cite("openai-cfo-2026", "annualised revenue '>$20B' at end-2025")),
+    Observable("OpenAI annualised revenue, March 2026", "openai-2024", "inference_revenue",
+               "at", 2026.25, 24e9, "USD/year",
+               cite("openai-rounds", "'$2 billion in monthly revenue' (Mar 2026)")),
+    Observable("OpenAI compute, end-2025 (H100e)", "openai-2024", "fleet_stock", "end", 2025,
+               1.74e6, "GPU", cite("epoch-lab-compute", "1.74M H100e at end-2025 (estimate)")),
+    Observable("OpenAI compute growth (power), 2024 to 2025", "openai-2024", "fleet_stock",
+               "growth", 2025, 1.9 / 0.6 * 1.33, "", cite(
+                   "openai-cfo-2026", "0.6 GW (end-2024) to 1.9 GW (end-2025)") + "; " + cite(
+                   "ai2027-compute", "x 1.33 H100e per watt (1.0 kW per H100e in 2024, 750 W "
+                   "in 2025)"), since=2024),
+    Observable("OpenAI compute spend, 2025", "openai-2024", "compute_cost", "flow", 2025,
+               16.3e9, "USD/year", cite("epoch-acu", "OpenAI's cloud compute spend $16.3B in "
+                                        "2025 (The Information)")),
+    Observable("OpenAI inference share of compute, 2025 (inference first)", "openai-2024",
+               "share_inference", "flow", 2025, 0.50, "",
+               cite("epoch-acu", "inference ~50% of OpenAI's 2025 compute (estimate)")),
+    Observable("Anthropic annualised revenue, end-2025", "anthropic-2024", "inference_revenue",
+               "at", 2026.0, 9e9, "USD/year",
+               cite("anthropic-revenue", "~$9B run-rate at end-2025")),
+    Observable("Anthropic annualised revenue, February 2026", "anthropic-2024",
+               "inference_revenue", "at", 2026 + 1.5 / 12, 14e9, "USD/year",
+               cite("anthropic-revenue", "$14B run-rate in Feb 2026")),
+    Observable("Anthropic compute spend, 2025", "anthropic-2024", "compute_cost", "flow", 2025,
+               6.8e9, "USD/year", cite("epoch-acu", "Anthropic's cloud compute spend $6.8B in "
+                                       "2025 (The Information)")),
+    Observable("Anthropic compute, end-2025 (H100e)", "anthropic-2024", "fleet_stock", "end",
+               2025, 1.19e6, "GPU", cite("epoch-lab-compute", "1.19M H100e at end-2025 "
+                                         "(estimate)")),
+    Observable("Anthropic inference share of compute, 2025 (inference first)", "anthropic-2024",
+               "share_inference", "flow", 2025, 0.40, "",
+               cite("epoch-acu", "inference ~40% of Anthropic's 2025 compute (estimate)")),
+    Observable("H100 rent, March 2026 (1-year contracts)", "openai-2024", "gpu_rental_price",
+               "at", 2026.2, 2.35, "USD/GPU/hour",
+               cite("semianalysis-rental", "$2.35 per GPU-hour in Mar 2026")),
 )
 
 
-def _at(df: pd.DataFrame, row: str, year: float) -> float:
-    hit = np.isclose(df["year"].to_numpy(), year)
-    if not hit.any():
-        raise ValueError(f"the projection has no step in {year:g}")
-    return float(df.loc[hit, row].iloc[0])
+def _times(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    start = df["year"].to_numpy(dtype=float)
+    return start, start + df["step_length"].to_numpy(dtype=float)
 
 
-def modelled(item: Observable, years: int = 3) -> float:
-    """The projection's value of an observable (yearly steps from the preset's base year)."""
-    df = project(scenario_settings(item.preset, item.scenario), years=years)
-    value = _at(df, item.row, item.year)
-    return value / _at(df, item.row, item.relative_to) if item.relative_to else value
+def read(df: pd.DataFrame, item: Observable) -> float:
+    """The projection's value of an observable."""
+    start, end = _times(df)
+    values = df[item.row].to_numpy(dtype=float)
+    if item.kind == "flow":
+        lo, hi = item.year, item.year + 1
+        overlap = np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0, None)
+        if overlap.sum() < 1 - 1e-9:
+            raise ValueError(f"the projection does not cover {item.year:g}")
+        return float(np.sum(values * overlap) / overlap.sum())
+    if item.kind in ("end", "growth"):
+        def at_end(year: float) -> float:
+            hit = np.isclose(end, year + 1)
+            if not hit.any():
+                raise ValueError(f"no step ends at the end of {year:g}")
+            return float(values[hit][0])
+        value = at_end(item.year)
+        return value / at_end(item.since) if item.kind == "growth" else value
+    mid = (start + end) / 2
+    if not mid[0] <= item.year <= mid[-1]:
+        raise ValueError(f"the projection does not reach {item.year:g}")
+    return float(np.exp(np.interp(item.year, mid, np.log(values))))
 
 
-def backtest(observables=OBSERVABLES) -> pd.DataFrame:
-    """One row per observable: observed, modelled, their ratio and whether it is in band."""
+def modelled(item: Observable, step: str = "year", years: int = 4) -> float:
+    """The projection's value of an observable at `step` steps from the preset's base year."""
+    settings = scenario_settings(item.preset, item.scenario, overrides=item.overrides)
+    return read(project(settings, years=years, step=step), item)
+
+
+def backtest(observables=OBSERVABLES, steps=tuple(STEPS)) -> pd.DataFrame:
+    """One row per observable and step length: observed, modelled, ratio, in band or not."""
     rows = []
-    for item in observables:
-        value = modelled(item)
-        ratio = value / item.observed
-        low, high = item.band
-        rows.append((item.observable, item.preset, item.scenario, item.year, item.observed,
-                     value, item.unit, ratio, low, high, bool(low <= ratio <= high),
-                     item.source))
+    for step in steps:
+        for item in observables:
+            value = modelled(item, step)
+            ratio = value / item.observed
+            low, high = item.band
+            rows.append((item.observable, item.preset, item.scenario, step, item.kind,
+                         item.year, item.observed, value, item.unit, ratio, low, high,
+                         bool(low <= ratio <= high), item.source))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def markdown(table: pd.DataFrame) -> str:
-    """The backtest as a Markdown table (docs/MODEL.md)."""
-    out = ["| observable | preset | year | observed | modelled | ratio | source |",
-           "|---|---|---|---|---|---|---|"]
-    for r in table.itertuples():
-        out.append(f"| {r.observable} | `{r.preset}` | {r.year:g} | {r.observed:.4g} | "
-                   f"{r.modelled:.4g} | {r.ratio:.2f} | {r.source.replace('|', '/')} |")
+    """The backtest as a Markdown table (docs/MODEL.md): one row an observable, a ratio a step."""
+    steps = list(dict.fromkeys(table["step"]))
+    out = ["| observable | preset | observed | " + " | ".join(f"ratio ({s})" for s in steps)
+           + " | source |", "|---|---|---|" + "---|" * len(steps) + "---|"]
+    for name, group in table.groupby("observable", sort=False):
+        first = group.iloc[0]
+        ratios = [f"{group[group['step'] == s]['ratio'].iloc[0]:.2f}"
+                  + ("" if group[group["step"] == s]["within"].iloc[0] else " (out)")
+                  for s in steps]
+        out.append(f"| {name} | `{first.preset}` | {first.observed:.4g} | "
+                   + " | ".join(ratios) + f" | {first.source.replace('|', '/')} |")
     return "\n".join(out)

@@ -1,15 +1,17 @@
-"""Step-length convergence: the same projection at quarterly and monthly steps, compared.
+"""Step-length convergence: the same projection at yearly, quarterly and monthly steps.
 
 Explicit steps make errors of the order of the step; a loop whose rows are integrated well
-(exact retirements, prices averaged over the step, purchases at the step's mid-point price)
-changes little between a quarter and a month. `python -m model.loop.convergence` prints the
-table in docs/MODEL.md.
+(prices and rates read at the step's middle, the fleet in service at its mid-point, money raised
+on revenue growing through the step) changes little with the step. Each step length is compared
+with monthly steps on the fleet at the horizon's end, software efficiency at the start of the
+last year, and NPV. `python -m model.loop.convergence` prints the table in docs/MODEL.md.
 """
 
 from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pandas as pd
 
 from model.core.presets import PRESETS
@@ -18,7 +20,7 @@ from .projection import project
 from .scenarios import SCENARIOS, scenario_settings
 
 TOLERANCE = 0.05
-COLUMNS = ("preset", "scenario", "fleet_gpus", "software_efficiency", "npv")
+MEASURES = ("fleet_stock", "software_efficiency", "npv")
 
 
 def agreement(a: float, b: float, scale: float = 0.0) -> float:
@@ -27,35 +29,47 @@ def agreement(a: float, b: float, scale: float = 0.0) -> float:
     return abs(a - b) / top if top else 0.0
 
 
-def compare(preset: str | None, scenario: str, years: int = 10) -> tuple[float, float, float]:
-    """Relative differences of the final fleet, software efficiency and NPV, quarter vs month.
+def _measures(df: pd.DataFrame, years: int) -> dict[str, float]:
+    last_year = df["year"].iloc[0] + years - 1
+    start = df[np.isclose(df["year"], last_year)].iloc[0]
+    return {"fleet_stock": float(df["fleet_stock"].iloc[-1]),
+            "software_efficiency": float(start["software_efficiency"]),
+            "npv": float(df["npv"].iloc[-1]),
+            "bill": float((df["compute_cost"] * df["step_length"] * df["discount_factor"]).sum())}
+
+
+def compare(preset: str | None, scenario: str, years: int = 10) -> dict[str, float]:
+    """Relative differences from monthly steps of yearly and quarterly steps, per measure.
 
     NPV is a difference of large flows: it is held relative to the larger of itself and the
     present value of the compute bill it nets, since a near-zero NPV has no relative precision.
     """
     settings = scenario_settings(preset, scenario)
-    quarter = project(settings, years, "quarter")
-    month = project(settings, years, "month")
-    # Stocks at the same moment, the start of the last quarter (the monthly run's last row is
-    # two months later); NPV over the same ten years (both last rows include the last flows).
-    q, m = quarter.iloc[-1], month.iloc[-3]
-    bill = float((month["compute_cost"] * month["discount_factor"]).sum()) / 12
-    return (agreement(q["fleet_gpus"], m["fleet_gpus"]),
-            agreement(q["software_efficiency"], m["software_efficiency"]),
-            agreement(q["npv_to_date"], month["npv_to_date"].iloc[-1], bill))
+    month = _measures(project(settings, years, "month"), years)
+    out = {}
+    for step in ("year", "quarter"):
+        other = _measures(project(settings, years, step), years)
+        for m in MEASURES:
+            scale = month["bill"] if m == "npv" else 0.0
+            out[f"{m}_{step}"] = agreement(other[m], month[m], scale)
+    return out
 
 
 def convergence_table(years: int = 10) -> pd.DataFrame:
     """Every preset (and the catalogue defaults) x scenario at defaults."""
-    rows = [(preset or "(defaults)", scenario, *compare(preset, scenario, years))
+    rows = [{"preset": preset or "(defaults)", "scenario": scenario,
+             **compare(preset, scenario, years)}
             for preset in [None, *PRESETS] for scenario in SCENARIOS]
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(rows)
 
 
 def markdown(table: pd.DataFrame) -> str:
-    out = ["| preset | scenario | fleet | software efficiency | NPV |", "|---|---|---|---|---|"]
-    out += [f"| {r.preset} | {r.scenario} | {r.fleet_gpus:.1%} | {r.software_efficiency:.1%} | "
-            f"{r.npv:.1%} |" for r in table.itertuples()]
+    out = ["| preset | scenario | fleet (year / quarter) | software efficiency | NPV |",
+           "|---|---|---|---|---|"]
+    out += [f"| {r.preset} | {r.scenario} | {r.fleet_stock_year:.1%} / "
+            f"{r.fleet_stock_quarter:.1%} | {r.software_efficiency_year:.1%} / "
+            f"{r.software_efficiency_quarter:.1%} | {r.npv_year:.1%} / {r.npv_quarter:.1%} |"
+            for r in table.itertuples()]
     return "\n".join(out)
 
 
