@@ -23,19 +23,22 @@ from model.report.formats import format_value, label, measure
 # Sidebar sections and the inputs that matter most in each (names missing from the catalogue,
 # e.g. before the projection is imported, are skipped). Every other input sits under "More".
 SIDEBAR = {
-    "Fleet": ("fleet_gpus", "gpu_power", "price_performance_growth", "investment_rate",
-              "investment_growth", "reinvestment_rate"),
-    "Costs": ("cost_basis", "gpu_rental_price", "gpu_capex", "cluster_capex_multiplier",
-              "depreciation_life", "electricity_price", "pue", "discount_rate"),
+    "Fleet": ("fleet_gpus", "gpu_power", "price_performance_growth", "lab_supply_share"),
+    "Costs": ("cost_basis", "gpu_rental_price", "rental_price_decline", "gpu_capex",
+              "cluster_capex_multiplier", "depreciation_life", "electricity_price", "pue"),
     "Allocation": ("share_training", "share_research", "share_automation", "share_inference",
-                   "share_other", "allocation_policy", "mfu_training", "util_research",
-                   "util_inference"),
-    "Inference demand": ("token_price", "serving_active_params", "user_demand_growth",
-                         "tokens_per_task_growth", "demand_capability_elasticity"),
-    "Feedback loop and brakes": ("multiplier_path", "multiplier_scope", "research_labour_weight",
-                                 "research_ces_rho", "parallelisation_exponent",
-                                 "ideas_harder_exponent", "software_halving_time",
-                                 "researcher_growth"),
+                   "share_other", "allocation_policy", "split_adjustment_rate", "research_floor",
+                   "mfu_training", "util_research", "util_inference"),
+    "Money": ("financing_model", "revenue_multiple", "raise_rate", "external_financing",
+              "reinvestment_rate", "discount_rate", "terminal_growth"),
+    "Customers": ("token_price", "frontier_price_decline", "capability_price_elasticity",
+                  "token_value_cap", "user_demand_growth", "tokens_per_task_growth",
+                  "demand_price_elasticity", "serving_active_params"),
+    "Research and the frontier": ("research_staff", "software_gap", "diffusion_lag",
+                                  "software_returns", "researcher_growth", "multiplier_path",
+                                  "multiplier_scope", "research_labour_weight",
+                                  "research_ces_rho", "parallelisation_exponent",
+                                  "software_halving_time"),
     "Training run": ("flops_per_param_token", "model_active_params", "training_tokens",
                      "training_gpus"),
 }
@@ -106,7 +109,8 @@ def widget_spec(q: Quantity) -> WidgetSpec:
 
 def sidebar_groups(more: bool = False) -> dict[str, list[WidgetSpec]]:
     """The sidebar's input widgets by section; with `more`, every other input too."""
-    groups = {title: [widget_spec(CATALOGUE[n]) for n in names if n in CATALOGUE]
+    groups = {title: [widget_spec(CATALOGUE[n]) for n in names
+                      if n in CATALOGUE and CATALOGUE[n].is_input]
               for title, names in SIDEBAR.items()}
     if more:
         shown = {n for names in SIDEBAR.values() for n in names} | set(NO_WIDGET)
@@ -138,7 +142,8 @@ class View:
 
 
 # What a link without a query string shows.
-DEFAULT_VIEW = View("ai-2027-lab-2024", "", ["status-quo", "ai-2027", "brakes"], 10, "year", {})
+DEFAULT_VIEW = View("ai-2027-lab-2024", "", ["status-quo", "ai-2027", "brakes"], 10,
+                    projection.DEFAULT_STEP, {})
 
 
 def encode_query(view: View) -> dict[str, str]:
@@ -247,4 +252,4 @@ def read_uploaded(data: bytes, filename: str, reader) -> tuple[View, int]:
         resolve(preset, gpu, overrides)  # the whole set must hold (shares sum to 1)
     except InputError as exc:
         raise InputError(f"{filename}: {exc}") from None
-    return View(preset, gpu, [], 10, "year", overrides), len(overrides)
+    return View(preset, gpu, [], 10, projection.DEFAULT_STEP, overrides), len(overrides)

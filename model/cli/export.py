@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from model.core.errors import InputError, quoted
+from model.loop.steps import DEFAULT_STEP, STEPS
 
 
 def _scenarios(args: argparse.Namespace, workbook_scenario: str | None) -> list[str]:
@@ -45,7 +46,7 @@ def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--scenarios", metavar="S1,S2,...",
                    help="further scenarios, each with its own Projection sheet and Compare")
     p.add_argument("--years", type=int, default=10, help="years to project (default 10)")
-    p.add_argument("--step", choices=("year", "quarter", "month"), default="year",
+    p.add_argument("--step", choices=tuple(STEPS), default=DEFAULT_STEP,
                    help="projection step (default year)")
     p.add_argument("--title", help="title shown on the Cover (stored as text)")
     p.add_argument("--notes", default="", help="notes shown on the Cover (stored as text)")

@@ -13,8 +13,9 @@ import io
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError, quoted
 from model.loop.montecarlo import MAX_SAMPLE_STEPS, MAX_SAMPLES
-from model.loop.projection import MAX_STEPS, STEPS, max_years
+from model.loop.projection import MAX_STEPS, max_years
 from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_settings
+from model.loop.steps import DEFAULT_STEP, STEPS
 from model.report.formats import format_value, json_number, strict_json, table
 
 TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
@@ -38,8 +39,9 @@ def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
                       help=f"horizon in years (default 10; at most {MAX_STEPS} steps: "
                            + ", ".join(f"{max_years(s)} years at {s} steps" for s in STEPS)
                            + ")")
-    loop.add_argument("--step", default="year",
-                      help=f"step length: {', '.join(STEPS)} (default year)")
+    loop.add_argument("--step", default=DEFAULT_STEP,
+                      help=f"step length: {', '.join(STEPS)} (default {DEFAULT_STEP}: quarters "
+                           "agree with months within 5%%; years are coarse for fast growth)")
     p = subparsers.add_parser("run", parents=[common, loop],
                               help="the feedback-loop projection, step by step")
     p.add_argument("--samples", type=_int,

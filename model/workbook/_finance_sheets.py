@@ -41,7 +41,10 @@ NOTE = Alignment(horizontal="left", indent=1)
 # Beside each result: what it is, for a reader who has not seen the model's names.
 NOTES = {
     "initial_outlay": "the fleet bought at the start (0 when its GPU-hours are rented)",
-    "npv": "net present value: discounted cash flows less the initial outlay",
+    "terminal_value": "the last year's free cash flow growing at terminal_growth for ever, "
+                      "discounted (Gordon)",
+    "npv": "net present value: discounted cash flows less the initial outlay, plus the "
+           "terminal value",
     "npv_excel": "the same NPV by Excel's NPV function: a cross-check",
     "payback_year": "the first year whose cumulative cash is not negative",
 }
@@ -52,7 +55,7 @@ def _outlay_expr() -> sympy.Expr:
     from model.loop.rows import INIT_RAW
 
     s = sym
-    return sympy.expand(s("free_cash_flow") * s("step_years") * s("discount_factor")
+    return sympy.expand(s("free_cash_flow") * s("step_length") * s("discount_factor")
                         - INIT_RAW["npv_to_date"])
 
 
@@ -78,11 +81,14 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
     book.text(ws, 1, 1, f"Finance: {scenario} (the primary scenario)" if scenario
               else "Finance (primary scenario)", TITLE_FONT)
     book.text(ws, 2, 1, "Money per step from the Projection sheet; cash flow = free cash flow "
-              "x step length; NPV at the discount_rate input; all live formulas.")
+              "x step length; NPV at the discount_rate input, with the terminal value; all "
+              "live formulas.")
     _header(book, ws, n, "unit")
     here: dict[str, int] = {}
-    extra = {"cash_flow": ("USD", df["free_cash_flow"] * dt),
-             "discounted_cash_flow": ("USD", df["free_cash_flow"] * dt * df["discount_factor"]),
+    lengths = df["step_length"]
+    extra = {"cash_flow": ("USD", df["free_cash_flow"] * lengths),
+             "discounted_cash_flow": ("USD", df["free_cash_flow"] * lengths
+                                      * df["discount_factor"]),
              "paid_back": ("", df["cumulative_cash"] >= 0)}
     # one scale for every dollar row, as a statement has: a row of zeros or of small flows
     # would otherwise pick its own ($0.000 beside $23.30B)
@@ -99,7 +105,7 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
             if r in MONEY_ROWS:
                 formula = f"=Projection!{c}{rows[r]}"
             elif r == "cash_flow":
-                formula = f"={c}{here['free_cash_flow']}*step_years"
+                formula = f"={c}{here['free_cash_flow']}*Projection!{c}{rows['step_length']}"
             elif r == "discounted_cash_flow":
                 formula = f"={c}{here['cash_flow']}*{c}{here['discount_factor']}"
             else:
@@ -111,17 +117,20 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
     summ = summary(df)
     first = {sym(r): f"Projection!{column_letter(FIRST_COL)}{row}" for r, row in rows.items()}
     outlay = _outlay_expr()
-    outlay_value = float(df["free_cash_flow"].iloc[0] * dt * df["discount_factor"].iloc[0]
-                         - df["npv_to_date"].iloc[0])
+    outlay_value = float(df["free_cash_flow"].iloc[0] * lengths.iloc[0]
+                         * df["discount_factor"].iloc[0] - df["npv_to_date"].iloc[0])
     cf = f"{column_letter(FIRST_COL)}{here['cash_flow']}:{last}{here['cash_flow']}"
     dfs = f"{column_letter(FIRST_COL)}{here['discount_factor']}:{last}{here['discount_factor']}"
+    terminal = f"Projection!{last}{rows['terminal_value']}"
     items = [("initial_outlay", "USD", excel_formula(outlay, {**names, **first}), outlay_value),
-             ("npv", "USD", f"=SUMPRODUCT({cf},{dfs})-C{top}", summ["npv"])]
+             ("terminal_value", "USD", f"={terminal}", summ["terminal_value"]),
+             ("npv", "USD", f"=SUMPRODUCT({cf},{dfs})-C{top}+C{top + 1}", summ["npv"])]
     if dt == 1.0 and n > 1:
-        c0, c1 = column_letter(FIRST_COL), column_letter(FIRST_COL + 1)
+        # Excel's NPV discounts each year's flow at its end; the model at its middle
         row_cf = here["cash_flow"]
-        items.append(("npv_excel", "USD", f"={c0}{row_cf}+NPV(discount_rate,{c1}{row_cf}:"
-                      f"{last}{row_cf})-C{top}", summ["npv"]))
+        items.append(("npv_excel", "USD", f"=NPV(discount_rate,{column_letter(FIRST_COL)}"
+                      f"{row_cf}:{last}{row_cf})*(1+discount_rate)^0.5-C{top}+C{top + 1}",
+                      summ["npv"]))
     payback = summ["payback_year"]
     items.append(("payback_year", "year", f"=IFERROR(INDEX({column_letter(FIRST_COL)}3:{last}3,"
                   f"MATCH(TRUE,{column_letter(FIRST_COL)}{here['paid_back']}:{last}"

@@ -25,6 +25,7 @@ from model.core.equations import EQUATIONS
 from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
 from model.core.resolve import Settings, resolve
+from model.loop.steps import DEFAULT_STEP
 
 from . import _reference_sheets as reference
 from . import _static_sheets as sheets
@@ -42,7 +43,7 @@ class Export:
     scenarios: list[str]
     settings: list[Settings]
     years: int = 10
-    step: str = "year"
+    step: str = DEFAULT_STEP
     title: str = ""
     notes: str = ""
     created: date = field(default_factory=date.today)
@@ -109,7 +110,7 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
 
 
 def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
-                   years: int = 10, step: str = "year", gpu: str | None = None,
+                   years: int = 10, step: str = DEFAULT_STEP, gpu: str | None = None,
                    overrides: Mapping[str, str | float] | None = None,
                    title: str | None = None, notes: str = "",
                    created: date | None = None) -> Book:
