@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sympy
 
 from model.core.catalogue import CATALOGUE
+from model.core.resolve import citations
 from model.core.sources import REFERENCES, cited_by
 from model.report.latex import equation_latex
 
@@ -64,13 +65,6 @@ def step_entries(order: Sequence[str], initial: dict, step: dict) -> list[tuple]
     return rows
 
 
-def shown_citations(settings: Sequence) -> dict[str, str]:
-    """Each quantity's citation as the workbook shows it: an input's from every exported
-    settings (a preset's or scenario's own), any other quantity's from the catalogue."""
-    return {name: "; ".join(dict.fromkeys(s.sources[name] for s in settings))
-            if q.is_input else q.source for name, q in CATALOGUE.items()}
-
-
 def sources(book: Book, settings: Sequence) -> None:
     """The bibliography, with the quantities citing each reference in this workbook."""
     ws = book.sheet("Sources")
@@ -78,7 +72,7 @@ def sources(book: Book, settings: Sequence) -> None:
            "on the Inputs sheet starts with one of these keys in [brackets].")
     book.row(ws, HEADER_ROW, ["key", "reference", "cited by"])
     style_header(ws, HEADER_ROW, 1, 3)
-    cited = cited_by(shown_citations(settings))
+    cited = cited_by(citations(settings))
     for row, (key, text) in enumerate(REFERENCES.items(), start=HEADER_ROW + 1):
         book.row(ws, row, [key, text, ", ".join(cited.get(key, []))])
         ws.cell(row, 2).alignment = ws.cell(row, 3).alignment = WRAP
