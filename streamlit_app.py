@@ -74,7 +74,8 @@ def sidebar() -> None:
     right.selectbox("Step", ui.STEPS, key="step")
     st.button("Reset to the preset's values", on_click=on_event, args=("reset",), key="reset")
     more = st.toggle("Show every input", key="more_inputs")
-    for title, specs in ui.sidebar_groups(more).items():
+    # help cites the preset's and GPU's sources (a user's own value is 'user setting' on Sources)
+    for title, specs in ui.sidebar_groups(more, resolve(ss.preset, ss.gpu).sources).items():
         with st.expander(title, expanded=title == "Allocation"):
             for item in specs:
                 input_widget(item)

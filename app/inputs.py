@@ -80,11 +80,12 @@ def unit_label(q: Quantity) -> str:
     return label(q)
 
 
-def help_text(q: Quantity) -> str:
-    """Hover help: what the input is, its bounds and its source."""
+def help_text(q: Quantity, source: str | None = None) -> str:
+    """Hover help: what the input is, its bounds and its source (`source`, the preset's or
+    GPU's own when it sets the value, else the catalogue default's)."""
     bounds = "" if q.kind == "choice" else (
         f"  \nBounds: {format_value(q.name, q.min)} to {format_value(q.name, q.max)}.")
-    return f"{q.description} (`{q.name}`).{bounds}  \nSource: {q.source}"
+    return f"{q.description} (`{q.name}`).{bounds}  \nSource: {source or q.source}"
 
 
 def _step(lo: float, hi: float) -> float:
@@ -92,9 +93,9 @@ def _step(lo: float, hi: float) -> float:
     return 10.0 ** math.floor(math.log10((hi - lo) / 1000.0))
 
 
-def widget_spec(q: Quantity) -> WidgetSpec:
-    """The widget for one catalogue input."""
-    label, hover = unit_label(q), help_text(q)
+def widget_spec(q: Quantity, source: str | None = None) -> WidgetSpec:
+    """The widget for one catalogue input (its help citing `source`, see help_text)."""
+    label, hover = unit_label(q), help_text(q, source)
     if q.kind == "choice":
         return WidgetSpec(q.name, "select", q.label, hover, options=q.choices)
     if q.log_scale:
@@ -107,14 +108,18 @@ def widget_spec(q: Quantity) -> WidgetSpec:
     return WidgetSpec(q.name, "slider", label, hover, q.min, q.max, step, f"%.{decimals}f")
 
 
-def sidebar_groups(more: bool = False) -> dict[str, list[WidgetSpec]]:
-    """The sidebar's input widgets by section; with `more`, every other input too."""
-    groups = {title: [widget_spec(CATALOGUE[n]) for n in names
-                      if n in CATALOGUE and CATALOGUE[n].is_input]
+def sidebar_groups(more: bool = False, sources: Mapping[str, str] | None = None
+                   ) -> dict[str, list[WidgetSpec]]:
+    """The sidebar's input widgets by section; with `more`, every other input too. `sources`
+    (the preset's and GPU's, Settings.sources) are what each widget's help cites."""
+    def spec(n: str) -> WidgetSpec:
+        return widget_spec(CATALOGUE[n], (sources or {}).get(n))
+
+    groups = {title: [spec(n) for n in names if n in CATALOGUE and CATALOGUE[n].is_input]
               for title, names in SIDEBAR.items()}
     if more:
         shown = {n for names in SIDEBAR.values() for n in names} | set(NO_WIDGET)
-        groups[MORE] = [widget_spec(CATALOGUE[n]) for n in input_names() if n not in shown]
+        groups[MORE] = [spec(n) for n in input_names() if n not in shown]
     return {t: specs for t, specs in groups.items() if specs}
 
 

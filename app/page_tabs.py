@@ -151,6 +151,6 @@ def equations_tab() -> None:
 
 def sources_tab(settings: Settings) -> None:
     st.subheader("References")
-    table(tables.sources_frame())
+    table(tables.sources_frame(settings))
     st.subheader("Current inputs and their sources")
     table(tables.inputs_frame(settings))

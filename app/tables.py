@@ -18,8 +18,8 @@ from app.inputs import input_names
 from model.core.catalogue import CATALOGUE
 from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
-from model.core.resolve import Settings
-from model.core.sources import REFERENCES, reference_keys
+from model.core.resolve import Settings, citations
+from model.core.sources import REFERENCES, cited_by
 from model.report.formats import format_value, measure, money, pretty_unit, unit_label
 from model.report.latex import equation_latex
 
@@ -173,12 +173,11 @@ def equations_frame(equations: Mapping[str, sympy.Expr] | None = None) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def sources_frame() -> pd.DataFrame:
-    """The bibliography with the quantities citing each reference."""
-    users: dict[str, list[str]] = {k: [] for k in REFERENCES}
-    for name, q in CATALOGUE.items():
-        for key in reference_keys(q.source):
-            users.setdefault(key, []).append(name)
+def sources_frame(settings: Settings | None = None) -> pd.DataFrame:
+    """The bibliography with the quantities citing each reference: an input by the source of its
+    value in `settings` (a preset's own reference, not the default's), else by the catalogue's."""
+    users = cited_by(citations([settings]) if settings is not None else
+                     {n: q.source for n, q in CATALOGUE.items()})
     return pd.DataFrame({
         "key": list(REFERENCES),
         "reference": list(REFERENCES.values()),
@@ -187,7 +186,7 @@ def sources_frame() -> pd.DataFrame:
 
 
 def inputs_frame(settings: Settings) -> pd.DataFrame:
-    """The current inputs with units and sources (for the Sources tab and CSV export)."""
+    """The current inputs with their values and the source of each value (for the Sources tab)."""
     names = input_names()
     return pd.DataFrame({
         "name": names,

@@ -13,7 +13,7 @@ from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.gpus import GPUS
 from model.core.presets import PRESETS
 from model.core.resolve import Settings
-from model.loop.scenarios import SCENARIOS
+from model.loop.scenarios import SCENARIOS, scenario_settings
 from model.report.formats import format_value, json_number, pretty_unit, strict_json, table
 
 from .options import settings_from
@@ -76,17 +76,61 @@ def _scenarios() -> dict:
     return {name: s.description for name, s in SCENARIOS.items()}
 
 
-def parameter_records() -> list[dict]:
+def list_settings(args) -> Settings | None:
+    """The settings whose values `list` shows: None (the catalogue's defaults) unless --preset,
+    --scenario or --gpu chooses some."""
+    if args.preset is None and args.scenario is None and args.gpu is None:
+        return None
+    return scenario_settings(args.preset, args.scenario, args.gpu)
+
+
+def parameter_records(settings: Settings | None = None) -> list[dict]:
+    """Every settable input's catalogue record; with `settings`, also its value there, and as
+    source that value's own (the preset's, GPU's or scenario's), not the default's it replaced."""
+    def value(n: str) -> dict:
+        if settings is None:
+            return {}
+        v = settings.text(n) if CATALOGUE[n].kind == "choice" else json_number(settings.values[n])
+        return {"value": v}
+
     return [
-        {"name": n, "unit": q.unit, "kind": q.kind, "default": q.default, "min": q.min,
-         "max": q.max, "choices": list(q.choices), "group": q.group,
-         "description": q.description, "source": q.source}
+        {"name": n, "unit": q.unit, "kind": q.kind, **value(n), "default": q.default,
+         "min": q.min, "max": q.max, "choices": list(q.choices), "group": q.group,
+         "description": q.description,
+         "source": q.source if settings is None else settings.sources[n]}
         for n, q in CATALOGUE.items() if q.is_input
     ]
 
 
+def _chosen(settings) -> dict[str, str | None]:
+    """What the shown values are of: the preset, scenario and GPU in effect."""
+    return {"preset": settings.preset, "scenario": settings.scenario, "gpu": settings.gpu}
+
+
+def _parameter_table(params: list[dict], chosen: dict | None) -> str:
+    """The PARAMETERS section: each input's default (or value in the chosen settings), bounds
+    and the source of what is shown."""
+    def bound(p, v):
+        return "" if v is None or p["kind"] == "choice" else format_value(p["name"], v)
+
+    def shown(p):
+        if chosen is not None:
+            return p["value"] if p["kind"] == "choice" else bound(p, p["value"])
+        return "|".join(p["choices"]) if p["kind"] == "choice" else bound(p, p["default"])
+
+    title = "PARAMETERS" if chosen is None else "PARAMETERS, values in " + ", ".join(
+        f"{k} {v}" if v else "the catalogue defaults" for k, v in chosen.items()
+        if v or k == "preset")
+    return title + "\n" + table(
+        [(p["name"], pretty_unit(p["unit"]), shown(p), bound(p, p["min"]), bound(p, p["max"]),
+          p["source"]) for p in params],
+        ("name", "unit", "default" if chosen is None else "value", "min", "max", "source"))
+
+
 def cmd_list(args) -> str:
-    params = parameter_records()
+    settings = list_settings(args)
+    chosen = None if settings is None else _chosen(settings)
+    params = parameter_records(settings)
     presets = {n: {"title": p.title, "description": p.description, "gpu": p.gpu}
                for n, p in PRESETS.items()}
     gpus = {n: {"label": g.label, "gpu_peak_flops": g.peak_flops, "gpu_power": g.power,
@@ -94,20 +138,14 @@ def cmd_list(args) -> str:
             for n, g in GPUS.items()}
     scenarios = _scenarios()
     if args.format == "json":
-        return strict_json({"presets": presets, "scenarios": scenarios, "gpus": gpus,
-                           "parameters": params}, indent=2)
+        return strict_json({**(chosen or {}), "presets": presets, "scenarios": scenarios,
+                            "gpus": gpus, "parameters": params}, indent=2)
     if args.format == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(params[0]), lineterminator="\n")
         w.writeheader()
         w.writerows({**p, "choices": "|".join(p["choices"])} for p in params)
         return buf.getvalue().rstrip("\n")
-    def bound(q, v):
-        return "" if v is None or q["kind"] == "choice" else format_value(q["name"], v)
-
-    def default(p):
-        return "|".join(p["choices"]) if p["kind"] == "choice" else bound(p, p["default"])
-
     parts = [
         "PRESETS\n" + table([(n, p["title"], p["gpu"]) for n, p in presets.items()],
                             ("name", "title", "gpu")),
@@ -117,10 +155,7 @@ def cmd_list(args) -> str:
                            f"{g['gpu_power']:,.0f} W", f"{g['memory_gb']:,.0f} GB",
                            f"${g['gpu_capex']:,.0f}") for n, g in gpus.items()],
                          ("name", "label", "BF16 dense", "TDP", "memory", "price")),
-        "PARAMETERS\n" + table([(p["name"], pretty_unit(p["unit"]), default(p),
-                                 bound(p, p["min"]), bound(p, p["max"]), p["source"])
-                                for p in params],
-                               ("name", "unit", "default", "min", "max", "source")),
+        _parameter_table(params, chosen),
     ]
     return "\n\n".join(parts)
 
@@ -128,7 +163,16 @@ def cmd_list(args) -> str:
 def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
     """Add `list`, `budget` and `training-run` to the CLI."""
     p = subparsers.add_parser("list", help="presets, scenarios, GPUs and every parameter with "
-                              "its source")
+                              "its source", description="Presets, scenarios, GPUs and every "
+                              "parameter: its catalogue default and that default's source, or, "
+                              "with --preset, --scenario or --gpu, its value there and the "
+                              "source of that value.")
+    p.add_argument("--preset", help="show each parameter's value in this lab preset and its "
+                   "source")
+    p.add_argument("--scenario", help=f"with the values this scenario sets (one of "
+                   f"{', '.join(SCENARIOS)})")
+    p.add_argument("--gpu", help="with this GPU catalogue entry's figures (default: the "
+                   "preset's GPU)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.set_defaults(func=cmd_list)
     subparsers.add_parser("budget", parents=[common], help="the fleet-year budget by use"

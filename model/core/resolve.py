@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import finance_inputs as _inputs  # noqa: F401 - registers every input resolve() reads
@@ -130,6 +130,13 @@ def resolve(preset: str | None = None, gpu: str | None = None,
         clean[name] = str(raw)
     check_shares(values)
     return Settings(values, sources, preset, gpu, clean)
+
+
+def citations(settings: Sequence[Settings]) -> dict[str, str]:
+    """Every quantity's citation as shown beside `settings`: an input's from their own sources
+    (each distinct one once, joined by '; '), any other quantity's from the catalogue."""
+    return {name: "; ".join(dict.fromkeys(s.sources[name] for s in settings))
+            if q.is_input else q.source for name, q in CATALOGUE.items()}
 
 
 def parse_assignment(text: str) -> tuple[str, str]:

@@ -136,3 +136,16 @@ def reference_keys(citation: str) -> list[str]:
     import re
 
     return re.findall(r"\[([a-z0-9-]+)\]", citation)
+
+
+def cited_by(citations: dict[str, str]) -> dict[str, list[str]]:
+    """Reference key -> the quantities whose citation names it (each once, in the given order).
+
+    Pass the citations actually shown (a preset's, a scenario's) rather than the catalogue's, so
+    the bibliography credits each reference with the values it supports.
+    """
+    users: dict[str, list[str]] = {k: [] for k in REFERENCES}
+    for name, citation in citations.items():
+        for key in dict.fromkeys(reference_keys(citation)):
+            users.setdefault(key, []).append(name)
+    return users

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import sympy
 
 from model.core.catalogue import CATALOGUE
-from model.core.sources import REFERENCES, reference_keys
+from model.core.resolve import citations
+from model.core.sources import REFERENCES, cited_by
 from model.report.latex import equation_latex
 
 from ._book import Book
@@ -64,17 +65,14 @@ def step_entries(order: Sequence[str], initial: dict, step: dict) -> list[tuple]
     return rows
 
 
-def sources(book: Book) -> None:
-    """The bibliography, with the quantities citing each reference."""
+def sources(book: Book, settings: Sequence) -> None:
+    """The bibliography, with the quantities citing each reference in this workbook."""
     ws = book.sheet("Sources")
     _title(book, ws, "Sources", "The references behind the inputs' values: each input's source "
            "on the Inputs sheet starts with one of these keys in [brackets].")
     book.row(ws, HEADER_ROW, ["key", "reference", "cited by"])
     style_header(ws, HEADER_ROW, 1, 3)
-    cited: dict[str, list[str]] = {}
-    for name, q in CATALOGUE.items():
-        for key in reference_keys(q.source):
-            cited.setdefault(key, []).append(name)
+    cited = cited_by(citations(settings))
     for row, (key, text) in enumerate(REFERENCES.items(), start=HEADER_ROW + 1):
         book.row(ws, row, [key, text, ", ".join(cited.get(key, []))])
         ws.cell(row, 2).alignment = ws.cell(row, 3).alignment = WRAP

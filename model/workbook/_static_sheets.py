@@ -143,6 +143,18 @@ def _validation(book: Book, ws, q: Quantity, row: int, columns: int) -> None:
                   f"{q.name}: a number from {q.min:g} to {q.max:g}{unit}")
 
 
+def column_source(sources: list[str], labels: list[str]) -> str:
+    """The source of one input's values, one per value column: the resolved settings' own
+    (a preset's, GPU's, scenario's or the user's), so a preset's value is never credited to the
+    catalogue default it replaced; where scenarios differ, each source after its scenarios."""
+    groups: dict[str, list[str]] = {}
+    for source, label in zip(sources, labels, strict=True):
+        groups.setdefault(source, []).append(label)
+    if len(groups) == 1:
+        return sources[0]
+    return "; ".join(f"{', '.join(names)}: {source}" for source, names in groups.items())
+
+
 def inputs(book: Book, ex) -> list[Names]:
     """The Inputs sheet; returns, per value column, the names map of every input symbol."""
     ws = book.sheet("Inputs")
@@ -187,7 +199,8 @@ def inputs(book: Book, ex) -> list[Names]:
             book.number(ws, row, after + 1, q.min, bounds_fmt)
             book.number(ws, row, after + 2, q.max, bounds_fmt)
         book.text(ws, row, after + 3, q.description)
-        book.text(ws, row, after + 4, q.source)
+        book.text(ws, row, after + 4, column_source([st.sources[q.name] for st in ex.settings],
+                                                     labels))
         _validation(book, ws, q, row, n)
         row += 1
     choices = [q for q in records if q.kind == "choice"]

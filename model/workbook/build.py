@@ -146,7 +146,7 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
         checks += more_checks
         entries += more_entries
     reference.equations(book, entries)
-    reference.sources(book)
+    reference.sources(book, ex.settings)
     write_checks(book, checks)
     for ws in book.wb.worksheets:
         print_setup(ws, one_page=ws.title in ("Summary", "Charts"))
