@@ -41,8 +41,8 @@ _gap0 = -s("software_gap")
 # exponentially. The lab's software is expected to advance at the last step's drive, slowed by
 # ideas getting harder as far as known at this step's start, under the ceiling and at least the
 # diffusion floor; the frontier at the historical rate.
-_drive = prev("software_progress_drive") * exp(
-    -s("ideas_harder_exponent") * log(10) * (software - prev("software_efficiency")))
+_drive = prev("software_progress_drive") * exp(-s("ideas_harder_exponent") * log(10) * (
+    Max(0, software) - Max(0, prev("software_efficiency"))))
 _end_gap = (Max(advanced(software, _drive, dt), frontier_path(year + dt - s("diffusion_lag")))
             - frontier_path(year + dt))
 z = row("token_price_growth", Piecewise(
@@ -122,9 +122,9 @@ for use in USES:
 sched_sum = row("scheduled_target_total",
                 sympy.Add(*(s(f"scheduled_target_{u}") for u in USES)))
 # Inference-first: demand is served from the research + inference pool, but research keeps its
-# floor (the whole pool if the pool is smaller).
+# floor (the whole pool if the pool is smaller; no more than the base year's research).
 _pool = prev("share_inference") + prev("share_research")
-_kept = Min(s("research_floor"), _pool)
+_kept = Min(s("research_floor"), base_share["research"], _pool)
 _first = {"inference": Min(demand_share, _pool - _kept),
           "research": Max(_kept, _pool - demand_share)}
 targets = {}

@@ -2,15 +2,17 @@
 
 The lab is a price taker with perfect foresight over the horizon. It chooses, each step, how
 the research + inference pool splits between research and inference (research never below
-`research_floor`); training, automation and other follow one of the assumed policies (fixed,
-scheduled or inference-first), the one whose base screens best. The research fraction of the
-pool is a few knots in time (denser early), interpolated linearly, bounded to [0, 1]. Kinks
+`research_floor`, or the base year's research if that is less); training, automation and
+other keep the base year's shares. The split it aims at moves the fleet no faster than the
+bounded adjustment every policy obeys, from the base year's observed split. The research
+fraction of the pool is a few knots in time (denser early), interpolated linearly, bounded to
+[0, 1]. Kinks
 (where a constraint switches on) give the NPV many local optima, so each base is first
 screened (its own path and a fixed Sobol set, one batched call); L-BFGS-B (scipy) then climbs
 the scaled NPV from the best point, every finite-difference perturbation of one iteration one
 batched call of the compiled projection (the sample axis). Where NPV is flat in a knot, a small
-pull towards the assumed split decides it. The assumed policies' own paths are candidates too,
-so the result is never worse than any of them. Same inputs, same path."""
+pull towards the base year's split decides it. The fixed and inference-first paths are
+candidates too, so the result is never worse than either. Same inputs, same path."""
 
 from __future__ import annotations
 
@@ -29,7 +31,10 @@ from model.core.fleet_inputs import USES
 
 from .projection import PATHS, VALUE_MAXIMISING, run_arrays, step_starts, steps_for
 
-ASSUMED = ("fixed", "scheduled", "inference-first")
+# The assumed policies that keep training, automation and other at the base year's shares, as
+# the value-maximising lab does: its path is never worse than theirs. (The schedule moves
+# training too: a different decision, not a candidate.)
+ASSUMED = ("fixed", "inference-first")
 KNOTS = 6
 STEP = 1e-4  # finite-difference step in the research fraction of the pool
 SCREEN = 512  # Sobol points screened per base, one batched call
@@ -108,7 +113,9 @@ class _Problem:
         self.matrix = _interpolation(n, dt)
         self.others = {u: base[u] for u in USES if u not in ("research", "inference")}
         pool = base["research"] + base["inference"]
-        self.low = np.minimum(values["research_floor"], pool)
+        # research keeps its floor, but a lab that does less research is not made to do more
+        self.low = np.minimum(np.minimum(values["research_floor"], values["share_research"]),
+                              pool)
         self.pool, self.width = pool, pool - self.low
         self.anchor = self.start(base["research"], dt)  # the assumed split, as knots
         self.evaluations = 0

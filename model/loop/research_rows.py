@@ -51,9 +51,10 @@ speedup = row("research_speedup",
               (((a * (multiplier * _per_compute) ** rho + b)
                 / (a * _per_compute ** rho + b)) ** (lam / rho), True)))
 # Research inputs against the frontier's (output^lambda: parallel effort duplicates), times the
-# AI speed-up; ideas getting harder (beta = lambda / r) and the ceiling (headroom, the FTM's
-# penalty) are separate brakes; the drive is the rate before the ceiling's, which the next step
-# integrates.
+# AI speed-up; ideas getting harder (beta = lambda / r) from the frontier's reference level on
+# (a lab behind it catches up by diffusion, not by finding old ideas easier), and the ceiling
+# (headroom, the FTM's penalty) are separate brakes; the drive is the rate before the ceiling's,
+# which the next step integrates.
 drive = row("software_progress_drive", log(2) / s("software_halving_time") * x_no_ai ** lam
-            * speedup * exp(-s("ideas_harder_exponent") * log(10) * software))
+            * speedup * exp(-s("ideas_harder_exponent") * log(10) * Max(0, software)))
 row("software_progress_rate", drive * headroom)
