@@ -51,8 +51,8 @@ FINANCE = (
          "capital"),
     _num("financing_growth_cap", "", 2.0, 0.0, 10.0,
          "Most that growth can raise financing above what the revenue multiple gives",
-         cite("assumption", "twice: financing scales with the revenue growth factor over the "
-              "reference's (exp(g - g_ref)), up to twice as much"), "capital"),
+         cite("assumption", "twice: financing scales with (1 + g) / (1 + g_ref), valuations "
+              "rising about linearly with growth, up to twice as much"), "capital"),
     _choice("terminal_model", ("gordon", "none"),
             "Value beyond the horizon: the last step's free cash flow growing at terminal_growth "
             "for ever, discounted (gordon), or none",

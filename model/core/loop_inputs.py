@@ -19,6 +19,10 @@ from .fleet_inputs import USES
 from .sources import cite
 
 HISTORICAL_HALVING_YEARS = 8.0 / 12.0
+# What is left of Microsoft's 5x growth in tokens (a year to Q1 2025) once ChatGPT's user growth
+# (ln 3 over 13 months) and the price effect (elasticity 1.11 x the frontier's price decline,
+# ln 6 over 2.40 years) are counted.
+TOKENS_PER_USER = math.log(5.0) - math.log(3.0) / (13 / 12) - 1.11 * math.log(6) / 2.40
 MILESTONES = ("sc", "sar", "siar", "asi")
 MILESTONE_TEXT = {"sc": "superhuman coder", "sar": "superhuman AI researcher",
                   "siar": "superintelligent AI researcher", "asi": "artificial superintelligence"}
@@ -74,8 +78,7 @@ DEMAND = (
          "Growth rate (continuous) of inference demand from more users and uses",
          cite("openai-users", "ChatGPT weekly users 100M (Nov 2023) to 300M (Dec 2024): "
               "ln 3 over 13 months = 1.01 a year"), "demand"),
-    _num("tokens_per_task_growth", "1/year",
-         math.log(5.0) - math.log(3.0) / (13 / 12) - 1.11 * math.log(6) / 2.40, -2.0, 5.0,
+    _num("tokens_per_task_growth", "1/year", TOKENS_PER_USER, -2.0, 5.0,
          "Growth rate (continuous) of tokens demanded per user at a constant price: what is "
          "left of the observed growth in tokens once more users and falling prices are "
          "counted (negative: the observed growth is all users and prices)",

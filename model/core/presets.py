@@ -10,7 +10,13 @@ import math
 from dataclasses import dataclass, field
 
 from .economy_inputs import WORLD_GPUS_2024
-from .frontier_inputs import FRONTIER_RESEARCH_GPUS, FRONTIER_RESEARCH_STAFF, HISTORICAL_RATE
+from .frontier_inputs import (
+    FRONTIER_PRICE_DECLINE,
+    FRONTIER_RESEARCH_GPUS,
+    FRONTIER_RESEARCH_STAFF,
+    HISTORICAL_RATE,
+)
+from .loop_inputs import TOKENS_PER_USER
 from .sources import cite
 
 
@@ -45,6 +51,22 @@ def _gap(months: float, source: str) -> tuple[float, str]:
     ooms = months / 12 * HISTORICAL_RATE / math.log(10)
     return ooms, source + f"; {months:g} months at the historical rate (ln 2 / 8 months a " \
         f"year [ho2024]) = {ooms:.2f} OOMs"
+
+
+def _demand(revenue_growth: float) -> float:
+    """A lab's demand growth (users, per year) from its base-year revenue growth: revenue =
+    tokens x price, and its price fell as the frontier's did, so tokens grew by revenue growth
+    plus the price's fall; users carry that less tokens per user and the price effect."""
+    return (revenue_growth + FRONTIER_PRICE_DECLINE - TOKENS_PER_USER
+            - 1.11 * FRONTIER_PRICE_DECLINE)
+
+
+def _demand_source(revenue_growth: float, citation: str) -> tuple[float, str]:
+    value = _demand(revenue_growth)
+    return value, citation + (
+        f"; tokens grew e^{revenue_growth:.2f} x e^0.75 at the frontier's falling price "
+        "[genai-prices]; less tokens per user (-0.23) and the price effect (1.11 x 0.75): "
+        f"{value:.2f} a year (derived)")
 
 
 def _token_price(revenue: float, gpus: float) -> float:
@@ -122,6 +144,8 @@ _OPENAI = Preset(
                                                      "on revenue")),
         "base_revenue_growth": (math.log(3), cite("openai-cfo-2026", "annualised revenue $2B "
                                                   "(2023) to $6B (2024): ln 3")),
+        "user_demand_growth": _demand_source(math.log(3), cite(
+            "openai-cfo-2026", "annualised revenue tripled in 2024")),
         "research_staff": (FRONTIER_RESEARCH_STAFF, cite(
             "aifm-inputs", "the leading AI company's 827 coding staff in 2024")),
         "software_gap": (0.0, cite("epoch-openai-2024", "OpenAI's 2024 research is the "
@@ -210,16 +234,14 @@ _AI2027 = Preset(
                                                      "2024-25, OpenAI, raises on revenue")),
         "base_revenue_growth": (math.log(3), cite("openai-cfo-2026", "the leading lab's "
                                                   "annualised revenue tripled in 2024")),
+        "user_demand_growth": _demand_source(math.log(3), cite(
+            "openai-cfo-2026", "the leading lab's annualised revenue tripled in 2024")),
         "research_staff": (FRONTIER_RESEARCH_STAFF, cite(
             "aifm-inputs", "the leading AI company's 827 coding staff in 2024")),
     },
 )
 
 _ANTHROPIC_FLEET = 2.5e9 / (2.0 * 8760)
-# Anthropic's own demand trend in 2024: revenue x10 = tokens x price; tokens grew 10 x e^0.75
-# at the frontier's falling price, of which users must carry all but tokens per user (-0.23)
-# and the price effect (1.11 x 0.75).
-_ANTHROPIC_DEMAND = (math.log(10) + 0.747 + 0.234 - 1.11 * 0.747)
 _ANT_SPLIT = cite("assumption", "no published split for Anthropic in 2024: OpenAI's "
                   "[epoch-openai-2024] (final runs 0.5, experiments 4.5, inference 1.9 of 7)")
 _ANTHROPIC = Preset(
@@ -245,10 +267,8 @@ _ANTHROPIC = Preset(
                                                    "2025 (FT): ln 10")),
         "research_staff": _staff(_ANTHROPIC_FLEET * 4.5 / 7),
         "software_gap": (0.0, cite("assumption", "a frontier lab: at the frontier")),
-        "user_demand_growth": (_ANTHROPIC_DEMAND, cite(
-            "anthropic-revenue", "revenue grew tenfold in 2024 (FT): at the frontier's price "
-            f"decline [genai-prices] tokens grew 10 x e^0.75; less tokens per user (-0.23) and "
-            f"the price effect (1.11 x 0.75): {_ANTHROPIC_DEMAND:.2f} a year (derived)")),
+        "user_demand_growth": _demand_source(math.log(10), cite(
+            "anthropic-revenue", "revenue grew tenfold in 2024 (FT)")),
     },
 )
 

@@ -18,16 +18,20 @@ owned = Piecewise((0, choose("cost_basis", 0)), (1, True))
 cash_costs = s("compute_cost") - s("depreciation")  # rent, or energy when owned
 
 ocf = row("operating_cash_flow", revenue - cash_costs)
-# Investors see revenue's growth and the last year's revenue. Growth is the log ratio of this
-# step's revenue to the last one's over the time between their middles (exact for steady
-# exponential growth at any step length), within a tenfold a year either way; the last year's
-# revenue, ending at the step's end, follows from it (the base year's is the observed year's).
+# Investors see revenue's growth over the last year and the last year's revenue. Growth this
+# step is the log ratio of this step's revenue to the last one's over the time between their
+# middles (exact for steady exponential growth at any step length), within a tenfold a year
+# either way; investors average it over a year (exponentially), so one step's dip does not
+# stop the money. The last year's revenue, ending at the step's end, follows from it (the base
+# year's is the observed year's).
 _tenfold = log(10) / s("fleet_year")
 _between = (prev("step_length") + dt) / 2
-growth = row("revenue_growth", Piecewise(
+_now = Piecewise(
     (-_tenfold, (revenue <= 0) | (prev("inference_revenue") <= 0)),
-    (Max(-_tenfold, Min(_tenfold, log(revenue / prev("inference_revenue")) / _between)), True)),
-    s("base_revenue_growth"))
+    (Max(-_tenfold, Min(_tenfold, log(revenue / prev("inference_revenue")) / _between)), True))
+_smooth = 1 - exp(-dt / s("fleet_year"))
+growth = row("revenue_growth", prev("revenue_growth") * (1 - _smooth) + _now * _smooth,
+             s("base_revenue_growth"))
 _g = growth * s("fleet_year")
 _year = Piecewise((1 - _g / 2, abs(_g) < 1e-6), ((1 - exp(-_g)) / _g, True))
 row("trailing_revenue", revenue * exp(growth * dt / 2) * _year, revenue)
@@ -66,9 +70,11 @@ last_year = row("trailing_free_cash_flow",
                 prev("trailing_free_cash_flow") * (1 - _year_weight) + fcf * _year_weight, fcf)
 growth = s("terminal_growth")
 _end = (1 + rate) ** (-(s("elapsed_years") + dt) / s("fleet_year"))
+# Never below 0: a lab whose last year lost money would stop the losses (exit) rather than
+# suffer them for ever.
 terminal = row("terminal_value", Piecewise(
-    (last_year * s("fleet_year") * (1 + growth) / (rate - growth) * _end, on("terminal_model")),
-    (0, True)))
+    (Max(0, last_year) * s("fleet_year") * (1 + growth) / (rate - growth) * _end,
+     on("terminal_model")), (0, True)))
 row("npv", npv_to_date + terminal)
 row("payback_year",
     Piecewise((year, And(cash >= 0, Eq(prev("payback_year"), 0))), (prev("payback_year"), True)),

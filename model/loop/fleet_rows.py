@@ -66,11 +66,12 @@ _multiple = s("raise_rate") * s("revenue_multiple") * s("fleet_year")  # x reven
 
 
 def _growth_factor(growth):
-    """Financing's response to revenue growth: the growth factor over the reference's,
-    exp(g - g_ref) (1 at the reference, 1/3.3 for flat revenue), at most
-    financing_growth_cap."""
+    """Financing's response to revenue growth: valuations rise about linearly with growth, so
+    (1 + g) / (1 + g_ref) (1 at the reference growth, 0.46 for flat revenue, 0 when revenue
+    falls by an e-fold a year), at most financing_growth_cap."""
+    year = s("fleet_year")
     return Min(s("financing_growth_cap"),
-               exp((growth - s("reference_revenue_growth")) * s("fleet_year")))
+               Max(0, (1 + growth * year) / (1 + s("reference_revenue_growth") * year)))
 
 
 # Growth for financing_growth_years, flat after (exact per step: no step-length error).
@@ -113,7 +114,7 @@ _trend = row("financing_trend", Piecewise(
 _x = _trend * dt
 _mean = Piecewise((1 + _x / 2, abs(_x) < 1e-6), ((exp(_x) - 1) / _x, True))
 # An owner buys through the step (at the step's price, its middle's); a renter takes on the
-# stock whose rent a year's capital at the step's end pays (in the open loop it buys, as that
+# stock whose rent a year's capital at the step's middle pays (in the open loop it buys, as that
 # model did).
 def _affordable(kept, mean, growth):
     buys = capital * dt * mean / hardware_price
@@ -121,7 +122,7 @@ def _affordable(kept, mean, growth):
                       rented & on("capital_limit")), (buys, True))
 
 
-affordable = row("gpus_affordable", _affordable(_kept, _mean, exp(_x)),
+affordable = row("gpus_affordable", _affordable(_kept, _mean, exp(_x / 2)),
                  _affordable(s("fleet_gpus"), 1, 1))
 bought = row("gpus_purchased", Piecewise((Min(affordable, purchasable), on("supply_limit")),
                                          (affordable, True)), 0)

@@ -96,8 +96,10 @@ _spend = s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share")
 _budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
 _ceiling = Piecewise((log(_budget_share), curve), (0, True))
 # Demand in GPUs over the fleet, capped at 1 in log space (demand itself may be astronomic).
+# Tokens demanded become GPUs at this step's tokens per GPU (inference gets more efficient).
 _none = (base_inference <= 0) | (_budget_share <= 0)
-_log_share = Min(log_demand + log(base_inference / fleet), _ceiling)
+_log_share = Min(log_demand + log(base_inference / fleet)
+                 - s("serving_efficiency_growth") * s("mid_step_years"), _ceiling)
 demand_share = row("inference_demand_share", Piecewise((0, _none), (exp(Min(0, _log_share)),
                                                                      True)))
 

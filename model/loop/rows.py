@@ -143,8 +143,8 @@ _NEW_ROWS = (
     ("operating_cash_flow", "USD/year", "Inference revenue less cash compute cost (rent, or "
      "energy when owned): the cash the fleet's operations bring in", ""),
     ("revenue_growth", "1/year", "Revenue growth (continuous) as investors see it: the log of "
-     "this step's revenue over the last one's, per year between their middles, within tenfold "
-     "a year either way", ""),
+     "each step's revenue over the last one's, per year between their middles (within tenfold "
+     "a year either way), averaged over a year", ""),
     ("trailing_revenue", "USD/year", "Revenue over the year ending at the step's end (the "
      "base year's own revenue at first), as funding rounds price it", ""),
     ("capex", "USD/year", "Spend on buying GPUs (owners; a renter pays rent instead, in "
