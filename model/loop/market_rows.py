@@ -123,18 +123,25 @@ for use in USES:
     row(f"scheduled_target_{use}", Max(0, base_share[use] + now - base))
 sched_sum = row("scheduled_target_total",
                 sympy.Add(*(s(f"scheduled_target_{u}") for u in USES)))
-# Inference-first: demand is served from the research + inference pool, but research keeps its
-# floor (the whole pool if the pool is smaller; no more than the base year's research).
+# Inference-first: customers come first. Inference grows to serve demand out of the research +
+# inference pool (never below the base year's share: a lab that prioritises customers does not
+# shrink serving when demand lags), and research gets the rest, never below its floor (the
+# whole pool if the pool is smaller; no more than the base year's research).
 _pool = prev("share_inference") + prev("share_research")
 _kept = Min(s("research_floor"), base_share["research"], _pool)
-_first = {"inference": Min(demand_share, _pool - _kept),
-          "research": Max(_kept, _pool - demand_share)}
+_serve = Min(_pool - _kept, Max(base_share["inference"], demand_share))
+_first = {"inference": _serve, "research": _pool - _serve}
+# The value-maximising lab never aims for serving capacity its customers would leave idle: what
+# it chose for inference beyond demand goes to experiments.
+_idle = Max(0, s("chosen_share_inference") - demand_share)
+_chosen = {"inference": s("chosen_share_inference") - _idle,
+           "research": s("chosen_share_research") + _idle}
 targets = {}
 for use in USES:
     targets[use] = row(f"target_share_{use}", Piecewise(
         (s(f"scheduled_target_{use}") / sched_sum, choose("allocation_policy", 1)),
         (_first.get(use, base_share[use]), choose("allocation_policy", 2)),
-        (s(f"chosen_share_{use}"), choose("allocation_policy", 3)),
+        (_chosen.get(use, s(f"chosen_share_{use}")), choose("allocation_policy", 3)),
         (base_share[use], True)), s(f"share_{use}"))
 # One fraction for every use keeps the shares summing to 1 and each between 0 and 1; it is the
 # largest that moves no share faster than split_adjustment_rate a year. A share is the step's
