@@ -22,14 +22,15 @@ def test_run_json_has_units_and_records(capsys):
     assert code == 0
     assert doc["preset"] == "openai-2024" and doc["scenario"] == "ai-2027"
     assert doc["units"]["fleet_gpus"] == "GPU" and doc["units"]["capex"] == "USD/year"
-    assert [r["year"] for r in doc["records"]] == [2024, 2025, 2026]
+    assert [r["year"] for r in doc["records"]] == [2024, 2025, 2025.25, 2025.5, 2025.75,
+                                                   2026, 2026.25, 2026.5, 2026.75]
     assert doc["records"][0]["ai_rd_multiplier"] == 1  # exact: every factor is x**0
 
 
 def test_run_quarters_csv(capsys):
-    code, out, _ = run(capsys, "run", "--years", "1", "--step", "quarter", "--format", "csv")
+    code, out, _ = run(capsys, "run", "--years", "2", "--step", "quarter", "--format", "csv")
     lines = out.splitlines()
-    assert code == 0 and len(lines) == 5
+    assert code == 0 and len(lines) == 1 + 1 + 4  # header, the base year, four quarters
     assert lines[0].split(",")[0] == "year"
 
 

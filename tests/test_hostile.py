@@ -93,7 +93,7 @@ def test_the_cli_refuses_every_hostile_value_in_bounded_time():
     argvs = [["budget", "--preset", "meta-2024", "--set", f"fleet_gpus={t}"]
              for t in HOSTILE_NUMBERS]
     argvs += [["budget", "--set", "pue=10**400"], ["budget", "--set", f"{'x' * 5000}=1"],
-              ["run", "--years", "34", "--step", "month"],
+              ["run", "--years", "35", "--step", "month"],
               ["run", "--samples", "1000000", "--step", "month", "--years", "33"],
               ["run", "--samples", "40000", "--step", "month", "--years", "30"],
               ["run", "--years", "9" * 5000], ["run", "--seed", "-1", "--samples", "10"],
@@ -107,10 +107,10 @@ def test_the_cli_refuses_every_hostile_value_in_bounded_time():
 
 def test_the_step_and_sample_limits_name_what_is_allowed():
     (_, steps, _), (_, samples, _) = cli_batch([
-        ["run", "--years", "34", "--step", "month"],
+        ["run", "--years", "35", "--step", "month"],
         ["run", "--samples", "40000", "--step", "month", "--years", "30"]])
-    assert "408 steps" in steps and "33 years" in steps
-    assert "at most 33,333" in samples
+    assert "409 steps" in steps and "34 years" in steps  # the base year, then 408 months
+    assert "at most 34,383" in samples  # 12M sample-steps over 1 + 29 x 12 steps
 
 
 COMMANDS = [["list"], ["budget"], ["training-run"], ["run"], ["sensitivity", "--years", "3"],

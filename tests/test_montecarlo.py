@@ -43,11 +43,12 @@ def test_sampled_factors_have_the_stated_90_percent_interval(settings):
     lo, hi, _ = UNCERTAIN["token_price"]
     assert np.quantile(factor, 0.05) == pytest.approx(lo, rel=0.02)
     assert np.quantile(factor, 0.95) == pytest.approx(hi, rel=0.02)
-    # a brake switched off stays off: ai-2027 has no ideas-harder term
-    off = sample_inputs(scenario_settings(None, "ai-2027").values, 100, seed=1)
-    assert (off["ideas_harder_exponent"] == 0).all()
+    # an input set to 0 stays 0: the factors multiply (flat research staff stays flat)
+    off = sample_inputs(scenario_settings(None, "ai-2027", overrides={
+        "researcher_growth": 0}).values, 100, seed=1)
+    assert (np.asarray(off["researcher_growth"]) == 0).all()
 
 
 def test_large_run(settings):
     df = monte_carlo(settings, years=30, samples=20_000, seed=0)
-    assert len(df) == 30 and np.isfinite(df["fleet_gpus_p50"]).all()
+    assert len(df) == 1 + 29 * 4 and np.isfinite(df["fleet_gpus_p50"]).all()

@@ -7,7 +7,8 @@ second options (supply_limit=none, capital_limit=investment-rate, demand_model=f
 ceiling_model=none) restore the open loop, whose unbounded compounding at extreme inputs is the
 limitation the closed loop removes (docs/MODEL.md, "The closed loop"). Inputs are then made
 consistent the way scenario_settings demands (shares sum to 1, schedule periods to more than 0,
-milestones and schedule periods increase, rho is not 0, the world ceiling exceeds its anchor).
+milestones and schedule periods increase, rho is not 0, the world ceiling exceeds its anchor,
+terminal growth is below the discount rate).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from model.loop.projection import STEP_ROWS, run_arrays
 from model.loop.scenarios import check_loop
 
 CLOSED = ("supply_limit", "capital_limit", "demand_model", "ceiling_model")
-STEPS = {1.0: 10, 0.25: 40, 1 / 12: 120}
+STEPS = {1.0: 10, 0.25: 37, 1 / 12: 109}  # ten years: the base year, then steps
 ROWS = [r for r in STEP_ROWS if r != "payback_year"]  # 0 until paid back: not an amount
 INPUTS = [n for n, q in CATALOGUE.items() if q.is_input]
 
@@ -47,6 +48,8 @@ def consistent(values: dict) -> dict:
     values["research_ces_rho"] = np.where(np.abs(rho) < 1e-3, -0.01, rho)
     values["world_gpus_ceiling"] = np.maximum(values["world_gpus_ceiling"],
                                               np.asarray(values["world_gpus_anchor"]) * 1.01)
+    values["terminal_growth"] = np.minimum(values["terminal_growth"],
+                                           np.asarray(values["discount_rate"]) - 0.01)
     return values
 
 

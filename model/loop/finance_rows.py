@@ -49,7 +49,8 @@ row("unspent_capex", Piecewise((Max(0, affordable - s("gpus_purchasable")) * _un
 # binding_constraint's codes 0..3, in words (the CLI table, the page and the workbook say these).
 BINDING_CONSTRAINTS = ("none", "chip supply", "capital", "customers")
 row("binding_constraint", Piecewise(
-    (3, s("inference_demand_share") < s("share_inference")),
+    # (a share that has just caught up with demand equals it only to the last bit)
+    (3, s("inference_demand_share") < s("share_inference") * (1 - 1e-9)),
     (1, And(supply_on, s("gpus_purchasable") < affordable)),
     (2, on("capital_limit")), (0, True)))
 

@@ -25,7 +25,10 @@ curve = on("demand_model")
 # from the frontier falls at the frontier's pace.
 market = row("token_price_market", Piecewise(
     (prev("token_price_market") * exp(-s("frontier_price_decline") * since), curve),
-    (prev("token_price_market"), True)), s("token_price"))
+    (prev("token_price_market"), True)),
+    # the base year's price is its average, its middle's: its start's is half a year earlier
+    Piecewise((s("token_price") * exp(s("frontier_price_decline") * s("fleet_year") / 2), curve),
+              (s("token_price"), True)))
 gap, software = s("capability_gap"), s("software_efficiency")
 # A lab gaining on the frontier charges more, one falling behind less: what matters is the
 # change in its gap since the base year, so keeping pace with the frontier earns nothing extra.

@@ -55,13 +55,14 @@ _DIMENSIONLESS = (
     (r"^(binding_constraint)$", "code"),
     (r"^paid_back$", "flag"),
     (r"(^log_|^token_price_growth$)", "log"),  # a log change: e-folds over the step
-    (r"(^|_)(exponent|elasticity|rho)$", "exponent"),
-    (r"^(software_efficiency|software_ceiling|capability|milestone_(sc|sar|siar|asi))$", "ooms"),
-    (r"(multiplier|multiple|speedup|researchers|_index|research_output|overhead|^pue)",
+    (r"(^|_)(exponent|elasticity|rho|returns)$", "exponent"),
+    (r"^(software_efficiency|software_ceiling|software_gap|frontier_software|diffusion_floor|"
+     r"capability_gap|capability|milestone_(sc|sar|siar|asi))$", "ooms"),
+    (r"(multiplier|multiple|speedup|researchers|_index|research_output|overhead|^pue|_cap$)",
      "multiplier"),
-    (r"(_params)$", "count"),
-    (r"(share|^schedule_|util_|mfu_|margin|_rate$|headroom|floor|ceiling|weight|markup|"
-     r"discount_factor|fleet_year$)", "share"),
+    (r"(_params|_staff)$", "count"),
+    (r"(share|^schedule_|util_|mfu_|margin|_rate$|headroom|floor|ceiling|weight|markup|target|"
+     r"adjustment|discount|^terminal_growth$|fleet_year$)", "share"),
 )
 _CALENDAR = re.compile(r"(^year$|_year$|^schedule_start_)")
 
