@@ -1,4 +1,7 @@
-"""The backtest (issue 10): each preset from its base year beside later published observables."""
+"""The backtest: each preset from its base year beside later published observables, at yearly,
+quarterly and monthly steps. None of the observables set a default (docs/MODEL.md lists the
+calibration targets apart). The model misses most of them, and says so: an observable out of
+its band is a strict xfail with the reason, so the list of misses cannot go stale silently."""
 
 from __future__ import annotations
 
@@ -13,17 +16,41 @@ from model.core.sources import REFERENCES, reference_keys
 from model.loop.backtest import MAX_BAND_WIDTH, OBSERVABLES, backtest
 from model.loop.projection import project
 from model.loop.scenarios import scenario_settings
+from model.loop.steps import STEPS
 
 TABLE = backtest()
+# Why the single-lab model misses what it misses (docs/MODEL.md, "Backtest").
+SUPPLY = "the lab's share of world chip production is 2024's (5.8%); OpenAI took ~10% in 2025"
+MISSES = {
+    "OpenAI revenue, 2025": SUPPLY,
+    "OpenAI annualised revenue, end-2025": SUPPLY,
+    "OpenAI annualised revenue, March 2026": SUPPLY,
+    "OpenAI compute, end-2025 (H100e)": SUPPLY,
+    "OpenAI compute growth (power), 2024 to 2025": SUPPLY,
+    "OpenAI compute spend, 2025": SUPPLY + ", and the rent path falls while rents rose",
+    "Anthropic annualised revenue, end-2025": "Anthropic's revenue per GPU more than tripled "
+    "in 2025; the model holds its subsidised 2024 price against the floor",
+    "Anthropic annualised revenue, February 2026": "as at end-2025",
+    **{f"Anthropic compute spend, 2025 ({step})": "its fleet follows its revenue, which the "
+       "model misses (at yearly steps the first year's money buys the year's fleet at once)"
+       for step in ("quarter", "month")},
+    "Anthropic compute, end-2025 (H100e)": "as its compute spend",
+    "Anthropic inference share of compute, 2025 (inference first) (year)": "at yearly steps "
+    "2025's split moves once, at the year's start (quarters and months are within the band)",
+    "H100 rent, March 2026 (1-year contracts)": "rent follows an exogenous path down; rents "
+    "rose 40% from Oct 2025 (the chip market is the next issue's)",
+}
 
 
-def test_at_least_six_published_later_observables():
-    assert len(OBSERVABLES) >= 6
+def test_at_least_ten_published_later_observables():
+    assert len(OBSERVABLES) >= 10
     for item in OBSERVABLES:
         assert item.preset in PRESETS
         assert item.year > resolve(item.preset).values["start_year"], item.observable
         keys = reference_keys(item.source)
         assert keys and all(k in REFERENCES for k in keys), item.source
+    names = {item.observable for item in OBSERVABLES}
+    assert all(m in names or m.rsplit(" (", 1)[0] in names for m in MISSES)
 
 
 def test_no_band_is_wider_than_a_factor_of_1_5():
@@ -32,32 +59,45 @@ def test_no_band_is_wider_than_a_factor_of_1_5():
         assert 0 < low <= 1 <= high and high / low <= MAX_BAND_WIDTH, item.observable
 
 
-@pytest.mark.parametrize("row", TABLE.to_dict("records"), ids=lambda r: r["observable"])
+def _cases():
+    for row in TABLE.to_dict("records"):
+        reason = MISSES.get(row["observable"], MISSES.get(f"{row['observable']} ({row['step']})"))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        yield pytest.param(row, marks=marks, id=f"{row['observable']} ({row['step']})")
+
+
+@pytest.mark.parametrize("row", list(_cases()))
 def test_every_ratio_lies_in_its_band(row):
     assert row["ratio"] == pytest.approx(row["modelled"] / row["observed"])
     assert row["band_low"] <= row["ratio"] <= row["band_high"], row
 
 
+def test_every_observable_is_read_at_every_step_length():
+    assert set(TABLE["step"]) == set(STEPS)
+    assert len(TABLE) == len(OBSERVABLES) * len(STEPS)
+
+
 def test_cli_backtest_json(capsys):
     assert main(["backtest", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
-    assert len(rows) == len(OBSERVABLES)
+    assert len(rows) == len(OBSERVABLES) * len(STEPS)
     for row in rows:
-        assert {"observable", "year", "observed", "modelled", "unit", "source", "ratio"} <= set(row)
-        assert row["within"] is True
+        assert {"observable", "step", "year", "observed", "modelled", "unit", "source", "ratio",
+                "within"} <= set(row)
 
 
 def test_cli_backtest_table(capsys):
     assert main(["backtest"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"{len(OBSERVABLES)} of {len(OBSERVABLES)} observables within")
+    within = int(TABLE["within"].sum())
+    assert out.startswith(f"{within} of {len(TABLE)} observable readings within")
 
 
-@pytest.mark.parametrize(("preset", "revenue", "within"), [
-    ("openai-2024", 3.7e9, 0.01),  # token_price derived from it
-    # derived from $4B without the competition floor, which the price reaches within 2024
-    ("ai-2027-lab-2024", 4.0e9, 0.05),
-])
-def test_calibrated_presets_earn_their_base_year_revenue(preset, revenue, within):
-    first = project(scenario_settings(preset, "status-quo"), 1, "year").iloc[0]
-    assert first["inference_revenue"] == pytest.approx(revenue, rel=within)
+@pytest.mark.parametrize(("preset", "revenue"), [("openai-2024", 3.7e9),
+                                                  ("anthropic-2024", 381e6),
+                                                  ("ai-2027-lab-2024", 4.0e9)])
+@pytest.mark.parametrize("step", list(STEPS))
+def test_calibrated_presets_earn_their_base_year_revenue_at_every_step(preset, revenue, step):
+    first = project(scenario_settings(preset, "status-quo"), 2, step).iloc[0]
+    assert first["step_length"] == 1 and first["year"] == 2024
+    assert first["inference_revenue"] == pytest.approx(revenue, rel=1e-9)

@@ -11,7 +11,9 @@ from model.report.formats import json_number, strict_json, table
 def _value(value: float, unit: str) -> str:
     if unit.startswith("USD"):
         return f"${value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"${value:,.2f}"
-    return f"{value / 1e6:,.2f}M" if abs(value) >= 1e6 else f"{value:,.2f}x"
+    if unit == "GPU":
+        return f"{value / 1e6:,.2f}M"
+    return f"{value:.0%}" if value <= 1 else f"{value:,.2f}x"
 
 
 def cmd_backtest(args: argparse.Namespace) -> str:
@@ -22,12 +24,13 @@ def cmd_backtest(args: argparse.Namespace) -> str:
                           indent=1)
     if args.format == "csv":
         return df.to_csv(index=False, lineterminator="\n").rstrip("\n")
-    rows = [(r.observable, r.preset, f"{r.year:g}", _value(r.observed, r.unit),
+    rows = [(r.observable, r.preset, r.step, _value(r.observed, r.unit),
              _value(r.modelled, r.unit), f"{r.ratio:.2f}", f"{r.band_low:g}-{r.band_high:g}",
              "yes" if r.within else "NO") for r in df.itertuples()]
     passed = int(df["within"].sum())
-    return (f"{passed} of {len(df)} observables within their band (sources: --format json)\n\n"
-            + table(rows, ("observable", "preset", "year", "observed", "modelled", "ratio",
+    return (f"{passed} of {len(df)} observable readings within their band, each observable "
+            "read at every step length (sources: --format json)\n\n"
+            + table(rows, ("observable", "preset", "step", "observed", "modelled", "ratio",
                            "band", "in band")))
 
 
