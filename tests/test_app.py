@@ -168,7 +168,7 @@ def test_fleet_size_scales_the_budgets(app):
 
 def test_rental_price_moves_cost_per_gpu_hour():
     at = fresh({"preset": "openai-2024"})
-    assert metric(at, "Cost per GPU-hour") == "$5.00"
+    assert metric(at, "Cost per GPU-hour") == "$2.00"
     at.number_input(key="gpu_rental_price").set_value(2.5).run()
     assert metric(at, "Cost per GPU-hour") == "$2.50"
 

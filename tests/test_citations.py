@@ -4,7 +4,7 @@ under a scenario that sets inputs (`brakes`).
 
 The expected source is worked out here from the records themselves (scenario, then preset, then
 the GPU entry, then the catalogue), not read from resolve(): a surface that cites the catalogue
-default's source for a value the preset set (openai-2024's $5.00 rent cited to DeepSeek's $2)
+default's source for a value the preset set (openai-2024's rent cited to DeepSeek's $2)
 fails, and so does a resolve() that credits the wrong layer.
 """
 
@@ -32,7 +32,7 @@ from model.loop.scenarios import SCENARIOS, scenario_settings
 from model.workbook._static_sheets import column_source
 from model.workbook.build import build_workbook, workbook_bytes
 
-SCENARIO = "brakes"  # sets inputs of its own (multiplier_path, ideas_harder_exponent, ...)
+SCENARIO = "brakes"  # sets inputs of its own (multiplier_path, software_returns, ...)
 CASES = [(p, s) for p in PRESETS for s in (None, SCENARIO)]
 IDS = [f"{p}-{s or 'no-scenario'}" for p, s in CASES]
 INPUTS = [n for n, q in CATALOGUE.items() if q.is_input]
@@ -86,7 +86,7 @@ def test_presets_cite_their_own_sources():
         assert any(s != CATALOGUE[n].source for n, (_, s) in preset.values.items()), preset.name
     assert any(s != CATALOGUE[n].source for n, (_, s) in SCENARIOS[SCENARIO].values.items())
     own = PRESETS["openai-2024"].values["gpu_rental_price"][1]
-    assert own != CATALOGUE["gpu_rental_price"].source and "rental-prices" in own
+    assert own != CATALOGUE["gpu_rental_price"].source and "epoch-acu" in own
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,10 +194,10 @@ def test_workbook_with_two_scenarios_names_each_scenarios_source():
     for n in INPUTS:
         assert shown[n] == column_source([s.sources[n] for s in every], names), n
     assert shown["gpu_rental_price"] == PRESETS["openai-2024"].values["gpu_rental_price"][1]
-    ideas = shown["ideas_harder_exponent"]
-    assert ideas.startswith("status-quo, ai-2027: " + CATALOGUE["ideas_harder_exponent"].source)
+    ideas = shown["software_returns"]
+    assert ideas.startswith("status-quo, ai-2027: " + CATALOGUE["software_returns"].source)
     assert ideas.endswith(f"; {SCENARIO}: " + SCENARIOS[SCENARIO].values[
-        "ideas_harder_exponent"][1])
+        "software_returns"][1])
 
 
 def test_column_source_groups_scenarios_by_source():
