@@ -125,9 +125,9 @@ class _Lab:
             cash, trailing, growth = revenue - costs, revenue, v.base_revenue_growth
         else:
             revenue, cash, trailing, growth = p.inference_revenue, p.ocf, p.trailing, p.growth
-        if not self.parent:
-            factor = mini(v.financing_growth_cap, exp((growth - v.reference_revenue_growth)
-                                                      * self.fy))
+        if not self.parent:  # valuations rise about linearly with growth, never below 0
+            linear = (1 + growth * self.fy) / (1 + v.reference_revenue_growth * self.fy)
+            factor = mini(v.financing_growth_cap, maxi(0.0, linear))
             r.external_financing = v.raise_rate * v.revenue_multiple * self.fy * trailing * factor
         else:  # grows for financing_growth_years from the base year's start, flat after
             y, e = v.financing_growth_years, r.elapsed
@@ -147,10 +147,10 @@ class _Lab:
             kept = p.fleet_stock - retired
             # money raised on revenue grows through the step at the revenue's last growth
             x = 0.0 if self.parent else np.clip(p.growth, -self.tenfold, self.tenfold) * r.dt
-            mean, growth = where(np.abs(x) < 1e-6, 1 + x / 2, (exp(x) - 1) / x), exp(x)
+            mean, growth = where(np.abs(x) < 1e-6, 1 + x / 2, (exp(x) - 1) / x), exp(x / 2)
         if self.owned:  # buys through the step at its mid-point price
             r.affordable = r.capital_available * r.dt * mean / r.hw
-        else:  # rents the stock whose rent a year's capital at the step's end pays
+        else:  # rents the stock whose rent a year's capital at the step's middle pays
             r.affordable = maxi(0.0, r.capital_available * growth / (r.rent * self.hours) - kept)
         if p is None:
             r.bought, r.fleet_stock, r.fleet_gpus = 0.0, v.fleet_gpus, v.fleet_gpus
@@ -191,14 +191,18 @@ class _Lab:
         v = self.v
         if p is None:  # a price below the base year's floor keeps its discount to it
             floor = (1 + v.competitive_markup) * r.serving_cost  # (the base year's tokens/GPU)
-            r.market = r.price = v.token_price
+            # the observed price is the year's average, its middle's: the year's start is half
+            # a year of the frontier's decline earlier
+            r.market = v.token_price * exp(v.frontier_price_decline * self.fy / 2)
+            r.price = v.token_price
             r.discount, r.log_price = mini(1.0, v.token_price / floor), 0.0
             return
         gap0, se, dt = -v.software_gap, r.software_efficiency, r.dt
         r.market = p.market * exp(-v.frontier_price_decline * r.since)
         now = self.premium(r.capability_gap - gap0)
         # the lab's software over the step: the last drive, slowed by ideas getting harder
-        drive = p.drive * exp(-self.beta * LN10 * (se - p.software_efficiency))
+        drive = p.drive * exp(-self.beta * LN10 * (maxi(0.0, se)
+                                                   - maxi(0.0, p.software_efficiency)))
         ahead = maxi(v.software_ceiling - (v.software_ceiling - se) * self.fall(drive, dt),
                      self.frontier(r.year + dt - v.diffusion_lag))
         end_gap = ahead - self.frontier(r.year + dt)
@@ -218,7 +222,7 @@ class _Lab:
         """Demand as a share of the fleet, capped by it and by what customers can spend."""
         v, fleet = self.v, r.fleet_gpus
         if p is None:
-            r.base_inf, log_demand = v.fleet_gpus * v.share_inference, 0.0
+            r.base_inf, log_demand, mid = v.fleet_gpus * v.share_inference, 0.0, 0.0
         else:
             h, mid, r.base_inf = v.user_ceiling_multiple, r.middle, p.base_inf
             users = log(h / (1 + (h - 1) * exp(-v.user_demand_growth * mid)))
@@ -227,7 +231,9 @@ class _Lab:
                           - v.demand_price_elasticity * adjusted)
         budget = self.spend * self.tpm / (r.price * r.tpgy * fleet)
         r.none = (r.base_inf <= 0) | (budget <= 0)
-        r.log_share = mini(log_demand + log(r.base_inf / fleet), log(budget))
+        # tokens demanded become GPUs at this step's tokens per GPU (serving gets more efficient)
+        r.log_share = mini(log_demand + log(r.base_inf / fleet)
+                           - v.serving_efficiency_growth * mid, log(budget))
         r.inference_demand_share = where(r.none, 0.0, exp(mini(0.0, r.log_share)))
 
     def schedule(self, r):
@@ -254,9 +260,12 @@ class _Lab:
             moved = {u: maxi(0.0, target[u] + now[u] - r.base_sched[u]) for u in USES}
             target = {u: moved[u] / sum(moved.values()) for u in USES}
         elif self.pol == 2:
+            # serve demand from the pool, never below the base year's inference; research keeps
+            # its floor (at most the base year's research, at most the pool) and gets the rest
             pool, want = last["inference"] + last["research"], r.inference_demand_share
-            kept = mini(v.research_floor, pool)
-            target.update(inference=mini(want, pool - kept), research=maxi(kept, pool - want))
+            kept = mini(mini(v.research_floor, r.base_share["research"]), pool)
+            serve = mini(pool - kept, maxi(r.base_share["inference"], want))
+            target.update(inference=serve, research=pool - serve)
         furthest = functools.reduce(maxi, (np.abs(target[u] - last[u]) for u in USES))
         move = where(furthest <= 1e-12, 1.0,
                      mini(1.0, v.split_adjustment_rate * r.between / furthest))
@@ -293,11 +302,14 @@ class _Lab:
         else:
             g = np.clip(log(revenue / p.inference_revenue) / r.between, -self.tenfold,
                         self.tenfold)
-            r.growth = g = where((revenue <= 0) | (p.inference_revenue <= 0), -self.tenfold, g)
+            g = where((revenue <= 0) | (p.inference_revenue <= 0), -self.tenfold, g)
+            w = 1 - exp(-dt / fy)  # investors average the step's growth over a year
+            r.growth = g = p.growth * (1 - w) + g * w
             year = where(np.abs(g * fy) < 1e-6, 1 - g * fy / 2, (1 - exp(-g * fy)) / (g * fy))
             r.trailing = revenue * exp(g * dt / 2) * year
         r.capex = r.bought * r.hw / dt if self.owned else 0.0
-        r.binding_constraint = where(r.inference_demand_share < r.share_inference, 3.0,
+        # a share that has just caught up with demand equals it only to the last bit
+        r.binding_constraint = where(r.inference_demand_share < r.share_inference * (1 - 1e-9), 3.0,
                                      where(r.gpus_purchasable < r.affordable, 1.0, 2.0))
         fcf = r.free_cash_flow = r.ocf - r.capex
         rate, tg = v.discount_rate, v.terminal_growth
@@ -313,7 +325,7 @@ class _Lab:
             r.last_year = p.last_year * (1 - w) + fcf * w
             r.payback_year = where((r.cumulative_cash >= 0) & (p.payback_year == 0), r.year,
                                    p.payback_year)
-        r.terminal_value = (r.last_year * fy * (1 + tg) / (rate - tg)
+        r.terminal_value = (maxi(0.0, r.last_year) * fy * (1 + tg) / (rate - tg)
                             * (1 + rate) ** (-(r.elapsed + dt) / fy))
         r.npv = r.npv_to_date + r.terminal_value
 
@@ -333,7 +345,7 @@ class _Lab:
         else:
             r.research_speedup = mult
         r.drive = (self.historical * x ** lam * r.research_speedup
-                   * exp(-self.beta * LN10 * r.software_efficiency))
+                   * exp(-self.beta * LN10 * maxi(0.0, r.software_efficiency)))
 
     def step(self, p):
         r = SimpleNamespace()
