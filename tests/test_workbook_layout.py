@@ -17,7 +17,8 @@ SCENARIOS = ["status-quo", "compute-bottleneck", "brakes"]  # a long name among 
 @pytest.fixture(scope="module")
 def wb(tmp_path_factory):
     path = tmp_path_factory.mktemp("layout") / "layout.xlsx"
-    write_workbook(build_workbook("openai-2024", SCENARIOS, years=4, created=date(2025, 1, 1)),
+    write_workbook(build_workbook("openai-2024", SCENARIOS, years=4, step="year",
+                                  created=date(2025, 1, 1)),
                    path)
     return openpyxl.load_workbook(path)
 

@@ -34,6 +34,7 @@ SCENARIO_NAMES = list(SCENARIOS)
 EDITS = {
     "meta-2024": ("fleet_gpus", 900_000.0),
     "openai-2024": ("cost_basis", "owned"),
+    "anthropic-2024": ("revenue_multiple", 30.0),  # financing on revenue: the new money rows
     "deepseek-v3": ("gpu_rental_price", 3.5),
     "deepseek-inference-2025": ("token_price", 2.19),
     "ai-2027-lab-2024": ("lab_supply_share", 0.02),  # chips now bind: the closed loop's rows
@@ -117,7 +118,7 @@ def compare(recalculated: Path, preset: str, overrides: dict) -> tuple[list[str]
             bad.append(f"Budget {name}: model {budget[name]!r}, LibreOffice {value!r}")
     for k, scenario in enumerate(SCENARIO_NAMES):
         edits = overrides if k == 0 else {}
-        df = project(scenario_settings(preset, scenario, overrides=edits), YEARS, "year")
+        df = project(scenario_settings(preset, scenario, overrides=edits), YEARS)
         ws = wb[projection_title(scenario, k == 0)]
         for row in ws.iter_rows(min_row=4):
             name = row[0].value
@@ -201,7 +202,7 @@ def test_monthly_closed_loop_workbook_recalculates_to_the_cli(tmp_path):
         df = project(scenario_settings("openai-2024", scenario, overrides=overrides), 2,
                      "month")
         ws = wb[projection_title(scenario, k == 0)]
-        assert ws.max_column == 2 + 24
+        assert ws.max_column == 2 + 1 + 12  # the base year, then a year of months
         for row in ws.iter_rows(min_row=4):
             name = row[0].value
             if name not in df:

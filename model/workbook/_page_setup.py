@@ -1,4 +1,5 @@
-"""Print setup of every sheet: A4, fit to one page wide, the frozen header rows repeated.
+"""Print setup of every sheet: A4, fit to one page wide (a few for a long run of steps), the
+frozen header rows repeated.
 
 A4 fit-to-width also prints on letter paper (the printer scales it).  The print area is the used
 range widened to cover the sheet's charts, whose size openpyxl knows only in centimetres: it is
@@ -19,6 +20,9 @@ ROW_CM = 15 / 72 * 2.54
 DEFAULT_WIDTH = 8.43
 # Characters of column width: wider sheets print landscape (A4 portrait holds ~100 at 100%).
 LANDSCAPE_OVER = 120
+# Characters a landscape page holds at ~75%: a wider sheet (a decade of quarters) prints over
+# several pages wide rather than shrinking its charts and numbers out of reading.
+PAGE_CHARACTERS = 200
 
 
 def _width(ws, col: int) -> float:
@@ -55,11 +59,12 @@ def print_setup(ws, one_page: bool = False) -> None:
     of charts reads best unbroken), landscape when wide, title rows, header and footer."""
     rows, cols = used_extent(ws)
     ws.print_area = f"A1:{column_letter(cols)}{rows}"
-    wide = sum(_width(ws, c) for c in range(1, cols + 1)) > LANDSCAPE_OVER
+    width = sum(_width(ws, c) for c in range(1, cols + 1))
     setup = ws.page_setup
     setup.paperSize = ws.PAPERSIZE_A4
-    setup.orientation = ws.ORIENTATION_LANDSCAPE if wide else ws.ORIENTATION_PORTRAIT
-    setup.fitToWidth = 1
+    setup.orientation = (ws.ORIENTATION_LANDSCAPE if width > LANDSCAPE_OVER
+                         else ws.ORIENTATION_PORTRAIT)
+    setup.fitToWidth = max(1, math.ceil(width / PAGE_CHARACTERS))
     setup.fitToHeight = 1 if one_page else 0  # 0: as many pages tall as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if ws.freeze_panes:  # the rows frozen on screen are the headers each printed page repeats

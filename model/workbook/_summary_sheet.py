@@ -36,7 +36,7 @@ TITLE = "Summary"
 SELECT_ROW, INDEX_ROW, HEADER_ROW = 4, 5, 7
 MONEY = '"$"#,##0.0,,"M"'  # dollars in the cells, millions on screen
 ROWS = ("budget_research", "budget_inference", "share_research", "share_inference",
-        "fleet_gpus", "inference_revenue", "capex", "free_cash_flow", "npv_to_date",
+        "fleet_gpus", "inference_revenue", "capex", "free_cash_flow", "npv",
         "binding_constraint")
 BINDS = CODE_WORDS["binding_constraint"]  # its codes 0..3, as words
 RIGHT = Alignment(horizontal="right")
@@ -141,11 +141,11 @@ def summary_sheet(book: Book, heading: str, done: Projections) -> dict[str, int]
 
 
 def summary_check(rows: dict[str, int], done: Projections) -> tuple[str, str, bool]:
-    """The Summary's NPV is the primary Projection's last npv_to_date (TRUE when another
-    scenario is chosen: the block then shows that scenario)."""
+    """The Summary's NPV is the primary Projection's last npv (TRUE when another scenario is
+    chosen: the block then shows that scenario)."""
     title, _, projection_rows, df = done[0]
     last = FIRST_COL + len(df) - 1
-    ours = absolute(TITLE, rows["npv_to_date"], last)
-    theirs = absolute(title, projection_rows["npv_to_date"], last)
-    return ("Summary: NPV equals the primary Projection's last npv_to_date",
+    ours = absolute(TITLE, rows["npv"], last)
+    theirs = absolute(title, projection_rows["npv"], last)
+    return ("Summary: NPV equals the primary Projection's last npv",
             f"=OR(summary_index<>1,ABS({ours}-{theirs})<=tolerance)", True)
