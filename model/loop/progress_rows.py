@@ -34,8 +34,10 @@ def frontier_path(when):
 
 
 year = s("year")
-researchers = row("researchers", prev("researchers") * exp(s("researcher_growth") * since),
-                  s("research_staff") / s("frontier_research_staff"))
+# staff is a flow's input: read at the step's middle, as prices are
+researchers = row("researchers", prev("researchers") * exp(
+    s("researcher_growth") * (since + s("step_length")) / 2),
+    s("research_staff") / s("frontier_research_staff"))
 row("ideas_harder_exponent", s("parallelisation_exponent") / s("software_returns"))
 # The drive (the rate before the ceiling's penalty) is assumed to keep changing over the step
 # by the factor it changed over the last (exact for a drive growing or decaying exponentially,

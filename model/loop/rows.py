@@ -58,16 +58,15 @@ _NEW_ROWS = (
     ("gpus_retired", "GPU", "GPUs retired (contracts ended) during the step: the stock decays "
      "at 1/life a year (none in the base year, whose fleet is observed)",
      cite("epoch-costs", "5-year server lives")),
-    ("gpus_affordable", "GPU", "GPUs the lab can pay for and use this step: an owner, what "
-     "the step's capital buys; a renter, the stock whose rent a year's capital pays, less the "
-     "GPUs it keeps; for a lab that sells tokens, no more than the fleet its customers' demand "
-     "needs", ""),
+    ("gpus_affordable", "GPU", "GPUs the lab can pay for this step: an owner, what the step's "
+     "capital buys; a renter, the stock whose rent a year's capital at the step's middle pays, "
+     "less the GPUs it keeps", ""),
     ("gpus_purchased", "GPU", "GPUs added during the step (bought, or rented): what the lab "
      "can pay for, at most what the chip supply allows (none in the base year)", ""),
     ("fleet_stock", "GPU", "GPUs in the fleet at the end of the step", ""),
     # --- progress at the start of the step (progress_rows) ---
-    ("researchers", "", "Research staff relative to the frontier's in its reference year "
-     "(grows at researcher_growth)", ""),
+    ("researchers", "", "Research staff relative to the frontier's in its reference year, at "
+     "the step's middle (grows at researcher_growth)", ""),
     ("ideas_harder_exponent", "", "Exponent beta by which research productivity falls as "
      "software efficiency rises (per OOM): lambda / r, so that research inputs growing as the "
      "frontier's keep the historical rate", cite("davidson-houlden-2025", "returns r")),

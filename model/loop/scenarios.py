@@ -23,7 +23,7 @@ DEFAULT_SCENARIO = "status-quo"
 # rent. Add it to any scenario's overrides to see what the closed loop changes.
 OPEN_LOOP = {"supply_limit": "none", "capital_limit": "investment-rate",
              "demand_model": "fixed-price", "competition": "none", "ceiling_model": "none",
-             "rental_price_decline": 0.0}
+             "pricing": "competitive", "rental_price_decline": 0.0}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from model.loop import backtest, convergence, value_split
+from model.loop import backtest, convergence, deciders, value_split
 
 from . import equations_table
 
@@ -36,5 +36,6 @@ def regenerate(text: str, generated: dict[str, str]) -> str:
 
 if __name__ == "__main__":
     DOC.write_text(regenerate(DOC.read_text(), parts()))
-    README.write_text(regenerate(README.read_text(), {"value-split": value_split.markdown()}))
+    README.write_text(regenerate(README.read_text(), {"value-split": value_split.markdown(),
+                                                      "deciders": deciders.markdown()}))
     sys.stdout.write(f"regenerated {DOC} and {README}\n")
