@@ -281,6 +281,22 @@ def test_competitive_price_and_demand_by_hand():
     assert r2["tokens_served"] == near(r2["token_capacity"] * min(1.0, demand / 0.25))
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "suspected model bug: token_price_market falls a whole year (exp(-frontier_price_decline "
+    "x 1)) from the base year's price to the next step's start, though the base year's price "
+    "is the observed year's average (token_price_mean = token_price there), centred at its "
+    "middle as rents and capex are: every later price is (1 - e^-f) / f of the consistent one, "
+    "0.72 at f = ln 2 (0.705 at the default 0.75)"))
+@pytest.mark.parametrize("step", ["year", "quarter"])
+def test_a_lab_keeping_pace_charges_the_frontiers_price_a_year_on(step):
+    # no capability premium and competitive pricing: the lab charges the frontier's price,
+    # whose average was $1 in 2024 and falls at ln 2 a year, so 2025's average is $0.50
+    df = small(years=2, step=step, capability_price_elasticity=0, pricing="competitive")
+    in_2025 = df[df["year"] >= 2025]
+    average = (in_2025["token_price"] * in_2025["step_length"]).sum()
+    assert average == near(0.5)
+
+
 def test_a_lab_without_research_trails_the_frontier_to_the_diffusion_floor():
     # no research staff: no progress of its own; it keeps the frontier's level of a year ago
     df = small(years=3, research_staff=0)
@@ -434,11 +450,24 @@ def test_the_open_loop_still_runs():
     assert (df["software_headroom"] == 1).all()
 
 
-def test_the_open_loop_with_competitive_pricing_sells_at_a_fixed_price():
+_SHORT = {"tokens_per_task_growth": 1, "investment_rate": 0, "reinvestment_rate": 0}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "suspected model bug: OPEN_LOOP promises 'a fixed token price' but does not switch "
+    "pricing to 'competitive', so scarcity pricing (added with the rebuilt economics) raises "
+    "the open loop's price when demand outgrows serving (up to 12x for anthropic-2024 under "
+    "ai-2027)"))
+def test_the_open_loop_sells_at_a_fixed_price():
     # customers want far more than the lab serves: tokens per task grow e-fold a year, and the
     # lab buys nothing (no investment, nothing reinvested)
-    df = small(years=3, **OPEN_LOOP, pricing="competitive", tokens_per_task_growth=1,
-               investment_rate=0, reinvestment_rate=0)
+    df = small(years=3, **OPEN_LOOP, **_SHORT)
+    assert (df["inference_demand_share"].iloc[1:] > df["share_inference"].iloc[1:]).all()
+    assert (df["token_price"] == 1).all()
+
+
+def test_the_open_loop_with_competitive_pricing_sells_at_a_fixed_price():
+    df = small(years=3, **OPEN_LOOP, **_SHORT, pricing="competitive")
     assert (df["inference_demand_share"].iloc[1:] > df["share_inference"].iloc[1:]).all()
     assert (df["token_price"] == 1).all()
     assert (df["tokens_served"] == df["token_capacity"]).all()  # the excess goes unserved
