@@ -1,4 +1,5 @@
-"""Benchmark the value-maximising policy: one 10-year yearly projection that chooses its split,
+"""Benchmark the value-maximising policy: one 10-year projection (the default step, quarters:
+37 steps) that chooses its split,
 beside one plain projection, in the same process; and the app's rerun after a slider change
 under that policy (a new optimisation: nothing cached), both as medians.
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from model.loop.projection import project
 from model.loop.scenarios import scenario_settings
+from model.loop.steps import DEFAULT_STEP
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PRESET, SCENARIO = "ai-2027-lab-2024", "ai-2027"
@@ -69,7 +71,7 @@ def main() -> None:
                                      "discount_rate": 0.1 + 0.001 * i}), 10), args.runs)
     app = app_rerun_seconds(args.app_runs) if args.app_runs else None
     print(json.dumps({
-        "preset": PRESET, "scenario": SCENARIO, "years": 10, "step": "year",
+        "preset": PRESET, "scenario": SCENARIO, "years": 10, "step": DEFAULT_STEP,
         "plain_projection_median_s": round(plain, 4),
         "value_maximising_first_s": round(first, 3),
         "value_maximising_median_s": round(chosen, 3),
