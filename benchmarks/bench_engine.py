@@ -35,11 +35,12 @@ from model.loop.scenarios import scenario_settings  # noqa: E402
 USES = ("training", "research", "automation", "inference", "other")
 MS = ("sc", "sar", "siar", "asi")
 KEEP = ("fleet_gpus", "fleet_stock", "world_gpus", "gpus_purchasable", "share_research",
-        "share_inference", "ai_rd_multiplier", "research_speedup", "software_efficiency",
-        "software_headroom", "capability_gap", "capability", "token_price",
-        "inference_demand_share", "inference_revenue", "external_financing", "capital_available",
-        "capex", "binding_constraint", "free_cash_flow", "cumulative_cash", "npv_to_date",
-        "terminal_value", "npv", "payback_year")
+        "share_inference", "researchers", "ai_rd_multiplier", "research_speedup",
+        "software_efficiency", "software_headroom", "capability_gap", "capability",
+        "token_price_market", "token_price", "inference_demand_share", "inference_revenue",
+        "external_financing", "capital_available", "capex", "unspent_capex", "binding_constraint",
+        "free_cash_flow", "cumulative_cash", "npv_to_date", "terminal_value", "npv",
+        "payback_year")
 # The closed loop's switches; the reference writes only their first option ("on").
 SWITCHES = ("supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model",
             "terminal_model", "pricing")
@@ -169,7 +170,8 @@ class _Lab:
             r.software_headroom = 1 - r.software_efficiency / ceiling
             r.capability = r.drive_before = 0.0
         else:
-            r.researchers = p.researchers * exp(v.researcher_growth * r.since)
+            # staff is read at the step's middle, as prices are: middle to middle
+            r.researchers = p.researchers * exp(v.researcher_growth * r.between)
             # the drive keeps changing by its last step's factor: its mean over the step
             d, r.drive_before = p.drive, p.drive
             g = where(p.drive_before <= 0, 1.0, np.clip(d / p.drive_before, 0.1, 10.0))
@@ -193,12 +195,12 @@ class _Lab:
             floor = (1 + v.competitive_markup) * r.serving_cost  # (the base year's tokens/GPU)
             # the observed price is the year's average, its middle's: the year's start is half
             # a year of the frontier's decline earlier
-            r.market = v.token_price * exp(v.frontier_price_decline * self.fy / 2)
+            r.token_price_market = v.token_price * exp(v.frontier_price_decline * self.fy / 2)
             r.price = v.token_price
             r.discount, r.log_price = mini(1.0, v.token_price / floor), 0.0
             return
         gap0, se, dt = -v.software_gap, r.software_efficiency, r.dt
-        r.market = p.market * exp(-v.frontier_price_decline * r.since)
+        r.token_price_market = p.token_price_market * exp(-v.frontier_price_decline * r.since)
         now = self.premium(r.capability_gap - gap0)
         # the lab's software over the step: the last drive, slowed by ideas getting harder
         drive = p.drive * exp(-self.beta * LN10 * (maxi(0.0, se)
@@ -207,7 +209,7 @@ class _Lab:
                      self.frontier(r.year + dt - v.diffusion_lag))
         end_gap = ahead - self.frontier(r.year + dt)
         z = LN10 * (self.premium(end_gap - gap0) - now) - v.frontier_price_decline * dt
-        p0 = r.market * 10.0 ** now
+        p0 = r.token_price_market * 10.0 ** now
         p1, small = p0 * exp(z), np.abs(z) < 1e-6
         mean = where(small, p0 * (1 + z / 2), (p1 - p0) / z)
         r.discount = p.discount
@@ -308,9 +310,15 @@ class _Lab:
             year = where(np.abs(g * fy) < 1e-6, 1 - g * fy / 2, (1 - exp(-g * fy)) / (g * fy))
             r.trailing = revenue * exp(g * dt / 2) * year
         r.capex = r.bought * r.hw / dt if self.owned else 0.0
-        # a share that has just caught up with demand equals it only to the last bit
-        r.binding_constraint = where(r.inference_demand_share < r.share_inference * (1 - 1e-9), 3.0,
-                                     where(r.gpus_purchasable < r.affordable, 1.0, 2.0))
+        if p is None:  # the base year is observed: it buys nothing, and nothing binds it
+            r.unspent_capex, r.binding_constraint = 0.0, 0.0
+        else:  # the GPUs the chips denied, at a year's rent or the step's hardware price
+            unit = r.hw / dt if self.owned else r.rent * self.hours
+            r.unspent_capex = maxi(0.0, r.affordable - r.gpus_purchasable) * unit
+            # a share that has just caught up with demand equals it only to the last bit
+            r.binding_constraint = where(
+                r.inference_demand_share < r.share_inference * (1 - 1e-9), 3.0,
+                where(r.gpus_purchasable < r.affordable, 1.0, 2.0))
         fcf = r.free_cash_flow = r.ocf - r.capex
         rate, tg = v.discount_rate, v.terminal_growth
         disc = (1 + rate) ** (-(r.elapsed + dt / 2) / fy)
@@ -391,10 +399,12 @@ def naive_sympy(values: dict, n: int, samples: int, few: int = 2) -> float:
 
 
 # Rows netting revenue against compute cost pass through 0: compared to the gross flows they net
-# (this step's, summed so far, or that sum times the Gordon multiple); rows in OOMs or a fraction
-# of 1 that pass through 0 as differences of numbers of order 1: compared to 1 there.
+# (this step's, summed so far, or that sum times the Gordon multiple); unspent_capex nets the
+# GPUs the capital pays for against those the chips allow: compared to the capital and this
+# step's flows ("money"). Rows in OOMs or a fraction of 1 that pass through 0 as differences of
+# numbers of order 1: compared to 1 there.
 NETTED = {"free_cash_flow": "flow", "cumulative_cash": "sum", "npv_to_date": "sum",
-          "terminal_value": "gordon", "npv": "gordon"}
+          "terminal_value": "gordon", "npv": "gordon", "unspent_capex": "money"}
 UNIT_SCALE = ("software_efficiency", "capability_gap", "capability", "software_headroom")
 
 
@@ -403,7 +413,8 @@ def max_rel_diff(got: dict, want: dict, lengths: np.ndarray, gordon: float) -> f
     'customers' (3) where demand equals the inference share to rounding is a tie, either way."""
     flows = sum(np.abs(got[k]) for k in ("inference_revenue", "compute_cost", "capex"))
     summed = np.cumsum(flows * lengths[:, None], axis=0)
-    scales = {"flow": flows, "sum": summed, "gordon": summed * (1 + gordon)}
+    scales = {"flow": flows, "sum": summed, "gordon": summed * (1 + gordon),
+              "money": flows + np.abs(got["capital_available"])}
     tie = np.isclose(got["inference_demand_share"], got["share_inference"], 1e-9, 0)
     diff = 0.0
     for k in KEEP:

@@ -23,9 +23,11 @@ _SPEC.loader.exec_module(bench)
 # Rows that net revenue against compute cost pass through 0: compared relative to the gross flows
 # they net, not to their own value: this step's ("flow"), summed over the steps so far, each
 # times its length ("sum"; the base year is a year long), or that sum times the terminal value's
-# Gordon multiple ("gordon"; the npv adds the sum itself).
+# Gordon multiple ("gordon"; the npv adds the sum itself). unspent_capex nets the GPUs the
+# capital pays for against those the chips allow: compared to the capital plus this step's flows
+# ("money").
 NETTED = {"free_cash_flow": "flow", "cumulative_cash": "sum", "npv_to_date": "sum",
-          "terminal_value": "gordon", "npv": "gordon"}
+          "terminal_value": "gordon", "npv": "gordon", "unspent_capex": "money"}
 # Rows in OOMs (software, the gap to the frontier, capability) or a fraction of 1 (headroom)
 # start at or pass through 0 as differences of numbers of order 1: compared to 1 there.
 UNIT_SCALE = {"software_efficiency", "capability_gap", "capability", "software_headroom"}
@@ -47,7 +49,8 @@ def test_reference_matches_engine(preset, scenario, step):
     summed = np.cumsum(flows * lengths[:, None], axis=0)
     rate, growth = settings.values["discount_rate"], settings.values["terminal_growth"]
     gordon = (1 + growth) / (rate - growth)
-    netted = {"flow": flows, "sum": summed, "gordon": summed * (1 + gordon)}
+    netted = {"flow": flows, "sum": summed, "gordon": summed * (1 + gordon),
+              "money": flows + np.abs(got["capital_available"])}
     for row in bench.KEEP:
         g, w = got[row], want[row]
         assert (np.isfinite(g) == np.isfinite(w)).all(), row
