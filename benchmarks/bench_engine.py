@@ -193,9 +193,12 @@ class _Lab:
         v = self.v
         if p is None:  # a price below the base year's floor keeps its discount to it
             floor = (1 + v.competitive_markup) * r.serving_cost  # (the base year's tokens/GPU)
-            # the observed price is the year's average, its middle's: the year's start is half
-            # a year of the frontier's decline earlier
-            r.token_price_market = v.token_price * exp(v.frontier_price_decline * self.fy / 2)
+            # the observed price is the year's average: the year starts at the price from
+            # which the frontier's decline averages it, f / (1 - e^-f) times it
+            f = v.frontier_price_decline * self.fy
+            with np.errstate(all="ignore"):
+                r.token_price_market = v.token_price * where(f < 1e-6, 1 + f / 2,
+                                                             f / -np.expm1(-f))
             r.price = v.token_price
             r.discount, r.log_price = mini(1.0, v.token_price / floor), 0.0
             return
@@ -307,8 +310,17 @@ class _Lab:
             g = where((revenue <= 0) | (p.inference_revenue <= 0), -self.tenfold, g)
             w = 1 - exp(-dt / fy)  # investors average the step's growth over a year
             r.growth = g = p.growth * (1 - w) + g * w
-            year = where(np.abs(g * fy) < 1e-6, 1 - g * fy / 2, (1 - exp(-g * fy)) / (g * fy))
-            r.trailing = revenue * exp(g * dt / 2) * year
+            # the last year's revenue rolls on: d/dt = revenue - (what left the window), the
+            # window's revenue x phi at steady growth g, phi = g / (e^g - 1); exact over a step
+            # (this step's revenue enters as a path growing at g through the step)
+            x, h = g * fy, dt / fy
+            flat = np.abs(x) < 1e-6
+            with np.errstate(all="ignore"):
+                phi = where(flat, 1.0, x / np.expm1(x))
+                kept = exp(-phi * h)
+                gained = where(flat, 1 - kept,
+                               x * h * (exp(x * h) - kept) / (np.expm1(x * h) * (x + phi)))
+            r.trailing = p.trailing * kept + revenue * gained
         r.capex = r.bought * r.hw / dt if self.owned else 0.0
         if p is None:  # the base year is observed: it buys nothing, and nothing binds it
             r.unspent_capex, r.binding_constraint = 0.0, 0.0

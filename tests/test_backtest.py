@@ -35,8 +35,13 @@ MISSES = {
        "model misses (at yearly steps the first year's money buys the year's fleet at once)"
        for step in ("quarter", "month")},
     "Anthropic compute, end-2025 (H100e)": "as its compute spend",
-    "Anthropic inference share of compute, 2025 (inference first) (year)": "at yearly steps "
-    "2025's split moves once, at the year's start (quarters and months are within the band)",
+    "Anthropic inference share of compute, 2025 (inference first)": "inference first serves "
+    "the demand the model projects, which trails Anthropic's 2025 revenue (see its revenue "
+    "misses)",
+    **{f"OpenAI inference share of compute, 2025 (inference first) ({step})": "inference "
+       "first serves the demand the model projects, which trails OpenAI's 2025 revenue (at "
+       "yearly steps 2025's split moves once, at the year's start, and lands in the band)"
+       for step in ("quarter", "month")},
     "H100 rent, March 2026 (1-year contracts)": "rent follows an exogenous path down; rents "
     "rose 40% from Oct 2025 (the chip market is the next issue's)",
 }

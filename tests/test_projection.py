@@ -50,7 +50,18 @@ SMALL_CLOSED = {
     "financing_growth_years": 1, "software_ceiling": 2, "frontier_price_decline": math.log(2),
     "capability_price_elasticity": 1, "demand_price_elasticity": 1.5,
     "user_ceiling_multiple": 10, "competitive_markup": 1,
+    # tokens per task grow e^0.6 a year, so customers soon want more than the lab serves
+    "tokens_per_task_growth": 0.6,
 }
+
+
+def rolled(last: float, revenue: float, g: float, dt: float) -> float:
+    """The last year's revenue `dt` years on: dT/dt = R(t) - T g / (e^g - 1), with R the
+    step's average `revenue` growing at g through the step (solved in closed form)."""
+    leaving = g / math.expm1(g)
+    kept = math.exp(-leaving * dt)
+    start = revenue * g * dt / math.expm1(g * dt)  # R at the step's start
+    return last * kept + start * (math.exp(g * dt) - kept) / (g + leaving)
 
 
 def near(value, rel=1e-9):
@@ -164,7 +175,9 @@ def test_first_step_by_hand_closed_loop(small_closed):
     serving = 2 * 8760 * 1e6 / TOKENS_PER_GPU  # USD per million tokens on rented GPUs
     assert r["serving_cost"] == near(serving)
     assert r["floor_discount"] == 1 and r["token_price_floor"] == near(2 * serving)
-    assert r["token_price_market"] == 1 and r["token_price_competitive"] == 1
+    # the frontier's price falls ln 2 a year; the base year's start is the price from which it
+    # averages the observed $1 over the year: ln 2 / (1 - 1/2)
+    assert r["token_price_market"] == near(2 * math.log(2)) and r["token_price_competitive"] == 1
     assert r["frontier_software"] == 0 and r["capability_gap"] == 0
     assert r["software_headroom"] == 1
     assert r["inference_demand_share"] == near(0.25)
@@ -212,8 +225,10 @@ def test_second_step_by_hand_open_loop(small_open):
     assert r1["terminal_value"] == near(terminal(last_year, 2))
     growth = math.log(3) * math.exp(-1) + 0.6 * (1 - math.exp(-1))  # averaged over a year
     assert r1["revenue_growth"] == near(growth)
-    assert r1["trailing_revenue"] == near(revenue * math.exp(growth / 2)
-                                          * (1 - math.exp(-growth)) / growth)
+    # the last year's revenue rolls on from the base year's: it gains this year's revenue and
+    # loses the window's revenue x g / (e^g - 1) a year (what a year ago earned, at growth g)
+    # (this year's revenue entering as a path growing at g through the year)
+    assert r1["trailing_revenue"] == near(rolled(REVENUE, revenue, growth, 1))
     # research: staff e^0.5 and compute fleet / 1000 times the frontier's; ideas get harder
     x = ces(math.exp(0.5), fleet / 1000)
     assert r1["research_output"] == near(x)
@@ -252,21 +267,23 @@ def test_second_step_by_hand_closed_loop(small_closed):
     # price: the frontier's halves a year; the lab keeps pace, so it charges the frontier's at
     # the start of the step, then moves by the frontier's decline and its expected gain on the
     # frontier over the step (the last drive, slowed by ideas getting harder)
-    assert r1["token_price_market"] == near(0.5) and r1["token_price_start"] == near(0.5)
+    # (halved from the base year's start, so this year averages half the base year's $1)
+    start = math.log(2)
+    assert r1["token_price_market"] == near(start) and r1["token_price_start"] == near(start)
     expected = under_ceiling(software, HISTORICAL * 10 ** (-BETA * software))
     gain = expected - under_ceiling(software, HISTORICAL)  # < 0: ideas get harder
     z = LN10 * gain - math.log(2)
     assert r1["token_price_growth"] == near(z)
-    price = 0.5 * math.expm1(z) / z  # the step's average of an exponential path
+    price = start * math.expm1(z) / z  # the step's average of an exponential path
     assert r1["token_price_mean"] == near(price)
     serving = rent * 8760 * 1e6 / (TOKENS_PER_GPU * math.exp(0.2))
     assert r1["token_price_floor"] == near(2 * serving)
     assert 0.5 * math.exp(z) > 2 * serving  # above the floor all year
     assert r1["token_price_competitive"] == near(price)
-    # demand: users logistic towards 10x (e^0.3 a year far below it), tokens per task e^0.3,
+    # demand: users logistic towards 10x (e^0.3 a year far below it), tokens per task e^0.6,
     # price^-1.5 on the quality-adjusted price (the gap did not change: the price itself)
     users = math.log(10 / (1 + 9 * math.exp(-0.3)))
-    log_demand = users + 0.3 - 1.5 * math.log(price)
+    log_demand = users + 0.6 - 1.5 * math.log(price)
     assert r1["log_price_index"] == near(math.log(price))
     assert r1["log_inference_demand"] == near(log_demand)
     demand = 250 * math.exp(log_demand - 0.2) / fleet  # GPUs demanded, over the fleet

@@ -22,8 +22,13 @@ ocf = row("operating_cash_flow", revenue - cash_costs)
 # step is the log ratio of this step's revenue to the last one's over the time between their
 # middles (exact for steady exponential growth at any step length), within a tenfold a year
 # either way; investors average it over a year (exponentially), so one step's dip does not
-# stop the money. The last year's revenue, ending at the step's end, follows from it (the base
-# year's is the observed year's).
+# stop the money. The last year's revenue, ending at the step's end, rolls on from the base
+# year's observed one: it gains this step's revenue and loses what the year before earned, which
+# at growth g is the window's revenue times g / (e^g - 1) (exact for steady exponential growth,
+# and relaxing to a flat revenue in a year), integrated exactly over a step whose revenue grows
+# at g. Written from the
+# growth alone (revenue x its share of the window) it would restart from the step's revenue,
+# forgetting a base year the step does not continue.
 _tenfold = log(10) / s("fleet_year")
 _between = (prev("step_length") + dt) / 2
 _now = Piecewise(
@@ -32,9 +37,14 @@ _now = Piecewise(
 _smooth = 1 - exp(-dt / s("fleet_year"))
 growth = row("revenue_growth", prev("revenue_growth") * (1 - _smooth) + _now * _smooth,
              s("base_revenue_growth"))
-_g = growth * s("fleet_year")
-_year = Piecewise((1 - _g / 2, abs(_g) < 1e-6), ((1 - exp(-_g)) / _g, True))
-row("trailing_revenue", revenue * exp(growth * dt / 2) * _year, revenue)
+_g, _h = growth * s("fleet_year"), dt / s("fleet_year")
+_flat = abs(_g) < 1e-6
+_leaving = Piecewise((1, _flat), (_g / (exp(_g) - 1), True))  # a year's, over the window's
+_kept = exp(-_leaving * _h)
+# this step's revenue (its average) enters as a path growing at g through the step
+_gained = Piecewise((1 - _kept, _flat), (
+    _g * _h * (exp(_g * _h) - _kept) / ((exp(_g * _h) - 1) * (_g + _leaving)), True))
+row("trailing_revenue", prev("trailing_revenue") * _kept + revenue * _gained, revenue)
 # An owner pays for GPUs as it buys them (at the step's price); a renter pays rent, already in
 # compute_cost, so it has no capex.
 bought, affordable = s("gpus_purchased"), s("gpus_affordable")

@@ -23,11 +23,15 @@ curve = on("demand_model")
 # --- price: the frontier's price falls; the lab's moves with its place against the frontier --
 # The base year's price is the observed one; after it, the price at the lab's base-year distance
 # from the frontier falls at the frontier's pace.
+_decline = s("frontier_price_decline") * s("fleet_year")
 market = row("token_price_market", Piecewise(
     (prev("token_price_market") * exp(-s("frontier_price_decline") * since), curve),
     (prev("token_price_market"), True)),
-    # the base year's price is its average, its middle's: its start's is half a year earlier
-    Piecewise((s("token_price") * exp(s("frontier_price_decline") * s("fleet_year") / 2), curve),
+    # the base year's price is its average: the start from which a price falling at the
+    # frontier's pace averages token_price over the year, so each year's average is the last's
+    # times exp(-frontier_price_decline), exactly
+    Piecewise((s("token_price") * (1 + _decline / 2), curve & (_decline < 1e-6)),
+              (s("token_price") * _decline / (1 - exp(-_decline)), curve),
               (s("token_price"), True)))
 gap, software = s("capability_gap"), s("software_efficiency")
 # A lab gaining on the frontier charges more, one falling behind less: what matters is the

@@ -91,8 +91,9 @@ _NEW_ROWS = (
      "over the first step", ""),
     # --- customers and the split (market_rows) ---
     ("token_price_market", "USD/Mtoken", "The lab's price per million tokens at its base-year "
-     "distance from the frontier, at the start of the step: the base-year price, falling at the "
-     "frontier's rate", cite("genai-prices", "flagship list prices")),
+     "distance from the frontier, at the start of the step, falling at the frontier's rate from "
+     "the base year's start, where it is set so the base year averages the observed price",
+     cite("genai-prices", "flagship list prices")),
     ("token_price_start", "USD/Mtoken", "The lab's own price per million tokens at the start "
      "of the step: the market's, times 10^(capability_price_elasticity x the change in its "
      "capability gap since the base year)", ""),
