@@ -86,13 +86,16 @@ class _Lab:
         return exp(-drive * dt / (self.v.software_ceiling * LN10))
 
     def headroom(self, when):  # the frontier's: the historical rate from its reference year
-        return self.fall(self.historical, when - self.v.frontier_reference_year)
+        elapsed = when - self.v.frontier_reference_year  # (before it: a straight line back)
+        return where(elapsed < 0,
+                     1 - self.historical * elapsed / (self.v.software_ceiling * LN10),
+                     self.fall(self.historical, np.maximum(elapsed, 0.0)))
 
     def frontier(self, when):  # the frontier's software efficiency (OOMs): U (1 - headroom)
         return self.v.software_ceiling * (1 - self.headroom(when))
 
     def premium(self, change):  # OOMs of price for a change in the gap since the base year
-        return np.clip(self.v.capability_price_elasticity * change, -250, 250)
+        return np.clip(self.v.capability_price_elasticity * change, -100, 100)
 
     # --- blocks, in the order of the rows ---------------------------------------------------
     def clock(self, p, r):

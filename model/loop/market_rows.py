@@ -36,11 +36,12 @@ market = row("token_price_market", Piecewise(
 gap, software = s("capability_gap"), s("software_efficiency")
 # A lab gaining on the frontier charges more, one falling behind less: what matters is the
 # change in its gap since the base year, so keeping pace with the frontier earns nothing extra.
-# The exponent stops at +-250 OOMs, beyond floating point only where software has no ceiling.
+# The exponent stops at +-100 OOMs, so that a step's price path (its start times e^z, z up to
+# the swing between the two bounds) stays within floating point.
 
 
 def _premium(change):
-    return Min(250, Max(-250, s("capability_price_elasticity") * change))
+    return Min(100, Max(-100, s("capability_price_elasticity") * change))
 
 
 _gap0 = -s("software_gap")

@@ -23,8 +23,13 @@ historical = log(2) / s("software_halving_time")
 
 
 def frontier_headroom(when):
-    """The frontier's headroom 1 - S/U at calendar time `when` (closed form)."""
-    return exp(-historical * (when - s("frontier_reference_year")) / (ceiling * log(10)))
+    """The frontier's headroom 1 - S/U at calendar time `when` (closed form). Before its
+    reference year the frontier is extrapolated back at the historical rate, a straight line:
+    the ceiling's penalty slows progress towards it, and run backwards it would put the frontier
+    ever faster ever further below (hundreds of thousands of OOMs for a start decades early)."""
+    elapsed = when - s("frontier_reference_year")
+    return Piecewise((1 - historical * elapsed / (ceiling * log(10)), elapsed < 0),
+                     (exp(-historical * elapsed / (ceiling * log(10))), True))
 
 
 def frontier_path(when):

@@ -10,7 +10,7 @@ progress (diffusion from the frontier still lifts it).
 
 from __future__ import annotations
 
-from sympy import And, Max, Piecewise, exp, log
+from sympy import And, Max, Min, Piecewise, exp, log
 
 from . import finance_rows  # noqa: F401 - its rows come first
 from .rows import choose, row, s
@@ -25,12 +25,16 @@ b = row("research_compute_weight", 1 - a)
 
 
 def ces(labour, compute):
-    """(a L^rho + (1-a) E^rho)^(1/rho); with no labour or no compute and rho < 0 its limit, 0.
+    """(a L^rho + (1-a) E^rho)^(1/rho); with no labour or no compute and rho < 0 its limit, 0;
+    with a weight of 0 the other input alone, (weight)^(1/rho) times it.
 
-    The explicit limit keeps spreadsheets finite: Excel's 0^rho for rho < 0 is #NUM!.
+    The explicit limits keep spreadsheets finite: Excel's 0^rho for rho < 0 is #NUM!, and a
+    weight of 0 times an input's rho-th power, infinite for a tiny input, is 0 x inf.
     """
     formula = (a * labour ** rho + b * compute ** rho) ** (1 / rho)
-    return Piecewise((0, And(rho < 0, (compute <= 0) | (labour <= 0))), (formula, True))
+    return Piecewise((0, And(rho < 0, (compute <= 0) | (labour <= 0))),
+                     (b ** (1 / rho) * compute, a <= 0), (a ** (1 / rho) * labour, b <= 0),
+                     (formula, True))
 
 
 all_research = choose("multiplier_scope", 0)
@@ -44,12 +48,17 @@ _per_compute = researchers / Max(index, 1e-200)
 # it passes in full; over labour only, experiments dilute it through the CES. With no experiment
 # compute the labour-only ratio is a limit: 1 if compute is a complement (rho < 0: AI labour
 # cannot help), multiplier^lambda if a substitute.
+# Over labour only it is (w m^rho + (1 - w))^(lambda / rho), w the labour term's share of the
+# CES sum, a L^rho / (a L^rho + b E^rho): written through its log-odds, so that a labour input
+# whose rho-th power overflows (tiny staff per unit of compute, rho < 0) gives w = 0, not inf/inf.
+_odds = Min(700, log(b / a) - rho * log(_per_compute))  # ln((1 - w) / w); EXP(>709) is #NUM!
+_w, _rest = 1 / (1 + exp(_odds)), 1 / (1 + exp(-_odds))
 speedup = row("research_speedup",
     Piecewise((multiplier, all_research),
               (Piecewise((1, rho < 0), (multiplier ** lam, True)), index <= 0),
-              (1, researchers <= 0),  # AI speeds up no labour
-              (((a * (multiplier * _per_compute) ** rho + b)
-                / (a * _per_compute ** rho + b)) ** (lam / rho), True)))
+              (1, (researchers <= 0) | (a <= 0)),  # AI speeds up no labour
+              (multiplier ** lam, b <= 0),  # labour is all of research
+              ((_w * multiplier ** rho + _rest) ** (lam / rho), True)))
 # Research inputs against the frontier's (output^lambda: parallel effort duplicates), times the
 # AI speed-up; ideas getting harder (beta = lambda / r) from the frontier's reference level on
 # (a lab behind it catches up by diffusion, not by finding old ideas easier), and the ceiling
