@@ -53,7 +53,7 @@ def _gap(months: float, source: str) -> tuple[float, str]:
         f"year [ho2024]) = {ooms:.2f} OOMs"
 
 
-def _demand(revenue_growth: float) -> float:
+def demand_growth(revenue_growth: float) -> float:
     """A lab's demand growth (users, per year) from its base-year revenue growth: revenue =
     tokens x price, and its price fell as the frontier's did, so tokens grew by revenue growth
     plus the price's fall; users carry that less tokens per user and the price effect."""
@@ -62,7 +62,7 @@ def _demand(revenue_growth: float) -> float:
 
 
 def _demand_source(revenue_growth: float, citation: str) -> tuple[float, str]:
-    value = _demand(revenue_growth)
+    value = demand_growth(revenue_growth)
     return value, citation + (
         f"; tokens grew e^{revenue_growth:.2f} x e^0.75 at the frontier's falling price "
         "[genai-prices]; less tokens per user (-0.23) and the price effect (1.11 x 0.75): "

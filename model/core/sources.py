@@ -46,8 +46,9 @@ REFERENCES: dict[str, str] = {
     "(90% CI 2.7-4.1x); no retirements subtracted",
     "epoch-lab-compute": "Epoch AI, AI compute by lab (github.com/epoch-research/"
     "ai-compute-users, data/lab_compute_year_end_by_lab.csv): OpenAI ~0.10M H100e at end-2023, "
-    "~0.39M at end-2024, ~1.74M at end-2025; Anthropic ~0.21M (end-2024), ~1.19M (end-2025) "
-    "(model estimates, medians)",
+    "~0.39M at end-2024, ~1.74M at end-2025; Anthropic ~0.21M (end-2024), ~1.19M (end-2025); "
+    "Google DeepMind ~0.42M, ~1.58M; xAI ~0.20M, ~0.63M; Meta (Superintelligence Labs) ~0.25M, "
+    "~1.00M (model estimates, medians; compute rented or used, operational at the date)",
     "meta-capex": "Meta Platforms, Q4 and full-year results (29 Jan 2025; 28 Jan 2026): capital "
     "expenditures including principal payments on finance leases $39.23B in 2024, $72.22B in "
     "2025",
@@ -56,7 +57,7 @@ REFERENCES: dict[str, str] = {
     "Reuters)",
     "openai-revenue": "OpenAI revenue as reported: ~$3.7B in 2024 (New York Times, Sep 2024; "
     "Bloomberg); ~$13B in 2025 (Bloomberg: $12.7B target; The Information; Altman: 'well more "
-    "than $13 billion')",
+    "than $13 billion'; $13.1B as later reported)",
     "openai-cfo-2026": "Sarah Friar, OpenAI CFO (Jan 2026): compute capacity 0.2 GW (2023), "
     "~0.6 GW (2024), ~1.9 GW (2025); annualised revenue $2B, $6B, >$20B",
     "epoch-2030": "Sevilla et al. (Epoch AI, 20 Aug 2024), Can AI Scaling Continue Through 2030?:"
@@ -90,7 +91,9 @@ REFERENCES: dict[str, str] = {
     "average' for OpenAI in 2024; Hopper contract priors $1.50-2.25/hr (2024), $1.20-1.80/hr "
     "(2025); inference ~50% of OpenAI's 2025 compute, ~40% of Anthropic's; cloud compute spend "
     "OpenAI $16.3B (2025), Anthropic $2.5B (2024) and $6.8B (2025), as reported by The "
-    "Information",
+    "Information; implied deployed world stock ~16M H100e at end-2025 (a quarter's lag after "
+    "~20M sold); OpenAI and Anthropic rent their compute, xAI mostly owns, Google DeepMind's is "
+    "an allocation of Alphabet's owned compute, Meta's cloud rentals are minimal",
     "aifm-inputs": "AI Futures Model calculator inputs (Dec 2025), as copied in github.com/"
     "Joshuaclymer/dark_compute ai-futures-calculator/input_data.csv (commit faca777): human "
     "coding staff of the leading AI company 827 (2024), 1,488 (2025); experiment compute 30k "
@@ -115,10 +118,45 @@ REFERENCES: dict[str, str] = {
     "$61.5B (Mar 2025); $13B at $183B (Sep 2025); $30B at $380B on a $14B run-rate (Feb 2026, "
     "27x)",
     "anthropic-revenue": "Anthropic revenue as reported: $381M in 2024 (The Information); run-"
-    "rate ~$1B in Dec 2024 (Bloomberg), ~$9B at end-2025, $14B in Feb 2026 (FT, Guardian)",
+    "rate ~$1B in Dec 2024 (Bloomberg), ~$9B at end-2025, $14B in Feb 2026 (FT, Guardian); "
+    "2025 revenue expected at $4.5B (The Information, Jan 2026)",
     "damodaran-2025": "Damodaran: implied US equity risk premium 4.33% on 1 Jan 2025 (BVWire "
     "#268-3); stable growth no higher than the risk-free rate (Damodaran on Valuation: 4.25% "
     "growth at a 4.25% risk-free rate)",
+    "epoch-lab-intermediates": "Epoch AI, ai-compute-users data/lab_compute_intermediates_by_"
+    "lab.csv (commit 00fc721): Meta Superintelligence Labs' rented cloud compute at end-2025, "
+    "median 90.6k H100e",
+    "epoch-chip-owners": "Epoch AI (15 Apr 2026), AI Chip Owners (epoch.ai/data/ai-chip-owners; "
+    "github.com/epoch-research/ai-chip-counts owners_csv_export/ and data_inputs/named_other_"
+    "owners_cumulative_totals.csv): hyperscalers hold 71% of world AI compute (corrected); "
+    "owned at end-2025, median H100e: Google 5.05M, Meta 2.30M, xAI 553,714 ('Colossus 1+2 "
+    "2025')",
+    "epoch-final-runs": "Epoch AI Gradient Updates (2026), Final training runs account for a "
+    "minority of R&D compute spending: OpenAI ~$0.5B of ~$5B R&D compute in 2024 ('roughly "
+    "10%'); 10-30% at MiniMax and Z.ai (IPO filings)",
+    "epoch-nv-prices": "Epoch AI, ai-chip-counts data_inputs/Nvidia annual prices.csv (22 Apr "
+    "2026): H100 $20,000-27,000 in 2025 (geometric mean $23,238)",
+    "xai-revenue": "xAI revenue as reported (Bloomberg, Jan 2026, via secondary reports): "
+    "$107M in the three months to 30 Sep 2025, nearly double the quarter before; over $200M "
+    "through September; the $500M target for 2025 set in June 2025 likely missed; around $100M "
+    "a year in 2024 (Pakistan Today, Dec 2024)",
+    "xai-rounds": "xAI financing as reported (Reuters, Bloomberg, xAI, via secondary reports): "
+    "$6B Series B (May 2024), $6B Series C (Dec 2024); $5B of debt and $5B of equity (Jun "
+    "2025); $20B Series E (Jan 2026, ~$230B valuation); merged with X (Mar 2025), acquired by "
+    "SpaceX (Feb 2026)",
+    "capex-2025-26": "Capital expenditure 2025 as reported: Amazon $131.8B, Alphabet $91.4B, "
+    "Meta $72.2B, Microsoft FY2025 $88.2B; 2026 guidance: Amazon ~$200B, Alphabet $175-185B, "
+    "Meta $115-135B, Microsoft none formal (analysts ~$116-145B) (10-K and earnings releases, "
+    "via brianbuntz.github.io, sherwood.news, yourstory)",
+    "meta-revenue": "Meta Platforms 10-K for 2025 (summary, reportify.ai): revenue $200.97B, "
+    "from advertising; no API or subscription revenue line for its AI models (Llama is "
+    "open-weight)",
+    "menlo-2025": "Menlo Ventures, 2025 State of Generative AI in the Enterprise (Dec 2025, via "
+    "chokepoints.ai): enterprise generative-AI spend ~$11.5B (2024) to ~$37B (2025); enterprise "
+    "LLM API spend shares Anthropic ~40%, OpenAI ~27%, Google ~21%",
+    "google-tokens": "Alphabet earnings calls (via secondary reports): tokens processed a month "
+    "480 trillion (May 2025), 980 trillion (Jul 2025), 1.3 quadrillion (Oct 2025); Gemini app "
+    "over 750M monthly users (Q4 2025)",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }
