@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import settings
 from external import chromium
+from hypothesis import settings
 from served import FLAGS, serve
 
 # CI (which requires the external tools) runs the same examples every time, so a submission is
