@@ -105,8 +105,9 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> s
 def cmd_run(args) -> str:
     from model.loop.montecarlo import monte_carlo
     from model.loop.projection import project, summary
+    from model.policy.paths import with_paths
 
-    settings = settings_of(args)
+    settings = with_paths(settings_of(args), args.years, args.step)
     columns = args.columns.split(",") if args.columns else None
     if args.samples is not None:
         df = monte_carlo(settings, args.years, args.step, args.samples, args.seed)
@@ -137,8 +138,9 @@ def _csv_number(value: float) -> str:
 
 def cmd_sensitivity(args) -> str:
     from model.loop.sensitivity import elasticities, tornado
+    from model.policy.paths import with_paths
 
-    settings = settings_of(args)
+    settings = with_paths(settings_of(args), args.years, args.step)
     swing = tornado(settings, args.output, args.years, args.step)
     elastic = elasticities(settings)
     if args.format == "json":

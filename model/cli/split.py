@@ -7,7 +7,7 @@ import argparse
 
 from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
-from model.loop.value_split import (
+from model.policy.value_split import (
     YEARS_SHOWN,
     break_even_multiplier,
     break_even_text,
