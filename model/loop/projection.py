@@ -24,13 +24,12 @@ from model.core.numpy_printer import FastNumPyPrinter
 
 from . import research_rows  # noqa: F401 - imports the earlier blocks first, in order
 from .rows import INIT_RAW, STEP_RAW, missing
-from .steps import DEFAULT_STEP, STEPS  # noqa: F401 - re-exported
+from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years  # noqa: F401 - re-exported
 
 if missing():
     raise ModelDefinitionError(f"declared rows without expressions: {missing()}")
 
 STEP_ROWS: tuple[str, ...] = tuple(STEP_RAW)
-MAX_STEPS = 400
 CHOICES = ("allocation_policy", "multiplier_path", "multiplier_scope", "cost_basis",
            "supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model",
            "financing_model", "terminal_model", "pricing")
@@ -173,12 +172,6 @@ def steps_for(years: int, step: str) -> tuple[int, float]:
                          f"{MAX_STEPS}-step limit; the longest horizon at {step} steps is "
                          f"{max_years(step)} years")
     return n, STEPS[step]
-
-
-def max_years(step: str) -> int:
-    """The longest horizon (whole years) that fits in MAX_STEPS steps: the base year, then
-    steps of `step`."""
-    return int(1 + (MAX_STEPS - 1) * STEPS[step] + 1e-9)
 
 
 def step_starts(n: int, dt: float) -> np.ndarray:
