@@ -20,7 +20,7 @@ from model.loop.steps import (
     max_years,
 )
 
-TYPE_CHECKING = False  # typing and collections.abc: annotations only, not --help's start-up
+TYPE_CHECKING = False  # collections.abc: for annotations only, not --help's start-up
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
 
