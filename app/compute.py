@@ -15,6 +15,7 @@ from app.inputs import CUSTOM
 from model.core.compiled import fleet_year
 from model.core.resolve import Settings, resolve
 from model.loop import montecarlo, projection, scenarios, sensitivity
+from model.policy.paths import with_paths
 from model.workbook import build as workbook
 
 
@@ -45,7 +46,8 @@ def scenario_settings(ctx: Context, scenario: str) -> Settings:
 def compute(kind: str, ctx: Context, scenario: str, *extra):
     """One heavy result: 'projection' -> (frame, summary); 'montecarlo' (samples, seed) and
     'tornado' (output) -> their frames. Raises InputError on invalid settings."""
-    settings = scenario_settings(ctx, scenario)
+    # value-maximising: the path chosen once at the settings (every sample and swing keeps it)
+    settings = with_paths(scenario_settings(ctx, scenario), ctx.years, ctx.step)
     if kind == "projection":
         frame = projection.project(settings, years=ctx.years, step=ctx.step)
         return frame, projection.summary(frame)
@@ -78,7 +80,7 @@ def projection_csv(frames: Mapping[str, pd.DataFrame]) -> str:
 
 def value_split(ctx: Context, names: Sequence[str]) -> tuple[pd.DataFrame, str]:
     """The value-maximising split of each scenario, and the preset's break-even multiplier."""
-    from model.loop.value_split import break_even_multiplier, break_even_text, value_split_table
+    from model.policy.value_split import break_even_multiplier, break_even_text, value_split_table
 
     overrides = dict(ctx.overrides)
     split = value_split_table(ctx.preset, names, max(ctx.years, 6), ctx.gpu, overrides)

@@ -111,7 +111,7 @@ def fleet_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def value_split_frame(split: pd.DataFrame) -> pd.DataFrame:
-    """model.loop.value_split's table for the page: shares numeric, money as text."""
+    """model.policy.value_split's table for the page: shares numeric, money as text."""
     return split[["scenario", *VALUE_SPLIT_COLUMNS]].assign(
         npv_gain=[money(v) for v in split["npv_gain"]])
 

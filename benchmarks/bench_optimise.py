@@ -16,9 +16,9 @@ import statistics
 import time
 from pathlib import Path
 
-from model.loop.projection import project
 from model.loop.scenarios import scenario_settings
 from model.loop.steps import DEFAULT_STEP
+from model.policy.paths import project
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 PRESET, SCENARIO = "ai-2027-lab-2024", "ai-2027"

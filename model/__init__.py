@@ -2,7 +2,7 @@
 
 One symbolic source of truth (sympy expressions over a unit-checked catalogue) from which the
 NumPy engine, the CLI, the Excel workbooks and the Streamlit app are all derived. The layers,
-lowest first, each a package that imports only the ones before it: core, loop, report,
+lowest first, each a package that imports only the ones before it: core, loop, policy, report,
 workbook, cli (the page helpers live outside the model, in app/).
 """
 

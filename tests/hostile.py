@@ -91,6 +91,10 @@ def inflate(src: Path, dst: Path, sheet: str, n_cells: int, first_row: int = 500
 _CLI_BATCH = """
 import contextlib, io, json, sys, time
 from model.cli.main import main
+# the commands import their work when they run (issue 18): import it before the clock starts,
+# so each time is the refusal's and not the model's start-up
+import model.cli.fleet_year, model.cli.run, model.loop.montecarlo, model.policy.paths
+import model.workbook.read
 out = []
 for argv in json.load(sys.stdin):
     err, sink = io.StringIO(), io.StringIO()

@@ -1,9 +1,10 @@
 """The layers import one way, read from the code itself (ast; nothing is imported or run).
 
-model/ is a set of packages (core, loop, report, workbook, cli); app/ holds the page helpers and
-streamlit_app.py the page. Each package's __init__ docstring says in its second line what the
-package may import ("May import: model.core, model.loop."); this test holds every module to its
-package's line, and the lines to one order (acyclic and transitive: lower never imports higher).
+model/ is a set of packages (core, loop, policy, report, workbook, cli); app/ holds the page
+helpers and streamlit_app.py the page. Each package's __init__ docstring says in its second line
+what the package may import ("May import: model.core, model.loop."); this test holds every module
+to its package's line, and the lines to one order (acyclic and transitive: lower never imports
+higher).
 Modules whose names start with "_" are private to their package, and so are names starting with
 "_": no other package may import them. Heavy libraries stay in their rooms: openpyxl in
 model/workbook, altair in app/, streamlit in streamlit_app.py and the page modules app/page_*.
@@ -140,8 +141,8 @@ def test_the_layers_are_the_packages_we_expect():
     # guards the walk: if it found no packages or no imports, the test above could not fail
     files = project_files()
     packages = {module_name(p) for p in files if p.endswith("/__init__.py")}
-    assert {"model.core", "model.loop", "model.report", "model.workbook", "model.cli",
-            "app"} <= packages
+    assert {"model.core", "model.loop", "model.policy", "model.report", "model.workbook",
+            "model.cli", "app"} <= packages
     assert all(len(files[f"{p.replace('.', '/')}/__init__.py"].strip().splitlines()) >= 2
                for p in packages)
     units = imported(ast.parse(files["model/core/catalogue.py"]), "model.core.catalogue", False)
@@ -149,12 +150,28 @@ def test_the_layers_are_the_packages_we_expect():
     assert not list((ROOT / "model").glob("app_*.py")), "page helpers belong in app/"
 
 
+def test_the_projection_never_imports_the_policy():
+    # issue 18: the projection and the optimiser imported each other (one of them lazily); the
+    # policy now sits above the loop, and no import in model/loop reaches it, lazy or not
+    files = project_files()
+    packages = {module_name(p) for p in files if p.endswith("/__init__.py")}
+    doc = {p: allowed_imports(ast.get_docstring(ast.parse(files[f"model/{p}/__init__.py"])),
+                              packages) for p in ("loop", "policy")}
+    assert doc == {"loop": {"model.core"}, "policy": {"model.core", "model.loop"}}
+    upward = [(path, target) for path, source in files.items() if path.startswith("model/loop/")
+              for target, _ in imported(ast.parse(source), module_name(path),
+                                        path.endswith("__init__.py"))
+              if target.startswith("model.policy")]
+    assert upward == []
+
+
 def _pkg(name: str, may: str) -> dict[str, str]:
     return {f"{name.replace('.', '/')}/__init__.py": f'"""{name}.\nMay import: {may}\n"""\n'}
 
 
 LAYERS = {**_pkg("model.core", "nothing else in model."), **_pkg("model.loop", "model.core."),
-          **_pkg("model.workbook", "model.core, model.loop."),
+          **_pkg("model.policy", "model.core, model.loop."),
+          **_pkg("model.workbook", "model.core, model.loop, model.policy."),
           **_pkg("app", f"{ANY_MODEL}.")}
 
 
@@ -165,6 +182,11 @@ LAYERS = {**_pkg("model.core", "nothing else in model."), **_pkg("model.loop", "
       "model/loop/rows.py": ""}, "model/core/units.py (model.core) imports model.loop.rows"),
     ({"model/loop/rows.py": "import model.workbook.build", "model/workbook/build.py": ""},
      "(model.loop) imports model.workbook.build"),
+    # the projection reads a chosen path; even a lazy import of the optimiser is a cycle
+    ({"model/loop/projection.py": "def f():\n    from model.policy.optimise import choose_path",
+      "model/policy/optimise.py": ""}, "(model.loop) imports model.policy.optimise"),
+    ({"model/loop/projection.py": "def f():\n    from ..policy import optimise",
+      "model/policy/optimise.py": ""}, "(model.loop) imports model.policy.optimise"),
     ({"model/workbook/build.py": "from model.loop._cache import x", "model/loop/_cache.py": ""},
      "reaches into model.loop's private model.loop._cache"),
     ({"model/workbook/build.py": "from model.loop.rows import _helper",

@@ -12,11 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.cli.main import main
-from model.loop.optimise import ASSUMED, _knots, _reason
-from model.loop.projection import PATHS, project, steps_for
+from model.core.errors import InputError
+from model.loop.projection import PATHS, steps_for
 from model.loop.scenarios import SCENARIOS, scenario_settings
 from model.loop.steps import DEFAULT_STEP
-from model.loop.value_split import GRID, _slopes, break_even_multiplier, markdown
+from model.policy.optimise import ASSUMED, _knots, _reason
+from model.policy.paths import project
+from model.policy.value_split import GRID, _slopes, break_even_multiplier, markdown
 
 VM = {"allocation_policy": "value-maximising"}
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -144,3 +146,27 @@ def test_research_is_worth_more_where_capability_pays_more():
     low, high = run(0.0), run(3.0)
     assert high["share_research"].mean() > low["share_research"].mean()
     assert high.attrs["solution"].gain >= 0 and low.attrs["solution"].gain >= 0
+
+
+def test_the_projection_reads_a_path_but_never_chooses_one():
+    # model.loop sits below model.policy: asked for value-maximising without the chosen path,
+    # the projection, Monte Carlo and tornado say where the path comes from instead of silently
+    # running the optimiser; given the path, the projection is the policy's
+    from model.loop import projection
+    from model.loop.montecarlo import monte_carlo
+    from model.loop.sensitivity import tornado
+    from model.policy.paths import with_paths
+
+    settings = scenario_settings("openai-2024", "ai-2027", overrides=VM)
+    for run in (lambda s: projection.project(s, 3), lambda s: monte_carlo(s, 3, samples=4),
+                lambda s: tornado(s, years=3)):
+        with pytest.raises(InputError, match="model.policy"):
+            run(settings)
+    chosen = with_paths(settings, 3, DEFAULT_STEP)
+    assert with_paths(chosen, 3, DEFAULT_STEP) is chosen  # a path for these steps is kept
+    with pytest.raises(InputError, match="25 steps"):  # not for other steps
+        projection.project(chosen, 3, "month")
+    direct, policy = projection.project(chosen, 3), project(settings, 3)
+    for p in PATHS:
+        np.testing.assert_array_equal(direct[p], policy[p])
+    assert monte_carlo(chosen, 3, samples=4)["npv_p50"].notna().all()

@@ -11,6 +11,7 @@ from model.core.errors import InputError
 from model.core.presets import PRESETS
 from model.loop.projection import project
 from model.loop.scenarios import OPEN_LOOP, SCENARIOS, scenario_settings
+from model.policy import paths
 
 USES = ("training", "research", "automation", "inference", "other")
 HISTORICAL = math.log(2) / (8 / 12)
@@ -144,7 +145,7 @@ def test_headline_and_effective_speedup():
 
 @pytest.mark.parametrize("preset", [None, *PRESETS])
 def test_inference_first_ends_with_at_least_the_assumed_policies_inference(preset):
-    runs = {policy: project(scenario_settings(preset, "status-quo", overrides={
+    runs = {policy: paths.project(scenario_settings(preset, "status-quo", overrides={
         "allocation_policy": policy}), years=6)
         for policy in ("fixed", "scheduled", "inference-first", "value-maximising")}
     last = {policy: df["share_inference"].iloc[-1] for policy, df in runs.items()}

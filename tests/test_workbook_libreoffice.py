@@ -20,8 +20,8 @@ from model.cli import fleet_year as cli
 from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.presets import PRESETS
 from model.core.resolve import resolve
-from model.loop.projection import project
 from model.loop.scenarios import SCENARIOS, scenario_settings
+from model.policy.paths import project  # any policy, as the CLI projects
 from model.workbook.build import build_workbook, projection_title, write_workbook
 from model.workbook.cached_values import strip_cached_values
 from model.workbook.read import read_workbook_inputs

@@ -32,11 +32,3 @@ def cmd_backtest(args: argparse.Namespace) -> str:
             "read at every step length (sources: --format json)\n\n"
             + table(rows, ("observable", "preset", "step", "observed", "modelled", "ratio",
                            "band", "in band")))
-
-
-def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
-    """Add `backtest` to the CLI."""
-    p = subparsers.add_parser("backtest", help="each preset from its base year beside the "
-                              "published observables that followed")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    p.set_defaults(func=cmd_backtest)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 
 from model.core.errors import InputError, quoted
-from model.loop.steps import DEFAULT_STEP, STEPS
 
 
 def _scenarios(args: argparse.Namespace, workbook_scenario: str | None) -> list[str]:
@@ -36,19 +35,3 @@ def cmd_export(args: argparse.Namespace) -> str:
     formulas = sum(len(cells) for cells in book.cached.values())
     return (f"wrote {path}: {len(book.wb.sheetnames)} sheets ({', '.join(book.wb.sheetnames)}), "
             f"{formulas} live formulas")
-
-
-def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
-    """Register `export`."""
-    p = subparsers.add_parser("export", parents=[common],
-                              help="write an Excel workbook of live formulas (and values)")
-    p.add_argument("--scenario", help="the primary scenario (drives Projection and Finance)")
-    p.add_argument("--scenarios", metavar="S1,S2,...",
-                   help="further scenarios, each with its own Projection sheet and Compare")
-    p.add_argument("--years", type=int, default=10, help="years to project (default 10)")
-    p.add_argument("--step", choices=tuple(STEPS), default=DEFAULT_STEP,
-                   help="projection step (default year)")
-    p.add_argument("--title", help="title shown on the Cover (stored as text)")
-    p.add_argument("--notes", default="", help="notes shown on the Cover (stored as text)")
-    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
-    p.set_defaults(func=cmd_export)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 from collections.abc import Sequence
@@ -158,24 +157,3 @@ def cmd_list(args) -> str:
         _parameter_table(params, chosen),
     ]
     return "\n\n".join(parts)
-
-
-def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
-    """Add `list`, `budget` and `training-run` to the CLI."""
-    p = subparsers.add_parser("list", help="presets, scenarios, GPUs and every parameter with "
-                              "its source", description="Presets, scenarios, GPUs and every "
-                              "parameter: its catalogue default and that default's source, or, "
-                              "with --preset, --scenario or --gpu, its value there and the "
-                              "source of that value.")
-    p.add_argument("--preset", help="show each parameter's value in this lab preset and its "
-                   "source")
-    p.add_argument("--scenario", help=f"with the values this scenario sets (one of "
-                   f"{', '.join(SCENARIOS)})")
-    p.add_argument("--gpu", help="with this GPU catalogue entry's figures (default: the "
-                   "preset's GPU)")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    p.set_defaults(func=cmd_list)
-    subparsers.add_parser("budget", parents=[common], help="the fleet-year budget by use"
-                          ).set_defaults(func=cmd_budget)
-    subparsers.add_parser("training-run", parents=[common], help="one training run's FLOP, "
-                          "hours, days and cost").set_defaults(func=cmd_training_run)

@@ -1,18 +1,70 @@
-"""What every model-evaluating command shares: one-line usage errors, --preset/--gpu/--set/
---from-workbook/--format, and turning them into settings.
+"""What every command shares: one-line usage errors, and turning --preset/--gpu/--set/
+--from-workbook into settings (the options themselves: model.cli.commands).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from functools import cache
 
-from model.core.resolve import Settings, parse_assignment, resolve
+TYPE_CHECKING = False  # importing typing would cost --help ~2 ms of its ~8 over the floor
+if TYPE_CHECKING:
+    from model.core.resolve import Settings
 
 MAX_MESSAGE = 200
 
 
+@cache
+def _width() -> int:
+    """The help's width as argparse takes it (the terminal's columns less 2), read once, and the
+    way shutil.get_terminal_size reads it without importing shutil (with bz2 and lzma ~2.5 ms;
+    argparse asks for it at every add_argument)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words in lines of at most `width` characters (a longer word alone on its line): what
+    argparse asks of textwrap, whose import costs ~1 ms."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, its width read once and its lines wrapped without textwrap (the two
+    methods the standard library's own Raw*HelpFormatter classes replace)."""
+
+    def __init__(self, prog: str, **kwargs):
+        super().__init__(prog, **{"width": _width(), **kwargs})
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in _wrap(text, width - len(indent)))
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit status 2."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{"formatter_class": _Formatter, **kwargs})
 
     def error(self, message: str):  # noqa: D102 - argparse API
         command = " ".join(self.prog.split()[3:])
@@ -22,23 +74,11 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see `{hint}`)\n")
 
 
-def common_options() -> argparse.ArgumentParser:
-    """Options shared by every command that evaluates the model."""
-    p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--preset", help="lab preset (see `list`)")
-    p.add_argument("--gpu", help="GPU catalogue entry whose figures to use (see `list`)")
-    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
-                   help="override an input; VALUE may carry a compatible unit, e.g. "
-                        "'gpu_rental_price=2 USD/GPU/hour'")
-    p.add_argument("--from-workbook", metavar="FILE.xlsx",
-                   help="read inputs from an exported (possibly edited) workbook")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    return p
-
-
 def overrides_from(args: argparse.Namespace) -> tuple[str | None, dict[str, str], str | None]:
     """The preset, the `--set` overrides laid over any inputs read from --from-workbook, and
     the workbook's primary scenario (None without a workbook)."""
+    from model.core.resolve import parse_assignment  # the catalogue: not for --help
+
     preset, scenario = args.preset, None
     overrides: dict[str, str] = {}
     if getattr(args, "from_workbook", None):
@@ -54,6 +94,8 @@ def overrides_from(args: argparse.Namespace) -> tuple[str | None, dict[str, str]
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from model.core.resolve import resolve
+
     preset, overrides, _ = overrides_from(args)
     return resolve(preset, args.gpu, overrides)
 

@@ -1,62 +1,22 @@
 """CLI subcommands of the projection: `run` (optionally Monte Carlo) and `sensitivity`.
 
-Registered by model.cli.main; user errors raise InputError, which the CLI
+Registered by model.cli.commands; user errors raise InputError, which the CLI
 prints as one line with exit status 2.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError, quoted
-from model.loop.montecarlo import MAX_SAMPLE_STEPS, MAX_SAMPLES
-from model.loop.projection import MAX_STEPS, max_years
-from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, scenario_settings
-from model.loop.steps import DEFAULT_STEP, STEPS
+from model.loop.scenarios import scenario_settings
 from model.report.formats import format_value, json_number, strict_json, table
 
 TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
                  "research_speedup", "software_efficiency", "capability", "inference_revenue",
                  "capex", "free_cash_flow", "cumulative_cash")
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {quoted(text)}") from None
-
-
-def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
-    """Add `run` and `sensitivity` to the CLI."""
-    loop = argparse.ArgumentParser(add_help=False)
-    loop.add_argument("--scenario",
-                      help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
-    loop.add_argument("--years", type=_int, default=10,
-                      help=f"horizon in years (default 10; at most {MAX_STEPS} steps: "
-                           + ", ".join(f"{max_years(s)} years at {s} steps" for s in STEPS)
-                           + ")")
-    loop.add_argument("--step", default=DEFAULT_STEP,
-                      help=f"step length: {', '.join(STEPS)} (default {DEFAULT_STEP}: quarters "
-                           "agree with months within 5%%; years are coarse for fast growth)")
-    p = subparsers.add_parser("run", parents=[common, loop],
-                              help="the feedback-loop projection, step by step")
-    p.add_argument("--samples", type=_int,
-                   help=f"Monte Carlo samples, percentiles per step (1 to {MAX_SAMPLES:,}, "
-                        f"and samples x steps at most {MAX_SAMPLE_STEPS:,}: about a minute)")
-    p.add_argument("--seed", type=_int, default=0,
-                   help="random seed for --samples (0 to 2**64 - 1)")
-    p.add_argument("--columns", help="comma-separated columns for the table format")
-    p.set_defaults(func=cmd_run)
-    s = subparsers.add_parser("sensitivity", parents=[common, loop],
-                              help="tornado of a projection output; exact fleet-year "
-                                   "elasticities")
-    s.add_argument("--output", default="software_efficiency",
-                   help="projection column to swing (default software_efficiency)")
-    s.set_defaults(func=cmd_sensitivity)
 
 
 def settings_of(args):
@@ -105,8 +65,9 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> s
 def cmd_run(args) -> str:
     from model.loop.montecarlo import monte_carlo
     from model.loop.projection import project, summary
+    from model.policy.paths import with_paths
 
-    settings = settings_of(args)
+    settings = with_paths(settings_of(args), args.years, args.step)
     columns = args.columns.split(",") if args.columns else None
     if args.samples is not None:
         df = monte_carlo(settings, args.years, args.step, args.samples, args.seed)
@@ -137,8 +98,9 @@ def _csv_number(value: float) -> str:
 
 def cmd_sensitivity(args) -> str:
     from model.loop.sensitivity import elasticities, tornado
+    from model.policy.paths import with_paths
 
-    settings = settings_of(args)
+    settings = with_paths(settings_of(args), args.years, args.step)
     swing = tornado(settings, args.output, args.years, args.step)
     elastic = elasticities(settings)
     if args.format == "json":

@@ -7,7 +7,7 @@ import argparse
 
 from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
-from model.loop.value_split import (
+from model.policy.value_split import (
     YEARS_SHOWN,
     break_even_multiplier,
     break_even_text,
@@ -44,12 +44,3 @@ def cmd_split(args: argparse.Namespace) -> str:
             + table(rows, head) + "\n\nBreak-even AI R&D multiplier (moving a GPU from "
             "inference to research raises NPV at the preset's own split)\n\n"
             + table(breaks_rows, ("preset", "break-even multiplier")))
-
-
-def add_commands(subparsers, common: argparse.ArgumentParser) -> None:
-    """Add `split` to the CLI."""
-    p = subparsers.add_parser("split", help="what a value-maximising lab gives research, per "
-                              "scenario; the break-even AI R&D multiplier per preset")
-    p.add_argument("--preset", help="lab preset (default: the catalogue defaults)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=cmd_split)

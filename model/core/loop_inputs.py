@@ -165,7 +165,7 @@ SCHEDULE_INPUTS = tuple(
 )
 
 # The value-maximising policy's chosen path: one share a step per use, written by the optimiser
-# (model.loop.optimise), not by users; in the workbook, input rows on each Projection sheet.
+# (model.policy.optimise), not by users; in the workbook, input rows on each Projection sheet.
 CHOSEN_PATH = tuple(
     Quantity(f"chosen_share_{use}", "", "path",
              f"Share of the fleet for {use} in this step, chosen by the optimiser "

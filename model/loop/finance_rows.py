@@ -56,8 +56,6 @@ _unit_cost = Piecewise((s("gpu_rental_price") * s("hours_per_year"), choose("cos
 supply_on = on("supply_limit")
 row("unspent_capex", Piecewise((Max(0, affordable - s("gpus_purchasable")) * _unit_cost,
                                 supply_on), (0, True)), 0)  # the base year buys nothing
-# binding_constraint's codes 0..3, in words (the CLI table, the page and the workbook say these).
-BINDING_CONSTRAINTS = ("none", "chip supply", "capital", "customers")
 row("binding_constraint", Piecewise(
     # (a share that has just caught up with demand equals it only to the last bit)
     (3, s("inference_demand_share") < s("share_inference") * (1 - 1e-9)),

@@ -19,13 +19,9 @@ from model.core.errors import InputError
 from model.core.loop_inputs import MILESTONES
 from model.core.sources import cite
 
-from .projection import DEFAULT_STEP, STEP_ROWS, run_arrays, steps_for, with_paths
+from .projection import DEFAULT_STEP, STEP_ROWS, check_paths, run_arrays, steps_for
+from .steps import MAX_SAMPLE_STEPS, MAX_SAMPLES  # caps (the CLI's help quotes them)
 
-# Caps measured on the project's 2-core machines: 100,000 samples keep a step's working set
-# near 300 MB, and 12M sample-steps (100,000 samples x 120 quarters) take ~25 s, so every
-# accepted run finishes within a minute with room for a slower or busier machine.
-MAX_SAMPLES = 100_000
-MAX_SAMPLE_STEPS = 12_000_000
 PERCENTILES = (5, 50, 95)
 Z90 = 1.6448536269514722  # standard normal quantile at 95%: a 90% interval is +-Z90 sigma
 
@@ -148,7 +144,7 @@ def monte_carlo(settings, years: int = 10, step: str = DEFAULT_STEP, samples: in
     n, dt = steps_for(years, step)
     check_samples(samples, seed, n)
     # under value-maximising every sample keeps the path chosen at the settings themselves
-    settings = with_paths(settings, years, step)
+    check_paths(settings, n)
     values = {**sample_inputs({**settings.values, "step_years": dt}, samples, seed),
               **settings.paths}
     rows = [r for r in STEP_ROWS if r != "year"]

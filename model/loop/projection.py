@@ -24,13 +24,12 @@ from model.core.numpy_printer import FastNumPyPrinter
 
 from . import research_rows  # noqa: F401 - imports the earlier blocks first, in order
 from .rows import INIT_RAW, STEP_RAW, missing
-from .steps import DEFAULT_STEP, STEPS  # noqa: F401 - re-exported
+from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years  # noqa: F401 - re-exported
 
 if missing():
     raise ModelDefinitionError(f"declared rows without expressions: {missing()}")
 
 STEP_ROWS: tuple[str, ...] = tuple(STEP_RAW)
-MAX_STEPS = 400
 CHOICES = ("allocation_policy", "multiplier_path", "multiplier_scope", "cost_basis",
            "supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model",
            "financing_model", "terminal_model", "pricing")
@@ -175,12 +174,6 @@ def steps_for(years: int, step: str) -> tuple[int, float]:
     return n, STEPS[step]
 
 
-def max_years(step: str) -> int:
-    """The longest horizon (whole years) that fits in MAX_STEPS steps: the base year, then
-    steps of `step`."""
-    return int(1 + (MAX_STEPS - 1) * STEPS[step] + 1e-9)
-
-
 def step_starts(n: int, dt: float) -> np.ndarray:
     """Years from the base year's start to each step's start: 0, then 1, 1 + dt, ..."""
     return np.concatenate([[0.0], 1.0 + dt * np.arange(n - 1)])
@@ -235,23 +228,29 @@ def chooses(settings) -> bool:
     return settings.values["allocation_policy"] == VALUE_MAXIMISING
 
 
-def with_paths(settings, years: int, step: str):
-    """The settings, with the optimiser's path filled in when the policy asks for it."""
-    n, _ = steps_for(years, step)
-    if not chooses(settings) or all(len(settings.paths.get(p, ())) == n for p in PATHS):
-        return settings
-    from .optimise import choose_path  # the optimiser runs the projection: import when needed
+def has_paths(settings, n_steps: int) -> bool:
+    """True when the settings carry a chosen share for every step of every path input."""
+    return all(len(settings.paths.get(p, ())) == n_steps for p in PATHS)
 
-    return choose_path(settings, years, step)
+
+def check_paths(settings, n_steps: int) -> None:
+    """InputError when the value-maximising policy comes without its chosen path: the
+    projection reads a path, it never chooses one (model.policy does, above it)."""
+    if chooses(settings) and not has_paths(settings, n_steps):
+        raise InputError("allocation_policy value-maximising: the projection needs the "
+                         f"optimiser's chosen path for its {n_steps} steps (settings.paths); "
+                         "fill it with model.policy.paths.with_paths(settings, years, step) "
+                         "or project with model.policy.paths.project")
 
 
 def project(settings, years: int = 10, step: str = DEFAULT_STEP) -> pd.DataFrame:
     """One row per step (`years` years of `step`s), columns STEP_ROWS, from resolved settings.
 
-    Under the value-maximising policy the optimiser chooses the path first (settings.paths), and
-    the chosen shares are columns too."""
+    Under the value-maximising policy the settings carry the optimiser's path (settings.paths,
+    filled by model.policy.paths; InputError without it), and the chosen shares are columns
+    too."""
     n, dt = steps_for(years, step)
-    settings = with_paths(settings, years, step)
+    check_paths(settings, n)
     values = {**settings.values, **settings.paths, "step_years": dt}
     arrays = run_arrays(values, n)
     frame = pd.DataFrame({name: arrays[name] for name in STEP_ROWS})

@@ -26,6 +26,9 @@ INIT_RAW: dict[str, sympy.Expr] = {}
 STEP_RAW: dict[str, sympy.Expr] = {}
 s = sym
 _EPOCH = cite("epoch-costs", "amortised hardware cost")
+# binding_constraint's codes 0..3, in words (the CLI table, the page and the workbook say these);
+# here, not in finance_rows, so that formatting a number does not build the projection's rows.
+BINDING_CONSTRAINTS = ("none", "chip supply", "capital", "customers")
 
 # New rows: name, unit, description, source ('' = derived). Declared first so that any row may
 # use any other's previous value. Rows named like fleet-year outputs are catalogued already.

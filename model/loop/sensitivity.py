@@ -21,7 +21,7 @@ from model.core.errors import InputError, quoted
 from model.core.resolve import suggest
 
 from .montecarlo import UNCERTAIN, _order_milestones
-from .projection import DEFAULT_STEP, STEP_ROWS, run_arrays, steps_for, with_paths
+from .projection import DEFAULT_STEP, STEP_ROWS, check_paths, run_arrays, steps_for
 
 
 def _check_output(output: str, options: Sequence[str]) -> None:
@@ -41,7 +41,7 @@ def tornado(settings, output: str = "software_efficiency", years: int = 10,
     n, dt = steps_for(years, step)
     names = list(UNCERTAIN)
     k = len(names)
-    settings = with_paths(settings, years, step)  # value-maximising: the path at the settings
+    check_paths(settings, n)  # value-maximising: the path chosen at the settings
     values: dict[str, np.ndarray | float] = {**settings.values, **settings.paths,
                                              "step_years": dt}
     tested = {}

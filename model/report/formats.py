@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from model.core.catalogue import CATALOGUE, Quantity
-from model.loop.finance_rows import BINDING_CONSTRAINTS
+from model.loop.rows import BINDING_CONSTRAINTS
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import re
 import sys
 from pathlib import Path
 
-from model.loop import backtest, convergence, deciders, value_split
+from model.loop import backtest, convergence
+from model.policy import deciders, value_split
 
 from . import equations_table
 

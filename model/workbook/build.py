@@ -84,7 +84,8 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
     """Projection per scenario, Finance, Compare, Charts, Summary; returns (checks, equation
     entries)."""
     from model.core.fleet_inputs import USES
-    from model.loop.projection import PATHS, STEPS, default_paths, project
+    from model.loop.projection import PATHS, STEPS, default_paths
+    from model.policy.paths import project
 
     from . import _finance_sheets as fin
     from . import _projection_sheets as tim

@@ -2,7 +2,7 @@
 research, under each feedback assumption, and how good must AI research be before a GPU
 belongs in research rather than serving customers?
 
-`value_split_table` runs the value-maximising policy (model.loop.optimise) for each scenario and
+`value_split_table` runs the value-maximising policy (model.policy.optimise) for each scenario and
 reports its research share in years 1, 3 and 5 and whether it rises or falls as the fleet
 grows. `break_even_multiplier` finds the constant AI R&D multiplier (`base_multiplier`) at which
 moving a GPU from inference to research, at the preset's own split, starts to raise the NPV:
@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from model.core.catalogue import CATALOGUE
+from model.loop.projection import DEFAULT_STEP, run_arrays, steps_for
+from model.loop.scenarios import SCENARIOS, scenario_settings
 
-from .projection import DEFAULT_STEP, project, run_arrays, steps_for
-from .scenarios import SCENARIOS, scenario_settings
+from .paths import project
 
 YEARS_SHOWN = (1, 3, 5)
 NUDGE = 1e-3  # share of the fleet moved from inference to research

@@ -22,14 +22,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.stats import qmc
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
 from model.core.fleet_inputs import USES
+from model.loop.projection import PATHS, VALUE_MAXIMISING, run_arrays, step_starts, steps_for
 
-from .projection import PATHS, VALUE_MAXIMISING, run_arrays, step_starts, steps_for
+from .sobol import COUNT, sobol_points
 
 # The assumed policies that keep training, automation and other at the base year's shares, as
 # the value-maximising lab does: its path is never worse than theirs. (The schedule moves
@@ -37,7 +36,7 @@ from .projection import PATHS, VALUE_MAXIMISING, run_arrays, step_starts, steps_
 ASSUMED = ("fixed", "inference-first")
 KNOTS = 6
 STEP = 1e-4  # finite-difference step in the research fraction of the pool
-SCREEN = 512  # Sobol points screened per base, one batched call
+SCREEN = COUNT  # Sobol points screened per base, one batched call (512, stored)
 CLIMBS = 1  # bases climbed from, the best screened first (more found the same NPV to 1e-7)
 PULL = 1e-4  # towards the assumed split, per unit of knot fraction squared (x scaled NPV)
 MAX_EVALUATIONS = 40  # batched projections per solve: the app's 1.5 s budget
@@ -153,7 +152,7 @@ class _Problem:
         """(NPV, knots) of the best of `anchor` and a fixed Sobol set over the knot box, in
         one batched call: kinks leave the NPV many local optima, and a climb from the assumed
         path alone finds whichever is nearest."""
-        points = qmc.Sobol(len(anchor), scramble=False).random(SCREEN)
+        points = sobol_points(len(anchor))[:SCREEN]
         columns = np.column_stack([anchor, points.T])
         npv = self.npv(columns)
         best = int(np.nanargmax(np.where(np.isfinite(npv), npv, -np.inf)))
@@ -182,6 +181,8 @@ def _assumed(values: dict, n: int) -> dict[str, dict]:
 
 def choose_path(settings, years: int, step: str):
     """A copy of `settings` with the value-maximising path (settings.paths) and its report."""
+    from scipy.optimize import minimize  # ~0.3 s to import: only value-maximising runs pay it
+
     start = time.perf_counter()
     n, dt = steps_for(years, step)
     values = {**settings.values, "step_years": dt}

@@ -15,10 +15,10 @@ import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
+from model.loop.montecarlo import UNCERTAIN
+from model.loop.scenarios import SCENARIOS, scenario_settings
 
-from .montecarlo import UNCERTAIN
-from .projection import project
-from .scenarios import SCENARIOS, scenario_settings
+from .paths import project
 from .value_split import YEARS_SHOWN, _trend
 
 TOP = 5

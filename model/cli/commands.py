@@ -1,0 +1,148 @@
+"""Every subcommand: its help, what adds its arguments, and the function that does its work,
+imported only when the command runs. Parsing (and --help) imports no sympy, numpy or pandas,
+and only the command typed gets its arguments, so the command line starts within 1.3x of
+`python -c "import model"` (benchmarks/bench_startup.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+from importlib import import_module
+
+from model.core.errors import quoted
+from model.loop.scenario_list import DEFAULT_SCENARIO, SCENARIOS
+from model.loop.steps import (
+    DEFAULT_STEP,
+    MAX_SAMPLE_STEPS,
+    MAX_SAMPLES,
+    MAX_STEPS,
+    STEPS,
+    max_years,
+)
+
+TYPE_CHECKING = False  # collections.abc: for annotations only, not --help's start-up
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
+FORMATS = ("table", "json", "csv")
+
+
+def later(module: str, name: str) -> Callable[[argparse.Namespace], str]:
+    """model.cli.<module>.<name>, imported when it is called."""
+    def run(args: argparse.Namespace) -> str:
+        return getattr(import_module(f"model.cli.{module}"), name)(args)
+
+    return run
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {quoted(text)}") from None
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that evaluates the model."""
+    p.add_argument("--preset", help="lab preset (see `list`)")
+    p.add_argument("--gpu", help="GPU catalogue entry whose figures to use (see `list`)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="override an input; VALUE may carry a compatible unit, e.g. "
+                        "'gpu_rental_price=2 USD/GPU/hour'")
+    p.add_argument("--from-workbook", metavar="FILE.xlsx",
+                   help="read inputs from an exported (possibly edited) workbook")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
+def _loop(p: argparse.ArgumentParser) -> None:
+    """The projection's options (`run`, `sensitivity`), after the common ones."""
+    _common(p)
+    p.add_argument("--scenario", help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
+    p.add_argument("--years", type=_int, default=10,
+                   help=f"horizon in years (default 10; at most {MAX_STEPS} steps: "
+                        + ", ".join(f"{max_years(s)} years at {s} steps" for s in STEPS) + ")")
+    p.add_argument("--step", default=DEFAULT_STEP,
+                   help=f"step length: {', '.join(STEPS)} (default {DEFAULT_STEP}: quarters "
+                        "agree with months within 5%%; years are coarse for fast growth)")
+
+
+def _list(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preset", help="show each parameter's value in this lab preset and its "
+                   "source")
+    p.add_argument("--scenario", help=f"with the values this scenario sets (one of "
+                   f"{', '.join(SCENARIOS)})")
+    p.add_argument("--gpu", help="with this GPU catalogue entry's figures (default: the "
+                   "preset's GPU)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
+def _run(p: argparse.ArgumentParser) -> None:
+    _loop(p)
+    p.add_argument("--samples", type=_int,
+                   help=f"Monte Carlo samples, percentiles per step (1 to {MAX_SAMPLES:,}, "
+                        f"and samples x steps at most {MAX_SAMPLE_STEPS:,}: about a minute)")
+    p.add_argument("--seed", type=_int, default=0,
+                   help="random seed for --samples (0 to 2**64 - 1)")
+    p.add_argument("--columns", help="comma-separated columns for the table format")
+
+
+def _sensitivity(p: argparse.ArgumentParser) -> None:
+    _loop(p)
+    p.add_argument("--output", default="software_efficiency",
+                   help="projection column to swing (default software_efficiency)")
+
+
+def _export(p: argparse.ArgumentParser) -> None:
+    _common(p)
+    p.add_argument("--scenario", help="the primary scenario (drives Projection and Finance)")
+    p.add_argument("--scenarios", metavar="S1,S2,...",
+                   help="further scenarios, each with its own Projection sheet and Compare")
+    p.add_argument("--years", type=int, default=10, help="years to project (default 10)")
+    p.add_argument("--step", choices=tuple(STEPS), default=DEFAULT_STEP,
+                   help=f"projection step (default {DEFAULT_STEP})")
+    p.add_argument("--title", help="title shown on the Cover (stored as text)")
+    p.add_argument("--notes", default="", help="notes shown on the Cover (stored as text)")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
+
+
+def _backtest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
+def _split(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preset", help="lab preset (default: the catalogue defaults)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+# name -> (add_parser's keywords, what adds its arguments, the module and function doing its work)
+COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple[str, str]]] = {
+    "list": ({"help": "presets, scenarios, GPUs and every parameter with its source",
+              "description": "Presets, scenarios, GPUs and every parameter: its catalogue "
+              "default and that default's source, or, with --preset, --scenario or --gpu, its "
+              "value there and the source of that value."}, _list, ("fleet_year", "cmd_list")),
+    "budget": ({"help": "the fleet-year budget by use"}, _common,
+               ("fleet_year", "cmd_budget")),
+    "training-run": ({"help": "one training run's FLOP, hours, days and cost"}, _common,
+                     ("fleet_year", "cmd_training_run")),
+    "run": ({"help": "the feedback-loop projection, step by step"}, _run, ("run", "cmd_run")),
+    "sensitivity": ({"help": "tornado of a projection output; exact fleet-year elasticities"},
+                    _sensitivity, ("run", "cmd_sensitivity")),
+    "export": ({"help": "write an Excel workbook of live formulas (and values)"}, _export,
+               ("export", "cmd_export")),
+    "backtest": ({"help": "each preset from its base year beside the published observables "
+                  "that followed"}, _backtest, ("backtest", "cmd_backtest")),
+    "split": ({"help": "what a value-maximising lab gives research, per scenario; the "
+               "break-even AI R&D multiplier per preset"}, _split, ("split", "cmd_split")),
+}
+
+
+def add_commands(subparsers, commands: Collection[str] = tuple(COMMANDS),
+                 wanted: Collection[str] | None = None) -> None:
+    """The `commands`, each with its help, and the `wanted` ones (default: all of them) with
+    their arguments."""
+    for name in commands:
+        keywords, arguments, work = COMMANDS[name]
+        p = subparsers.add_parser(name, **keywords)
+        if wanted is None or name in wanted:
+            arguments(p)
+        p.set_defaults(func=later(*work))
