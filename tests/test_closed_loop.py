@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hand import rolled
 
 from model.core.catalogue import CATALOGUE
 from model.core.presets import PRESETS
@@ -47,15 +48,6 @@ SMALL = {
 TOKENS_PER_GPU = 1e15 * 0.5 * 3600 * 8760 / (2 * 1e9)  # 7.884e12 token/GPU/year
 SERVING = 2 * 8760 * 1e6 / TOKENS_PER_GPU  # the base year's serving cost, USD per M tokens
 REVENUE = 250 * TOKENS_PER_GPU * 1 / 1e6  # the base year's, at $1 per M tokens: $1.971B
-
-
-def rolled(last: float, revenue: float, g: float, dt: float) -> float:
-    """The last year's revenue `dt` years on: dT/dt = R(t) - T g / (e^g - 1), with R the
-    step's average `revenue` growing at g through the step (solved in closed form)."""
-    leaving = g / math.expm1(g)
-    kept = math.exp(-leaving * dt)
-    start = revenue * g * dt / math.expm1(g * dt)  # R at the step's start
-    return last * kept + start * (math.exp(g * dt) - kept) / (g + leaving)
 
 
 def near(value, rel=1e-9):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from hand import rolled
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
@@ -53,15 +54,6 @@ SMALL_CLOSED = {
     # tokens per task grow e^0.6 a year, so customers soon want more than the lab serves
     "tokens_per_task_growth": 0.6,
 }
-
-
-def rolled(last: float, revenue: float, g: float, dt: float) -> float:
-    """The last year's revenue `dt` years on: dT/dt = R(t) - T g / (e^g - 1), with R the
-    step's average `revenue` growing at g through the step (solved in closed form)."""
-    leaving = g / math.expm1(g)
-    kept = math.exp(-leaving * dt)
-    start = revenue * g * dt / math.expm1(g * dt)  # R at the step's start
-    return last * kept + start * (math.exp(g * dt) - kept) / (g + leaving)
 
 
 def near(value, rel=1e-9):
