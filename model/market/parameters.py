@@ -35,8 +35,9 @@ CHIP_PRICE_FLOOR = Parameter(1.70 / 2.35, 0.5, 0.9, cite(
     "$1.70 / $2.35 = 0.72 of the world's price: H100 rent at its Oct 2025 low over Mar 2026's "
     "[semianalysis-rental]; rents fell 22% in 2025 [rbc-rental-2025]; from 0.5 to 0.9"))
 CHIP_PRICE_CAP = Parameter(10.0, 3.0, 30.0, cite(
-    "assumption", "a numerical bound: the index never exceeds 10x the world's price (no "
-    "equilibrium here comes near it); from 3 to 30"))
+    "assumption", "a bound: the index never exceeds 10x the world's price (beyond it, the "
+    "bids are rationed; the end-2025 market at quarterly steps reaches it in 2029-31); from 3 "
+    "to 30"))
 QUALITY_SENSITIVITY = Parameter(math.log(10) * _ETA * _KAPPA, 0.5 * math.log(10) * _ETA * _KAPPA,
                                 2 * math.log(10) * _ETA * _KAPPA, cite(
     "assumption", f"log-odds of a customer choosing a lab per OOM of software efficiency it "
