@@ -63,6 +63,9 @@ def share_factors(demand: np.ndarray, capability: np.ndarray, capacity: np.ndarr
     sent = capacity_capped(shares * demand.sum(axis=1, keepdims=True), capacity, shares)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(demand > 0, sent / demand, 1.0)
+    # within the input's bounds: a logit share that underflows to 0 must not put log(0) into
+    # the lab's demand (which the next iteration divides back out)
+    factor = np.clip(factor, 1e-12, 1e12)
     factor[0] = 1.0
     total = sent.sum(axis=1, keepdims=True)
     return factor, np.where(total > 0, sent / total, shares), shares
