@@ -122,3 +122,24 @@ def test_the_ten_year_quarterly_market_converges():
     assert m.converged and m.iterations < 200
     assert np.all(m.rows["gpus_purchased"].sum(axis=1)
                   <= m.rows["world_gpu_production"].mean(axis=1) * (1 + 1e-12))
+
+
+def test_draws_are_columns_too():
+    """Each draw of an input is its own market, in the same runs as the others."""
+    labs = [LABS["openai"], LABS["anthropic"]]
+    draws = (0.5, 1.5)
+
+    def settings(growth):
+        out = [lab_settings(lab) for lab in labs]
+        for s in out:
+            s.values["user_demand_growth"] = growth
+        return out
+
+    both = equilibrium(settings(np.array(draws)), ["a", "b"], years=YEARS, step="year")
+    assert both.converged and both.rows["inference_revenue"].shape == (YEARS, 2, 2)
+    for k, growth in enumerate(draws):
+        one = equilibrium(settings(growth), ["a", "b"], years=YEARS, step="year")
+        np.testing.assert_allclose(both.price_index[:, k], one.price_index, rtol=1e-4)
+        for name in ("fleet_stock", "inference_revenue", "software_efficiency"):
+            np.testing.assert_allclose(both.rows[name][:, :, k], one.rows[name], rtol=1e-4,
+                                       err_msg=name)

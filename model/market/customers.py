@@ -21,11 +21,11 @@ from .parameters import QUALITY_SENSITIVITY
 
 def logit_shares(demand: np.ndarray, capability: np.ndarray,
                  sensitivity: float = QUALITY_SENSITIVITY.value) -> np.ndarray:
-    """Customer shares (n, labs), summing to 1 each step: the base year's demand shares moved
-    by the logit in each lab's capability gained since the base year (OOMs)."""
-    total = demand[0].sum()  # (no lab with customers at all: equal odds)
-    base = demand[0] / total if total > 0 else np.full(demand.shape[1], 1 / demand.shape[1])
-    with np.errstate(divide="ignore"):
+    """Customer shares (n, labs, *samples), summing to 1 each step: the base year's demand
+    shares moved by the logit in each lab's capability gained since the base year (OOMs)."""
+    total = demand[0].sum(axis=0)  # (no lab with customers at all: equal odds)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        base = np.where(total > 0, demand[0] / total, 1 / demand.shape[1])
         utility = np.log(base) + sensitivity * (capability - capability[0])
     utility = utility - utility.max(axis=1, keepdims=True)
     odds = np.exp(utility)

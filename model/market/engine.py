@@ -44,14 +44,15 @@ SUPPLY_ON = float(CATALOGUE["supply_limit"].choice_index("world-share"))
 
 @dataclass(frozen=True)
 class Market:
-    """A market's projection: rows (n_steps, labs) and the paths that couple the labs."""
+    """A market's projection: rows (n_steps, labs, *samples) and the paths that couple the labs
+    (each (n, labs, *samples) but the price index, one for the market: (n, *samples))."""
 
     labs: tuple[str, ...]
     rows: dict[str, np.ndarray]
-    supply_share: np.ndarray  # (n, labs): share of world production each lab may buy
-    price_index: np.ndarray  # (n,): chip price over the world's path
-    customer_share: np.ndarray  # (n, labs): share of the labs' summed demand, summing to 1
-    choice_share: np.ndarray  # (n, labs): the customers' logit choice, before capacity caps
+    supply_share: np.ndarray  # share of world production each lab may buy
+    price_index: np.ndarray  # chip price over the world's path
+    customer_share: np.ndarray  # share of the labs' summed demand, summing to 1
+    choice_share: np.ndarray  # the customers' logit choice, before capacity caps
     converged: bool
     iterations: int
     change: float  # the last iteration's largest change (see _change)
@@ -59,18 +60,29 @@ class Market:
 
 
 def stacked(settings: Sequence, n: int, dt: float) -> dict[str, np.ndarray]:
-    """The labs' inputs as arrays over labs (paths (n, labs)); the market rations chips for
-    every lab (supply_limit world-share: there is one supply)."""
+    """The labs' inputs as arrays (labs, *samples) (paths (n, labs, *samples)): a lab's value
+    may be an array of draws, the same number for every lab. The market rations chips for every
+    lab (supply_limit world-share: there is one supply)."""
     for s in settings:
         check_paths(s, n)
-    values = {k: np.array([float(s.values[k]) for s in settings]) for k in input_names()
+    values = {k: _over_labs([s.values[k] for s in settings]) for k in input_names()
               if k not in PATHS}
     values["step_years"] = np.full(len(settings), dt)
     values["supply_limit"] = np.full(len(settings), SUPPLY_ON)
     lanes = [{**default_paths(s.values, n), **s.paths} for s in settings]
-    values |= {p: np.stack([np.asarray(lane[p], dtype=float) for lane in lanes], axis=1)
-               for p in PATHS}
-    return values
+    values |= {p: _over_labs([lane[p] for lane in lanes], axis=1) for p in PATHS}
+    # the sample axes follow the lab axis: an input no draw varies gets them as length 1 (numpy
+    # would otherwise align a (labs,) array with the last sample axis)
+    axes = max(np.ndim(v) - (k in PATHS) for k, v in values.items()) - 1
+    return {k: np.reshape(v, (*np.shape(v), *(1,) * (axes + 1 + (k in PATHS) - np.ndim(v))))
+            for k, v in values.items()}
+
+
+def _over_labs(each: Sequence, axis: int = 0) -> np.ndarray:
+    """The labs' values (scalars or arrays of draws) stacked on a lab axis."""
+    arrays = [np.asarray(v, dtype=float) for v in each]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    return np.stack([np.broadcast_to(a, shape) for a in arrays], axis=axis)
 
 
 def _change(old: tuple, new: tuple) -> float:
@@ -87,7 +99,7 @@ def _couple(rows: dict, shares: np.ndarray, factor: np.ndarray, alone: bool) -> 
     bids = rows["gpus_affordable"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
     supply = market_supply(production, shares)
-    index = np.ones(len(supply)) if alone else price_index(bids, supply)
+    index = np.ones_like(supply) if alone else price_index(bids, supply)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = rationed(bids, supply, shares) / production.mean(axis=1, keepdims=True)
     share = np.where(np.isfinite(share), share, shares)
@@ -101,7 +113,7 @@ def _couple(rows: dict, shares: np.ndarray, factor: np.ndarray, alone: bool) -> 
 
 def _paths(values: dict, coupling: tuple) -> dict[str, np.ndarray]:
     share, index, factor = coupling
-    change = np.concatenate([[1.0], index[1:] / index[:-1]])
+    change = np.concatenate([np.ones_like(index[:1]), index[1:] / index[:-1]])
     return {**values, "market_supply_share": share,
             "chip_price_change": np.broadcast_to(change[:, None], share.shape),
             "customer_share_factor": factor}
@@ -111,15 +123,19 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
                 step: str = DEFAULT_STEP, damping: float = DAMPING,
                 tolerance: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS) -> Market:
     """The market of the labs `settings` (resolved single-lab settings, one per lab, named
-    `names`): damped fixed-point iteration of the coupling paths from the single-lab ones."""
+    `names`): damped fixed-point iteration of the coupling paths from the single-lab ones.
+    Values may be arrays of draws (samples), each draw its own market in the same runs; the
+    iteration stops when every draw's market has settled."""
     if not settings:
         raise InputError("a market needs at least one lab")
     start = time.perf_counter()
     n, dt = steps_for(years, step)
     values = stacked(settings, n, dt)
-    shares = values["lab_supply_share"]
+    lane = np.broadcast_shapes(*(np.shape(v) for k, v in values.items() if k not in PATHS))
+    shares = np.broadcast_to(values["lab_supply_share"], lane)  # (labs, *samples)
     labs = len(settings)
-    paths = (np.broadcast_to(shares, (n, labs)).copy(), np.ones(n), np.ones((n, labs)))
+    paths = (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
+             np.ones((n, *lane)))
     change, converged, iterations, start_damping = np.inf, False, 0, damping
     while iterations < max_iterations and not converged:
         iterations += 1
