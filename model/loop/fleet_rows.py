@@ -28,10 +28,12 @@ elapsed = row("elapsed_years", year - s("start_year"))
 # (observed averages) sit at its middle.
 between = (since + dt) / 2  # from the last step's middle to this one's
 middle = row("mid_step_years", elapsed + dt / 2 - s("fleet_year") / 2, 0)
-gpu_capex = row("gpu_capex", prev("gpu_capex") * exp(-s("price_performance_growth") * between),
-                s("gpu_capex"))
+# In a market of labs the chip price index moves both (chip_price_change: 1 for a lab alone).
+gpu_capex = row("gpu_capex", prev("gpu_capex") * exp(-s("price_performance_growth") * between)
+                * s("chip_price_change"), s("gpu_capex"))
 rent = row("gpu_rental_price", prev("gpu_rental_price")
-           * exp(-s("rental_price_decline") * between), s("gpu_rental_price"))
+           * exp(-s("rental_price_decline") * between) * s("chip_price_change"),
+           s("gpu_rental_price"))
 hardware_price = row("hardware_price", gpu_capex * s("cluster_capex_multiplier"))
 
 
@@ -47,7 +49,8 @@ def world_stock(when):
 _lives = 1 - exp(-dt / s("depreciation_life"))  # share of a stock retired over the step
 world = row("world_gpus", world_stock(year + dt))
 production = row("world_gpu_production", world - world_stock(year) + world_stock(year) * _lives)
-purchasable = row("gpus_purchasable", s("lab_supply_share") * production)
+# (market_supply_share: the chip market's ration in a market of labs, lab_supply_share alone)
+purchasable = row("gpus_purchasable", s("market_supply_share") * production)
 
 for name in ("capex_per_gpu_hour", "energy_per_gpu_hour", "owned_cost_per_gpu_hour",
              "cost_per_gpu_hour"):

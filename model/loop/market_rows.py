@@ -95,12 +95,15 @@ _users = Piecewise(
 # on the frontier). A lab whose price falls with its gap keeps its customers at that price; one
 # whose price cannot fall (the floor) while it falls behind loses them.
 adjusted = price_index - log(10) * _premium(gap - _gap0)
+# In a market of labs the lab's customers are its logit share of the labs' summed demand
+# (customer_share_factor: that over its own demand; 1 for a lab alone).
 log_demand = row("log_inference_demand",
                  _users + s("tokens_per_task_growth") * s("mid_step_years")
-                 - s("demand_price_elasticity") * adjusted, 0)
+                 - s("demand_price_elasticity") * adjusted + log(s("customer_share_factor")), 0)
 # Customers can spend at most the lab's share of the world's AI spending ceiling; as a share
 # of the fleet's serving capacity, at this step's price (the open loop has no such ceiling).
-_spend = s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share")
+_spend = (s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share")
+          * s("customer_share_factor"))
 _budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
 _ceiling = Piecewise((log(_budget_share), curve), (0, True))
 # Demand in GPUs over the fleet, capped at 1 in log space (demand itself may be astronomic).

@@ -23,7 +23,8 @@ from model.core.errors import InputError, ModelDefinitionError, quoted
 from model.core.numpy_printer import FastNumPyPrinter
 
 from . import research_rows  # noqa: F401 - imports the earlier blocks first, in order
-from .rows import INIT_RAW, STEP_RAW, missing
+from .coupling import COUPLING, coupling_defaults
+from .rows import COUPLED_RAW, INIT_RAW, STEP_RAW, missing
 from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years  # noqa: F401 - re-exported
 
 if missing():
@@ -116,21 +117,36 @@ def default_paths(values: Mapping[str, float], n_steps: int) -> dict[str, np.nda
     return out
 
 
+def _rows(coupled: bool) -> tuple[dict, dict]:
+    """(first-step, later-step) raw rows: a lab alone's, or the market's (coupling inputs free,
+    their units checked here: only the market compiles them)."""
+    if not coupled:
+        return INIT_RAW, STEP_RAW
+    for name, (first, later) in COUPLED_RAW.items():
+        check_row(name, first)
+        check_row(name, later)
+    return ({**INIT_RAW, **{n: f for n, (f, _) in COUPLED_RAW.items()}},
+            {**STEP_RAW, **{n: later for n, (_, later) in COUPLED_RAW.items()}})
+
+
 class _Program:
     """INITIAL and STEP compiled, either for one combination of the choice inputs or (choices
-    None) for all, the choices then being ordinary arguments.
+    None) for all, the choices then being ordinary arguments; `coupled`, with the market's
+    coupling inputs (model.loop.coupling) as per-step arguments.
 
     Each function evaluates the rows in order, one assignment per row (the rows are the common
     subexpressions handed to lambdify's `cse`), so nothing is computed twice.
     """
 
-    def __init__(self, choices: tuple[float, ...] | None):
+    def __init__(self, choices: tuple[float, ...] | None, coupled: bool = False):
         fixed = {} if choices is None else {
             sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)}
         outs = [sym(n) for n in STEP_ROWS]
-        init = [(sym(n), INIT_RAW[n].xreplace(fixed)) for n in STEP_ROWS]
-        step = [(sym(n), STEP_RAW[n].xreplace(fixed)) for n in STEP_ROWS]
-        self.inputs = tuple(n for n in input_names() if sym(n) not in fixed)
+        first, later = _rows(coupled)
+        init = [(sym(n), first[n].xreplace(fixed)) for n in STEP_ROWS]
+        step = [(sym(n), later[n].xreplace(fixed)) for n in STEP_ROWS]
+        names = input_names() + (COUPLING if coupled else ())
+        self.inputs = tuple(n for n in names if sym(n) not in fixed)
         used = set().union(*(e.free_symbols for _, e in step))
         self.prevs = tuple(n for n in STEP_ROWS if f"{n}_prev" in CATALOGUE
                            and sym(f"{n}_prev") in used)
@@ -150,9 +166,10 @@ class _Program:
 
 
 @lru_cache(maxsize=64)
-def program(choices: tuple[float, ...] | None = None) -> _Program:
-    """The compiled projection for these choice values, or for any (None); cached."""
-    return _Program(choices)
+def program(choices: tuple[float, ...] | None = None, coupled: bool = False) -> _Program:
+    """The compiled projection for these choice values, or for any (None), for a lab alone or
+    (coupled) in a market of labs; cached."""
+    return _Program(choices, coupled)
 
 
 # Below this many samples one program serves every scenario (compiling costs more than the
@@ -189,16 +206,21 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     (all rows are computed); `on_step(t, rows)` is called with each step's rows (e.g. to take
     percentiles without storing the samples), a row no sampled input reaches as a scalar.
     `specialise` forces (True) or forbids (False) a program compiled for these choices (by
-    default: above SPECIALISE_ABOVE samples).
+    default: above SPECIALISE_ABOVE samples). Values holding any of the market's coupling paths
+    (model.loop.coupling.COUPLING) run the market's program, the missing ones at their defaults.
     """
+    coupled = any(n in values for n in COUPLING)
     values = {**default_paths(values, n_steps), **values}
+    if coupled:
+        values = {**coupling_defaults(values, n_steps), **values}
     paths = {n: np.broadcast_to(np.asarray(values[n], dtype=float),
-                                (n_steps, *np.shape(values[n])[1:])) for n in PATHS}
+                                (n_steps, *np.shape(values[n])[1:]))
+             for n in PATHS + (COUPLING if coupled else ())}
     size = max([np.size(values[n]) for n in input_names() if n not in paths]
                + [np.size(p[0]) for p in paths.values()])
     if specialise is None:
         specialise = size > SPECIALISE_ABOVE
-    prog = program(tuple(float(values[n]) for n in CHOICES) if specialise else None)
+    prog = program(tuple(float(values[n]) for n in CHOICES) if specialise else None, coupled)
     args = [paths[n] if n in paths else np.asarray(values[n], dtype=float)
             for n in prog.inputs]
     per_step = [i for i, n in enumerate(prog.inputs) if n in paths]

@@ -22,8 +22,13 @@ from model.core.fleet_inputs import USES
 from model.core.loop_inputs import MILESTONES
 from model.core.sources import cite
 
+from .coupling import alone, coupled
+
 INIT_RAW: dict[str, sympy.Expr] = {}
 STEP_RAW: dict[str, sympy.Expr] = {}
+# The market's forms of the rows that read a coupling input (model.loop.coupling): (first-step,
+# later-step). STEP_RAW and INIT_RAW hold every row for a lab alone.
+COUPLED_RAW: dict[str, tuple[sympy.Expr, sympy.Expr]] = {}
 s = sym
 _EPOCH = cite("epoch-costs", "amortised hardware cost")
 # binding_constraint's codes 0..3, in words (the CLI table, the page and the workbook say these);
@@ -198,11 +203,16 @@ register(*(Quantity(n, u, "output", d, src or "Derived (projection step)", group
 
 
 def row(name: str, step, initial=None) -> sympy.Symbol:
-    """Set row `name`'s later-step and first-step expressions; return its symbol."""
+    """Set row `name`'s later-step and first-step expressions; return its symbol. An
+    expression may read the market's coupling inputs; the lab alone gets their defaults."""
     if name not in CATALOGUE or name in STEP_RAW:
         raise ValueError(f"row {name} is not declared, or declared twice")
-    STEP_RAW[name] = sympy.sympify(step)
-    INIT_RAW[name] = sympy.sympify(step if initial is None else initial)
+    later = sympy.sympify(step)
+    first = sympy.sympify(step if initial is None else initial)
+    if coupled(later) or coupled(first):
+        COUPLED_RAW[name] = (first, later)
+    STEP_RAW[name] = alone(later)
+    INIT_RAW[name] = alone(first)
     return sym(name)
 
 

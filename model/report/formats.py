@@ -58,8 +58,8 @@ _DIMENSIONLESS = (
     (r"(^|_)(exponent|elasticity|rho|returns)$", "exponent"),
     (r"^(software_efficiency|software_ceiling|software_gap|frontier_software|diffusion_floor|"
      r"capability_gap|capability|milestone_(sc|sar|siar|asi))$", "ooms"),
-    (r"(multiplier|multiple|speedup|researchers|_index|research_output|overhead|^pue|_cap$)",
-     "multiplier"),
+    (r"(multiplier|multiple|speedup|researchers|_index|research_output|overhead|^pue|_cap$|"
+     r"^chip_price_change$|^customer_share_factor$)", "multiplier"),  # (the market's ratios)
     (r"(_params|_staff)$", "count"),
     (r"(share|^schedule_|util_|mfu_|margin|_rate$|headroom|floor|ceiling|weight|markup|target|"
      r"adjustment|discount|^terminal_growth$|fleet_year$)", "share"),

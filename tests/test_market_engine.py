@@ -1,0 +1,145 @@
+"""The market of labs (issue 18, points 2, 3 and 5): one chip supply, one customer market, and
+the checks a market must pass."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from model.loop.projection import STEP_ROWS, project
+from model.market.customers import capacity_capped, logit_shares
+from model.market.engine import equilibrium, market
+from model.market.single_lab import lab_settings
+from model.market.world import LABS, MARKET
+
+YEARS = 6
+
+
+@pytest.fixture(scope="module")
+def world():
+    return market(years=YEARS, step="year")
+
+
+def _research_to_other(lab):
+    """`lab` with its research compute and staff moved out of research (to 'other')."""
+    values = dict(lab.values)
+    research, why = values["share_research"]
+    other, _ = values["share_other"]
+    values |= {"share_research": (0.0, why), "share_other": (other + research, why),
+               "research_staff": (0.0, why)}
+    return replace(lab, name=lab.name + "-no-research", values=values)
+
+
+def test_the_end_2025_market_converges(world):
+    assert world.converged and world.change <= 1e-6
+    assert world.rows["fleet_stock"].shape == (YEARS, len(MARKET))
+
+
+def test_purchases_never_exceed_world_production(world):
+    bought = world.rows["gpus_purchased"].sum(axis=1)
+    assert np.all(bought <= world.rows["world_gpu_production"].mean(axis=1) * (1 + 1e-12))
+
+
+def test_customer_shares_sum_to_one_and_nothing_is_sold_twice(world):
+    assert np.allclose(world.customer_share.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    assert np.all(world.customer_share >= 0)
+    rows = world.rows  # tokens sold are at most the tokens the labs' customers want
+    own = rows["tokens_served"][0] * np.exp(rows["log_inference_demand"])
+    assert np.all(rows["tokens_served"].sum(axis=1) <= own.sum(axis=1) * (1 + 1e-9))
+
+
+def test_identical_labs_get_identical_paths():
+    lab = LABS["anthropic"]
+    m = market([lab, replace(lab, name="twin")], years=YEARS, step="year")
+    for name in STEP_ROWS:
+        np.testing.assert_array_equal(m.rows[name][:, 0], m.rows[name][:, 1], err_msg=name)
+    assert np.allclose(m.customer_share, 0.5, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("lab", ["openai", "xai", "rest-of-world"])
+def test_a_market_of_one_lab_is_the_single_lab_projection(lab):
+    m = market([LABS[lab]], years=YEARS, step="year")
+    alone = project(lab_settings(LABS[lab]), YEARS, "year")
+    assert m.converged and m.iterations <= 2
+    for name in STEP_ROWS:
+        np.testing.assert_allclose(m.rows[name][:, 0], alone[name].to_numpy(), rtol=1e-12,
+                                   atol=0, err_msg=name)
+
+
+def test_a_lab_with_no_capital_buys_nothing():
+    broke = lab_settings(LABS["xai"], overrides={"financing_model": "revenue-multiple",
+                                                 "raise_rate": 0, "reinvestment_rate": 0})
+    m = equilibrium([lab_settings(LABS["openai"]), broke], ["openai", "broke"], years=YEARS,
+                    step="year")
+    assert np.all(m.rows["gpus_purchased"][:, 1] == 0)
+    assert np.all(m.rows["gpus_purchased"][1:, 0] > 0)
+
+
+def test_shutting_the_chip_supply_raises_the_price(world):
+    shut = market(years=YEARS, step="year", overrides={"lab_supply_share": 1e-6})
+    assert shut.converged
+    assert np.all(shut.price_index[1:] > world.price_index[1:])
+    assert shut.price_index[0] == world.price_index[0] == 1.0
+
+
+def test_a_lab_that_stops_research_loses_customers_to_one_that_does_not():
+    lab = LABS["anthropic"]
+    m = market([lab, _research_to_other(lab)], years=YEARS, step="year")
+    share, software = m.choice_share[:, 1], m.rows["software_efficiency"]
+    assert share[0] == pytest.approx(0.5)
+    # behind, it loses customers; the diffusion floor brings it back within diffusion_lag
+    behind = software[:, 1] < software[:, 0] - 1e-6
+    assert behind[1:4].all() and np.all(share[behind] < 0.5) and np.all(share <= 0.5 + 1e-12)
+    revenue = m.rows["inference_revenue"].sum(axis=0)
+    assert revenue[1] < revenue[0]
+
+
+def test_the_market_is_deterministic(world):
+    again = market(years=YEARS, step="year")
+    for name in ("fleet_stock", "inference_revenue", "npv"):
+        np.testing.assert_array_equal(again.rows[name], world.rows[name])
+
+
+def test_demand_beyond_capacity_goes_to_labs_with_room():
+    wanted = np.array([[10.0, 2.0, 1.0]])
+    capacity = np.array([[4.0, 5.0, 1.5]])
+    shares = np.array([[0.5, 0.3, 0.2]])
+    sent = capacity_capped(wanted, capacity, shares)
+    assert sent.sum() == pytest.approx(wanted.sum())
+    np.testing.assert_allclose(sent, [[6.5, 5.0, 1.5]])  # what no lab serves stays put
+
+
+def test_logit_shares_keep_the_base_year_and_follow_capability():
+    demand = np.array([[3.0, 1.0], [3.0, 1.0]])
+    shares = logit_shares(demand, np.array([[0.0, 0.0], [0.0, 1.0]]), sensitivity=np.log(3))
+    np.testing.assert_allclose(shares, [[0.75, 0.25], [0.5, 0.5]])
+
+
+def test_the_ten_year_quarterly_market_converges():
+    m = market(years=10, step="quarter")
+    assert m.converged and m.iterations < 200
+    assert np.all(m.rows["gpus_purchased"].sum(axis=1)
+                  <= m.rows["world_gpu_production"].mean(axis=1) * (1 + 1e-12))
+
+
+def test_draws_are_columns_too():
+    """Each draw of an input is its own market, in the same runs as the others."""
+    labs = [LABS["openai"], LABS["anthropic"]]
+    draws = (0.5, 1.5)
+
+    def settings(growth):
+        out = [lab_settings(lab) for lab in labs]
+        for s in out:
+            s.values["user_demand_growth"] = growth
+        return out
+
+    both = equilibrium(settings(np.array(draws)), ["a", "b"], years=YEARS, step="year")
+    assert both.converged and both.rows["inference_revenue"].shape == (YEARS, 2, 2)
+    for k, growth in enumerate(draws):
+        one = equilibrium(settings(growth), ["a", "b"], years=YEARS, step="year")
+        np.testing.assert_allclose(both.price_index[:, k], one.price_index, rtol=1e-4)
+        for name in ("fleet_stock", "inference_revenue", "software_efficiency"):
+            np.testing.assert_allclose(both.rows[name][:, :, k], one.rows[name], rtol=1e-4,
+                                       err_msg=name)
