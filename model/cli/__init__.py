@@ -1,3 +1,3 @@
-"""Command line: `python -m model list | budget | training-run | run | sensitivity | export`.
-May import: model.core, model.loop, model.policy, model.report, model.workbook.
+"""Command line: `python -m model <command>` (list, budget, run, export, split, market, ...).
+May import: model.core, model.loop, model.policy, model.market, model.report, model.workbook.
 """

@@ -114,6 +114,19 @@ def _split(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 
+def _market(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
+    p.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
+    p.add_argument("--step", choices=tuple(STEPS), default=DEFAULT_STEP,
+                   help=f"step length (default {DEFAULT_STEP})")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="EDIT",
+                   help="edit the labs: 'openai.fleet_gpus=2e6 GPU', '+rival=anthropic'; "
+                        "remove one with --set=-xai (see model/market/files.py)")
+    p.add_argument("--market-file", metavar="FILE.toml|FILE.json",
+                   help="a market file (from, remove, add.NAME, edit.NAME), before --set")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
 # name -> (add_parser's keywords, what adds its arguments, the module and function doing its work)
 COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple[str, str]]] = {
     "list": ({"help": "presets, scenarios, GPUs and every parameter with its source",
@@ -133,6 +146,8 @@ COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple
                   "that followed"}, _backtest, ("backtest", "cmd_backtest")),
     "split": ({"help": "what a value-maximising lab gives research, per scenario; the "
                "break-even AI R&D multiplier per preset"}, _split, ("split", "cmd_split")),
+    "market": ({"help": "the market of labs: one chip supply and one customer market (each lab "
+                "keeps its policy; no best responses yet)"}, _market, ("market", "cmd_market")),
 }
 
 
