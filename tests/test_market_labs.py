@@ -130,7 +130,9 @@ def test_sourced_splits_revenue_and_ownership():
 
 
 def test_research_staff_follows_each_labs_research_compute():
-    for lab in MARKET:
+    # the rest of the world is a fringe with no research of its own at the frontier
+    assert REST_OF_WORLD.value("research_staff") == 0
+    for lab in (*MARKET[:-1], TEMPLATE):
         research = lab.value("fleet_gpus") * lab.value("share_research")
         assert lab.value("research_staff") == pytest.approx(
             OPENAI_STAFF * research / OPENAI_RESEARCH, rel=1e-12), lab.name

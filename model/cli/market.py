@@ -22,9 +22,9 @@ from model.report.formats import json_number, money, strict_json, table
 
 NOT_YET = ("not computed: each lab keeps its allocation policy; best responses (open-loop Nash) "
            "and the joint optimum are the next step of issue 18")
-CAVEAT = ("Not a forecast yet: the rest of the world runs as one lab with ~17x the frontier's "
-          "research compute, so it takes most customers, and chip production does not answer "
-          "the price (docs/MODEL.md, 'The market of labs (engine)').")
+CAVEAT = ("Not a forecast yet: the labs keep their 2025 splits, chip production does not "
+          "answer the price, and revenue falls with the frontier's price while fleets grow "
+          "(docs/MODEL.md, 'The market of labs (engine)').")
 
 
 def labs_from(args: argparse.Namespace) -> tuple:

@@ -51,7 +51,17 @@ REST_OF_WORLD = _l._lab(
         f"analysts): ln({_GUIDE / 1e9:.1f}/{_CAPEX / 1e9:.1f})")),
     lab_supply_share=(_SUPPLY, cite("epoch-chips", f"what the five labs did not add of 2025's "
                                     f"sales [epoch-lab-compute]: {_SUPPLY:.1%} (derived)")),
-    research_staff=_l._staff(_l.REST_FLEET * 0.5 * (1 - _l.FINAL_RUNS)),
+    # A fringe, not a rival: hundreds of labs, clouds and universities, none with research near
+    # the frontier's scale. Run as one lab with its summed research (~17x the frontier's
+    # reference) it would overtake every lab within a year and take all the customers; with no
+    # staff of its own at the frontier it moves by diffusion, trailing the frontier as open
+    # models do.
+    research_staff=(0.0, cite("assumption", "a fringe of many labs, none at the frontier's "
+                              "scale: no research of its own at the frontier; it follows by "
+                              "diffusion, as open-weight models trail closed ones "
+                              "[epoch-open-models]; up to the staff its summed research compute "
+                              "would have at OpenAI's ratio"),
+                    (0.0, _l._staff(_l.REST_FLEET * 0.5 * (1 - _l.FINAL_RUNS))[0])),
     software_gap=(_l._months(3.5), cite("assumption", "open-weight models trail by 3.5 months "
                                         "(90% CI 1.1-5.3) [epoch-open-models]; up to a year"),
                   (_l._months(1.1), _l._months(12))),
@@ -74,5 +84,9 @@ def scaled(lab: Lab, name: str, fleet: float) -> Lab:
     return replace(lab, name=name, title=name, values=values, intervals=intervals)
 
 
-# A new lab starts as the rest of the world in small: 100,000 H100e and the world's averages.
-TEMPLATE = scaled(REST_OF_WORLD, "new-lab", TEMPLATE_FLEET)
+# A new lab starts as the rest of the world in small (100,000 H100e and the world's averages),
+# but a lab of its own: with research staff for its research compute at OpenAI's ratio.
+_AS_A_LAB = replace(REST_OF_WORLD, values={
+    **REST_OF_WORLD.values,
+    "research_staff": _l._staff(_l.REST_FLEET * 0.5 * (1 - _l.FINAL_RUNS))[:2]})
+TEMPLATE = scaled(_AS_A_LAB, "new-lab", TEMPLATE_FLEET)
