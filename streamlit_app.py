@@ -133,6 +133,7 @@ def main() -> None:
         "Finance": lambda: tabs.finance_tab(ctx),
         "Uncertainty": lambda: tabs.uncertainty_tab(ctx),
         "Sensitivity": lambda: tabs.sensitivity_tab(ctx, settings),
+        "Market": lambda: tabs.market_tab(ctx),
         "Training run": lambda: tabs.training_tab(settings, on_event),
         "Equations": tabs.equations_tab,
         "Sources": lambda: tabs.sources_tab(settings),

@@ -23,6 +23,11 @@ def evaluate(values: tuple[tuple[str, float], ...], outputs: tuple[str, ...]) ->
     return calc.evaluate(dict(values), outputs)
 
 
+@st.cache_data(max_entries=8, show_spinner="Clearing the market of labs...")
+def market_view(scenario: str, years: int, step: str) -> calc.MarketView:
+    return calc.market_view(scenario, years, step)
+
+
 @st.cache_data(max_entries=64, show_spinner="Computing...")
 def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
     """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""

@@ -25,6 +25,7 @@ from .page_common import (
     each,
     elasticities,
     evaluate,
+    market_view,
     metrics,
     ss,
     table,
@@ -147,6 +148,32 @@ def equations_tab() -> None:
         for row in frame.itertuples():
             st.latex(row.latex)
             st.caption(row.caption)
+
+
+def market_tab(ctx: calc.Context) -> None:
+    scenario = next((s for s in ss.scenarios if s != CUSTOM), "status-quo")
+    st.subheader(f"The market of labs under {scenario}")
+    st.caption("The end-2025 frontier labs (Epoch AI's compute estimates) and the rest of the "
+               "world share one chip supply and one customer market; each keeps its 2025 split. "
+               "A draft, not a forecast: no lab best-responds yet, chip production does not "
+               f"answer the price, and the page runs {calc.MARKET_YEARS} years at most "
+               "(`python -m model market` runs any horizon).")
+    view = market_view(scenario, ctx.years, ctx.step)
+    if not view.converged:
+        st.warning(f"The market did not settle in {view.iterations} iterations (last change "
+                   f"{view.change:.1e}): read its paths as unfinished.")
+    else:
+        st.caption(f"Settled in {view.iterations} iterations (last change {view.change:.1e}).")
+    for column, title in (("market_share", "Share of customers"),
+                          ("share_research", "Research share of the fleet"),
+                          ("share_inference", "Inference share of the fleet"),
+                          ("fleet_gpus", "Fleet (H100e)")):
+        st.markdown(f"**{title}**")
+        chart(calc.lab_lines(view.labs, column, title), "line", title, False, False)
+    st.markdown("**Chip price index (1 = the world's 2025 price path)**")
+    chips = view.chips.assign(scenario="chips", series="chip price index",
+                              value=view.chips["chip_price_index"])
+    chart(chips[["year", "scenario", "series", "value"]], "line", "index", False, False)
 
 
 def sources_tab(settings: Settings) -> None:

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import charts, tables
+from app import compute as calc
 from app import inputs as ui
 from app import widget_state as widgets
 from model.core.catalogue import CATALOGUE
@@ -65,7 +66,7 @@ def app() -> AppTest:
 def test_default_page_renders_every_tab(app):
     clean(app)
     assert not app.error
-    for name in ["Budget", "Projection", "Finance", "Uncertainty", "Sensitivity",
+    for name in ["Budget", "Projection", "Finance", "Uncertainty", "Sensitivity", "Market",
                  "Training run", "Equations", "Sources"]:
         clean(open_tab(app, name))
         assert not app.error, (name, [e.value for e in app.error])
@@ -377,3 +378,24 @@ def test_headline_sentence_from_the_numbers():
                            "inference from 50% to 10%: research wins the fleet by 2026")
     assert "$3.000B/year on research" in text
     assert text.endswith("what binds: chip supply in 2 of 3 steps, capital in 1.")
+
+
+def test_market_tab_shows_the_labs_and_the_chip_price():
+    at = open_tab(fresh({"scenarios": "ai-2027", "years": "3", "step": "year"}), "Market")
+    clean(at)
+    assert not at.error, [e.value for e in at.error]
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "market of labs under ai-2027" in " ".join(s.value for s in at.subheader)
+    for title in ("Share of customers", "Research share of the fleet", "Chip price index"):
+        assert title in text
+    assert "Settled in" in text and "not a forecast" in text
+
+
+def test_market_view_is_the_market_engines():
+    view = calc.market_view("status-quo", 2, "year")
+    assert view.converged and set(view.labs["lab"]) >= {"openai", "anthropic", "rest-of-world"}
+    # each step's customer shares sum to 1; the chip price starts at the world's
+    assert view.labs.groupby("year")["market_share"].sum().to_numpy() == pytest.approx(1)
+    assert view.chips["chip_price_index"].iloc[0] == pytest.approx(1)
+    lines = calc.lab_lines(view.labs, "market_share", "Share of customers")
+    assert list(lines.columns) == ["year", "scenario", "series", "value"]

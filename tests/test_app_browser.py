@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = ROOT / "docs" / "app.png"
 
 
-TABS = ("Headline", "Budget", "Projection", "Finance", "Uncertainty", "Sensitivity",
+TABS = ("Headline", "Budget", "Projection", "Finance", "Uncertainty", "Sensitivity", "Market",
         "Training run", "Equations", "Sources")
 WIDTHS = {"laptop": (1366, 768), "wide": (1920, 1080)}
 
@@ -45,7 +45,7 @@ def test_every_tab_renders_without_errors(browser, server, width, tmp_path_facto
         for name in TABS:
             page.get_by_role("tab", name=name).click()
             settled(page)
-            if name in ("Headline", "Budget", "Projection", "Finance"):
+            if name in ("Headline", "Budget", "Projection", "Finance", "Market"):
                 page.wait_for_selector(".vega-embed", timeout=RENDER_TIMEOUT_MS)
                 page.wait_for_timeout(400)  # let the charts finish drawing
             shot = folder / f"{TABS.index(name)}-{name.lower().replace(' ', '-')}.png"
