@@ -33,7 +33,8 @@ app: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python --version
 	$(BIN)/ruff check model app tests benchmarks streamlit_app.py
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m "not serial"
+	$(BIN)/python -m pytest -q -m serial
 
 test-latest:
 	rm -f .venv-latest/.installed

@@ -16,7 +16,8 @@ from playwright.sync_api import Error as PlaywrightError
 from served import RENDER_TIMEOUT_MS, Session, rendered, serve
 from websockets.exceptions import ConnectionClosed
 
-pytestmark = pytest.mark.browser
+# (serial: its 2 s bound is the server's answer on a quiet machine, not beside another worker)
+pytestmark = [pytest.mark.browser, pytest.mark.serial]
 
 ANSWER_S = 2.0
 HOSTILE_LINKS = {
