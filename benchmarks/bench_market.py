@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
-import time
 from pathlib import Path
+
+from bench_optimise import median_seconds  # (this folder is on the path when run as a script)
 
 from model.loop.scenarios import scenario_settings
 from model.market.engine import market
@@ -24,15 +24,6 @@ from model.policy.paths import project
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 10.0  # the equilibrium's, once it exists
-
-
-def median_seconds(run, runs: int) -> float:
-    times = []
-    for i in range(runs):
-        start = time.perf_counter()
-        run(i)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
