@@ -95,9 +95,9 @@ MARKET_YEARS = 10
 
 @dataclass(frozen=True)
 class MarketView:
-    """The end-2025 market under one scenario, for the page: per lab and step (year, lab,
-    share_research, share_inference, market_share, fleet_gpus, revenue, npv), the chip price
-    index per step, and how the fixed point ended."""
+    """The end-2025 market under one scenario, for the page: per lab and step
+    (model.market.engine.frame), the chip price index per step, and how the fixed point
+    ended."""
 
     labs: pd.DataFrame
     chips: pd.DataFrame
@@ -108,16 +108,11 @@ class MarketView:
 
 def market_view(scenario: str, years: int, step: str) -> MarketView:
     """The market of the end-2025 labs (model.market), `scenario` for every lab."""
-    from model.market.engine import market  # the market's rows compile on first use
+    from model.market.engine import frame, market  # its rows compile on first use
 
     m = market(scenario=scenario, years=min(years, MARKET_YEARS), step=step)
     year = m.rows["year"][:, 0]
-    labs = pd.concat([pd.DataFrame({
-        "year": year, "lab": lab, "share_research": m.rows["share_research"][:, j],
-        "share_inference": m.rows["share_inference"][:, j],
-        "market_share": m.customer_share[:, j], "fleet_gpus": m.rows["fleet_gpus"][:, j],
-        "revenue": m.rows["inference_revenue"][:, j], "npv": m.rows["npv"][:, j]})
-        for j, lab in enumerate(m.labs)], ignore_index=True)
+    labs = frame(m)
     chips = pd.DataFrame({"year": year, "chip_price_index": m.price_index})
     return MarketView(labs, chips, bool(m.converged), int(m.iterations), float(m.change))
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from model.core.errors import InputError
 from model.loop.scenario_list import SCENARIOS
-from model.market.engine import equilibrium
+from model.market.engine import equilibrium, frame
 from model.market.files import apply_sets, read_market_file
 from model.market.single_lab import lab_settings
 from model.market.world import MARKET
@@ -43,20 +43,9 @@ def run_market(args: argparse.Namespace):
 
 
 def records(m) -> list[dict]:
-    """One record per lab and step: the issue's per-lab fields, market_share the lab's share
-    of customers (of the labs' summed demand), revenue its inference revenue (USD/year)."""
-    years = m.rows["year"][:, 0]
-    out = []
-    for j, lab in enumerate(m.labs):
-        for t, year in enumerate(years):
-            out.append({"lab": lab, "year": float(year),
-                        "share_research": json_number(m.rows["share_research"][t, j]),
-                        "share_inference": json_number(m.rows["share_inference"][t, j]),
-                        "fleet_gpus": json_number(m.rows["fleet_gpus"][t, j]),
-                        "market_share": json_number(m.customer_share[t, j]),
-                        "revenue": json_number(m.rows["inference_revenue"][t, j]),
-                        "npv": json_number(m.rows["npv"][t, j])})
-    return out
+    """One record per lab and step (model.market.engine.frame), numbers as strict JSON's."""
+    return [{k: v if isinstance(v, str) else json_number(v) for k, v in r.items()}
+            for r in frame(m).to_dict("records")]
 
 
 def cmd_market(args: argparse.Namespace) -> str:
@@ -72,10 +61,8 @@ def cmd_market(args: argparse.Namespace) -> str:
                                  for y, v in zip(years, m.price_index, strict=True)],
             "records": records(m)})
     if args.format == "csv":
-        rows = records(m)
-        head = list(rows[0])
-        return "\n".join([",".join(head)] + [",".join("" if r[k] is None else str(r[k])
-                                                      for k in head) for r in rows])
+        return frame(m).to_csv(index=False, lineterminator="\n", float_format="%.17g").rstrip()
+
     def moved(series, j: int, fmt: str) -> str:
         """First step to last, e.g. '45% -> 52%'."""
         return f"{series[0, j]:{fmt}} -> {series[-1, j]:{fmt}}"

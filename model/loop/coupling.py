@@ -56,8 +56,11 @@ def coupled(expr: sympy.Expr) -> bool:
 
 
 def coupling_defaults(values: Mapping[str, float], n_steps: int) -> dict[str, np.ndarray]:
-    """The coupling paths (n_steps, *shape) as a lab alone has them (DEFAULTS)."""
-    share = np.asarray(values["lab_supply_share"], dtype=float)
-    ones = np.ones((n_steps, *share.shape))
-    return {"market_supply_share": ones * share, "chip_price_change": ones,
-            "customer_share_factor": ones}
+    """The coupling paths (n_steps, *shape) as a lab alone has them (DEFAULTS: an input's value
+    or a number)."""
+    out = {}
+    for name, default in DEFAULTS.items():
+        value = np.asarray(values[str(default)] if default.is_Symbol else float(default),
+                           dtype=float)
+        out[name] = np.broadcast_to(value, (n_steps, *value.shape))
+    return out

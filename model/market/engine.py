@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
@@ -152,6 +153,19 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     _, (served, chosen) = _couple(rows, shares, paths[2], labs == 1)
     return Market(tuple(names), rows, paths[0], paths[1], served, chosen, converged,
                   iterations, change, time.perf_counter() - start)
+
+
+def frame(m: Market) -> pd.DataFrame:
+    """One row per lab and step (no draws): lab, year, share_research, share_inference,
+    fleet_gpus, market_share (its share of the customers' tokens), revenue (inference revenue,
+    USD/year) and npv (USD), the CLI's records and the page's lines."""
+    return pd.concat([pd.DataFrame({
+        "lab": lab, "year": m.rows["year"][:, j],
+        "share_research": m.rows["share_research"][:, j],
+        "share_inference": m.rows["share_inference"][:, j],
+        "fleet_gpus": m.rows["fleet_gpus"][:, j], "market_share": m.customer_share[:, j],
+        "revenue": m.rows["inference_revenue"][:, j], "npv": m.rows["npv"][:, j]})
+        for j, lab in enumerate(m.labs)], ignore_index=True)
 
 
 def market(labs: Sequence[Lab] = MARKET, scenario: str | None = None,
