@@ -7,10 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import sympy
 
+from model.core.catalogue import sym
 from model.loop.projection import STEP_ROWS, project
-from model.market.customers import capacity_capped, logit_shares
-from model.market.engine import equilibrium, market
+from model.loop.rows import COUPLED_RAW
+from model.market.customers import capacity_capped
+from model.market.engine import TOLERANCE, equilibrium, market
 from model.market.single_lab import lab_settings
 from model.market.world import LABS, MARKET
 
@@ -45,9 +48,14 @@ def test_purchases_never_exceed_world_production(world):
 def test_customer_shares_sum_to_one_and_nothing_is_sold_twice(world):
     assert np.allclose(world.customer_share.sum(axis=1), 1.0, rtol=0, atol=1e-12)
     assert np.all(world.customer_share >= 0)
-    rows = world.rows  # tokens sold are at most the tokens the labs' customers want
-    own = rows["tokens_served"][0] * np.exp(rows["log_inference_demand"])
-    assert np.all(rows["tokens_served"].sum(axis=1) <= own.sum(axis=1) * (1 + 1e-9))
+    # tokens sold are at most the tokens the labs' customers want, within what the fixed point
+    # leaves unsettled (its paths move less than TOLERANCE of the market an iteration)
+    rows, slack = world.rows, 10 * TOLERANCE
+    own = rows["own_tokens_demanded"]
+    assert np.all(rows["tokens_served"].sum(axis=1) <= own.sum(axis=1) * (1 + slack))
+    # and a lab's demand in the market is its logit share of everyone's (what spills aside)
+    sent = rows["own_tokens_demanded"] * rows["customer_share_factor"]
+    np.testing.assert_allclose(sent.sum(axis=1), own.sum(axis=1), rtol=slack)
 
 
 def test_identical_labs_get_identical_paths():
@@ -111,10 +119,19 @@ def test_demand_beyond_capacity_goes_to_labs_with_room():
     np.testing.assert_allclose(sent, [[6.5, 5.0, 1.5]])  # what no lab serves stays put
 
 
-def test_logit_shares_keep_the_base_year_and_follow_capability():
-    demand = np.array([[3.0, 1.0], [3.0, 1.0]])
-    shares = logit_shares(demand, np.array([[0.0, 0.0], [0.0, 1.0]]), sensitivity=np.log(3))
-    np.testing.assert_allclose(shares, [[0.75, 0.25], [0.5, 0.5]])
+def test_the_logit_row_keeps_the_base_year_and_follows_capability():
+    """Hand arithmetic: lab B served 1 token to A's 3 in the base year; 1 OOM ahead since, at
+    ln 3 per OOM its odds are 1 x 3 = A's 3, so half of the 4 tokens wanted: factor 2."""
+    _, factor = COUPLED_RAW["customer_share_factor"]
+    at = {sym("customer_odds"): 3.0, sym("rival_odds"): 3.0, sym("own_tokens_demanded"): 1.0,
+          sym("rival_demand"): 3.0, sym("spilled_demand"): 0.0}
+    assert float(factor.subs(at)) == pytest.approx(2.0)
+    assert float(factor.subs(at | {sym("customer_odds"): 1.0})) == pytest.approx(1.0)  # kept pace
+    _, odds = COUPLED_RAW["customer_odds"]  # one OOM gained triples the odds at ln 3 per OOM
+    software = sym("software_efficiency")
+    ratio = (odds.subs(software, software + 1) / odds).subs(sym("quality_sensitivity"),
+                                                            sympy.log(3))
+    assert float(sympy.simplify(ratio)) == pytest.approx(3.0)
 
 
 def test_the_ten_year_quarterly_market_converges():

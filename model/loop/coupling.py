@@ -10,6 +10,7 @@ The market's program (model.loop.projection.program(..., coupled=True)) keeps th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 import numpy as np
 import sympy
@@ -19,6 +20,7 @@ from model.core.catalogue import Quantity, register, sym
 # No reference key: like a projection row, the value is derived (by the market), not cited,
 # so the workbooks' bibliography does not list these unused-alone inputs.
 _WHY = "Set by the market of labs (model.market.engine); 1 for a lab alone"
+_WHY0 = "Set by the market of labs (model.market.engine); 0 for a lab alone"
 register(
     Quantity("market_supply_share", "", "path", "Share of world accelerator production the "
              "chip market lets the lab buy this step (a lab alone: lab_supply_share)",
@@ -29,17 +31,35 @@ register(
              "this step's index over the last one's; it multiplies the rent and the hardware "
              "price (1: the world's price path)", _WHY, default=1.0, min=0.0, max=1e6,
              group="market"),
-    Quantity("customer_share_factor", "", "path", "The lab's customers in a market of labs "
-             "over those its own demand curve gives it: its logit share of the labs' summed "
-             "demand over its own demand (1: a lab alone)", _WHY, default=1.0, min=0.0,
-             max=1e12, group="market"),
+    Quantity("rival_odds", "token/year", "path", "The other labs' summed weight in the "
+             "customers' choice (each its customer_odds): the lab's logit share of customers "
+             "is its odds over its odds plus these (0: a lab alone)", _WHY0, default=0.0,
+             min=0.0, max=1e40, group="market"),
+    Quantity("rival_demand", "token/year", "path", "Tokens a year the other labs' own demand "
+             "curves ask for: with the lab's own, the market the logit divides (0: a lab "
+             "alone)", _WHY0, default=0.0, min=0.0, max=1e40, group="market"),
+    Quantity("spilled_demand", "token/year", "path", "Tokens a year the market sends the lab "
+             "beyond its logit share because a chosen lab had no capacity for them (negative: "
+             "what it had no capacity for and others took; 0: a lab alone)", _WHY0,
+             default=0.0, min=-1e40, max=1e40, group="market"),
+    Quantity("quality_sensitivity", "", "path", "Log-odds of a customer choosing a lab per "
+             "OOM of software efficiency it gains on the others (constant over the steps; "
+             "for a lab alone, and by default, ln 10 x demand_price_elasticity x "
+             "capability_price_elasticity: what an OOM gained on the frontier does to its "
+             "demand)", "Derived; the market may set it (model.market.parameters."
+             "QUALITY_SENSITIVITY gives its interval)", default=0.0, min=0.0, max=100.0,
+             group="market"),
 )
 
 # Coupling input -> what it is for a lab alone.
 DEFAULTS: dict[str, sympy.Expr] = {
     "market_supply_share": sym("lab_supply_share"),
     "chip_price_change": sympy.Integer(1),
-    "customer_share_factor": sympy.Integer(1),
+    "rival_odds": sympy.Integer(0),
+    "rival_demand": sympy.Integer(0),
+    "spilled_demand": sympy.Integer(0),
+    "quality_sensitivity": (sympy.log(10) * sym("demand_price_elasticity")
+                            * sym("capability_price_elasticity")),
 }
 COUPLING: tuple[str, ...] = tuple(DEFAULTS)
 _MAPPING = {sym(n): v for n, v in DEFAULTS.items()}
@@ -56,11 +76,18 @@ def coupled(expr: sympy.Expr) -> bool:
 
 
 def coupling_defaults(values: Mapping[str, float], n_steps: int) -> dict[str, np.ndarray]:
-    """The coupling paths (n_steps, *shape) as a lab alone has them (DEFAULTS: an input's value
-    or a number)."""
+    """The coupling paths (n_steps, *shape) as a lab alone has them (DEFAULTS: an expression of
+    inputs, or a number)."""
     out = {}
     for name, default in DEFAULTS.items():
-        value = np.asarray(values[str(default)] if default.is_Symbol else float(default),
-                           dtype=float)
+        names = sorted(str(s) for s in default.free_symbols)
+        value = np.asarray(_numeric(default)(*(values[n] for n in names)), dtype=float)
         out[name] = np.broadcast_to(value, (n_steps, *value.shape))
     return out
+
+
+@cache
+def _numeric(expr: sympy.Expr):
+    """`expr` as a numpy function of its inputs, in name order."""
+    names = sorted(expr.free_symbols, key=str)
+    return sympy.lambdify(names, expr, modules="numpy")

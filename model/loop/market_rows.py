@@ -13,7 +13,7 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.loop_inputs import SCHEDULE_STARTS, prev
 
-from .progress_rows import advanced, frontier_path  # (importing it declares its rows first)
+from .progress_rows import advanced, frontier_path, start_software  # (declares its rows first)
 from .rows import choose, on, reuse, row, s
 
 year, fleet, dt = s("year"), s("fleet_gpus"), s("step_length")
@@ -45,6 +45,7 @@ def _premium(change):
 
 
 _gap0 = -s("software_gap")
+_start = start_software
 # The price moves within the step, so it is the step's average, exact for prices moving
 # exponentially. The lab's software is expected to advance at the last step's drive, slowed by
 # ideas getting harder as far as known at this step's start, under the ceiling and at least the
@@ -95,15 +96,26 @@ _users = Piecewise(
 # on the frontier). A lab whose price falls with its gap keeps its customers at that price; one
 # whose price cannot fall (the floor) while it falls behind loses them.
 adjusted = price_index - log(10) * _premium(gap - _gap0)
-# In a market of labs the lab's customers are its logit share of the labs' summed demand
-# (customer_share_factor: that over its own demand; 1 for a lab alone).
-log_demand = row("log_inference_demand",
-                 _users + s("tokens_per_task_growth") * s("mid_step_years")
-                 - s("demand_price_elasticity") * adjusted + log(s("customer_share_factor")), 0)
+own = row("log_own_demand", _users + s("tokens_per_task_growth") * s("mid_step_years")
+          - s("demand_price_elasticity") * adjusted, 0)
+# At the first step demand equals capacity (the observed base year, all of it sold).
+base_tokens = row("demand_base_tokens", prev("demand_base_tokens"),
+                  base_inference * s("tokens_per_gpu_year"))
+wanted = row("own_tokens_demanded", base_tokens * exp(own))
+# In a market of labs customers choose by a logit in software efficiency gained since the base
+# year, the base year's shares its intercepts (model.market); the other labs' odds and demand
+# are the market's paths, the lab's own odds are this step's, so a lab choosing its research
+# sees the customers its software wins from the others. A lab alone has no others: factor 1.
+odds = row("customer_odds", base_tokens * exp(s("quality_sensitivity") * (software - _start)))
+_market_share = odds / (odds + s("rival_odds"))
+_factor = (_market_share * (wanted + s("rival_demand")) + s("spilled_demand")) / wanted
+# within 1e-12..1e12: a logit share that underflows to 0 must not put log(0) into the demand
+factor = row("customer_share_factor", Piecewise(
+    (1, wanted <= 0), (Min(1e12, Max(1e-12, _factor)), True)), 1)
+log_demand = row("log_inference_demand", own + log(factor), 0)
 # Customers can spend at most the lab's share of the world's AI spending ceiling; as a share
 # of the fleet's serving capacity, at this step's price (the open loop has no such ceiling).
-_spend = (s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share")
-          * s("customer_share_factor"))
+_spend = s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share") * factor
 _budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
 _ceiling = Piecewise((log(_budget_share), curve), (0, True))
 # Demand in GPUs over the fleet, capped at 1 in log space (demand itself may be astronomic).

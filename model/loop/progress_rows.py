@@ -73,7 +73,7 @@ def advanced(software, drive, dt):
                      (software + drive * dt / log(10), True))
 
 
-_start = frontier_path(s("start_year")) - s("software_gap")
+start_software = _start = frontier_path(s("start_year")) - s("software_gap")
 # The headroom is stepped itself, not taken as 1 - S/U: near the ceiling that difference is all
 # rounding, and a spreadsheet would round it differently. Diffusion caps it at the floor's.
 headroom = row("software_headroom", Piecewise(

@@ -122,8 +122,20 @@ _NEW_ROWS = (
      "step's", ""),
     ("initial_inference_gpus", "GPU", "Inference GPUs at the first step: the base of "
      "inference demand", ""),
-    ("log_inference_demand", "", "Natural log of tokens demanded over the first step's "
-     "(users, tokens per task, capability, and price^-elasticity)", ""),
+    ("log_own_demand", "", "Natural log of the tokens the lab's own demand curve asks for "
+     "over the first step's (users, tokens per task, capability, and price^-elasticity)", ""),
+    ("demand_base_tokens", "token/year", "Tokens a year the lab served in the base year: the "
+     "level its demand curve moves from", ""),
+    ("own_tokens_demanded", "token/year", "Tokens a year the lab's own demand curve asks for "
+     "(a lab alone: its customers)", ""),
+    ("customer_odds", "token/year", "The lab's weight in customers' choice between labs: its "
+     "base-year tokens times e^(quality_sensitivity x the OOMs of software efficiency it has "
+     "gained since the base year) (a lab alone: no choice to make)", ""),
+    ("customer_share_factor", "", "The lab's customers in a market of labs over those its own "
+     "demand curve gives it: its logit share of the labs' summed demand, plus what spills to "
+     "it, over its own demand (1: a lab alone)", ""),
+    ("log_inference_demand", "", "Natural log of tokens demanded from the lab over the first "
+     "step's: its own demand curve, times its customer_share_factor in a market of labs", ""),
     ("inference_demand_share", "", "Inference demand as a share of the fleet (at most 1)", ""),
     *((f"base_share_{u}", "", f"The base year's (observed) share of the fleet for {u}", "")
       for u in USES),

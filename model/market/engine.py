@@ -28,7 +28,7 @@ from model.loop.projection import (
 from model.loop.steps import DEFAULT_STEP
 
 from .chips import market_supply, price_index, rationed
-from .customers import share_factors
+from .customers import capacity_capped
 from .fields import Lab
 from .single_lab import lab_settings
 from .world import MARKET
@@ -50,14 +50,23 @@ class Market:
 
     labs: tuple[str, ...]
     rows: dict[str, np.ndarray]
-    supply_share: np.ndarray  # share of world production each lab may buy
-    price_index: np.ndarray  # chip price over the world's path
+    coupling: tuple  # the paths the labs were run with (see _couple), to start the next from
     customer_share: np.ndarray  # share of the labs' summed demand, summing to 1
     choice_share: np.ndarray  # the customers' logit choice, before capacity caps
     converged: bool
     iterations: int
     change: float  # the last iteration's largest change (see _change)
     seconds: float
+
+    @property
+    def supply_share(self) -> np.ndarray:
+        """Share of world production each lab may buy (n, labs, *samples)."""
+        return self.coupling[0]
+
+    @property
+    def price_index(self) -> np.ndarray:
+        """The chip price over the world's path (n, *samples)."""
+        return self.coupling[1]
 
 
 def stacked(settings: Sequence, n: int, dt: float) -> dict[str, np.ndarray]:
@@ -88,14 +97,20 @@ def _over_labs(each: Sequence, axis: int = 0) -> np.ndarray:
 
 def _change(old: tuple, new: tuple) -> float:
     """Largest change between iterations: supply shares as shares of world production, the
-    price index and customer factors in e-folds."""
-    (s0, i0, f0), (s1, i1, f1) = old, new
+    price index in e-folds, and the customers' paths as shares of the market (each lab's odds
+    and demand over the market's: every step's total is the same in both)."""
+    (s0, i0, o0, d0, p0), (s1, i1, o1, d1, p1) = old, new
+    odds, demand = o1.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        customers = [np.where(total > 0, np.abs(b - a) / total, 0.0)
+                     for a, b, total in ((o0, o1, odds), (d0, d1, demand), (p0, p1, demand))]
     return float(max(np.max(np.abs(s1 - s0)), np.max(np.abs(np.log(i1 / i0))),
-                     np.max(np.abs(np.log(f1 / f0)))))
+                     *(np.max(c) for c in customers)))
 
 
-def _couple(rows: dict, shares: np.ndarray, factor: np.ndarray, alone: bool) -> tuple:
-    """The coupling paths the rows call for: (supply share, price index, customer factor)."""
+def _couple(rows: dict, shares: np.ndarray, alone: bool) -> tuple:
+    """The coupling paths the rows call for: (supply share, price index, rival odds, rival
+    demand, spilled demand), and the customers' (served, chosen) shares."""
     production = rows["world_gpu_production"]
     bids = rows["gpus_affordable"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
@@ -105,54 +120,71 @@ def _couple(rows: dict, shares: np.ndarray, factor: np.ndarray, alone: bool) -> 
         share = rationed(bids, supply, shares) / production.mean(axis=1, keepdims=True)
     share = np.where(np.isfinite(share), share, shares)
     share[0] = shares
-    # each lab's own demand (tokens a year), without the share factor it was run with
-    demand = rows["tokens_served"][0] * np.exp(rows["log_inference_demand"] - np.log(factor))
-    new_factor, *customers = share_factors(demand, rows["software_efficiency"],
-                                           rows["token_capacity"])
-    return (share, index, new_factor), customers
+    # the customers: each lab's odds and own demand are its rows (model.loop.market_rows)
+    odds, demand = rows["customer_odds"], rows["own_tokens_demanded"]
+    total_odds, total = odds.sum(axis=1, keepdims=True), demand.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chosen = np.where(total_odds > 0, odds / total_odds, 1 / odds.shape[1])
+    sent = capacity_capped(chosen * total, rows["token_capacity"], chosen)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        served = np.where(total > 0, sent / total, chosen)
+    return ((share, index, total_odds - odds, total - demand, sent - chosen * total),
+            (served, chosen))
 
 
-def _paths(values: dict, coupling: tuple) -> dict[str, np.ndarray]:
-    share, index, factor = coupling
+def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
+    share, index, odds, demand, spilled = coupling
     change = np.concatenate([np.ones_like(index[:1]), index[1:] / index[:-1]])
     return {**values, "market_supply_share": share,
             "chip_price_change": np.broadcast_to(change[:, None], share.shape),
-            "customer_share_factor": factor}
+            "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
+            **({} if sensitivity is None else
+               {"quality_sensitivity": np.broadcast_to(sensitivity, share.shape)})}
+
+
+def _mix(old: tuple, new: tuple, weight: float) -> tuple:
+    """`weight` of the way from `old` paths to `new`: the price index geometrically (it is a
+    ratio), the rest arithmetically (rivals' odds and demand may be 0, spills negative)."""
+    return tuple(a ** (1 - weight) * b ** weight if k == 1 else a * (1 - weight) + b * weight
+                 for k, (a, b) in enumerate(zip(old, new, strict=True)))
 
 
 def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
                 step: str = DEFAULT_STEP, damping: float = DAMPING,
-                tolerance: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS) -> Market:
+                tolerance: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS,
+                sensitivity: float | None = None,
+                start: tuple | None = None) -> Market:
     """The market of the labs `settings` (resolved single-lab settings, one per lab, named
-    `names`): damped fixed-point iteration of the coupling paths from the single-lab ones.
-    Values may be arrays of draws (samples), each draw its own market in the same runs; the
-    iteration stops when every draw's market has settled."""
+    `names`): damped fixed-point iteration of the coupling paths, from `start` (a Market's
+    `coupling`, e.g. the last one's) or the labs alone. `sensitivity` (log-odds per OOM) sets
+    every lab's quality_sensitivity; by default each lab's follows its own inputs. Values may
+    be arrays of draws (samples), each draw its own market in the same runs; the iteration
+    stops when every draw's market has settled."""
     if not settings:
         raise InputError("a market needs at least one lab")
-    start = time.perf_counter()
+    began = time.perf_counter()
     n, dt = steps_for(years, step)
     values = stacked(settings, n, dt)
     lane = np.broadcast_shapes(*(np.shape(v) for k, v in values.items() if k not in PATHS))
     shares = np.broadcast_to(values["lab_supply_share"], lane)  # (labs, *samples)
     labs = len(settings)
-    paths = (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
-             np.ones((n, *lane)))
+    zero = np.zeros((n, *lane))
+    paths = start or (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
+                      zero, zero, zero)
     change, converged, iterations, start_damping = np.inf, False, 0, damping
     while iterations < max_iterations and not converged:
         iterations += 1
-        rows = run_arrays(_paths(values, paths), n, specialise=False)
-        target, _ = _couple(rows, shares, paths[2], labs == 1)
+        rows = run_arrays(_paths(values, paths, sensitivity), n, specialise=False)
+        target, _ = _couple(rows, shares, labs == 1)
         last, change = change, _change(paths, target)
         converged = change <= tolerance
         damping = (max(MIN_DAMPING, damping / 2) if change > last
                    else min(start_damping, damping * 1.25))
-        paths = (paths[0] * (1 - damping) + target[0] * damping,
-                 paths[1] ** (1 - damping) * target[1] ** damping,
-                 paths[2] ** (1 - damping) * target[2] ** damping)
-    rows = run_arrays(_paths(values, paths), n, specialise=False)
-    _, (served, chosen) = _couple(rows, shares, paths[2], labs == 1)
-    return Market(tuple(names), rows, paths[0], paths[1], served, chosen, converged,
-                  iterations, change, time.perf_counter() - start)
+        paths = _mix(paths, target, damping)
+    rows = run_arrays(_paths(values, paths, sensitivity), n, specialise=False)
+    _, (served, chosen) = _couple(rows, shares, labs == 1)
+    return Market(tuple(names), rows, paths, served, chosen, converged, iterations, change,
+                  time.perf_counter() - began)
 
 
 def frame(m: Market) -> pd.DataFrame:
