@@ -40,6 +40,12 @@ DAMPING = 0.5
 MIN_DAMPING = 0.05
 TOLERANCE = 1e-6  # largest change of a path in an iteration (see `_change`) at convergence
 MAX_ITERATIONS = 200
+# Whether demand beyond a lab's serving capacity moves to labs with room (customers.
+# capacity_capped). Off by default: the lab short of capacity already prices that demand away
+# (its scarcity pricing, model.loop.market_rows), so moving it too would count it twice; and the
+# spill feeds back (less demand, a value-maximising lab serves less, more spills), which gives
+# the market many fixed points: the same paths settled at NPVs $80B apart from two starts.
+SPILL = False
 SUPPLY_ON = float(CATALOGUE["supply_limit"].choice_index("world-share"))
 
 
@@ -51,7 +57,7 @@ class Market:
     labs: tuple[str, ...]
     rows: dict[str, np.ndarray]
     coupling: tuple  # the paths the labs were run with (see _couple), to start the next from
-    customer_share: np.ndarray  # share of the labs' summed demand, summing to 1
+    customer_share: np.ndarray  # share of the tokens the labs sell, summing to 1
     choice_share: np.ndarray  # the customers' logit choice, before capacity caps
     converged: bool
     iterations: int
@@ -108,7 +114,7 @@ def _change(old: tuple, new: tuple) -> float:
                      *(np.max(c) for c in customers)))
 
 
-def _couple(rows: dict, shares: np.ndarray, alone: bool) -> tuple:
+def _couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     """The coupling paths the rows call for: (supply share, price index, rival odds, rival
     demand, spilled demand), and the customers' (served, chosen) shares."""
     production = rows["world_gpu_production"]
@@ -125,11 +131,14 @@ def _couple(rows: dict, shares: np.ndarray, alone: bool) -> tuple:
     total_odds, total = odds.sum(axis=1, keepdims=True), demand.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         chosen = np.where(total_odds > 0, odds / total_odds, 1 / odds.shape[1])
-    sent = capacity_capped(chosen * total, rows["token_capacity"], chosen)
+    wanted = chosen * total
+    spilled = (capacity_capped(wanted, rows["token_capacity"], chosen) - wanted if spill
+               else np.zeros_like(wanted))
+    sold = rows["tokens_served"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        served = np.where(total > 0, sent / total, chosen)
-    return ((share, index, total_odds - odds, total - demand, sent - chosen * total),
-            (served, chosen))
+        served = np.where(sold.sum(axis=1, keepdims=True) > 0,
+                          sold / sold.sum(axis=1, keepdims=True), chosen)
+    return (share, index, total_odds - odds, total - demand, spilled), (served, chosen)
 
 
 def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
@@ -140,6 +149,12 @@ def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
             "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
             **({} if sensitivity is None else
                {"quality_sensitivity": np.broadcast_to(sensitivity, share.shape)})}
+
+
+def lab_coupling(m: Market, j: int) -> dict[str, np.ndarray]:
+    """The coupling paths (n, *samples) the market `m` gives lab `j` (column j of m.labs): what
+    a lab choosing its split against the others' holds fixed."""
+    return {k: v[:, j] for k, v in _paths({}, m.coupling, None).items()}
 
 
 def _mix(old: tuple, new: tuple, weight: float) -> tuple:
@@ -153,11 +168,12 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
                 step: str = DEFAULT_STEP, damping: float = DAMPING,
                 tolerance: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS,
                 sensitivity: float | None = None,
-                start: tuple | None = None) -> Market:
+                start: tuple | None = None, spill: bool = SPILL) -> Market:
     """The market of the labs `settings` (resolved single-lab settings, one per lab, named
     `names`): damped fixed-point iteration of the coupling paths, from `start` (a Market's
     `coupling`, e.g. the last one's) or the labs alone. `sensitivity` (log-odds per OOM) sets
-    every lab's quality_sensitivity; by default each lab's follows its own inputs. Values may
+    every lab's quality_sensitivity; by default each lab's follows its own inputs. `spill`:
+    see SPILL. Values may
     be arrays of draws (samples), each draw its own market in the same runs; the iteration
     stops when every draw's market has settled."""
     if not settings:
@@ -175,14 +191,14 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     while iterations < max_iterations and not converged:
         iterations += 1
         rows = run_arrays(_paths(values, paths, sensitivity), n, specialise=False)
-        target, _ = _couple(rows, shares, labs == 1)
+        target, _ = _couple(rows, shares, labs == 1, spill)
         last, change = change, _change(paths, target)
         converged = change <= tolerance
         damping = (max(MIN_DAMPING, damping / 2) if change > last
                    else min(start_damping, damping * 1.25))
         paths = _mix(paths, target, damping)
     rows = run_arrays(_paths(values, paths, sensitivity), n, specialise=False)
-    _, (served, chosen) = _couple(rows, shares, labs == 1)
+    _, (served, chosen) = _couple(rows, shares, labs == 1, spill)
     return Market(tuple(names), rows, paths, served, chosen, converged, iterations, change,
                   time.perf_counter() - began)
 

@@ -103,7 +103,7 @@ def _interpolation(n: int, dt: float) -> np.ndarray:
     return np.column_stack([np.interp(times, knots, eye[j]) for j in range(len(knots))])
 
 
-class _Problem:
+class Problem:
     """NPV as a function of the research fraction at the knots, on one assumed policy's base."""
 
     def __init__(self, values: dict, n: int, dt: float, base: dict[str, np.ndarray],
@@ -148,15 +148,22 @@ class _Problem:
         return (-npv[0] / self.scale + PULL * float(pull @ pull),
                 -(npv[1:] - npv[0]) / step / self.scale + 2 * PULL * pull)
 
-    def screen(self, anchor: np.ndarray) -> tuple[float, np.ndarray]:
-        """(NPV, knots) of the best of `anchor` and a fixed Sobol set over the knot box, in
+    def screen(self, *starts: np.ndarray) -> tuple[float, np.ndarray]:
+        """(NPV, knots) of the best of `starts` and a fixed Sobol set over the knot box, in
         one batched call: kinks leave the NPV many local optima, and a climb from the assumed
         path alone finds whichever is nearest."""
-        points = sobol_points(len(anchor))[:SCREEN]
-        columns = np.column_stack([anchor, points.T])
+        points = sobol_points(len(starts[0]))[:SCREEN]
+        columns = np.column_stack([*starts, points.T])
         npv = self.npv(columns)
         best = int(np.nanargmax(np.where(np.isfinite(npv), npv, -np.inf)))
         return float(npv[best]), columns[:, best]
+
+    def fit(self, research: np.ndarray) -> np.ndarray:
+        """Knot fractions whose path is nearest `research` (n,) in least squares: exactly the
+        knots of any path this problem made (or a weighted mean of such paths)."""
+        share = np.where(self.width > 0, (research - self.low) / np.where(self.width > 0,
+                                                                           self.width, 1), 0)
+        return np.clip(np.linalg.lstsq(self.matrix, share, rcond=None)[0], 0, 1)
 
     def start(self, research: np.ndarray, dt: float) -> np.ndarray:
         """Knot fractions that reproduce `research` (n,) at the knot times."""
@@ -179,29 +186,44 @@ def _assumed(values: dict, n: int) -> dict[str, dict]:
     return out
 
 
-def choose_path(settings, years: int, step: str):
-    """A copy of `settings` with the value-maximising path (settings.paths) and its report."""
+def choose_path(settings, years: int, step: str, start: dict | None = None,
+                local: bool = False):
+    """A copy of `settings` with the value-maximising path (settings.paths) and its report.
+    `start` (chosen shares per path input, e.g. the path a lab has) is screened beside the
+    Sobol set, so the result is never worse than it; `local` climbs from `start` alone, no
+    screen (a market's rounds of replies, where the last path is near)."""
     from scipy.optimize import minimize  # ~0.3 s to import: only value-maximising runs pay it
 
-    start = time.perf_counter()
+    began = time.perf_counter()
     n, dt = steps_for(years, step)
     values = {**settings.values, "step_years": dt}
     assumed = _assumed(values, n)
     vm = {**values, "allocation_policy": VALUE_MAXIMISING}
     candidates = []  # (npv, base policy, paths, success, message, iterations)
     evaluations = len(ASSUMED)
-    for policy in ASSUMED:
-        exact = {f"chosen_share_{u}": s for u, s in assumed[policy]["shares"].items()}
-        candidates.append((assumed[policy]["npv"], policy, exact, True, "assumed path", 0))
+    # Each assumed policy's shares as a chosen path, valued as the value-maximising policy
+    # realises them (its demand rule may move idle inference to research), in one batched call.
+    exact = [{f"chosen_share_{u}": s for u, s in assumed[p]["shares"].items()} for p in ASSUMED]
+    columns = {k: np.column_stack([e[k] for e in exact]) for k in exact[0]}
+    realised = np.broadcast_to(run_arrays({**vm, **columns}, n, keep=("npv",),
+                                          specialise=True)["npv"][-1], (len(ASSUMED),))
+    evaluations += 1
+    for policy, paths, npv in zip(ASSUMED, exact, realised, strict=True):
+        candidates.append((float(npv), policy, paths, True, "assumed path", 0))
     # Kinks (where a constraint switches on) make the NPV multi-modal: screen every assumed
     # policy's base (the best of its own path and a Sobol set), climb from the best CLIMBS of
     # them, and keep the best path found.
     screened = []
-    for policy in ASSUMED:
+    for policy in ASSUMED[:1] if local else ASSUMED:
         base = assumed[policy]
-        problem = _Problem(vm, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt,
+        problem = Problem(vm, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt,
                                                           1.0))
-        screened.append((*problem.screen(problem.anchor), policy, problem))
+        mine = () if start is None else (problem.fit(start["chosen_share_research"]),)
+        if local and mine:
+            screened.append((float(problem.npv(mine[0][:, None])[0]), mine[0], policy,
+                             problem))
+        else:
+            screened.append((*problem.screen(problem.anchor, *mine), policy, problem))
     for _, x0, policy, problem in sorted(screened, key=lambda c: -c[0])[:CLIMBS]:
         result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
                           bounds=[(0.0, 1.0)] * len(x0), options={"maxfun": MAX_EVALUATIONS})
@@ -214,5 +236,5 @@ def choose_path(settings, years: int, step: str):
     if not math.isfinite(npv):
         raise InputError("allocation_policy value-maximising: no finite NPV at these inputs")
     solution = Solution(success, message, npv, {p: a["npv"] for p, a in assumed.items()},
-                        policy, iterations, evaluations, time.perf_counter() - start)
+                        policy, iterations, evaluations, time.perf_counter() - began)
     return dataclasses.replace(settings, paths={p: paths[p] for p in PATHS}, solution=solution)

@@ -1,0 +1,180 @@
+"""The labs' choices in the market: an open-loop Nash equilibrium of research shares, found by
+damped best responses, beside each lab as a price-taker alone.
+
+Each lab chooses its research share path (the value-maximising policy's: model.policy) to
+maximise its own NPV, given the market the others' paths make. The rounds' replies are local
+climbs from the path the lab has (the first from its base-year split); once none gains more
+than TOLERANCE, a round of global replies (the optimiser's screen of the whole knot box)
+confirms it or moves the labs on. A best response holds the other
+labs' customer odds and demand, the chip market's rations and price (the engine's coupling
+paths) and what spills between labs as they are, while the lab's own customers answer its own
+software in each step (the projection's logit rows): a lab knows its research takes customers
+from the others, and takes the chip price as given. Every round all labs best-respond to the
+same market (Jacobi), their paths move `damping` of the way there, and the market is solved
+again from where it was. The result is checked the way the issue asks: each lab deviates alone
+to its best response against the final paths, the market re-solved around the deviation, and
+its NPV gain is reported (`max_deviation_gain`).
+
+Deterministic: the optimiser and the market are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.core.catalogue import CATALOGUE
+from model.loop.projection import PATHS, run_arrays, steps_for
+from model.loop.steps import DEFAULT_STEP
+from model.policy.optimise import choose_path
+
+from .engine import Market, equilibrium, lab_coupling
+from .fields import Lab
+from .single_lab import lab_settings
+from .world import MARKET
+
+DAMPING = 0.5  # the share of the way to the best responses each round
+MAX_ROUNDS = 12
+# Converged when no lab's best reply gains more than this share of its NPV scale (the larger
+# of |NPV| at its path and at its reply) over the path it has, the market held: an
+# epsilon-equilibrium. Paths themselves need not settle: where a lab's NPV is flat in its
+# research (customers' spending or the software ceiling binds) its replies wander between paths
+# of equal value.
+TOLERANCE = 0.002
+# The check: a lab deviating alone to its reply, the market re-solved around it (the others'
+# customers, spills and the chip price answering), gains at most this share. Re-solving finds
+# gains the held market does not (0.45% held was 1.7% re-solved, for OpenAI under ai-2027), so
+# the rounds go on to TOLERANCE; 1% is what the optimiser resolves (finite differences, 40
+# batched evaluations).
+DEVIATION_TOLERANCE = 0.01
+VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maximising"))
+
+
+@dataclass(frozen=True)
+class Nash:
+    """An equilibrium of the labs' research share paths and the market it makes."""
+
+    market: Market
+    paths: tuple[dict[str, np.ndarray], ...]  # each lab's chosen shares (n,) per use
+    converged: bool
+    rounds: int
+    gain: float  # the last round's largest reply gain, a share of the lab's NPV scale
+    gains: tuple[float, ...]  # each round's
+    change: float  # the last round's largest move of a research share (of the fleet)
+    deviation_gain: np.ndarray  # (labs,) USD: NPV a lab gains deviating alone to its best reply
+    deviation_scale: np.ndarray  # (labs,) USD: larger of |NPV| at the path and deviating
+    seconds: float
+
+    @property
+    def max_deviation_gain(self) -> float:
+        """The largest deviation gain as a share of that lab's NPV scale."""
+        return float(np.max(self.deviation_gain / self.deviation_scale))
+
+
+def choosing(settings):
+    """`settings` under the value-maximising policy, starting from its base-year split."""
+    values = {**settings.values, "allocation_policy": VALUE_MAXIMISING}
+    return dataclasses.replace(settings, values=values)
+
+
+def _fixed_paths(settings, n: int) -> dict[str, np.ndarray]:
+    """The base-year split held for every step: where the labs start."""
+    return {p: np.full(n, float(settings.values[p.replace("chosen_", "")])) for p in PATHS}
+
+
+def best_response(settings, m: Market, j: int, years: int, step: str,
+                  local: bool = False) -> tuple:
+    """(lab `j`'s value-maximising settings given the market `m` the others' paths make, its
+    reply's gain over the path it has (settings.paths; share of its NPV scale)). `local`: a
+    climb from the path it has, not the optimiser's global screen."""
+    coupled = dataclasses.replace(settings, values={**settings.values, **lab_coupling(m, j)},
+                                  paths={})
+    reply = choose_path(coupled, years, step, start=settings.paths, local=local)
+    n, dt = steps_for(years, step)
+    held = run_arrays({**coupled.values, **settings.paths, "step_years": dt}, n, keep=("npv",))
+    now = float(np.ravel(held["npv"][-1])[0])
+    return reply, (reply.solution.npv - now) / max(abs(now), abs(reply.solution.npv), 1.0)
+
+
+def _market(settings: Sequence, paths: Sequence[dict], names, years, step, start=None):
+    lanes = [dataclasses.replace(s, paths=p) for s, p in zip(settings, paths, strict=True)]
+    return equilibrium(lanes, names, years, step, start=start)
+
+
+def _deviations(settings, paths, replies, names, years, step, m: Market) -> np.ndarray:
+    """(labs,) each lab's NPV deviating alone to `replies[j]`, the market re-solved around the
+    deviation: one market run whose k-th draw is lab k deviating."""
+    labs = len(settings)
+    columns = [{p: np.column_stack([replies[j][p] if k == j else paths[j][p]
+                                    for k in range(labs)]) for p in PATHS}
+               for j in range(labs)]
+    start = tuple(np.repeat(c[..., None], labs, axis=-1) for c in m.coupling)
+    deviated = _market(settings, columns, names, years, step, start)
+    return np.array([deviated.rows["npv"][-1, j, j] for j in range(labs)])
+
+
+def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = DEFAULT_STEP,
+         damping: float = DAMPING, tolerance: float = TOLERANCE,
+         max_rounds: int = MAX_ROUNDS) -> Nash:
+    """The open-loop Nash equilibrium of the labs `settings` (resolved single-lab settings,
+    named `names`), from their base-year splits: rounds of replies until none gains more than
+    `tolerance` (or `max_rounds` rounds)."""
+    began = time.perf_counter()
+    n, _ = steps_for(years, step)
+    settings = [choosing(s) for s in settings]
+    paths = [_fixed_paths(s, n) for s in settings]
+    m = _market(settings, paths, names, years, step)
+    rounds, gains, local, deviated = 0, [], True, None
+    while True:
+        answers = [best_response(dataclasses.replace(s, paths=p), m, j, years, step, local)
+                   for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
+        replies = [r.paths for r, _ in answers]
+        gain = max(g for _, g in answers)
+        gains.append(gain)
+        change = max(float(np.max(np.abs(r["chosen_share_research"]
+                                          - p["chosen_share_research"])))
+                     for r, p in zip(replies, paths, strict=True))
+        if gain <= tolerance and local:
+            # settled locally: confirm with global replies (the optimiser's screen of the
+            # whole knot box, the lab's own path among the candidates) in the same market
+            local = False
+            continue
+        if gain <= tolerance:
+            # and the check: each lab deviating alone to its global reply, the market
+            # re-solved around it; a gain beyond DEVIATION_TOLERANCE moves the labs on
+            deviated = _deviations(settings, paths, replies, names, years, step, m)
+            if np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated)) <= \
+                    DEVIATION_TOLERANCE:
+                break
+        if rounds == max_rounds:
+            break
+        rounds, local, deviated = rounds + 1, True, None
+        paths = [{k: p[k] + damping * (r[k] - p[k]) for k in PATHS}
+                 for p, r in zip(paths, replies, strict=True)]
+        m = _market(settings, paths, names, years, step, start=m.coupling)
+    converged = deviated is not None and gain <= tolerance
+    if deviated is None:  # stopped at max_rounds: the check still reports
+        if local:
+            replies = [best_response(dataclasses.replace(s, paths=p), m, j, years, step)[0]
+                       .paths for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
+        deviated = _deviations(settings, paths, replies, names, years, step, m)
+    converged = converged and bool(np.max((deviated - m.rows["npv"][-1])
+                                          / _scale(m, deviated)) <= DEVIATION_TOLERANCE)
+    return Nash(m, tuple(paths), converged, rounds, gain, tuple(gains), change,
+                deviated - m.rows["npv"][-1], _scale(m, deviated), time.perf_counter() - began)
+
+
+def _scale(m: Market, deviated: np.ndarray) -> np.ndarray:
+    """(labs,) USD: each lab's NPV scale, the larger of |NPV| at its path and deviating."""
+    return np.maximum(np.maximum(np.abs(m.rows["npv"][-1]), np.abs(deviated)), 1.0)
+
+
+def market_nash(labs: Sequence[Lab] = MARKET, scenario: str | None = None,
+                overrides: dict | None = None, **kw) -> Nash:
+    """`nash` for `labs` (default: the end-2025 market) under `scenario`."""
+    settings = [lab_settings(lab, scenario, overrides) for lab in labs]
+    return nash(settings, [lab.name for lab in labs], **kw)
