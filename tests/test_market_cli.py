@@ -1,5 +1,6 @@
 """`python -m model market`: the market of labs from the command line, strict JSON with the
-issue's fields (the deviation gain and the joint optimum null, with the reason), CSV and table,
+issue's fields (the Nash equilibrium, its deviation check, the joint optimum and the race; under
+--choice policy the deviation gain and the joint optimum null, with the reason), CSV and table,
 edits through --set and market files, and one-line errors."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import pytest
 
 from model.cli.main import main
+from model.market.nash import DEVIATION_TOLERANCE, TOLERANCE
 
 BASE = ["market", "--years", "3", "--step", "year"]
 
@@ -33,13 +35,32 @@ def doc():
 def test_json_has_the_issues_fields(doc):
     assert doc["labs"] == ["openai", "anthropic", "google-deepmind", "xai", "meta",
                            "rest-of-world"]
-    assert doc["converged"] is True and doc["iterations"] >= 1 and doc["change"] <= 1e-6
-    assert doc["max_deviation_gain"] is None and "not computed" in doc["max_deviation_gain_note"]
-    assert doc["joint"] is None and "Not a forecast" in doc["caveat"]
+    assert doc["choice"] == "nash" and doc["converged"] is True and doc["rounds"] >= 1
+    assert 0 <= doc["reply_gain"] <= TOLERANCE
+    assert doc["max_deviation_gain"] <= DEVIATION_TOLERANCE
+    assert set(doc["deviation_gain"]) == set(doc["labs"]) and "Not a forecast" in doc["caveat"]
     keys = {"lab", "year", "share_research", "share_inference", "fleet_gpus", "market_share",
-            "revenue", "npv"}
+            "revenue", "npv", "share_research_joint", "share_research_price_taker", "race"}
     assert all(set(r) == keys for r in doc["records"])
     assert len(doc["records"]) == 6 * 3  # six labs, the base year and two yearly steps
+    joint = doc["joint"]
+    nash_npv = sum(r["npv"] for r in doc["records"] if r["year"] == 2027)
+    assert joint["npv"] >= nash_npv - 1e-6 * abs(nash_npv)
+    assert {r["lab"] for r in joint["records"]} == set(doc["labs"])
+    for r in doc["records"]:  # the race is Nash's research share less the joint's
+        assert r["race"] == pytest.approx(r["share_research"] - r["share_research_joint"],
+                                          abs=1e-12)
+    mean = {lab: sum(r["race"] for r in doc["records"] if r["lab"] == lab) / 3
+            for lab in doc["labs"]}
+    assert doc["race"] == pytest.approx(mean, abs=1e-12)
+
+
+def test_policy_keeps_the_labs_policies_and_says_why_nothing_is_chosen(capsys):
+    assert main([*BASE, "--choice", "policy", "--format", "json"]) == 0
+    doc = _strict(capsys.readouterr().out)
+    assert doc["converged"] is True and doc["iterations"] >= 1 and doc["change"] <= 1e-6
+    assert doc["max_deviation_gain"] is None and "not computed" in doc["max_deviation_gain_note"]
+    assert doc["joint"] is None
 
 
 def test_the_base_year_is_each_labs_sourced_state(doc):
@@ -66,7 +87,7 @@ def test_set_edits_the_labs(capsys):
 def test_a_market_file_then_set(tmp_path, capsys):
     path = tmp_path / "m.toml"
     path.write_text('remove = ["meta"]\n[edit.openai]\nfleet_gpus = "2e6 GPU"\n')
-    assert main([*BASE, "--format", "csv", "--market-file", str(path)]) == 0
+    assert main([*BASE, "--choice", "policy", "--format", "csv", "--market-file", str(path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "lab,year,share_research,share_inference,fleet_gpus,market_share,revenue,npv"
     assert not any(line.startswith("meta,") for line in lines)
@@ -88,4 +109,7 @@ def test_bad_input_is_one_line_and_exit_2(argv, capsys):
 def test_the_table_says_what_it_is(capsys):
     assert main(BASE) == 0
     out = capsys.readouterr().out
-    assert "converged in" in out and "no best responses yet" in out and "rest-of-world" in out
+    assert "equilibrium in" in out and "joint optimum" in out and "rest-of-world" in out
+    assert "race: Nash less joint" in out and "Not a forecast" in out
+    assert main([*BASE, "--choice", "policy"]) == 0
+    assert "each lab keeping its allocation policy: converged in" in capsys.readouterr().out

@@ -124,6 +124,10 @@ def _market(p: argparse.ArgumentParser) -> None:
                         "remove one with --set=-xai (see model/market/files.py)")
     p.add_argument("--market-file", metavar="FILE.toml|FILE.json",
                    help="a market file (from, remove, add.NAME, edit.NAME), before --set")
+    p.add_argument("--choice", choices=("nash", "policy"), default="nash",
+                   help="nash (default): each lab chooses its research share against the "
+                        "others (open-loop Nash), beside the joint optimum and each lab alone; "
+                        "policy: each lab keeps its scenario's allocation policy")
     p.add_argument("--format", choices=FORMATS, default="table")
 
 
@@ -146,8 +150,9 @@ COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple
                   "that followed"}, _backtest, ("backtest", "cmd_backtest")),
     "split": ({"help": "what a value-maximising lab gives research, per scenario; the "
                "break-even AI R&D multiplier per preset"}, _split, ("split", "cmd_split")),
-    "market": ({"help": "the market of labs: one chip supply and one customer market (each lab "
-                "keeps its policy; no best responses yet)"}, _market, ("market", "cmd_market")),
+    "market": ({"help": "the market of labs: one chip supply and one customer market; each "
+                "lab's research share in equilibrium, jointly optimal, and alone"}, _market,
+               ("market", "cmd_market")),
 }
 
 

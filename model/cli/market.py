@@ -1,9 +1,12 @@
 """`python -m model market`: the market of labs (the end-2025 frontier labs and the rest of the
 world, edited with `--set` or a market file) under a scenario: each lab's split, fleet, share of
-customers, revenue and NPV, and the chip price, from the market's fixed point.
+customers, revenue and NPV, and the chip price.
 
-The labs keep their allocation policies: this is the market those policies meet, not yet an
-equilibrium of choices, so the deviation gain and the joint optimum are null with the reason.
+By default (`--choice nash`) each lab chooses its research share path against the others
+(open-loop Nash, model.market.nash), beside the joint optimum (one owner of all the labs) and
+each lab alone as a price-taker; the race is Nash's research share less the joint's. With
+`--choice policy` the labs keep their scenario's allocation policies: the market those policies
+meet, with no deviation gain or joint optimum to report (null, with the reason).
 """
 
 from __future__ import annotations
@@ -16,15 +19,16 @@ from model.core.errors import InputError
 from model.loop.scenario_list import SCENARIOS
 from model.market.engine import equilibrium, frame
 from model.market.files import apply_sets, read_market_file
+from model.market.nash import DEVIATION_TOLERANCE
 from model.market.single_lab import lab_settings
 from model.market.world import MARKET
 from model.report.formats import json_number, money, strict_json, table
 
-NOT_YET = ("not computed: each lab keeps its allocation policy; best responses (open-loop Nash) "
-           "and the joint optimum are the next step of issue 18")
-CAVEAT = ("Not a forecast yet: the labs keep their 2025 splits, chip production does not "
-          "answer the price, and revenue falls with the frontier's price while fleets grow "
-          "(docs/MODEL.md, 'The market of labs (engine)').")
+POLICY = ("not computed: with --choice policy each lab keeps its scenario's allocation policy "
+          "(no lab chooses, so there is no deviation to test and no owner to optimise)")
+CAVEAT = ("Not a forecast yet: chip production does not answer the price, and revenue falls "
+          "with the frontier's price while fleets grow, so NPVs are negative (docs/MODEL.md, "
+          "'The market of labs').")
 
 
 def labs_from(args: argparse.Namespace) -> tuple:
@@ -34,52 +38,121 @@ def labs_from(args: argparse.Namespace) -> tuple:
 
 
 def run_market(args: argparse.Namespace):
+    """(labs, Outcome) under --choice nash; (labs, Market) under --choice policy."""
     if args.scenario is not None and args.scenario not in SCENARIOS:
         raise InputError(f"scenario: expected one of {', '.join(SCENARIOS)}")
     labs = labs_from(args)
+    if getattr(args, "choice", "nash") == "nash":
+        from model.market.outcome import solve  # the optimiser: scipy, only when choosing
+
+        return labs, solve(labs, args.scenario, None, years=args.years, step=args.step)
     settings = [lab_settings(lab, args.scenario, None) for lab in labs]
     return labs, equilibrium(settings, [lab.name for lab in labs], years=args.years,
                              step=args.step)
 
 
+def _records(table) -> list[dict]:
+    """Records of a frame, numbers as strict JSON's."""
+    return [{k: v if isinstance(v, str) else json_number(v) for k, v in r.items()}
+            for r in table.to_dict("records")]
+
+
 def records(m) -> list[dict]:
     """One record per lab and step (model.market.engine.frame), numbers as strict JSON's."""
-    return [{k: v if isinstance(v, str) else json_number(v) for k, v in r.items()}
-            for r in frame(m).to_dict("records")]
+    return _records(frame(m))
+
+
+def _index(m) -> list[dict]:
+    years = m.rows["year"][:, 0]
+    return [{"year": float(y), "value": json_number(v)}
+            for y, v in zip(years, m.price_index, strict=True)]
+
+
+def _json(args, result) -> str:
+    if not hasattr(result, "nash"):
+        m = result
+        return strict_json({
+            "labs": list(m.labs), "scenario": args.scenario, "choice": "policy",
+            "converged": bool(m.converged), "iterations": m.iterations,
+            "change": json_number(m.change), "max_deviation_gain": None,
+            "max_deviation_gain_note": POLICY, "joint": None, "joint_note": POLICY,
+            "caveat": CAVEAT, "chip_price_index": _index(m), "records": records(m)})
+    eq, planner = result.nash, result.joint
+    return strict_json({
+        "labs": list(result.labs), "scenario": args.scenario, "choice": "nash",
+        "converged": bool(eq.converged and eq.market.converged), "rounds": eq.rounds,
+        "reply_gain": json_number(eq.gain),
+        "max_deviation_gain": json_number(eq.max_deviation_gain),
+        "max_deviation_gain_note": "largest NPV gain of a lab deviating alone to its best "
+        "reply against the final paths, the market re-solved, as a share of that lab's NPV "
+        f"scale; within {DEVIATION_TOLERANCE:.0%} is an equilibrium to the optimiser's resolution",
+        "deviation_gain": {lab: json_number(g) for lab, g in
+                           zip(result.labs, eq.deviation_gain, strict=True)},
+        "market_iterations": eq.market.iterations, "seconds": round(eq.seconds, 2),
+        "caveat": CAVEAT, "chip_price_index": _index(eq.market),
+        "records": _records(result.frame()),
+        "joint": {"npv": json_number(planner.npv), "success": planner.success,
+                  "message": planner.message, "evaluations": planner.evaluations,
+                  "chip_price_index": _index(planner.market),
+                  "records": records(planner.market)},
+        "race": {lab: json_number(float(np.mean(r)))
+                 for lab, r in zip(result.labs, result.race().T, strict=True)},
+        "race_note": "Nash research share less the joint optimum's, averaged over the steps "
+                     "(share of the fleet; positive: competition makes the lab do more "
+                     "research than one owner of all the labs would)"})
 
 
 def cmd_market(args: argparse.Namespace) -> str:
-    labs, m = run_market(args)
+    labs, result = run_market(args)
     if args.format == "json":
-        years = m.rows["year"][:, 0]
-        return strict_json({
-            "labs": list(m.labs), "scenario": args.scenario, "converged": bool(m.converged),
-            "iterations": m.iterations, "change": json_number(m.change),
-            "max_deviation_gain": None, "max_deviation_gain_note": NOT_YET,
-            "joint": None, "joint_note": NOT_YET, "caveat": CAVEAT,
-            "chip_price_index": [{"year": float(y), "value": json_number(v)}
-                                 for y, v in zip(years, m.price_index, strict=True)],
-            "records": records(m)})
+        return _json(args, result)
     if args.format == "csv":
-        return frame(m).to_csv(index=False, lineterminator="\n", float_format="%.17g").rstrip()
+        table_ = result.frame() if hasattr(result, "nash") else frame(result)
+        return table_.to_csv(index=False, lineterminator="\n", float_format="%.17g").rstrip()
+    m = result.nash.market if hasattr(result, "nash") else result
 
     def moved(series, j: int, fmt: str) -> str:
         """First step to last, e.g. '45% -> 52%'."""
         return f"{series[0, j]:{fmt}} -> {series[-1, j]:{fmt}}"
 
-    rows = [(lab, moved(m.rows["share_research"], j, ".0%"),
-             moved(m.rows["share_inference"], j, ".0%"), moved(m.rows["fleet_gpus"], j, ",.0f"),
-             moved(m.customer_share, j, ".0%"),
-             money(float(m.rows["inference_revenue"][-1, j]), "USD/year"),
-             money(float(m.rows["npv"][-1, j])))
-            for j, lab in enumerate(m.labs)]
     years = m.rows["year"][:, 0]
-    state = (f"converged in {m.iterations} iterations (last change {m.change:.1e})"
-             if m.converged else f"NOT converged after {m.iterations} iterations "
-             f"(last change {m.change:.1e})")
-    return (f"Market of {len(labs)} labs, scenario {args.scenario or 'status-quo'}, "
-            f"{years[0]:.0f} to {years[-1]:.2f}: {state}; chip price index "
-            f"{np.max(m.price_index):.2f}x at its highest\n\n"
-            + table(rows, ("lab", "research share", "inference share", "fleet (H100e)",
-                           "share of customers", "revenue, last step", "NPV"))
-            + "\n\nEach lab keeps its allocation policy (no best responses yet). " + CAVEAT)
+    head = (f"Market of {len(labs)} labs, scenario {args.scenario or 'status-quo'}, "
+            f"{years[0]:.0f} to {years[-1]:.2f}")
+    if not hasattr(result, "nash"):
+        rows = [(lab, moved(m.rows["share_research"], j, ".0%"),
+                 moved(m.rows["share_inference"], j, ".0%"),
+                 moved(m.rows["fleet_gpus"], j, ",.0f"), moved(m.customer_share, j, ".0%"),
+                 money(float(m.rows["inference_revenue"][-1, j]), "USD/year"),
+                 money(float(m.rows["npv"][-1, j])))
+                for j, lab in enumerate(m.labs)]
+        state = (f"converged in {m.iterations} iterations (last change {m.change:.1e})"
+                 if m.converged else f"NOT converged after {m.iterations} iterations "
+                 f"(last change {m.change:.1e})")
+        return (f"{head}, each lab keeping its allocation policy: {state}; chip price index "
+                f"{np.max(m.price_index):.2f}x at its highest\n\n"
+                + table(rows, ("lab", "research share", "inference share", "fleet (H100e)",
+                               "share of customers", "revenue, last step", "NPV"))
+                + "\n\n" + CAVEAT)
+    eq, planner = result.nash, result.joint
+    race = result.race()
+    alone = [p["share_research"].to_numpy() for p in result.price_takers]
+    rows = [(lab, moved(m.rows["share_research"], j, ".0%"),
+             f"{planner.market.rows['share_research'][-1, j]:.0%}", f"{alone[j][-1]:.0%}",
+             f"{np.mean(race[:, j]) * 100:+.1f}", moved(m.customer_share, j, ".0%"),
+             money(float(m.rows["npv"][-1, j])),
+             f"{eq.deviation_gain[j] / eq.deviation_scale[j]:+.2%}")
+            for j, lab in enumerate(m.labs)]
+    state = (f"equilibrium in {eq.rounds} rounds of best replies (largest reply gain "
+             f"{eq.gain:.2%} of a lab's NPV)" if eq.converged else
+             f"NOT an equilibrium after {eq.rounds} rounds (a reply still gains {eq.gain:.2%})")
+    return (f"{head}: {state}; largest deviation gain {eq.max_deviation_gain:+.2%}; joint "
+            f"optimum ${planner.npv / 1e9:,.1f}B against Nash's "
+            f"${float(m.rows['npv'][-1].sum()) / 1e9:,.1f}B summed NPV\n\n"
+            + table(rows, ("lab", "research share (Nash)", "joint, last step",
+                           "alone, last step", "race (points)", "share of customers", "NPV",
+                           "deviation gain"))
+            + "\n\nresearch share: of the fleet, first step -> last; joint: one owner of all "
+              "the labs; alone: the lab by itself against the exogenous frontier (a "
+              "price-taker); race: Nash less joint, averaged over the steps, in points of "
+              "the fleet; deviation gain: what the lab gains deviating alone (share of its "
+              "NPV scale).\n" + CAVEAT)
