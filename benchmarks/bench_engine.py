@@ -48,6 +48,12 @@ LN10 = math.log(10)
 where, mini, maxi, exp, log = np.where, np.minimum, np.maximum, np.exp, np.log
 
 
+def growth_mean(x):
+    """The mean of e^(x u) over u from 0 to 1."""
+    with np.errstate(all="ignore"):
+        return where(np.abs(x) < 1e-6, 1 + x / 2, np.expm1(x) / x)
+
+
 class _Lab:
     """One run's inputs `v`, choices and constants. step(p) gives a step's rows from the last
     step's `p` (None: the base year, a year long, its figures the inputs), block by block in
@@ -151,7 +157,7 @@ class _Lab:
             kept = p.fleet_stock - retired
             # money raised on revenue grows through the step at the revenue's last growth
             x = 0.0 if self.parent else np.clip(p.growth, -self.tenfold, self.tenfold) * r.dt
-            mean, growth = where(np.abs(x) < 1e-6, 1 + x / 2, (exp(x) - 1) / x), exp(x / 2)
+            mean, growth = growth_mean(x), exp(x / 2)
         if self.owned:  # buys through the step at its mid-point price
             r.affordable = r.capital_available * r.dt * mean / r.hw
         else:  # rents the stock whose rent a year's capital at the step's middle pays
@@ -171,25 +177,34 @@ class _Lab:
             r.researchers = v.research_staff / v.frontier_research_staff
             r.software_efficiency = self.frontier(v.start_year) - v.software_gap
             r.software_headroom = 1 - r.software_efficiency / ceiling
-            r.capability = r.drive_before = 0.0
+            r.capability = 0.0
+            r.middle_software = r.software_efficiency  # the base year's drive: at its start
         else:
             # staff is read at the step's middle, as prices are: middle to middle
             r.researchers = p.researchers * exp(v.researcher_growth * r.between)
-            # the drive keeps changing by its last step's factor: its mean over the step
-            d, r.drive_before = p.drive, p.drive
-            g = where(p.drive_before <= 0, 1.0, np.clip(d / p.drive_before, 0.1, 10.0))
-            mean = where((d <= 0) | (np.abs(g - 1) < 1e-9), d, d * (g - 1) / log(g))
+            # the drive was read at the last step's middle and grows on at its last rate
+            x = p.drive_growth * r.since
+            mean = p.drive * exp(-x / 2) * growth_mean(x)
             r.software_headroom = mini(p.software_headroom * self.fall(mean, r.since),
                                        self.headroom(r.year - v.diffusion_lag))
             r.software_efficiency = ceiling * (1 - r.software_headroom)
             r.capability = (p.capability + r.software_efficiency - p.software_efficiency
                             + log(r.fleet_gpus / p.fleet_gpus) / LN10)
-        se = r.software_efficiency
-        r.capability_gap = se - r.frontier
+            r.middle_software = self.ahead(p, r, r.dt / 2)
+        r.capability_gap = r.software_efficiency - r.frontier
+        se = r.middle_software  # the multiplier is read where the drive is
         r.ai_rd_multiplier = v.base_multiplier  # log-linear between milestones, then flat
         for (lo, m0), (hi, m1) in itertools.pairwise(self.milestones):
             r.ai_rd_multiplier = r.ai_rd_multiplier * (m1 / m0) ** np.clip(
                 (se - lo) / (hi - lo), 0, 1)
+
+    def ahead(self, p, r, h):
+        """The software predicted h years after the step's start: the last drive growing on
+        at its last rate, under the ceiling, at least the diffusion floor then."""
+        v = self.v
+        drive = p.drive * exp(p.drive_growth * r.since / 2) * growth_mean(p.drive_growth * h)
+        return maxi(v.software_ceiling - (v.software_ceiling - r.software_efficiency)
+                    * self.fall(drive, h), self.frontier(r.year + h - v.diffusion_lag))
 
     def price(self, p, r):
         """The frontier's price moved by the gap's change: its step mean over the floor."""
@@ -205,16 +220,12 @@ class _Lab:
             r.price = v.token_price
             r.discount, r.log_price = mini(1.0, v.token_price / floor), 0.0
             return
-        gap0, se, dt = -v.software_gap, r.software_efficiency, r.dt
+        gap0, dt = -v.software_gap, r.dt
         r.token_price_market = p.token_price_market * exp(-v.frontier_price_decline * r.since)
         now = self.premium(r.capability_gap - gap0)
-        # the lab's software over the step: the last drive, slowed by ideas getting harder
-        drive = p.drive * exp(-self.beta * LN10 * (maxi(0.0, se)
-                                                   - maxi(0.0, p.software_efficiency)))
-        ahead = maxi(v.software_ceiling - (v.software_ceiling - se) * self.fall(drive, dt),
-                     self.frontier(r.year + dt - v.diffusion_lag))
-        end_gap = ahead - self.frontier(r.year + dt)
-        z = LN10 * (self.premium(end_gap - gap0) - now) - v.frontier_price_decline * dt
+        end_gap = self.ahead(p, r, dt) - self.frontier(r.year + dt)
+        r.end_premium = self.premium(end_gap - gap0)
+        z = LN10 * (r.end_premium - now) - v.frontier_price_decline * dt
         p0 = r.token_price_market * 10.0 ** now
         p1, small = p0 * exp(z), np.abs(z) < 1e-6
         mean = where(small, p0 * (1 + z / 2), (p1 - p0) / z)
@@ -234,7 +245,9 @@ class _Lab:
         else:
             h, mid, r.base_inf = v.user_ceiling_multiple, r.middle, p.base_inf
             users = log(h / (1 + (h - 1) * exp(-v.user_demand_growth * mid)))
-            adjusted = r.log_price - LN10 * self.premium(r.capability_gap + v.software_gap)
+            # the step's capability, halfway in premium from its start's to its end's
+            adjusted = r.log_price - LN10 * (self.premium(r.capability_gap + v.software_gap)
+                                             + r.end_premium) / 2
             log_demand = (users + v.tokens_per_task_growth * mid
                           - v.demand_price_elasticity * adjusted)
         budget = self.spend * self.tpm / (r.price * r.tpgy * fleet)
@@ -368,7 +381,14 @@ class _Lab:
         else:
             r.research_speedup = mult
         r.drive = (self.historical * x ** lam * r.research_speedup
-                   * exp(-self.beta * LN10 * maxi(0.0, r.software_efficiency)))
+                   * exp(-self.beta * LN10 * maxi(0.0, r.middle_software)))
+        if p is None:
+            r.drive_growth = 0.0
+        else:  # between the two steps' middles, within 50 e-folds a year either way
+            bound = 50 / self.fy
+            with np.errstate(all="ignore"):
+                rate = np.clip(log(r.drive / p.drive) / r.between, -bound, bound)
+            r.drive_growth = where((r.drive <= 0) | (p.drive <= 0), 0.0, rate)
 
     def step(self, p):
         r = SimpleNamespace()

@@ -274,9 +274,9 @@ def test_competitive_price_and_demand_by_hand():
     assert r1["token_price_market"] == near(START_2025)
     assert r1["token_price_start"] == near(START_2025)
     # through the year the price falls at the frontier's pace and moves 10^(1 x the lab's
-    # expected gain on the frontier): the last drive, slowed as ideas get harder
-    expected = under_ceiling(software, HISTORICAL * 10 ** (-BETA * software))
-    z = LN10 * (expected - frontier(2026)) - math.log(2)
+    # expected gain on the frontier): none, its last drive (the base year's, the frontier's)
+    # expected to hold, no growth of it measured yet
+    z = -math.log(2)
     assert r1["token_price_growth"] == near(z)
     assert r1["token_price_competitive"] == near(averaged(START_2025, z))
     # demand: users logistic towards 10x, tokens per task e^0.3, price^-1.5
@@ -290,16 +290,21 @@ def test_competitive_price_and_demand_by_hand():
     assert gap < 0 and r2["capability_gap"] == near(gap)
     start = START_2025 / 2 * 10 ** gap
     assert r2["token_price_start"] == near(start)
-    software, drive = r2["software_efficiency"], r1["software_progress_drive"]
-    slowed = drive * 10 ** (-BETA * (software - r1["software_efficiency"]))
-    expected = under_ceiling(software, slowed)
-    z = LN10 * ((expected - frontier(2027)) - gap) - math.log(2)
+    # the lab's software is expected to advance at its last drive (read at 2025's middle),
+    # growing on at the rate it grew from the base year's middle: its mean over 2026
+    software, drive, rate = (r2["software_efficiency"], r1["software_progress_drive"],
+                             r1["progress_drive_growth"])
+    assert rate == near(math.log(drive / r0["software_progress_drive"]))
+    expected = under_ceiling(software, drive * math.exp(rate / 2) * math.expm1(rate) / rate)
+    end_gap = expected - frontier(2027)
+    z = LN10 * (end_gap - gap) - math.log(2)
     assert r2["token_price_growth"] == near(z)
     price = averaged(start, z)
     assert r2["token_price_competitive"] == near(price)
-    # customers buy capability: against the quality-adjusted price, the price over 10^gap
+    # customers buy capability: against the quality-adjusted price, the price over 10^gap,
+    # the gap the step's (halfway from its start's to its expected end's)
     users = math.log(10 / (1 + 9 * math.exp(-0.3 * 2)))
-    adjusted = math.log(price / 1) - LN10 * gap
+    adjusted = math.log(price / 1) - LN10 * (gap + end_gap) / 2
     assert r2["log_inference_demand"] == near(users + 0.3 * 2 - 1.5 * adjusted)
     # competitive pricing: the excess demand goes unserved, at the competitive price
     demand = 250 * math.exp(r2["log_inference_demand"] - 0.2 * 2) / r2["fleet_gpus"]
@@ -334,8 +339,9 @@ def test_a_lab_without_research_trails_the_frontier_to_the_diffusion_floor():
     assert r1["token_price_growth"] == near(z)
     price = averaged(START_2025 * 10 ** -frontier(2025), z)
     assert r1["token_price_competitive"] == near(price)
-    # quality-adjusted, the price is what a lab keeping pace would charge: customers stay
-    adjusted = math.log(price) + LN10 * frontier(2025)
+    # quality-adjusted at the step's gap (halfway from its start's to its end's), the price
+    # is about what a lab keeping pace would charge: customers stay
+    adjusted = math.log(price) - LN10 * (-frontier(2025) + frontier(2025) - frontier(2026)) / 2
     users = math.log(10 / (1 + 9 * math.exp(-0.3)))
     assert r1["log_inference_demand"] == near(users + 0.3 - 1.5 * adjusted)
 
@@ -548,30 +554,27 @@ def test_the_closed_loop_holds(preset, scenario):
 
 # --- step length: quarters against months -----------------------------------------------------
 # Entries of the convergence table beyond TOLERANCE (docs/MODEL.md, "Step length"), each named:
-# (preset, scenario, column). Quarters: NPVs under the fast scenarios: where AI speeds research
-# (ai-2027 and its single brakes) the price follows the lab's gain on the frontier, whose
-# explicit steps move it by a few hundredths of an OOM; at an elasticity of 1.5 that is ~10% of
-# revenue for years. Years are annual summaries, not the default: where the fleet or revenue
-# moves within the year they miss it. The test fails when an entry outside this list goes
-# beyond TOLERANCE and when a listed one comes back within it, so the list cannot go stale.
+# (preset, scenario, column). Quarters: Anthropic's compute-bottleneck NPV (6%): a renter
+# limited by capital rents what the capital at the step's middle pays, raised on the last
+# step's revenue, so a quarter's fleet trails its falling capital by more than a month's (13% more
+# fleet in 2026-28) on a loss-making lab whose NPV is all compute bill. Years are annual
+# summaries, not the default: where the fleet or revenue moves within the year they miss it.
+# The test fails when an entry outside this list goes beyond TOLERANCE and when a listed one
+# comes back within it, so the list cannot go stale.
 _ALL = tuple(SCENARIOS)
 KNOWN_EXCEPTIONS = {
-    *(("(defaults)", s, "npv_quarter") for s in ("ai-2027", "compute-bottleneck")),
-    *(("openai-2024", s, "npv_quarter") for s in ("ai-2027", "inference-first")),
-    *(("anthropic-2024", s, "npv_quarter") for s in ("ai-2027", "compute-bottleneck")),
-    *(("ai-2027-lab-2024", s, "npv_quarter")
-      for s in ("ai-2027", "compute-bottleneck", "inference-first")),
+    ("anthropic-2024", "compute-bottleneck", "npv_quarter"),
     # years against months
-    *(("(defaults)", s, "npv_year") for s in ("status-quo", "ai-2027", "compute-bottleneck",
-                                              "ideas-harder", "inference-first")),
-    *(("openai-2024", s, "npv_year") for s in ("ai-2027", "compute-bottleneck", "ideas-harder",
-                                               "inference-first", "brakes")),
-    *(("openai-2024", s, "fleet_stock_year") for s in ("compute-bottleneck", "brakes")),
-    *(("anthropic-2024", s, m) for s in _ALL for m in ("fleet_stock_year", "npv_year")),
+    *(("(defaults)", s, "npv_year") for s in ("ai-2027", "ideas-harder", "brakes")),
+    *(("openai-2024", s, "npv_year") for s in ("ai-2027", "ideas-harder", "inference-first",
+                                               "brakes")),
+    *(("anthropic-2024", s, "npv_year") for s in _ALL),
+    *(("anthropic-2024", s, "fleet_stock_year") for s in ("status-quo", "ai-2027",
+                                                          "compute-bottleneck", "ideas-harder")),
     *(("deepseek-v3", s, m) for s in _ALL for m in ("fleet_stock_year", "npv_year")),
     *(("deepseek-inference-2025", s, "fleet_stock_year") for s in _ALL),
-    *(("ai-2027-lab-2024", s, "npv_year") for s in ("status-quo", "ai-2027",
-                                                    "compute-bottleneck", "inference-first")),
+    *(("ai-2027-lab-2024", s, "npv_year") for s in ("ai-2027", "compute-bottleneck",
+                                                    "inference-first")),
 }
 COLUMNS = [f"{m}_{step}" for step in ("year", "quarter")
            for m in ("fleet_stock", "software_efficiency", "npv")]

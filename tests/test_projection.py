@@ -51,8 +51,8 @@ SMALL_CLOSED = {
     "financing_growth_years": 1, "software_ceiling": 2, "frontier_price_decline": math.log(2),
     "capability_price_elasticity": 1, "demand_price_elasticity": 1.5,
     "user_ceiling_multiple": 10, "competitive_markup": 1,
-    # tokens per task grow e^0.6 a year, so customers soon want more than the lab serves
-    "tokens_per_task_growth": 0.6,
+    # tokens per task grow e^0.7 a year, so customers soon want more than the lab serves
+    "tokens_per_task_growth": 0.7,
 }
 
 
@@ -221,12 +221,17 @@ def test_second_step_by_hand_open_loop(small_open):
     # loses the window's revenue x g / (e^g - 1) a year (what a year ago earned, at growth g)
     # (this year's revenue entering as a path growing at g through the year)
     assert r1["trailing_revenue"] == near(rolled(REVENUE, revenue, growth, 1))
-    # research: staff e^0.5 and compute fleet / 1000 times the frontier's; ideas get harder
+    # research: staff e^0.5 and compute fleet / 1000 times the frontier's; ideas get harder,
+    # read at the software predicted at the step's middle: half a year on at the base year's
+    # drive (no growth of it measured yet), no ceiling in the open loop
     x = ces(math.exp(0.5), fleet / 1000)
     assert r1["research_output"] == near(x)
-    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * software)
+    middle = software + HISTORICAL / 2 / LN10
+    assert r1["mid_step_software"] == near(middle)
+    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * middle)
     assert r1["software_progress_drive"] == near(drive)
     assert r1["software_progress_rate"] == near(drive)  # no ceiling in the open loop
+    assert r1["progress_drive_growth"] == near(math.log(drive / HISTORICAL))  # a year apart
 
 
 def test_second_step_by_hand_closed_loop(small_closed):
@@ -258,13 +263,12 @@ def test_second_step_by_hand_closed_loop(small_closed):
     assert r1["software_headroom"] == near(1 - software / 2)
     # price: the frontier's halves a year; the lab keeps pace, so it charges the frontier's at
     # the start of the step, then moves by the frontier's decline and its expected gain on the
-    # frontier over the step (the last drive, slowed by ideas getting harder)
+    # frontier over the step: none, its last drive (the base year's, the frontier's) being
+    # expected to hold, no growth of it measured yet
     # (halved from the base year's start, so this year averages half the base year's $1)
     start = math.log(2)
     assert r1["token_price_market"] == near(start) and r1["token_price_start"] == near(start)
-    expected = under_ceiling(software, HISTORICAL * 10 ** (-BETA * software))
-    gain = expected - under_ceiling(software, HISTORICAL)  # < 0: ideas get harder
-    z = LN10 * gain - math.log(2)
+    z = -math.log(2)
     assert r1["token_price_growth"] == near(z)
     price = start * math.expm1(z) / z  # the step's average of an exponential path
     assert r1["token_price_mean"] == near(price)
@@ -272,10 +276,10 @@ def test_second_step_by_hand_closed_loop(small_closed):
     assert r1["token_price_floor"] == near(2 * serving)
     assert 0.5 * math.exp(z) > 2 * serving  # above the floor all year
     assert r1["token_price_competitive"] == near(price)
-    # demand: users logistic towards 10x (e^0.3 a year far below it), tokens per task e^0.6,
+    # demand: users logistic towards 10x (e^0.3 a year far below it), tokens per task e^0.7,
     # price^-1.5 on the quality-adjusted price (the gap did not change: the price itself)
     users = math.log(10 / (1 + 9 * math.exp(-0.3)))
-    log_demand = users + 0.6 - 1.5 * math.log(price)
+    log_demand = users + 0.7 - 1.5 * math.log(price)
     assert r1["log_price_index"] == near(math.log(price))
     assert r1["log_inference_demand"] == near(log_demand)
     demand = 250 * math.exp(log_demand - 0.2) / fleet  # GPUs demanded, over the fleet
@@ -294,11 +298,14 @@ def test_second_step_by_hand_closed_loop(small_closed):
     assert r1["npv_to_date"] == near(r0["npv_to_date"] + fcf * 1.1 ** -1.5)
     last_year = (REVENUE - RENT) * math.exp(-1) + fcf * (1 - math.exp(-1))
     assert r1["npv"] == near(r0["npv_to_date"] + fcf * 1.1 ** -1.5 + terminal(last_year, 2))
-    # research against the frontier's reference, under the ceiling's penalty
+    # research against the frontier's reference, under the ceiling's penalty; ideas get
+    # harder at the software predicted half a year on (the base year's drive)
     x = ces(math.exp(0.5), fleet / 1000)
-    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * software)
+    middle = under_ceiling(software, HISTORICAL, 0.5)
+    assert r1["mid_step_software"] == near(middle)
+    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * middle)
     assert r1["software_progress_drive"] == near(drive)
-    assert r1["software_progress_rate"] == near(drive * (1 - software / 2))
+    assert r1["software_progress_rate"] == near(drive * (1 - middle / 2))  # at the middle
 
 
 def test_owned_fleet_counts_its_outlay_and_depreciation():
@@ -342,17 +349,18 @@ def test_quarter_steps_after_a_base_year():
     assert r1["npv_to_date"] == near(r0["npv_to_date"]
                                      + r1["free_cash_flow"] * 0.25 * 1.1 ** -1.125)
     # software at the quarter's start is the base year's end; a quarter later the frontier is
-    # 1.25 years on, and the lab has advanced at its drive's mean over the quarter, the drive
-    # assumed to keep changing by the factor it changed over the last step (d (g - 1) / ln g)
+    # 1.25 years on, and the lab has advanced at its drive's mean over the quarter: the drive
+    # is read at the quarter's middle and assumed to keep growing at the rate it grew from the
+    # base year's middle, 0.625 years before
     software = under_ceiling(0, HISTORICAL)
     assert r1["frontier_software"] == near(software)
     assert r1["software_efficiency"] == near(software)
     r2 = q.iloc[2]
     assert r2["frontier_software"] == near(under_ceiling(0, HISTORICAL, 1.25))
     d0, d1 = r0["software_progress_drive"], r1["software_progress_drive"]
-    g = d1 / d0
-    assert 0.1 < g < 10 and g != 1  # (the factor is clamped to [1/10, 10])
-    mean = d1 * (g - 1) / math.log(g)
+    rate = math.log(d1 / d0) / 0.625
+    assert r1["progress_drive_growth"] == near(rate) and rate != 0
+    mean = d1 * math.exp(-rate * 0.125) * math.expm1(rate * 0.25) / (rate * 0.25)
     assert r2["software_efficiency"] == near(under_ceiling(software, mean, 0.25))
 
 

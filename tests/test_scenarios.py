@@ -176,7 +176,10 @@ def test_each_brake_slows_progress(brake, preset):
     else:
         assert slower(run(brake, preset, open_loop=True)["software_efficiency"].iloc[-1],
                       run("ai-2027", preset, open_loop=True)["software_efficiency"].iloc[-1])
-    if brake != "inference-first":
+    # (all the brakes carry the compute bottleneck's lower lambda: such a lab's base-year drive
+    # is higher, and a lab at the diffusion floor keeps that lead for its first steps)
+    if brake != "inference-first" and not (brake == "brakes" and small
+                                           and preset not in RESEARCHING):
         # in the closed loop demand can fall short of the fleet (a lab falling behind the
         # frontier loses customers), and inference-first then hands research the rest
         assert slower(progress(run(brake, preset)), progress(run("ai-2027", preset)))
@@ -194,14 +197,18 @@ def test_summary_path_is_an_alternative():
 
 
 def test_milestone_interpolation_is_log_linear():
-    # Halfway (in OOMs) between 0 and the SC threshold the multiplier is sqrt(5): a year after
+    # Between 0 and the SC threshold the multiplier is 5^(software / threshold): a year after
     # its base year the frontier's reference lab sits where the frontier does, one year at the
     # historical rate (ln 2 / 8 months) under the 12-OOM ceiling's penalty, 0.4432 OOMs.
     first = 12 * (1 - math.exp(-math.log(2) / (8 / 12) / (12 * math.log(10))))
     df = project(scenario_settings("openai-2024", "ai-2027",
                                    overrides={"milestone_sc": 2 * first}), years=2)
     assert df["software_efficiency"].iloc[1] == pytest.approx(first, rel=1e-12)
-    assert df["ai_rd_multiplier"].iloc[1] == pytest.approx(math.sqrt(5), rel=1e-5)
+    # the multiplier is read at the step's middle, where the drive is
+    middle = df["mid_step_software"].iloc[1]
+    assert first < middle < 2 * first
+    assert df["ai_rd_multiplier"].iloc[1] == pytest.approx(5 ** (middle / (2 * first)),
+                                                           rel=1e-12)
 
 
 def test_user_overrides_beat_the_scenario():

@@ -15,7 +15,7 @@ from model.core.compiled import expand
 from model.core.equations import EQUATIONS
 from model.core.loop_inputs import prev
 
-from .rows import choose, on, reuse, row, s
+from .rows import choose, growth_mean, on, reuse, row, s
 
 BASE = expand(EQUATIONS)  # the fleet-year equations over inputs: the base year's figures
 
@@ -115,7 +115,7 @@ _trend = row("financing_trend", Piecewise(
     (Min(_tenfold, Max(-_tenfold, prev("revenue_growth"))),
      choose("financing_model", 0) & on("capital_limit")), (0, True)), 0)
 _x = _trend * dt
-_mean = Piecewise((1 + _x / 2, abs(_x) < 1e-6), ((exp(_x) - 1) / _x, True))
+_mean = growth_mean(_x)
 # An owner buys through the step (at the step's price, its middle's); a renter takes on the
 # stock whose rent a year's capital at the step's middle pays (in the open loop it buys, as that
 # model did).

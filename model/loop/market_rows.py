@@ -13,7 +13,7 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.loop_inputs import SCHEDULE_STARTS, prev
 
-from .progress_rows import advanced, frontier_path, start_software  # (declares its rows first)
+from .progress_rows import ahead, frontier_path, start_software  # (declares its rows first)
 from .rows import choose, on, reuse, row, s
 
 year, fleet, dt = s("year"), s("fleet_gpus"), s("step_length")
@@ -47,13 +47,10 @@ def _premium(change):
 _gap0 = -s("software_gap")
 _start = start_software
 # The price moves within the step, so it is the step's average, exact for prices moving
-# exponentially. The lab's software is expected to advance at the last step's drive, slowed by
-# ideas getting harder as far as known at this step's start, under the ceiling and at least the
-# diffusion floor; the frontier at the historical rate.
-_drive = prev("software_progress_drive") * exp(-s("ideas_harder_exponent") * log(10) * (
-    Max(0, software) - Max(0, prev("software_efficiency"))))
-_end_gap = (Max(advanced(software, _drive, dt), frontier_path(year + dt - s("diffusion_lag")))
-            - frontier_path(year + dt))
+# exponentially: the lab's software at the step's end as predicted at its start (its drive
+# growing on at its last rate, under the ceiling and at least the diffusion floor); the
+# frontier's at the historical rate.
+_end_gap = ahead(dt) - frontier_path(year + dt)
 z = row("token_price_growth", Piecewise(
     (log(10) * (_premium(_end_gap - _gap0) - _premium(gap - _gap0))
      - s("frontier_price_decline") * dt, curve), (0, True)), 0)
@@ -95,7 +92,10 @@ _users = Piecewise(
 # follows the quality-adjusted price, the price over 10^(capability_price_elasticity x the gain
 # on the frontier). A lab whose price falls with its gap keeps its customers at that price; one
 # whose price cannot fall (the floor) while it falls behind loses them.
-adjusted = price_index - log(10) * _premium(gap - _gap0)
+# The capability is the step's, as the price is the step's average: halfway (in premium) from
+# the start's to the end's, so that a premium price that only follows the lab's gain on the
+# frontier leaves the quality-adjusted price where keeping pace would.
+adjusted = price_index - log(10) * (_premium(gap - _gap0) + _premium(_end_gap - _gap0)) / 2
 own = row("log_own_demand", _users + s("tokens_per_task_growth") * s("mid_step_years")
           - s("demand_price_elasticity") * adjusted, 0)
 # At the first step demand equals capacity (the observed base year, all of it sold).

@@ -15,7 +15,7 @@ from sympy import Max, Min, Piecewise, exp, log
 from model.core.loop_inputs import MILESTONES, prev
 
 from . import fleet_rows  # noqa: F401 - its rows come first
-from .rows import choose, on, row, s
+from .rows import choose, growth_mean, on, row, s
 
 ceiling, ceiling_on = s("software_ceiling"), on("ceiling_model")
 since = prev("step_length")
@@ -44,19 +44,17 @@ researchers = row("researchers", prev("researchers") * exp(
     s("researcher_growth") * (since + s("step_length")) / 2),
     s("research_staff") / s("frontier_research_staff"))
 row("ideas_harder_exponent", s("parallelisation_exponent") / s("software_returns"))
-# The drive (the rate before the ceiling's penalty) is assumed to keep changing over the step
-# by the factor it changed over the last (exact for a drive growing or decaying exponentially,
-# as in a take-off): its step mean is d (g - 1) / ln g with g = d / d_before, clamped to
-# [1/10, 10]; d where it did not change. The ceiling's penalty (1 - S / U) is integrated
-# exactly: dS/dt = d (1 - S/U) / ln 10 gives the headroom 1 - S/U falling by
-# exp(-mean d dt / (U ln 10)), so no step overshoots the ceiling. Without the ceiling (the open
-# loop) the step is plain Euler.
-_drive, _before = prev("software_progress_drive"), prev("earlier_progress_drive")
-# (the IF on the earlier drive comes first so that a spreadsheet never divides by zero)
-_g = Piecewise((1, _before <= 0), (Min(10, Max(sympy.Rational(1, 10), _drive / _before)), True))
-_mean = Piecewise((_drive, (_drive <= 0) | (abs(_g - 1) < 1e-9)),
-                  (_drive * (_g - 1) / log(_g), True))
-row("earlier_progress_drive", _drive, 0)
+# The drive (the rate before the ceiling's penalty) is read at the step's middle, as its
+# research inputs are: its software is predicted there (mid_step_software). Between two steps'
+# drives it is assumed to grow exponentially at the rate it grew between their middles
+# (progress_drive_growth, exact for a drive growing or decaying exponentially, as in a
+# take-off), so the step's mean is the middle's times the mean of e^(r (t - middle)). Read at
+# the step's start instead, with inputs read at its middle, the drive ran half a step ahead: a
+# quarter's software led a month's by a few hundredths of an OOM. The
+# ceiling's penalty (1 - S / U) is integrated exactly: dS/dt = d (1 - S/U) / ln 10 gives the
+# headroom 1 - S/U falling by exp(-mean d dt / (U ln 10)), so no step overshoots the ceiling.
+_drive, _rate = prev("software_progress_drive"), prev("progress_drive_growth")
+_mean = _drive * exp(-_rate * since / 2) * growth_mean(_rate * since)
 frontier = row("frontier_software", frontier_path(year))
 floor = row("diffusion_floor", frontier_path(year - s("diffusion_lag")))
 
@@ -82,7 +80,18 @@ headroom = row("software_headroom", Piecewise(
     Piecewise((1 - _start / ceiling, ceiling_on), (1, True)))
 software = row("software_efficiency", Piecewise(
     (ceiling * (1 - headroom), ceiling_on),
-    (Max(prev("software_efficiency") + _drive * since / log(10), floor), True)), _start)
+    (Max(prev("software_efficiency") + _mean * since / log(10), floor), True)), _start)
+
+
+def ahead(dt):
+    """The software efficiency predicted `dt` years after the step's start: the last step's
+    drive growing on at its last rate, at least the diffusion floor then."""
+    drive = _drive * exp(_rate * (since / 2)) * growth_mean(_rate * dt)
+    return Max(advanced(software, drive, dt), frontier_path(year + dt - s("diffusion_lag")))
+
+
+# The base year's drive is read at its start's software (no step came before to predict from).
+middle = row("mid_step_software", ahead(s("step_length") / 2), software)
 row("capability_gap", software - frontier)
 for m in MILESTONES:
     row(f"milestone_multiplier_{m}",
@@ -91,7 +100,7 @@ for m in MILESTONES:
 _factors, _lo_t, _lo_m = [], sympy.Integer(0), sympy.Integer(1)
 for m in MILESTONES:
     t, mult = s(f"milestone_{m}"), s(f"milestone_multiplier_{m}")
-    _factors.append((mult / _lo_m) ** Min(1, Max(0, (software - _lo_t) / (t - _lo_t))))
+    _factors.append((mult / _lo_m) ** Min(1, Max(0, (middle - _lo_t) / (t - _lo_t))))
     _lo_t, _lo_m = t, mult
 multiplier = row("ai_rd_multiplier", s("base_multiplier") * sympy.Mul(*_factors))
 

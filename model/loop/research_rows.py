@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from sympy import And, Max, Min, Piecewise, exp, log
 
+from model.core.loop_inputs import prev
+
 from . import finance_rows  # noqa: F401 - its rows come first
-from .rows import choose, row, s
+from .rows import choose, on, row, s
 
 researchers, multiplier = s("researchers"), s("ai_rd_multiplier")
-software, headroom = s("software_efficiency"), s("software_headroom")
+software = s("mid_step_software")
 index = row("research_compute_index", s("compute_research") / s("frontier_research_compute"))
 a, rho, lam = s("research_labour_weight"), s("research_ces_rho"), s("parallelisation_exponent")
 # A row of its own, so that a L + (1 - a) is never summed as a L - a + 1: at a = 1 a tiny
@@ -66,4 +68,14 @@ speedup = row("research_speedup",
 # which the next step integrates.
 drive = row("software_progress_drive", log(2) / s("software_halving_time") * x_no_ai ** lam
             * speedup * exp(-s("ideas_harder_exponent") * log(10) * Max(0, software)))
-row("software_progress_rate", drive * headroom)
+# (the rate where the drive is read, at the step's middle)
+row("software_progress_rate", drive * Piecewise((1 - software / s("software_ceiling"),
+                                                 on("ceiling_model")), (1, True)))
+# (within 50 e-folds a year either way, so that the next steps' extrapolations of it stay
+# within floating point; the IF on the drives comes first so that a spreadsheet never takes the
+# log of 0)
+_bound = 50 / s("fleet_year")
+_before, _between = prev("software_progress_drive"), (prev("step_length") + s("step_length")) / 2
+row("progress_drive_growth", Piecewise(
+    (0, (drive <= 0) | (_before <= 0)),
+    (Min(_bound, Max(-_bound, log(drive / _before) / _between)), True)), 0)

@@ -78,8 +78,6 @@ _NEW_ROWS = (
     ("ideas_harder_exponent", "", "Exponent beta by which research productivity falls as "
      "software efficiency rises (per OOM): lambda / r, so that research inputs growing as the "
      "frontier's keep the historical rate", cite("davidson-houlden-2025", "returns r")),
-    ("earlier_progress_drive", "1/year", "The previous step's drive of software progress "
-     "(with this step's, the trend the next step extrapolates)", ""),
     ("frontier_software", "", "The frontier's software efficiency at the start of the step "
      "(OOMs above its reference-year level): the historical rate, under the ceiling",
      cite("ho2024", "compute for a given performance halves every ~8 months")),
@@ -88,12 +86,16 @@ _NEW_ROWS = (
     ("software_efficiency", "", "Orders of magnitude (log10) by which algorithms have cut the "
      "compute needed for a given capability, above the frontier's reference-year level: the "
      "lab's own progress, at least the diffusion floor", ""),
+    ("mid_step_software", "", "The lab's software efficiency predicted at the step's middle "
+     "(its last drive growing on at its last rate), where the drive and the AI R&D multiplier "
+     "are read (the base year: its start)", ""),
     ("capability_gap", "", "The lab's software efficiency less the frontier's (OOMs; negative: "
      "behind)", ""),
     *((f"milestone_multiplier_{m}", "", f"Multiplier at milestone {m.upper()} on the chosen "
        "path", "") for m in MILESTONES),
     ("ai_rd_multiplier", "", "Headline AI R&D progress multiplier: base_multiplier times a path "
-     "log-linear in software efficiency between milestone thresholds, flat beyond the last",
+     "log-linear in software efficiency (at the step's middle) between milestone thresholds, "
+     "flat beyond the last",
      cite("ai2027-takeoff", "5x, 25x, 250x, 2000x")),
     ("capability", "", "Effective compute (the fleet's peak compute x software efficiency), OOMs "
      "over the first step", ""),
@@ -205,10 +207,15 @@ _NEW_ROWS = (
      "efficiency to the ceiling still to go (the FTM's penalty factor; 1 without a ceiling)",
      cite("davidson-ftm", "penalty log(U/S) / log(U/S0)")),
     ("software_progress_drive", "1/year", "Growth rate software efficiency would have without "
-     "the ceiling's penalty (e-folds a year): the historical rate times research output over "
-     "the frontier's reference-year output, slowed as ideas get harder", ""),
+     "the ceiling's penalty (e-folds a year), at the step's middle: the historical rate times "
+     "research output over the frontier's reference-year output, slowed as ideas get harder",
+     ""),
     ("software_progress_rate", "1/year", "Growth rate of software efficiency (e-folds a year), "
-     "after the ceiling's penalty", cite("ho2024", "no-AI rate ln 2 / 8 months")),
+     "after the ceiling's penalty, at the step's middle",
+     cite("ho2024", "no-AI rate ln 2 / 8 months")),
+    ("progress_drive_growth", "1/year", "Growth rate of the drive between the last step's "
+     "middle and this one's (continuous; 0 in the base year): the rate at which the next steps "
+     "extrapolate it", ""),
 )
 register(*(Quantity(n, u, "output", d, src or "Derived (projection step)", group="projection")
            for n, u, d, src in _NEW_ROWS))
@@ -231,6 +238,12 @@ def row(name: str, step, initial=None) -> sympy.Symbol:
 def reuse(name: str) -> sympy.Symbol:
     """A row whose expression is the fleet-year equation of the same name."""
     return row(name, EQUATIONS[name])
+
+
+def growth_mean(x):
+    """The mean of e^(x u) over u from 0 to 1: a step's mean of a path growing x e-folds over
+    it, over its start's; the series where (e^x - 1) / x loses digits."""
+    return sympy.Piecewise((1 + x / 2, abs(x) < 1e-6), ((sympy.exp(x) - 1) / x, True))
 
 
 def choose(name: str, index: int):

@@ -1,8 +1,9 @@
 """Step lengths of the projection and the limits of a run (a light module: importing it imports
 and compiles nothing, so the command line's --help can quote it).
 
-Quarters agree with months within 5% for every preset and scenario (model.loop.convergence);
-years do not where revenue grows tenfold a year, so they are not the default.
+Quarters agree with months within 5% for every preset and scenario but one NPV
+(model.loop.convergence); years do not where revenue grows tenfold a year, so they are not the
+default.
 """
 
 STEPS = {"year": 1.0, "quarter": 0.25, "month": 1 / 12}

@@ -5,7 +5,7 @@ Each lab chooses its research share path (the value-maximising policy's: model.p
 maximise its own NPV, given the market the others' paths make. The rounds' replies are local
 climbs from the path the lab has (the first from its base-year split); once none gains more
 than TOLERANCE, a round of global replies (the optimiser's screen of the whole knot box)
-confirms it or moves the labs on. A best response holds the other
+confirms it or moves the labs that gain to their global replies. A best response holds the other
 labs' customer odds and demand, the chip market's rations and price (the engine's coupling
 paths) and what spills between labs as they are, while the lab's own customers answer its own
 software in each step (the projection's logit rows): a lab knows its research takes customers
@@ -143,18 +143,25 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             # whole knot box, the lab's own path among the candidates) in the same market
             local = False
             continue
+        # a local round moves every lab `damping` of the way to its reply; a global round
+        # moves a lab that gains all the way (its reply may lie in another basin of its NPV,
+        # and the midpoint between two optima is no optimum), the others not at all
+        held = np.array([g for _, g in answers])
+        weights = np.where(held > tolerance, 1.0, 0.0) if not local else np.full(len(held),
+                                                                                damping)
         if gain <= tolerance:
             # and the check: each lab deviating alone to its global reply, the market
-            # re-solved around it; a gain beyond DEVIATION_TOLERANCE moves the labs on
+            # re-solved around it; a gain beyond DEVIATION_TOLERANCE moves that lab on
             deviated = _deviations(settings, paths, replies, names, years, step, m)
-            if np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated)) <= \
-                    DEVIATION_TOLERANCE:
+            beyond = (deviated - m.rows["npv"][-1]) / _scale(m, deviated) > DEVIATION_TOLERANCE
+            if not beyond.any():
                 break
+            weights = np.where(beyond, 1.0, 0.0)
         if rounds == max_rounds:
             break
         rounds, local, deviated = rounds + 1, True, None
-        paths = [{k: p[k] + damping * (r[k] - p[k]) for k in PATHS}
-                 for p, r in zip(paths, replies, strict=True)]
+        paths = [{k: p[k] + w * (r[k] - p[k]) for k in PATHS}
+                 for p, r, w in zip(paths, replies, weights, strict=True)]
         m = _market(settings, paths, names, years, step, start=m.coupling)
     converged = deviated is not None and gain <= tolerance
     if deviated is None:  # stopped at max_rounds: the check still reports
