@@ -86,6 +86,38 @@ FRONTIER = (
          "above it",
          cite("genai-prices", "o1-pro at $600 per million output tokens, the dearest frontier "
               "API of 2024-2026"), "demand", log_scale=True),
+    # The sourced band a lab's price per million tokens is checked against (never an input of
+    # its price): the cheapest and the dearest token on public price lists, moved through time
+    # as the cheapest and the dearest listed tokens have moved. (At Epoch's fastest decline of
+    # a fixed performance's price, 900x a year, the low end was $4e-7 by 2025: no check.)
+    _num("token_price_band_year", "year", 2024.0, 2000.0, 2100.0,
+         "Calendar year whose list prices set the ends of the sourced price band; the ends move "
+         "from that year's start", cite("genai-prices", "list prices of 2024"), "price band"),
+    _num("token_price_band_low", "USD/Mtoken", 0.01, 1e-6, 1e4,
+         "Low end of the sourced band of prices per million tokens in token_price_band_year: "
+         "the cheapest token on public price lists",
+         cite("genai-prices", "Gemini 1.5 Flash-8B cached input at $0.01 per million tokens "
+              "(2024; uncached $0.0375), the cheapest token listed that year"), "price band",
+         log_scale=True),
+    _num("token_price_band_high", "USD/Mtoken", 600.0, 1e-3, 1e6,
+         "High end of the sourced band of prices per million tokens in token_price_band_year: "
+         "the dearest token on public price lists",
+         cite("genai-prices", "o1-pro output at $600 per million tokens (Mar 2025), the "
+              "dearest token listed in 2023-2026"), "price band", log_scale=True),
+    _num("token_price_band_low_decline", "1/year", math.log(0.01 / 0.0028) / 2, 0.0, 20.0,
+         "Rate (continuous) at which the band's low end falls: the rate at which the cheapest "
+         "listed token has fallen (extrapolated past 2026, an assumption)",
+         cite("genai-prices", "the cheapest token listed fell from $0.01 (Gemini 1.5 Flash-8B "
+              "cached, 2024) to $0.0028 (DeepSeek V4 Flash cache hit, 2026): ln(0.01 / 0.0028) "
+              "/ 2 = 0.64 a year; Epoch's 9x-900x a year [epoch-prices] is a fixed "
+              "performance's price, which a lab does not sell for long"), "price band"),
+    _num("token_price_band_high_decline", "1/year", 0.0, 0.0, 20.0,
+         "Rate (continuous) at which the band's high end falls: the slowest sourced decline of "
+         "the dearest price per token",
+         cite("genai-prices", "the dearest output price rose, from GPT-4-32k's $120 (2023) to "
+              "o1-pro's $600 (2025): no decline") + "; " + cite(
+             "epoch-prices", "9x a year, the slowest, holds a fixed performance, not the "
+             "dearest model"), "price band"),
     _choice("pricing", ("scarcity", "competitive"),
             "Price when customers want more than the inference GPUs serve: it rises until they "
             "want no more, up to what the work is worth (scarcity); or it stays at the "

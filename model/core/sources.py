@@ -108,9 +108,10 @@ REFERENCES: dict[str, str] = {
     "a software intelligence explosion be?: returns to software R&D r between 0.4 and 3.6 "
     "(median 1.2); initial speed-up 2-32x; 6-16 OOMs to effective limits",
     "genai-prices": "API list prices per million tokens as transcribed in github.com/pydantic/"
-    "genai-prices (prices/providers/*.yml, Aug 2026): GPT-4 $30 in / $60 out (Mar 2023); GPT-5 "
-    "$1.25 / $10 (Aug 2025); o1-pro $150 / $600 (Mar 2025, the dearest frontier API); Gemini "
-    "1.5 Flash-8B $0.0375 / $0.15 (2024, the cheapest)",
+    "genai-prices (prices/providers/*.yml, Aug 2026): GPT-4 $30 in / $60 out (Mar 2023), "
+    "GPT-4-32k $60 / $120; GPT-5 $1.25 / $10 (Aug 2025); o1-pro $150 / $600 (Mar 2025, the "
+    "dearest frontier API); Gemini 1.5 Flash-8B $0.0375 / $0.15, cached input $0.01 (2024, the "
+    "cheapest)",
     "openai-rounds": "OpenAI funding rounds as reported (CNBC, Bloomberg, OpenAI): $6.6B at "
     "$157B (Oct 2024, ~42x 2024 revenue); $40B at $300B (Mar 2025); $122B at $852B (Mar 2026, "
     "on '$2 billion in monthly revenue', ~35x)",

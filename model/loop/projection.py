@@ -22,7 +22,7 @@ from model.core.dimensions import check_equation
 from model.core.errors import InputError, ModelDefinitionError, quoted
 from model.core.numpy_printer import FastNumPyPrinter
 
-from . import research_rows  # noqa: F401 - imports the earlier blocks first, in order
+from . import band_rows  # noqa: F401 - imports the earlier blocks first, in order
 from .coupling import COUPLING, coupling_defaults
 from .rows import COUPLED_RAW, INIT_RAW, STEP_RAW, missing
 from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years  # noqa: F401 - re-exported

@@ -1,7 +1,7 @@
 """The projection's rows: each declared once here (name, unit, meaning, source), with the means
 of giving it first-step and later-step expressions; the expressions live in the block modules
-(fleet_rows, progress_rows, market_rows, finance_rows, research_rows: each imports the one before,
-so importing the last declares them all in evaluation order).
+(fleet_rows, progress_rows, market_rows, finance_rows, research_rows, band_rows: each imports the
+one before, so importing the last declares them all in evaluation order).
 
 A row's later-step expression may use inputs, `prev(row)` (any row's previous value) and rows
 declared before it; its first-step expression may use inputs and earlier rows' first-step values.
@@ -216,6 +216,13 @@ _NEW_ROWS = (
     ("progress_drive_growth", "1/year", "Growth rate of the drive between the last step's "
      "middle and this one's (continuous; 0 in the base year): the rate at which the next steps "
      "extrapolate it", ""),
+    # --- checks against the world (band_rows) ---
+    ("token_price_band_min", "USD/Mtoken", "Low end of the sourced band of prices per million "
+     "tokens at the step's middle: the cheapest listed token, falling at the fastest sourced "
+     "decline (a check on token_price, not an input of it)", cite("genai-prices", "list prices")),
+    ("token_price_band_max", "USD/Mtoken", "High end of the sourced band of prices per million "
+     "tokens at the step's middle: the dearest listed token, falling at the slowest sourced "
+     "decline (a check on token_price, not an input of it)", cite("genai-prices", "list prices")),
 )
 register(*(Quantity(n, u, "output", d, src or "Derived (projection step)", group="projection")
            for n, u, d, src in _NEW_ROWS))

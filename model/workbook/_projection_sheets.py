@@ -152,7 +152,8 @@ def non_negative_rows(order) -> list[str]:
 
 def projection_checks(title: str, scenario: str, rows: dict[str, int], df: pd.DataFrame,
                       uses) -> list[tuple[str, str, bool]]:
-    """Shares sum to 1 in every step; no negative GPUs, compute, spend or revenue."""
+    """Shares sum to 1 in every step; no negative GPUs, compute, spend or revenue; the price
+    within the sourced band."""
     last = column_letter(FIRST_COL + len(df) - 1)
     sheet = "'" + title.replace("'", "''") + "'!"
 
@@ -170,5 +171,18 @@ def projection_checks(title: str, scenario: str, rows: dict[str, int], df: pd.Da
          bool(((total - 1).abs() <= 1e-6).all())),
         (f"{scenario}: GPUs, compute, spend and revenue never negative",
          f"=MIN({','.join(span(r) for r in keep)})>=0", bool(low >= 0)),
+        price_band_check(scenario, span, df),
     ]
+
+
+def price_band_check(scenario: str, span, df: pd.DataFrame) -> tuple[str, str, bool]:
+    """The price per million tokens within the sourced band in every step (relative
+    tolerance: prices run to 1e-4 USD, where the absolute one would be 1%)."""
+    price, low, high = (span(r) for r in ("token_price", "token_price_band_min",
+                                           "token_price_band_max"))
+    inside = ((df["token_price"] >= df["token_price_band_min"] * (1 - 1e-6))
+              & (df["token_price"] <= df["token_price_band_max"] * (1 + 1e-6)))
+    return (f"{scenario}: price per million tokens within the sourced band in every step",
+            f"=SUMPRODUCT(--({price}<{low}*(1-tolerance)))"
+            f"+SUMPRODUCT(--({price}>{high}*(1+tolerance)))=0", bool(inside.all()))
 
