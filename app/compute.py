@@ -117,6 +117,56 @@ def market_view(scenario: str, years: int, step: str) -> MarketView:
     return MarketView(labs, chips, bool(m.converged), int(m.iterations), float(m.change))
 
 
+# The labs' choices run at yearly steps on the page (six best replies a round; ~1 minute for
+# ten years the first time): the CLI's `market` runs any step.
+NASH_STEP = "year"
+
+
+@dataclass(frozen=True)
+class NashView:
+    """The end-2025 labs choosing their research shares under one scenario: per lab and step
+    the equilibrium's rows with the joint optimum's and each lab alone's research share
+    (model.market.outcome.Outcome.frame), the joint market's rows, the chip price index in
+    both, and how the rounds ended."""
+
+    labs: pd.DataFrame
+    joint: pd.DataFrame
+    chips: pd.DataFrame
+    converged: bool
+    rounds: int
+    max_deviation_gain: float
+    npv: float  # USD, the labs' summed NPV in equilibrium
+    joint_npv: float  # USD, under one owner
+
+
+def market_nash_view(scenario: str, years: int) -> NashView:
+    """The end-2025 labs' equilibrium, joint optimum and each alone (model.market.outcome)."""
+    from model.market.engine import frame
+    from model.market.outcome import solve
+
+    out = solve(scenario=scenario, years=min(years, MARKET_YEARS), step=NASH_STEP)
+    eq, planner = out.nash, out.joint
+    year = eq.market.rows["year"][:, 0]
+    chips = pd.concat([pd.DataFrame({"year": year, "scenario": name,
+                                     "series": "chip price index", "value": m.price_index})
+                       for name, m in (("equilibrium", eq.market), ("joint optimum",
+                                                                     planner.market))])
+    return NashView(out.frame(), frame(planner.market), chips,
+                    bool(eq.converged and eq.market.converged), int(eq.rounds),
+                    float(eq.max_deviation_gain), float(eq.market.rows["npv"][-1].sum()),
+                    float(planner.npv))
+
+
+def nash_beside_joint(view: NashView, column: str) -> pd.DataFrame:
+    """(year, scenario = equilibrium or joint optimum, series = the lab, value) rows: one
+    panel each, a line per lab."""
+    return pd.concat([
+        pd.DataFrame({"year": view.labs["year"], "scenario": "equilibrium (each lab for "
+                      "itself)", "series": view.labs["lab"], "value": view.labs[column]}),
+        pd.DataFrame({"year": view.joint["year"], "scenario": "joint optimum (one owner)",
+                      "series": view.joint["lab"], "value": view.joint[column]})])
+
+
 def lab_lines(labs: pd.DataFrame, column: str, series: str) -> pd.DataFrame:
     """(year, scenario = the lab, series, value) rows for a line chart coloured by lab."""
     return pd.DataFrame({"year": labs["year"], "scenario": labs["lab"], "series": series,

@@ -28,6 +28,12 @@ def market_view(scenario: str, years: int, step: str) -> calc.MarketView:
     return calc.market_view(scenario, years, step)
 
 
+@st.cache_data(max_entries=4, show_spinner="The labs choose their research shares (best "
+               "replies, then the joint optimum)...")
+def market_nash_view(scenario: str, years: int) -> calc.NashView:
+    return calc.market_nash_view(scenario, years)
+
+
 @st.cache_data(max_entries=64, show_spinner="Computing...")
 def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
     """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""

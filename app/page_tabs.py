@@ -13,7 +13,7 @@ from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.errors import InputError
 from model.core.resolve import Settings
 from model.loop import montecarlo, projection
-from model.report.formats import format_value
+from model.report.formats import format_value, money
 
 from . import charts, headline, tables
 from . import compute as calc
@@ -25,6 +25,7 @@ from .page_common import (
     each,
     elasticities,
     evaluate,
+    market_nash_view,
     market_view,
     metrics,
     ss,
@@ -154,10 +155,17 @@ def market_tab(ctx: calc.Context) -> None:
     scenario = next((s for s in ss.scenarios if s != CUSTOM), "status-quo")
     st.subheader(f"The market of labs under {scenario}")
     st.caption("The end-2025 frontier labs (Epoch AI's compute estimates) and the rest of the "
-               "world share one chip supply and one customer market; each keeps its 2025 split. "
-               "A draft, not a forecast: no lab best-responds yet, chip production does not "
-               f"answer the price, and the page runs {calc.MARKET_YEARS} years at most "
-               "(`python -m model market` runs any horizon).")
+               "world share one chip supply and one customer market. Not a forecast: chip "
+               "production does not answer the price, revenue falls with the frontier's price "
+               f"while fleets grow, and the page runs {calc.MARKET_YEARS} years at most "
+               "(`python -m model market` runs any horizon and step).")
+    if st.toggle("Labs choose their research shares: the equilibrium beside the joint optimum "
+                 f"({calc.NASH_STEP}ly steps; about a minute the first time)",
+                 key="market_nash"):
+        _nash_view(scenario, ctx)
+        return
+    st.caption("Each lab keeps its scenario's allocation policy (its 2025 split, or the "
+               "scenario's): the market those policies meet.")
     view = market_view(scenario, ctx.years, ctx.step)
     if not view.converged:
         st.warning(f"The market did not settle in {view.iterations} iterations (last change "
@@ -174,6 +182,37 @@ def market_tab(ctx: calc.Context) -> None:
     chips = view.chips.assign(scenario="chips", series="chip price index",
                               value=view.chips["chip_price_index"])
     chart(chips[["year", "scenario", "series", "value"]], "line", "index", False, False)
+
+
+def _nash_view(scenario: str, ctx: calc.Context) -> None:
+    try:
+        view = market_nash_view(scenario, ctx.years)
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    if view.converged:
+        st.caption(f"An equilibrium after {view.rounds} rounds of best replies: no lab gains "
+                   f"more than {view.max_deviation_gain:.2%} of its NPV by deviating alone.")
+    else:
+        st.warning(f"No equilibrium after {view.rounds} rounds: a lab still gains "
+                   f"{view.max_deviation_gain:.2%} of its NPV by deviating. Read the paths as "
+                   "unfinished.")
+    metrics([("Summed NPV, equilibrium", money(view.npv), "the labs' NPVs added up"),
+             ("Summed NPV, one owner", money(view.joint_npv), "the joint optimum's"),
+             ("What the race costs", money(view.joint_npv - view.npv),
+              "joint less equilibrium: what competing for customers and chips costs the labs "
+              "together")])
+    for column, title in (("share_research", "Research share of the fleet"),
+                          ("market_share", "Share of customers"),
+                          ("share_inference", "Inference share of the fleet")):
+        st.markdown(f"**{title}**")
+        chart(calc.nash_beside_joint(view, column), "line", title, False, True)
+    race = (view.labs.groupby("lab", sort=False)["race"].mean() * 100).rename("race")
+    st.markdown("**The race: the equilibrium's research share less the joint optimum's, "
+                "averaged over the years (points of the fleet)**")
+    table(race.reset_index(), {"lab": ("lab", None), "race": ("race [points]", "%+.1f")})
+    st.markdown("**Chip price index (1 = the world's 2025 price path)**")
+    chart(view.chips, "line", "index", False, False)
 
 
 def sources_tab(settings: Settings) -> None:

@@ -388,7 +388,29 @@ def test_market_tab_shows_the_labs_and_the_chip_price():
     assert "market of labs under ai-2027" in " ".join(s.value for s in at.subheader)
     for title in ("Share of customers", "Research share of the fleet", "Chip price index"):
         assert title in text
-    assert "Settled in" in text and "not a forecast" in text
+    assert "Settled in" in text and "Not a forecast" in text
+
+
+def test_market_tab_shows_the_equilibrium_beside_the_joint_optimum():
+    at = open_tab(fresh({"scenarios": "ai-2027", "years": "3", "step": "year"}), "Market")
+    at.toggle(key="market_nash").set_value(True).run(timeout=600)
+    clean(at)
+    assert not at.error, [e.value for e in at.error]
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "An equilibrium after" in text and "The race" in text
+    labels = [m.label for m in at.metric]
+    assert labels == ["Summed NPV, equilibrium", "Summed NPV, one owner", "What the race costs"]
+
+
+def test_the_nash_view_is_the_outcomes():
+    view = calc.market_nash_view("ai-2027", 3)
+    assert view.converged and view.max_deviation_gain <= 0.01
+    assert view.joint_npv >= view.npv - 1e-6 * abs(view.npv)
+    lines = calc.nash_beside_joint(view, "share_research")
+    assert set(lines["scenario"]) == {"equilibrium (each lab for itself)",
+                                      "joint optimum (one owner)"}
+    joint = lines[lines["scenario"].str.startswith("joint")]
+    assert joint["value"].to_numpy() == pytest.approx(view.labs["share_research_joint"])
 
 
 def test_market_view_is_the_market_engines():
