@@ -113,3 +113,16 @@ def test_the_table_says_what_it_is(capsys):
     assert "race: Nash less joint" in out and "Not a forecast" in out
     assert main([*BASE, "--choice", "policy"]) == 0
     assert "each lab keeping its allocation policy: converged in" in capsys.readouterr().out
+
+
+def test_preset_chooses_the_labs(capsys):
+    assert main([*BASE, "--preset", "frontier-2025", "--choice", "policy", "--format",
+                 "json"]) == 0
+    assert _strict(capsys.readouterr().out)["labs"] == ["openai", "anthropic",
+                                                        "google-deepmind", "xai", "meta"]
+    from model.market.presets import PRESETS
+    from model.market.world import MARKETS
+
+    assert tuple(MARKETS) == PRESETS
+    assert main([*BASE, "--preset", "frontier-2025", "--market-file", "m.toml"]) == 2
+    assert "not allowed with" in capsys.readouterr().err

@@ -19,6 +19,8 @@ from model.loop.steps import (
     STEPS,
     max_years,
 )
+from model.market.presets import DEFAULT_PRESET as DEFAULT_MARKET
+from model.market.presets import PRESETS as MARKET_PRESETS
 
 TYPE_CHECKING = False  # collections.abc: for annotations only, not --help's start-up
 if TYPE_CHECKING:
@@ -115,6 +117,10 @@ def _split(p: argparse.ArgumentParser) -> None:
 
 
 def _market(p: argparse.ArgumentParser) -> None:
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--preset", choices=MARKET_PRESETS, default=DEFAULT_MARKET,
+                       help="the labs: end-2025 (default: five frontier labs and the rest of "
+                            "the world) or frontier-2025 (the five alone)")
     p.add_argument("--scenario", help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
     p.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
     p.add_argument("--step", choices=tuple(STEPS), default=DEFAULT_STEP,
@@ -122,8 +128,9 @@ def _market(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="EDIT",
                    help="edit the labs: 'openai.fleet_gpus=2e6 GPU', '+rival=anthropic'; "
                         "remove one with --set=-xai (see model/market/files.py)")
-    p.add_argument("--market-file", metavar="FILE.toml|FILE.json",
-                   help="a market file (from, remove, add.NAME, edit.NAME), before --set")
+    start.add_argument("--market-file", metavar="FILE.toml|FILE.json",
+                       help="a market file (from, remove, add.NAME, edit.NAME), before --set; "
+                            "instead of --preset")
     p.add_argument("--choice", choices=("nash", "policy"), default="nash",
                    help="nash (default): each lab chooses its research share against the "
                         "others (open-loop Nash), beside the joint optimum and each lab alone; "

@@ -20,8 +20,9 @@ from model.loop.scenario_list import SCENARIOS
 from model.market.engine import equilibrium, frame
 from model.market.files import apply_sets, read_market_file
 from model.market.nash import DEVIATION_TOLERANCE
+from model.market.presets import DEFAULT_PRESET
 from model.market.single_lab import lab_settings
-from model.market.world import MARKET
+from model.market.world import MARKETS
 from model.report.formats import json_number, money, strict_json, table
 
 POLICY = ("not computed: with --choice policy each lab keeps its scenario's allocation policy "
@@ -33,7 +34,8 @@ CAVEAT = ("Not a forecast yet: chip production does not answer the price, and re
 
 def labs_from(args: argparse.Namespace) -> tuple:
     """The market the arguments describe: a market file (or the end-2025 labs), then --set."""
-    base = read_market_file(args.market_file) if args.market_file else MARKET
+    base = (read_market_file(args.market_file) if args.market_file
+            else MARKETS[getattr(args, "preset", None) or DEFAULT_PRESET])
     return apply_sets(args.sets, base) if args.sets else tuple(base)
 
 

@@ -11,6 +11,7 @@ from model.core.sources import cite
 
 from . import labs as _l
 from .fields import TOTALS, Lab
+from .presets import PRESETS
 
 _NAMED = (_l.OPENAI, _l.ANTHROPIC, _l.GOOGLE_DEEPMIND, _l.XAI, _l.META)
 _INFERENCE = 0.5 * _l.REST_FLEET
@@ -69,6 +70,9 @@ REST_OF_WORLD = _l._lab(
 
 MARKET: tuple[Lab, ...] = (*_NAMED, REST_OF_WORLD)
 LABS: dict[str, Lab] = {lab.name: lab for lab in MARKET}
+# Market presets: the end-2025 world, and its five frontier labs racing alone (no fringe
+# following by diffusion, no hyperscaler capex beside them).
+MARKETS: dict[str, tuple[Lab, ...]] = dict(zip(PRESETS, (MARKET, _NAMED), strict=True))
 TEMPLATE_FLEET = 100_000.0
 
 
