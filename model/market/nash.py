@@ -62,7 +62,7 @@ class Nash:
     paths: tuple[dict[str, np.ndarray], ...]  # each lab's chosen shares (n,) per use
     converged: bool
     rounds: int
-    gain: float  # the last round's largest reply gain, a share of the lab's NPV scale
+    gain: float  # the last round's largest gain (a local reply's, or a deviation's re-solved)
     gains: tuple[float, ...]  # each round's
     change: float  # the last round's largest move of a research share (of the fleet)
     deviation_gain: np.ndarray  # (labs,) USD: NPV a lab gains deviating alone to its best reply
@@ -128,49 +128,61 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
     settings = [choosing(s) for s in settings]
     paths = [_fixed_paths(s, n) for s in settings]
     m = _market(settings, paths, names, years, step)
-    rounds, gains, local, deviated = 0, [], True, None
+    rounds, gains, local = 0, [], True
+    frozen = np.zeros(len(settings), dtype=bool)  # the lab that last jumped
     while True:
         answers = [best_response(dataclasses.replace(s, paths=p), m, j, years, step, local)
                    for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
         replies = [r.paths for r, _ in answers]
-        gain = max(g for _, g in answers)
-        gains.append(gain)
+        held = np.array([g for _, g in answers])
         change = max(float(np.max(np.abs(r["chosen_share_research"]
                                           - p["chosen_share_research"])))
                      for r, p in zip(replies, paths, strict=True))
-        if gain <= tolerance and local:
-            # settled locally: confirm with global replies (the optimiser's screen of the
-            # whole knot box, the lab's own path among the candidates) in the same market
-            local = False
-            continue
-        # a local round moves every lab `damping` of the way to its reply; a global round
-        # moves a lab that gains all the way (its reply may lie in another basin of its NPV,
-        # and the midpoint between two optima is no optimum), the others not at all
-        held = np.array([g for _, g in answers])
-        weights = np.where(held > tolerance, 1.0, 0.0) if not local else np.full(len(held),
-                                                                                damping)
-        if gain <= tolerance:
-            # and the check: each lab deviating alone to its global reply, the market
-            # re-solved around it; a gain beyond DEVIATION_TOLERANCE moves that lab on
+        if local:
+            held = np.where(frozen, 0.0, held)
+            gain = float(np.max(held))
+            gains.append(gain)
+            # settled locally: go global (the optimiser's screen of the whole knot box, the
+            # lab's own path among the candidates) in the same market
+            local = gain > tolerance
+            # every lab that gains moves `damping` of the way to its reply
+            weights = np.where(held > 0, damping, 0.0)
+            if not local:
+                continue
+        else:
+            # the check, and the move: each lab deviating alone to its global reply, the
+            # market re-solved around it (the held market misleads a big lab: a reply worth
+            # 13% held was worth -16% re-solved, and the lab jumped there and back, round
+            # after round). The lab that gains most moves all the way (its reply may lie in
+            # another basin of its NPV, and the midpoint between two optima is no optimum);
+            # the others wait, as two labs jumping at once each found the jump no longer paid
+            # once the other had made it
             deviated = _deviations(settings, paths, replies, names, years, step, m)
-            beyond = (deviated - m.rows["npv"][-1]) / _scale(m, deviated) > DEVIATION_TOLERANCE
-            if not beyond.any():
+            beyond = (deviated - m.rows["npv"][-1]) / _scale(m, deviated)
+            gain = float(np.max(beyond))
+            gains.append(gain)
+            if gain <= DEVIATION_TOLERANCE:
                 break
-            weights = np.where(beyond, 1.0, 0.0)
+            # and until the next global round it stays there while the others answer it:
+            # held-market climbs would drag it back towards the basin the market (re-solved)
+            # says it should leave
+            # (labs tied for the largest gain, as identical labs are, move together: which of
+            # two twins goes first is no choice of theirs)
+            frozen = beyond >= gain - 1e-12 * abs(gain)
+            weights = np.where(frozen, 1.0, 0.0)
+            local = True
         if rounds == max_rounds:
             break
-        rounds, local, deviated = rounds + 1, True, None
+        rounds += 1
         paths = [{k: p[k] + w * (r[k] - p[k]) for k in PATHS}
                  for p, r, w in zip(paths, replies, weights, strict=True)]
         m = _market(settings, paths, names, years, step, start=m.coupling)
-    converged = deviated is not None and gain <= tolerance
-    if deviated is None:  # stopped at max_rounds: the check still reports
-        if local:
-            replies = [best_response(dataclasses.replace(s, paths=p), m, j, years, step)[0]
-                       .paths for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
+    if local:  # stopped at max_rounds in a local round: the check still reports
+        replies = [best_response(dataclasses.replace(s, paths=p), m, j, years, step)[0].paths
+                   for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
         deviated = _deviations(settings, paths, replies, names, years, step, m)
-    converged = converged and bool(np.max((deviated - m.rows["npv"][-1])
-                                          / _scale(m, deviated)) <= DEVIATION_TOLERANCE)
+    converged = bool(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))
+                     <= DEVIATION_TOLERANCE)
     return Nash(m, tuple(paths), converged, rounds, gain, tuple(gains), change,
                 deviated - m.rows["npv"][-1], _scale(m, deviated), time.perf_counter() - began)
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from model.loop import backtest, convergence
+from model.market import answer
 from model.policy import deciders, value_split
 
 from . import equations_table
@@ -37,6 +38,8 @@ def regenerate(text: str, generated: dict[str, str]) -> str:
 
 if __name__ == "__main__":
     DOC.write_text(regenerate(DOC.read_text(), parts()))
+    answer.write(answer.answers())
     README.write_text(regenerate(README.read_text(), {"value-split": value_split.markdown(),
-                                                      "deciders": deciders.markdown()}))
+                                                      "deciders": deciders.markdown(),
+                                                      "market-answer": answer.markdown()}))
     sys.stdout.write(f"regenerated {DOC} and {README}\n")

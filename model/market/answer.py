@@ -1,0 +1,87 @@
+"""The seed's question, asked of the market: under each scenario, does research's share of the
+labs' compute fall relative to inference as their fleets grow, in equilibrium and under one
+owner, and how much research does the race add?
+
+The observable is the market's research-to-inference ratio (research GPUs over inference GPUs,
+summed over the labs) from the first step after the base year to the last; the race is the
+equilibrium's research share of the market's fleet less the joint optimum's, averaged over those
+steps (points of the fleet). `make docs` writes the answers to docs/market_answer.json and the
+README's table from it; tests re-solve one scenario against the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from model.loop.scenario_list import SCENARIOS
+
+from .outcome import Outcome, solve
+
+YEARS, STEP = 10, "year"  # yearly: six best replies a round for each of six scenarios
+ANSWER_FILE = Path(__file__).resolve().parents[2] / "docs" / "market_answer.json"
+
+
+def _ratio(rows: dict) -> np.ndarray:
+    """(n,) research GPUs over inference GPUs, summed over the labs."""
+    return rows["gpus_research"].sum(axis=1) / rows["gpus_inference"].sum(axis=1)
+
+
+def _share(rows: dict) -> np.ndarray:
+    """(n,) research's share of the labs' summed fleet."""
+    return rows["gpus_research"].sum(axis=1) / rows["fleet_gpus"].sum(axis=1)
+
+
+def summary(scenario: str, out: Outcome) -> dict:
+    """The answer for one scenario, as plain JSON values."""
+    eq, planner = out.nash.market.rows, out.joint.market.rows
+    years = eq["year"][:, 0]
+    record = {"scenario": scenario, "first_year": float(years[1]), "last_year": float(years[-1]),
+              "converged": bool(out.nash.converged),
+              "max_deviation_gain": float(out.nash.max_deviation_gain)}
+    for name, rows in (("equilibrium", eq), ("joint", planner)):
+        ratio, share = _ratio(rows), _share(rows)
+        record |= {f"{name}_ratio_first": float(ratio[1]), f"{name}_ratio_last": float(ratio[-1]),
+                   f"{name}_share_first": float(share[1]), f"{name}_share_last": float(share[-1]),
+                   f"{name}_falls": bool(ratio[-1] < ratio[1])}
+    record["fleet_growth"] = float(eq["fleet_gpus"][-1].sum() / eq["fleet_gpus"][1].sum())
+    record["race"] = float(np.mean(_share(eq)[1:] - _share(planner)[1:]))
+    return record
+
+
+def answers(years: int = YEARS, step: str = STEP) -> list[dict]:
+    """The answer for every scenario, for the end-2025 market."""
+    return [summary(s, solve(scenario=s, years=years, step=step)) for s in SCENARIOS]
+
+
+def write(records: list[dict], path: Path = ANSWER_FILE) -> None:
+    path.write_text(json.dumps({"years": YEARS, "step": STEP, "scenarios": records}, indent=1)
+                    + "\n")
+
+
+def read(path: Path = ANSWER_FILE) -> list[dict]:
+    return json.loads(path.read_text())["scenarios"]
+
+
+def _verdict(r: dict, name: str) -> str:
+    word = "falls" if r[f"{name}_falls"] else "rises"
+    return (f"{word}: {r[f'{name}_ratio_first']:.2f} to {r[f'{name}_ratio_last']:.2f} "
+            f"({r[f'{name}_share_first']:.0%} to {r[f'{name}_share_last']:.0%} of the fleet)")
+
+
+def markdown(records: list[dict] | None = None) -> str:
+    """The README's headline table."""
+    records = read() if records is None else records
+    first, last = records[0]["first_year"], records[0]["last_year"]
+    lines = [f"| scenario | research / inference, {first:.0f} to {last:.0f}, in equilibrium | "
+             "under one owner | the race (points of the fleet) | fleet grows | equilibrium? |",
+             "|---|---|---|---|---|---|"]
+    for r in records:
+        check = (f"yes (deviation gain {r['max_deviation_gain']:.2%})" if r["converged"] else
+                 f"no (a lab still gains {r['max_deviation_gain']:.2%})")
+        lines.append(f"| `{r['scenario']}` | {_verdict(r, 'equilibrium')} | "
+                     f"{_verdict(r, 'joint')} | {r['race'] * 100:+.1f} | "
+                     f"{r['fleet_growth']:.1f}x | {check} |")
+    return "\n".join(lines)
