@@ -37,7 +37,7 @@ from model.market.single_lab import lab_settings
 
 from . import _static_sheets as sheets
 from ._book import Book
-from ._market_sheet import TITLE as MARKET, LabSheet, market_sheet
+from ._market_sheet import TITLE, LabSheet, market_sheet
 from ._page_setup import print_setup
 from ._projection_sheets import projection_sheet
 from ._styles import BOLD, LEGEND, TITLE_FONT, WRAP, fit_row_heights, set_widths
@@ -52,7 +52,7 @@ NOTE = ("The lab's projection in the market: one formula per row, as the single-
         "sheet, its coupling inputs read from the input rows below (what the other labs and "
         "the chip market do to it). Inputs: this lab's column of the Inputs sheet, by names "
         "scoped to this sheet.")
-_RESERVED = {"cover", "inputs", MARKET.lower()}
+_RESERVED = {"cover", "inputs", TITLE.lower()}
 
 
 @dataclass
