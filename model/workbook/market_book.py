@@ -30,7 +30,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from model import __version__
 from model.core.catalogue import CATALOGUE, is_valid_excel_name
 from model.core.errors import InputError
-from model.loop.projection import STEP_ROWS, default_paths, steps_for
+from model.loop.projection import STEP_ROWS, STEPS, default_paths, steps_for
 from model.market.engine import SPILL, SUPPLY_ON, Market, lab_coupling
 from model.market.nash import choosing
 from model.market.single_lab import lab_settings
@@ -73,7 +73,7 @@ def market_settings(labs: Sequence, scenario: str | None, choosing_paths: bool,
     """Each lab's settings as the market ran them: the lab's single-lab settings (value-
     maximising when the labs chose their paths), at the market's step and with the chip supply
     rationed (model.market.engine.stacked)."""
-    _, dt = steps_for(1, step)
+    dt = STEPS[step]
     out = []
     for lab in labs:
         s = lab_settings(lab, scenario, None)
@@ -151,6 +151,9 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
     if len({t.lower() for t in titles}) < len(titles):
         raise InputError(f"labs' sheet titles collide: {', '.join(titles)}")
     n, dt = steps_for(years, step)
+    if m.labs != tuple(lab.name for lab in labs) or len(m.rows["year"]) != n:
+        raise InputError(f"the market solved is of {', '.join(m.labs)} over "
+                         f"{len(m.rows['year'])} steps, not of these labs over {n}")
     settings = market_settings(labs, scenario, paths is not None, step)
     book = Book(created=datetime.combine(created or date.today(), time()))
     book.wb.properties.creator = "fleet-split"
@@ -164,7 +167,7 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
         coupling = {k: np.asarray(v, dtype=float) for k, v in lab_coupling(m, j).items()}
         rows = projection_sheet(
             book, name, f"{lab.title}: its projection in the market",
-            {s: _local_name(s) for s in refs[j]}, df, dt,
+            {symbol: _local_name(symbol) for symbol in refs[j]}, df, dt,
             coupled=True, note=NOTE,
             inputs=[(CHOSEN if paths is not None else POLICY, chosen), (SOLVED, coupling)])
         _define_local(book, name, refs[j])
