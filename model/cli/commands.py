@@ -136,6 +136,9 @@ def _market(p: argparse.ArgumentParser) -> None:
                         "others (open-loop Nash), beside the joint optimum and each lab alone; "
                         "policy: each lab keeps its scenario's allocation policy")
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--out", metavar="FILE.xlsx",
+                   help="also write the market as a workbook: a sheet per lab and a Market "
+                        "sheet of live formulas over them (model/workbook/market_book.py)")
 
 
 # name -> (add_parser's keywords, what adds its arguments, the module and function doing its work)

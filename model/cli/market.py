@@ -12,6 +12,7 @@ meet, with no deviation gain or joint optimum to report (null, with the reason).
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
 
@@ -24,6 +25,8 @@ from model.market.presets import DEFAULT_PRESET
 from model.market.single_lab import lab_settings
 from model.market.world import MARKETS
 from model.report.formats import json_number, money, strict_json, table
+
+from .market_export import check_out, write_market_book
 
 POLICY = ("not computed: with --choice policy each lab keeps its scenario's allocation policy "
           "(no lab chooses, so there is no deviation to test and no owner to optimise)")
@@ -105,7 +108,12 @@ def _json(args, result) -> str:
 
 
 def cmd_market(args: argparse.Namespace) -> str:
+    out = getattr(args, "out", None)
+    if out:
+        check_out(out)
     labs, result = run_market(args)
+    if out:  # said on stderr: stdout stays the table, JSON or CSV
+        print(write_market_book(args, labs, result), file=sys.stderr)
     if args.format == "json":
         return _json(args, result)
     if args.format == "csv":

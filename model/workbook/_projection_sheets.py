@@ -54,14 +54,22 @@ def _split(formula: str) -> list[str | tuple[str, str]]:
 
 
 @cache
-def templates() -> tuple[tuple[str, ...], dict[str, tuple[list, list]]]:
-    """Row order and, per row, the (first-step, later-step) formula templates."""
+def templates(coupled: bool = False) -> tuple[tuple[str, ...], dict[str, tuple[list, list]]]:
+    """Row order and, per row, the (first-step, later-step) formula templates: a lab alone's,
+    or (coupled) a lab's in a market of labs, whose coupling inputs are input rows of its sheet
+    (model.loop.coupling) but for quality_sensitivity, which keeps each lab's own (the market
+    engine's default: it sets none)."""
+    from model.loop.coupling import DEFAULTS
     from model.loop.projection import STEP, STEP_ROWS
-    from model.loop.rows import INIT_RAW  # short: earlier rows stay cell references
+    from model.loop.rows import COUPLED_RAW, INIT_RAW  # short: earlier rows stay cell references
 
     from .excel_printer import excel_formula
 
-    rows, initial, step = STEP_ROWS, INIT_RAW, STEP
+    rows, initial, step = STEP_ROWS, dict(INIT_RAW), dict(STEP)
+    if coupled:
+        own = {sym("quality_sensitivity"): DEFAULTS["quality_sensitivity"]}
+        initial |= {n: first.xreplace(own) for n, (first, _) in COUPLED_RAW.items()}
+        step |= {n: later.xreplace(own) for n, (_, later) in COUPLED_RAW.items()}
     inputs = {q.symbol: f"INP__{n}" for n, q in CATALOGUE.items() if q.is_input}
     # the optimiser's path is an input row of the sheet itself: the same column's cell
     inputs |= {q.symbol: f"CUR__{n}" for n, q in CATALOGUE.items() if q.is_path}
@@ -88,22 +96,37 @@ def _fill(parts: list, col: int, rows: dict[str, int], names: dict[str, str]) ->
     return "".join(text)
 
 
+CHOSEN = ("Chosen by the optimiser (inputs; read when allocation_policy is value-maximising, "
+          "the first-step shares otherwise)")
+NOTE = ("One formula per row: the first column starts the projection, later columns step from "
+        "the previous one. Inputs come from the Inputs sheet; what each row means, and its "
+        "equation: the Equations sheet.")
+
+
 def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.DataFrame,
-                     step_years: float) -> dict[str, int]:
-    """Write one Projection sheet for the projection `df`; return row name -> sheet row."""
-    order, forms = templates()
+                     step_years: float, *, coupled: bool = False,
+                     inputs: list[tuple[str, dict]] | None = None,
+                     note: str = NOTE) -> dict[str, int]:
+    """Write one Projection sheet for the projection `df`; return row name -> sheet row.
+    `inputs`: the sections of per-step input rows below the projection, each (label, {name:
+    values}) (default: the optimiser's path, from `df`); `coupled`: the market's rows
+    (see templates)."""
+    order, forms = templates(coupled)
     ws = book.sheet(title)
     refs = {str(s): ref for s, ref in names.items()}
     rows = {r: FIRST_ROW + i for i, r in enumerate(order)}
     from model.loop.projection import PATHS
 
-    paths = {p: df[p].to_numpy(dtype=float) for p in PATHS}
-    rows |= {p: FIRST_ROW + len(order) + 2 + i for i, p in enumerate(paths)}
+    if inputs is None:
+        inputs = [(CHOSEN, {p: df[p].to_numpy(dtype=float) for p in PATHS})]
+    top, tops = FIRST_ROW + len(order) + 1, []
+    for _, paths in inputs:  # a label row, its input rows, a blank row
+        tops.append(top)
+        rows |= {p: top + 1 + i for i, p in enumerate(paths)}
+        top += len(paths) + 2
     n = len(df)
     book.text(ws, 1, 1, heading, TITLE_FONT)
-    book.text(ws, 2, 1, "One formula per row: the first column starts the projection, later "
-              "columns step from the previous one. Inputs come from the Inputs sheet; what each "
-              "row means, and its equation: the Equations sheet.")
+    book.text(ws, 2, 1, note)
     book.row(ws, 3, ["name", "unit"])
     year_fmt = "0" if step_years == 1 else "0.00"
     years = df["year"].to_numpy()
@@ -127,7 +150,8 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
             col = FIRST_COL + t
             book.formula(ws, row, col, _fill(first if t == 0 else later, col, rows, refs),
                          float(values[t]), fmt)
-    _chosen_path(book, ws, rows, paths, FIRST_ROW + len(order) + 1)
+    for (label, paths), at in zip(inputs, tops, strict=True):
+        _input_rows(book, ws, label, paths, at)
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
     set_widths(ws, {"A": 34, "B": 14})
     for t in range(n):
@@ -135,15 +159,17 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
     return rows
 
 
-def _chosen_path(book: Book, ws, rows: dict[str, int], paths: dict, top: int) -> None:
-    """The value-maximising policy's path: input cells, one row a use, below the projection."""
-    book.text(ws, top, 1, "Chosen by the optimiser (inputs; read when allocation_policy is "
-              "value-maximising, the first-step shares otherwise)", SECTION_FONT)
+def _input_rows(book: Book, ws, label: str, paths: dict, top: int) -> None:
+    """Per-step input cells (the optimiser's path, a market's coupling), one row a quantity,
+    under the section label `label`."""
+    book.text(ws, top, 1, label, SECTION_FONT)
     for i, (name, values) in enumerate(paths.items(), start=top + 1):
+        unit = CATALOGUE[name].unit
+        fmt = PERCENT if name.startswith("chosen_share_") else number_format(name, unit, values)
         book.text(ws, i, 1, name)
-        book.text(ws, i, 2, CATALOGUE[name].unit)
+        book.text(ws, i, 2, unit)
         for t, value in enumerate(values):
-            style_input(book.number(ws, i, FIRST_COL + t, float(value), PERCENT))
+            style_input(book.number(ws, i, FIRST_COL + t, float(value), fmt))
 
 
 def non_negative_rows(order) -> list[str]:

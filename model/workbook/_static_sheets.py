@@ -155,8 +155,10 @@ def column_source(sources: list[str], labels: list[str]) -> str:
     return "; ".join(f"{', '.join(names)}: {source}" for source, names in groups.items())
 
 
-def inputs(book: Book, ex) -> list[Names]:
-    """The Inputs sheet; returns, per value column, the names map of every input symbol."""
+def inputs(book: Book, ex, define: bool = True) -> list[Names]:
+    """The Inputs sheet; returns, per value column, the names map of every input symbol: the
+    first column's defined names (`define`), the others' absolute references (all of them
+    references without `define`: a market's labs name their own, sheet by sheet)."""
     ws = book.sheet("Inputs")
     n = len(ex.settings)
     book.text(ws, 1, 1, "Inputs", TITLE_FONT)
@@ -186,7 +188,7 @@ def inputs(book: Book, ex) -> list[Names]:
             else:
                 cell = book.number(ws, row, col, value, fmt)
             style_input(cell, constant=q.kind == "constant")
-            names[k][q.symbol] = (book.define(q.name, ws, row, col) if k == 0
+            names[k][q.symbol] = (book.define(q.name, ws, row, col) if k == 0 and define
                                   else absolute(ws.title, row, col))
         book.text(ws, row, after, q.unit)
         if q.kind == "choice":
@@ -204,7 +206,7 @@ def inputs(book: Book, ex) -> list[Names]:
         _validation(book, ws, q, row, n)
         row += 1
     choices = [q for q in records if q.kind == "choice"]
-    _choice_helpers(book, ws, ex, names, [(q, rows[q.name]) for q in choices], row + 1)
+    _choice_helpers(book, ws, ex, names, [(q, rows[q.name]) for q in choices], row + 1, define)
     ws.freeze_panes = ws.cell(4, FIRST_VALUE_COL)
     # wide enough for the longest unit, a bound such as 1,000,000,000 and each scenario's name
     unit_width = max(14, max(len(q.unit) for q in records) + 2)
@@ -216,7 +218,8 @@ def inputs(book: Book, ex) -> list[Names]:
     return names
 
 
-def _choice_helpers(book: Book, ws, ex, names: list[Names], choices, row: int) -> None:
+def _choice_helpers(book: Book, ws, ex, names: list[Names], choices, row: int,
+                    define: bool = True) -> None:
     """One calculated row per choice: the option index (0, 1...) the equations compare with."""
     book.text(ws, row, 1, "helpers (calculated, do not edit)", SECTION_FONT)
     for i, (q, source_row) in enumerate(choices, start=row + 1):
@@ -224,11 +227,11 @@ def _choice_helpers(book: Book, ws, ex, names: list[Names], choices, row: int) -
         options = ",".join(f'"{c}"' for c in q.choices)
         for k, settings in enumerate(ex.settings):
             col = FIRST_VALUE_COL + k
-            source = f"{column_letter(col)}{source_row}" if k else q.name
+            source = f"{column_letter(col)}{source_row}" if k or not define else q.name
             book.formula(ws, i, col, f"=MATCH({source},{{{options}}},0)-1",
                          int(settings.values[q.name]), "0")
-            names[k][q.symbol] = (book.define(f"{q.name}_index", ws, i, col) if k == 0
-                                  else absolute(ws.title, i, col))
+            names[k][q.symbol] = (book.define(f"{q.name}_index", ws, i, col)
+                                  if k == 0 and define else absolute(ws.title, i, col))
 
 
 def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
