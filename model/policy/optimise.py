@@ -203,13 +203,17 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
     evaluations = len(ASSUMED)
     # Each assumed policy's shares as a chosen path, valued as the value-maximising policy
     # realises them (its demand rule may move idle inference to research), in one batched call.
+    # `start` too: the result is never worse than the path the lab has.
     exact = [{f"chosen_share_{u}": s for u, s in assumed[p]["shares"].items()} for p in ASSUMED]
+    names = [*ASSUMED, *(() if start is None else ("fixed",))]
+    exact += [] if start is None else [{p: np.asarray(start[p], dtype=float) for p in PATHS}]
     columns = {k: np.column_stack([e[k] for e in exact]) for k in exact[0]}
     realised = np.broadcast_to(run_arrays({**vm, **columns}, n, keep=("npv",),
-                                          specialise=True)["npv"][-1], (len(ASSUMED),))
+                                          specialise=True)["npv"][-1], (len(exact),))
     evaluations += 1
-    for policy, paths, npv in zip(ASSUMED, exact, realised, strict=True):
-        candidates.append((float(npv), policy, paths, True, "assumed path", 0))
+    for k, (policy, paths, npv) in enumerate(zip(names, exact, realised, strict=True)):
+        candidates.append((float(npv), policy, paths, True,
+                           "assumed path" if k < len(ASSUMED) else "the path it had", 0))
     # Kinks (where a constraint switches on) make the NPV multi-modal: screen every assumed
     # policy's base (the best of its own path and a Sobol set), climb from the best CLIMBS of
     # them, and keep the best path found.
