@@ -123,8 +123,9 @@ def _market(p: argparse.ArgumentParser) -> None:
                             "the world) or frontier-2025 (the five alone)")
     p.add_argument("--scenario", help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
     p.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
-    p.add_argument("--step", choices=tuple(STEPS), default=DEFAULT_STEP,
-                   help=f"step length (default {DEFAULT_STEP})")
+    p.add_argument("--step", choices=tuple(STEPS), default="year",
+                   help="step length (default year: at quarterly steps the labs' best replies "
+                        "can cycle, and take minutes)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="EDIT",
                    help="edit the labs: 'openai.fleet_gpus=2e6 GPU', '+rival=anthropic'; "
                         "remove one with --set=-xai (see model/market/files.py)")

@@ -1,21 +1,20 @@
-"""The labs' choices in the market: an open-loop Nash equilibrium of research shares, found by
-damped best responses, beside each lab as a price-taker alone.
+"""The labs' choices in the market: an open-loop Nash equilibrium of research share paths, found
+by damped best replies and checked by deviations with the market re-solved.
 
-Each lab chooses its research share path (the value-maximising policy's: model.policy) to
-maximise its own NPV, given the market the others' paths make. The rounds' replies are local
-climbs from the path the lab has (the first from its base-year split); once none gains more
-than TOLERANCE, a round of global replies (the optimiser's screen of the whole knot box)
-confirms it or moves the labs that gain to their global replies. A best response holds the other
-labs' customer odds and demand, the chip market's rations and price (the engine's coupling
-paths) and what spills between labs as they are, while the lab's own customers answer its own
-software in each step (the projection's logit rows): a lab knows its research takes customers
-from the others, and takes the chip price as given. Every round all labs best-respond to the
-same market (Jacobi), their paths move `damping` of the way there, and the market is solved
-again from where it was. The result is checked the way the issue asks: each lab deviates alone
-to its best response against the final paths, the market re-solved around the deviation, and
-its NPV gain is reported (`max_deviation_gain`).
+Each lab chooses its research share path (the value-maximising policy's knots: model.policy) to
+maximise its own NPV given the others' paths. A reply holds the market the others make (the
+chip rations and price, the others' customer odds and demand: the engine's coupling paths)
+while the lab's own customers answer its own software in each step (the projection's logit
+rows): a lab knows its research takes customers from the others, and takes the chip price as
+given.
 
-Deterministic: the optimiser and the market are.
+Local rounds: every lab climbs from the path it has (Jacobi: all against the same market), each
+that gains moves DAMPING of the way, and the market is solved again from where it was. Once no
+local reply gains more than TOLERANCE, a global round: every lab's global reply (the
+optimiser's screen of the whole knot box) and the check the issue asks for, each lab deviating
+alone to it with the market re-solved (`max_deviation_gain`). Within DEVIATION_TOLERANCE, the
+paths are an equilibrium; otherwise the lab that gains most jumps to its reply and waits there
+while the others answer it in local rounds. Deterministic: the optimiser and the market are.
 """
 
 from __future__ import annotations
@@ -39,17 +38,16 @@ from .world import MARKET
 
 DAMPING = 0.5  # the share of the way to the best responses each round
 MAX_ROUNDS = 12
-# Converged when no lab's best reply gains more than this share of its NPV scale (the larger
-# of |NPV| at its path and at its reply) over the path it has, the market held: an
-# epsilon-equilibrium. Paths themselves need not settle: where a lab's NPV is flat in its
-# research (customers' spending or the software ceiling binds) its replies wander between paths
-# of equal value.
+# Local rounds settle when no lab's reply gains more than this share of its NPV scale (the
+# larger of |NPV| at its path and at its reply) over the path it has, the market held. Paths
+# themselves need not settle: where a lab's NPV is flat in its research (customers' spending or
+# the software ceiling binds) its replies wander between paths of equal value.
 TOLERANCE = 0.002
-# The check: a lab deviating alone to its reply, the market re-solved around it (the others'
-# customers, spills and the chip price answering), gains at most this share. Re-solving finds
-# gains the held market does not (0.45% held was 1.7% re-solved, for OpenAI under ai-2027), so
-# the rounds go on to TOLERANCE; 1% is what the optimiser resolves (finite differences, 40
-# batched evaluations).
+# The check, and the equilibrium's bar: no lab deviating alone to its global reply, the market
+# re-solved around it (the others' customers and the chip price answering), gains more than
+# this share. 1% is what the optimiser resolves (finite differences, 40 batched evaluations);
+# re-solving finds gains the held market does not (0.45% held was 1.7% re-solved, for OpenAI
+# under ai-2027), hence the tighter local bar.
 DEVIATION_TOLERANCE = 0.01
 VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maximising"))
 

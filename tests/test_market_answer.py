@@ -1,0 +1,38 @@
+"""The README's headline is the market's answer (issue 18, point 9): its table is rendered from
+docs/market_answer.json, and the file is what the model computes now (one scenario re-solved)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.market import answer
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_headline_is_the_answer_file():
+    records = answer.read()
+    assert [r["scenario"] for r in records][:2] == ["status-quo", "ai-2027"]
+    assert answer.markdown(records) in README.read_text(), "regenerate with `make docs`"
+
+
+def test_the_verdicts_follow_the_ratios():
+    for r in answer.read():
+        for name in ("equilibrium", "joint"):
+            assert r[f"{name}_falls"] == (r[f"{name}_ratio_last"] < r[f"{name}_ratio_first"])
+        assert r["max_deviation_gain"] <= 0.01 or not r["converged"]
+
+
+def test_the_answer_file_is_current():
+    """status-quo re-solved: the same verdicts, and the numbers within what the optimiser's
+    resolution and another machine's last bits move (relative 1e-3)."""
+    again = answer.summary("status-quo", answer.solve(scenario="status-quo", years=answer.YEARS,
+                                                      step=answer.STEP))
+    stored = answer.read()[0]
+    for key, value in stored.items():
+        if isinstance(value, bool) or isinstance(value, str):
+            assert again[key] == value, key
+        elif key not in ("max_deviation_gain",):
+            assert again[key] == pytest.approx(value, rel=1e-3, abs=1e-6), key
