@@ -194,8 +194,9 @@ def _nash_view(scenario: str, ctx: calc.Context) -> None:
         st.caption(f"An equilibrium after {view.rounds} rounds of best replies: no lab gains "
                    f"more than {view.max_deviation_gain:.2%} of its NPV by deviating alone.")
     else:
-        st.warning(f"No equilibrium after {view.rounds} rounds: a lab still gains "
-                   f"{view.max_deviation_gain:.2%} of its NPV by deviating. Read the paths as "
+        st.warning(f"No equilibrium after {view.rounds} rounds (the best replies cycle): in "
+                   f"the paths closest to one a lab still gains {view.max_deviation_gain:.2%} "
+                   "of its NPV by deviating. Read them as "
                    "unfinished.")
     metrics([("Summed NPV, equilibrium", money(view.npv), "the labs' NPVs added up"),
              ("Summed NPV, one owner", money(view.joint_npv), "the joint optimum's"),

@@ -86,11 +86,13 @@ def _json(args, result) -> str:
     return strict_json({
         "labs": list(result.labs), "scenario": args.scenario, "choice": "nash",
         "converged": bool(eq.converged and eq.market.converged), "rounds": eq.rounds,
-        "reply_gain": json_number(eq.gain),
+        "round_gains": [json_number(g) for g in eq.gains],
         "max_deviation_gain": json_number(eq.max_deviation_gain),
         "max_deviation_gain_note": "largest NPV gain of a lab deviating alone to its best "
-        "reply against the final paths, the market re-solved, as a share of that lab's NPV "
-        f"scale; within {DEVIATION_TOLERANCE:.0%} is an equilibrium to the optimiser's resolution",
+        "reply against the paths shown, the market re-solved, as a share of that lab's NPV "
+        f"scale; within {DEVIATION_TOLERANCE:.0%} is an equilibrium to the optimiser's "
+        "resolution (round_gains: each round's largest gain, local rounds' with the market "
+        "held)",
         "deviation_gain": {lab: json_number(g) for lab, g in
                            zip(result.labs, eq.deviation_gain, strict=True)},
         "market_iterations": eq.market.iterations, "seconds": round(eq.seconds, 2),
@@ -152,9 +154,9 @@ def cmd_market(args: argparse.Namespace) -> str:
              money(float(m.rows["npv"][-1, j])),
              f"{eq.deviation_gain[j] / eq.deviation_scale[j]:+.2%}")
             for j, lab in enumerate(m.labs)]
-    state = (f"equilibrium in {eq.rounds} rounds of best replies (largest reply gain "
-             f"{eq.gain:.2%} of a lab's NPV)" if eq.converged else
-             f"NOT an equilibrium after {eq.rounds} rounds (a reply still gains {eq.gain:.2%})")
+    state = (f"equilibrium in {eq.rounds} rounds of best replies" if eq.converged else
+             f"NOT an equilibrium after {eq.rounds} rounds (the replies cycle; the paths shown "
+             "are the checked ones closest to one)")
     return (f"{head}: {state}; largest deviation gain {eq.max_deviation_gain:+.2%}; joint "
             f"optimum ${planner.npv / 1e9:,.1f}B against Nash's "
             f"${float(m.rows['npv'][-1].sum()) / 1e9:,.1f}B summed NPV\n\n"

@@ -37,7 +37,7 @@ from .single_lab import lab_settings
 from .world import MARKET
 
 DAMPING = 0.5  # the share of the way to the best responses each round
-MAX_ROUNDS = 12
+MAX_ROUNDS = 8  # local and global rounds; each costs about six single-lab solves
 # Local rounds settle when no lab's reply gains more than this share of its NPV scale (the
 # larger of |NPV| at its path and at its reply) over the path it has, the market held. Paths
 # themselves need not settle: where a lab's NPV is flat in its research (customers' spending or
@@ -54,15 +54,16 @@ VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maxi
 
 @dataclass(frozen=True)
 class Nash:
-    """An equilibrium of the labs' research share paths and the market it makes."""
+    """The labs' research share paths and the market they make: an equilibrium when
+    `converged`, otherwise the checked paths closest to one."""
 
     market: Market
     paths: tuple[dict[str, np.ndarray], ...]  # each lab's chosen shares (n,) per use
     converged: bool
     rounds: int
-    gain: float  # the last round's largest gain (a local reply's, or a deviation's re-solved)
-    gains: tuple[float, ...]  # each round's
-    change: float  # the last round's largest move of a research share (of the fleet)
+    gain: float  # the returned paths' largest deviation gain (share of the lab's NPV scale)
+    gains: tuple[float, ...]  # each round's largest gain (local: held replies; global: checks)
+    change: float  # that round's largest reply move of a research share (of the fleet)
     deviation_gain: np.ndarray  # (labs,) USD: NPV a lab gains deviating alone to its best reply
     deviation_scale: np.ndarray  # (labs,) USD: larger of |NPV| at the path and deviating
     seconds: float
@@ -126,7 +127,7 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
     settings = [choosing(s) for s in settings]
     paths = [_fixed_paths(s, n) for s in settings]
     m = _market(settings, paths, names, years, step)
-    rounds, gains, local = 0, [], True
+    rounds, gains, local, best = 0, [], True, None
     frozen = np.zeros(len(settings), dtype=bool)  # the lab that last jumped
     while True:
         answers = [best_response(dataclasses.replace(s, paths=p), m, j, years, step, local)
@@ -159,6 +160,8 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             beyond = (deviated - m.rows["npv"][-1]) / _scale(m, deviated)
             gain = float(np.max(beyond))
             gains.append(gain)
+            if best is None or gain < best[0]:
+                best = (gain, paths, m, deviated, change)
             if gain <= DEVIATION_TOLERANCE:
                 break
             # and until the next global round it stays there while the others answer it:
@@ -175,12 +178,16 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
         paths = [{k: p[k] + w * (r[k] - p[k]) for k in PATHS}
                  for p, r, w in zip(paths, replies, weights, strict=True)]
         m = _market(settings, paths, names, years, step, start=m.coupling)
-    if local:  # stopped at max_rounds in a local round: the check still reports
+    if best is None:  # stopped at max_rounds before any check: check where it stopped
         replies = [best_response(dataclasses.replace(s, paths=p), m, j, years, step)[0].paths
                    for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
         deviated = _deviations(settings, paths, replies, names, years, step, m)
-    converged = bool(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))
-                     <= DEVIATION_TOLERANCE)
+        best = (float(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))), paths, m,
+                deviated, change)
+    # Without an equilibrium (the replies can cycle: one lab's jump makes another's pay, whose
+    # makes the first's pay again) the paths returned are the checked ones closest to one.
+    gain, paths, m, deviated, change = best
+    converged = gain <= DEVIATION_TOLERANCE
     return Nash(m, tuple(paths), converged, rounds, gain, tuple(gains), change,
                 deviated - m.rows["npv"][-1], _scale(m, deviated), time.perf_counter() - began)
 
