@@ -33,6 +33,7 @@ from model.policy.optimise import choose_path
 
 from .engine import Market, equilibrium, lab_coupling
 from .fields import Lab
+from .lockstep import in_lockstep
 from .single_lab import lab_settings
 from .world import MARKET
 
@@ -85,18 +86,30 @@ def _fixed_paths(settings, n: int) -> dict[str, np.ndarray]:
     return {p: np.full(n, float(settings.values[p.replace("chosen_", "")])) for p in PATHS}
 
 
-def best_response(settings, m: Market, j: int, years: int, step: str,
-                  local: bool = False) -> tuple:
+def best_response(settings, m: Market, j: int, years: int, step: str, local: bool = False,
+                  evaluate=run_arrays) -> tuple:
     """(lab `j`'s value-maximising settings given the market `m` the others' paths make, its
     reply's gain over the path it has (settings.paths; share of its NPV scale)). `local`: a
-    climb from the path it has, not the optimiser's global screen."""
+    climb from the path it has, not the optimiser's global screen; `evaluate`: see
+    model.policy.optimise.choose_path."""
     coupled = dataclasses.replace(settings, values={**settings.values, **lab_coupling(m, j)},
                                   paths={})
-    reply = choose_path(coupled, years, step, start=settings.paths, local=local)
     n, dt = steps_for(years, step)
     held = run_arrays({**coupled.values, **settings.paths, "step_years": dt}, n, keep=("npv",))
     now = float(np.ravel(held["npv"][-1])[0])
+    reply = choose_path(coupled, years, step, start=settings.paths, local=local,
+                        evaluate=evaluate)
     return reply, (reply.solution.npv - now) / max(abs(now), abs(reply.solution.npv), 1.0)
+
+
+def replies(settings: Sequence, paths: Sequence[dict], m: Market, years: int, step: str,
+            local: bool = False) -> list[tuple]:
+    """Every lab's best_response to the market `m`, in lockstep (one projection call serves
+    all the labs' evaluations)."""
+    return in_lockstep([
+        lambda evaluate, j=j, s=s, p=p: best_response(dataclasses.replace(s, paths=p), m, j,
+                                                      years, step, local, evaluate)
+        for j, (s, p) in enumerate(zip(settings, paths, strict=True))])
 
 
 def _market(settings: Sequence, paths: Sequence[dict], names, years, step, start=None):
@@ -130,13 +143,12 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
     rounds, gains, local, best = 0, [], True, None
     frozen = np.zeros(len(settings), dtype=bool)  # the lab that last jumped
     while True:
-        answers = [best_response(dataclasses.replace(s, paths=p), m, j, years, step, local)
-                   for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
-        replies = [r.paths for r, _ in answers]
+        answers = replies(settings, paths, m, years, step, local)
+        chosen = [r.paths for r, _ in answers]
         held = np.array([g for _, g in answers])
         change = max(float(np.max(np.abs(r["chosen_share_research"]
                                           - p["chosen_share_research"])))
-                     for r, p in zip(replies, paths, strict=True))
+                     for r, p in zip(chosen, paths, strict=True))
         if local:
             held = np.where(frozen, 0.0, held)
             gain = float(np.max(held))
@@ -156,7 +168,7 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             # another basin of its NPV, and the midpoint between two optima is no optimum);
             # the others wait, as two labs jumping at once each found the jump no longer paid
             # once the other had made it
-            deviated = _deviations(settings, paths, replies, names, years, step, m)
+            deviated = _deviations(settings, paths, chosen, names, years, step, m)
             beyond = (deviated - m.rows["npv"][-1]) / _scale(m, deviated)
             gain = float(np.max(beyond))
             gains.append(gain)
@@ -176,12 +188,11 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             break
         rounds += 1
         paths = [{k: p[k] + w * (r[k] - p[k]) for k in PATHS}
-                 for p, r, w in zip(paths, replies, weights, strict=True)]
+                 for p, r, w in zip(paths, chosen, weights, strict=True)]
         m = _market(settings, paths, names, years, step, start=m.coupling)
     if best is None:  # stopped at max_rounds before any check: check where it stopped
-        replies = [best_response(dataclasses.replace(s, paths=p), m, j, years, step)[0].paths
-                   for j, (s, p) in enumerate(zip(settings, paths, strict=True))]
-        deviated = _deviations(settings, paths, replies, names, years, step, m)
+        chosen = [r.paths for r, _ in replies(settings, paths, m, years, step)]
+        deviated = _deviations(settings, paths, chosen, names, years, step, m)
         best = (float(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))), paths, m,
                 deviated, change)
     # Without an equilibrium (the replies can cycle: one lab's jump makes another's pay, whose

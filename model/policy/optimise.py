@@ -107,8 +107,8 @@ class Problem:
     """NPV as a function of the research fraction at the knots, on one assumed policy's base."""
 
     def __init__(self, values: dict, n: int, dt: float, base: dict[str, np.ndarray],
-                 scale: float):
-        self.values, self.n, self.scale = values, n, scale
+                 scale: float, evaluate=run_arrays):
+        self.values, self.n, self.scale, self.evaluate = values, n, scale, evaluate
         self.matrix = _interpolation(n, dt)
         self.others = {u: base[u] for u in USES if u not in ("research", "inference")}
         pool = base["research"] + base["inference"]
@@ -129,8 +129,8 @@ class Problem:
 
     def npv(self, fractions: np.ndarray) -> np.ndarray:
         self.evaluations += 1
-        out = run_arrays({**self.values, **self.paths(fractions)}, self.n, keep=("npv",),
-                         specialise=True)
+        out = self.evaluate({**self.values, **self.paths(fractions)}, self.n, keep=("npv",),
+                            specialise=True)
         return np.broadcast_to(out["npv"][-1], (fractions.shape[1],))
 
     def objective(self, f: np.ndarray) -> tuple[float, np.ndarray]:
@@ -173,13 +173,13 @@ class Problem:
         return np.clip(np.interp(_knots(self.n, dt), times, share), 0, 1)
 
 
-def _assumed(values: dict, n: int) -> dict[str, dict]:
+def _assumed(values: dict, n: int, evaluate=run_arrays) -> dict[str, dict]:
     """Each assumed policy's share paths, NPV and compute bill (one projection each)."""
     out = {}
     keep = (*(f"share_{u}" for u in USES), "npv", "compute_cost", "discount_factor")
     for policy in ASSUMED:
-        rows = run_arrays({**values, "allocation_policy": _index(policy)}, n, keep=keep,
-                          specialise=True)
+        rows = evaluate({**values, "allocation_policy": _index(policy)}, n, keep=keep,
+                        specialise=True)
         out[policy] = {"shares": {u: np.asarray(rows[f"share_{u}"]).ravel() for u in USES},
                        "npv": float(np.ravel(rows["npv"][-1])[0]),
                        "bill": float(np.sum(rows["compute_cost"] * rows["discount_factor"]))}
@@ -187,17 +187,18 @@ def _assumed(values: dict, n: int) -> dict[str, dict]:
 
 
 def choose_path(settings, years: int, step: str, start: dict | None = None,
-                local: bool = False):
+                local: bool = False, evaluate=run_arrays):
     """A copy of `settings` with the value-maximising path (settings.paths) and its report.
     `start` (chosen shares per path input, e.g. the path a lab has) is screened beside the
     Sobol set, so the result is never worse than it; `local` climbs from `start` alone, no
-    screen (a market's rounds of replies, where the last path is near)."""
+    screen (a market's rounds of replies, where the last path is near). `evaluate` runs the
+    projection (run_arrays' signature): a market batches several labs' solves through it."""
     from scipy.optimize import minimize  # ~0.3 s to import: only value-maximising runs pay it
 
     began = time.perf_counter()
     n, dt = steps_for(years, step)
     values = {**settings.values, "step_years": dt}
-    assumed = _assumed(values, n)
+    assumed = _assumed(values, n, evaluate)
     vm = {**values, "allocation_policy": VALUE_MAXIMISING}
     candidates = []  # (npv, base policy, paths, success, message, iterations)
     evaluations = len(ASSUMED)
@@ -208,8 +209,8 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
     names = [*ASSUMED, *(() if start is None else ("fixed",))]
     exact += [] if start is None else [{p: np.asarray(start[p], dtype=float) for p in PATHS}]
     columns = {k: np.column_stack([e[k] for e in exact]) for k in exact[0]}
-    realised = np.broadcast_to(run_arrays({**vm, **columns}, n, keep=("npv",),
-                                          specialise=True)["npv"][-1], (len(exact),))
+    realised = np.broadcast_to(evaluate({**vm, **columns}, n, keep=("npv",),
+                                        specialise=True)["npv"][-1], (len(exact),))
     evaluations += 1
     for k, (policy, paths, npv) in enumerate(zip(names, exact, realised, strict=True)):
         candidates.append((float(npv), policy, paths, True,
@@ -221,7 +222,7 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
     for policy in ASSUMED[:1] if local else ASSUMED:
         base = assumed[policy]
         problem = Problem(vm, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt,
-                                                          1.0))
+                                                          1.0), evaluate)
         mine = () if start is None else (problem.fit(start["chosen_share_research"]),)
         if local and mine:
             screened.append((float(problem.npv(mine[0][:, None])[0]), mine[0], policy,

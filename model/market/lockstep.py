@@ -1,0 +1,106 @@
+"""Several labs' solves in lockstep: each lab's optimiser runs in its own thread, and every time
+all the live ones have asked for a projection, one `run_arrays` call serves them all, their
+columns side by side (the labs' best replies in a round are independent: Jacobi).
+
+The projection's cost is mostly per step, not per column, so six labs' evaluations in one call
+cost little more than one lab's. Choices may differ between labs (a renter and an owner), so the
+combined call runs the program compiled for any choices.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from model.loop.coupling import COUPLING, coupling_defaults
+from model.loop.projection import PATHS, default_paths, run_arrays
+
+
+class Lockstep:
+    """The evaluator the labs' threads share (see `evaluator`)."""
+
+    def __init__(self, labs: int):
+        self._cv = threading.Condition()
+        self._pending: dict[int, tuple[dict, int, tuple]] = {}
+        self._results: dict[int, dict] = {}
+        self._live = labs
+        self._error: BaseException | None = None
+
+    def evaluator(self, j: int) -> Callable:
+        """run_arrays for lab `j`'s thread: blocks until every live lab has asked."""
+
+        def evaluate(values, n_steps, keep=None, specialise=None, on_step=None):
+            with self._cv:
+                self._pending[j] = (values, n_steps, tuple(keep or ()))
+                if len(self._pending) == self._live:
+                    self._run()
+                else:
+                    self._cv.wait_for(lambda: j in self._results or self._error is not None)
+                if self._error is not None:
+                    raise self._error
+                return self._results.pop(j)
+
+        return evaluate
+
+    def done(self) -> None:
+        """A lab's thread has finished: the others no longer wait for it."""
+        with self._cv:
+            self._live -= 1
+            if self._pending and len(self._pending) == self._live:
+                self._run()
+
+    def _run(self) -> None:
+        """One run_arrays for every pending request (called holding the lock)."""
+        order = sorted(self._pending)
+        try:
+            n = self._pending[order[0]][1]
+            lanes = [_lane(self._pending[j][0], n) for j in order]
+            widths = [w for _, w in lanes]
+            keep = tuple(dict.fromkeys(k for j in order for k in self._pending[j][2]))
+            values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
+                      for k in lanes[0][0]}
+            out = run_arrays(values, n, keep=keep or None, specialise=False)
+            edges = np.cumsum([0, *widths])
+            for i, j in enumerate(order):
+                self._results[j] = {k: a[..., edges[i]:edges[i + 1]] for k, a in out.items()}
+        except BaseException as exc:  # every waiting thread must hear of it
+            self._error = exc
+        self._pending.clear()
+        self._cv.notify_all()
+
+
+def _lane(values: dict, n: int) -> tuple[dict, int]:
+    """A request's values, every path and coupling input filled in, and its number of columns."""
+    full = {**default_paths(values, n), **values}
+    full = {**coupling_defaults(full, n), **full}
+    width = 1
+    for k, v in full.items():
+        shape = np.shape(v)[1:] if k in PATHS or k in COUPLING else np.shape(v)
+        width = max(width, int(np.prod(shape)) if shape else 1)
+    return full, width
+
+
+def _columns(name: str, value, n: int, width: int) -> np.ndarray:
+    """`value` as `width` columns: (n, width) for a path, (width,) for an input."""
+    value = np.asarray(value, dtype=float)
+    if name in PATHS or name in COUPLING:
+        return np.broadcast_to(value.reshape(n, -1), (n, width))
+    return np.broadcast_to(value.reshape(-1), (width,))
+
+
+def in_lockstep(tasks: Sequence[Callable]) -> list:
+    """Run `tasks` (each called with its evaluator) in lockstep threads; their results, in
+    order. An exception in any is raised here."""
+    step = Lockstep(len(tasks))
+
+    def run(j: int):
+        try:
+            return tasks[j](step.evaluator(j))
+        finally:
+            step.done()
+
+    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+        return [f.result() for f in [pool.submit(run, j) for j in range(len(tasks))]]
