@@ -56,6 +56,11 @@ def run_market(args: argparse.Namespace):
                              step=args.step)
 
 
+def _year(year: float) -> str:
+    """2027, or 2034.75 within a year's steps."""
+    return f"{year:.0f}" if abs(year - round(year)) < 1e-9 else f"{year:.2f}"
+
+
 def _records(table) -> list[dict]:
     """Records of a frame, numbers as strict JSON's."""
     return [{k: v if isinstance(v, str) else json_number(v) for k, v in r.items()}
@@ -129,7 +134,7 @@ def cmd_market(args: argparse.Namespace) -> str:
 
     years = m.rows["year"][:, 0]
     head = (f"Market of {len(labs)} labs, scenario {args.scenario or 'status-quo'}, "
-            f"{years[0]:.0f} to {years[-1]:.2f}")
+            f"{years[0]:.0f} to {_year(years[-1])}")
     if not hasattr(result, "nash"):
         rows = [(lab, moved(m.rows["share_research"], j, ".0%"),
                  moved(m.rows["share_inference"], j, ".0%"),

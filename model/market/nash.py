@@ -61,7 +61,7 @@ class Nash:
     market: Market
     paths: tuple[dict[str, np.ndarray], ...]  # each lab's chosen shares (n,) per use
     converged: bool
-    rounds: int
+    rounds: int  # rounds that moved the labs before the paths returned
     gain: float  # the returned paths' largest deviation gain (share of the lab's NPV scale)
     gains: tuple[float, ...]  # each round's largest gain (local: held replies; global: checks)
     change: float  # that round's largest reply move of a research share (of the fleet)
@@ -173,7 +173,7 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             gain = float(np.max(beyond))
             gains.append(gain)
             if best is None or gain < best[0]:
-                best = (gain, paths, m, deviated, change)
+                best = (gain, paths, m, deviated, change, rounds)
             if gain <= DEVIATION_TOLERANCE:
                 break
             # and until the next global round it stays there while the others answer it:
@@ -194,10 +194,10 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
         chosen = [r.paths for r, _ in replies(settings, paths, m, years, step)]
         deviated = _deviations(settings, paths, chosen, names, years, step, m)
         best = (float(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))), paths, m,
-                deviated, change)
+                deviated, change, rounds)
     # Without an equilibrium (the replies can cycle: one lab's jump makes another's pay, whose
     # makes the first's pay again) the paths returned are the checked ones closest to one.
-    gain, paths, m, deviated, change = best
+    gain, paths, m, deviated, change, rounds = best
     converged = gain <= DEVIATION_TOLERANCE
     return Nash(m, tuple(paths), converged, rounds, gain, tuple(gains), change,
                 deviated - m.rows["npv"][-1], _scale(m, deviated), time.perf_counter() - began)
