@@ -48,7 +48,7 @@ def test_help_and_version_import_nothing_heavy():
     assert [m for m in loaded if m.startswith("model.")] == sorted(
         ["model.cli", "model.cli.commands", "model.cli.main", "model.cli.options", "model.core",
          "model.core.errors", "model.core.sources", "model.loop", "model.loop.scenario_list",
-         "model.loop.steps"])
+         "model.loop.steps", "model.market", "model.market.presets"])
 
 
 def test_the_fleet_year_and_the_policy_leave_what_they_do_not_use():
