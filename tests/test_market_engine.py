@@ -7,9 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import sympy
 
-from model.core.catalogue import sym
+from model.core.catalogue import CATALOGUE, sym
 from model.loop.projection import STEP_ROWS, project
 from model.loop.rows import COUPLED_RAW
 from model.market.customers import capacity_capped
@@ -128,10 +127,12 @@ def test_the_logit_row_keeps_the_base_year_and_follows_capability():
     assert float(factor.subs(at)) == pytest.approx(2.0)
     assert float(factor.subs(at | {sym("customer_odds"): 1.0})) == pytest.approx(1.0)  # kept pace
     _, odds = COUPLED_RAW["customer_odds"]  # one OOM gained triples the odds at ln 3 per OOM
-    software = sym("software_efficiency")
-    ratio = (odds.subs(software, software + 1) / odds).subs(sym("quality_sensitivity"),
-                                                            sympy.log(3))
-    assert float(sympy.simplify(ratio)) == pytest.approx(3.0)
+    software, theta = sym("software_efficiency"), sym("quality_sensitivity")
+    at = {s: CATALOGUE[str(s)].default for s in odds.free_symbols
+          if CATALOGUE[str(s)].is_input}
+    at |= {sym("demand_base_tokens"): 1.0, theta: float(np.log(3))}
+    ratio = float(odds.subs(at | {software: 1.0})) / float(odds.subs(at | {software: 0.0}))
+    assert ratio == pytest.approx(3.0, rel=1e-12)
 
 
 def test_the_ten_year_quarterly_market_converges():

@@ -101,12 +101,16 @@ own = row("log_own_demand", _users + s("tokens_per_task_growth") * s("mid_step_y
 # At the first step demand equals capacity (the observed base year, all of it sold).
 base_tokens = row("demand_base_tokens", prev("demand_base_tokens"),
                   base_inference * s("tokens_per_gpu_year"))
-wanted = row("own_tokens_demanded", base_tokens * exp(own))
+# Demand is kept in logs because it may be astronomic; as tokens (the market sums them) it stops
+# at 100 OOMs either side of the base year's, as the premium does, so that it stays finite.
+_OOMS = 100 * log(10)
+wanted = row("own_tokens_demanded", base_tokens * exp(Max(-_OOMS, Min(_OOMS, own))))
 # In a market of labs customers choose by a logit in software efficiency gained since the base
 # year, the base year's shares its intercepts (model.market); the other labs' odds and demand
 # are the market's paths, the lab's own odds are this step's, so a lab choosing its research
 # sees the customers its software wins from the others. A lab alone has no others: factor 1.
-odds = row("customer_odds", base_tokens * exp(s("quality_sensitivity") * (software - _start)))
+odds = row("customer_odds", base_tokens * exp(Max(-_OOMS, Min(
+    _OOMS, s("quality_sensitivity") * (software - _start)))))
 _market_share = odds / (odds + s("rival_odds"))
 _factor = (_market_share * (wanted + s("rival_demand")) + s("spilled_demand")) / wanted
 # within 1e-12..1e12: a logit share that underflows to 0 must not put log(0) into the demand
