@@ -158,6 +158,10 @@ REFERENCES: dict[str, str] = {
     "google-tokens": "Alphabet earnings calls (via secondary reports): tokens processed a month "
     "480 trillion (May 2025), 980 trillion (Jul 2025), 1.3 quadrillion (Oct 2025); Gemini app "
     "over 750M monthly users (Q4 2025)",
+    "claude-users": "Brick & Bits (2025), Anthropic's Claude Surge: Paid Subscriptions Double "
+    "(www.brickandbits.com/en/article/anthropics-claude-surge-paid-subscriptions-double-in-ai-"
+    "race, on TechCrunch): Claude's total users estimated at 18-30 million; Anthropic does not "
+    "publish its user numbers",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }
