@@ -162,6 +162,14 @@ REFERENCES: dict[str, str] = {
     "(www.brickandbits.com/en/article/anthropics-claude-surge-paid-subscriptions-double-in-ai-"
     "race, on TechCrunch): Claude's total users estimated at 18-30 million; Anthropic does not "
     "publish its user numbers",
+    "openai-arr-2025": "OpenAI annual recurring revenue as reported (CNBC, 9 Jun 2025, via "
+    "www.techi.com/openai-10-billion-revenue-analysis-profitability-concerns/ and parsers.vc/"
+    "news/250611-openai-s-meteoric-rise--a-10-billion): $10B in June 2025 (consumer, business "
+    "and API; excluding Microsoft licensing), up from $5.5B at end-2024",
+    "anthropic-run-rate-2026": "Anthropic's run-rate revenue past $30B, told to staff and "
+    "investors on 7 Apr 2026 (ainews-intentmesh.pages.dev/stories/anthropic-passes-openai-"
+    "revenue-30b.html, secondary); run-rate = the last 28 days' consumption sales x 13 plus "
+    "monthly subscriptions x 12 (Reuters Breakingviews, 10 Mar 2026)",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }
