@@ -131,7 +131,7 @@ def _revenue_multiple(growth=0.5, **more):
     1.0 (0.5: 0.75 of it); quarters."""
     return small(years=2, step="quarter", financing_model="revenue-multiple",
                  base_revenue_growth=growth, reference_revenue_growth=1.0, token_price=0.01,
-                 **more)
+                 revenue_multiple=65, **more)
 
 
 @pytest.mark.parametrize(("supply_share", "binds"), [(0.001, 1), (0.05, 2)])
@@ -554,27 +554,26 @@ def test_the_closed_loop_holds(preset, scenario):
 
 # --- step length: quarters against months -----------------------------------------------------
 # Entries of the convergence table beyond TOLERANCE (docs/MODEL.md, "Step length"), each named:
-# (preset, scenario, column). Quarters: Anthropic's compute-bottleneck NPV (6%): a renter
-# limited by capital rents what the capital at the step's middle pays, raised on the last
-# step's revenue, so a quarter's fleet trails its falling capital by more than a month's (13% more
-# fleet in 2026-28) on a loss-making lab whose NPV is all compute bill. Years are annual
-# summaries, not the default: where the fleet or revenue moves within the year they miss it.
+# (preset, scenario, column). Quarters: Anthropic's inference-first NPV (6%): nine tenths of it is the terminal value on the last year's free cash
+# flow, a small difference of large revenue and rent, whose quarter and month paths part by a
+# few percent while their fleets agree to 0.3%. Years are annual summaries, not the default:
+# where the fleet or revenue moves within the year they miss it.
 # The test fails when an entry outside this list goes beyond TOLERANCE and when a listed one
 # comes back within it, so the list cannot go stale.
 _ALL = tuple(SCENARIOS)
 KNOWN_EXCEPTIONS = {
-    ("anthropic-2024", "compute-bottleneck", "npv_quarter"),
+    ("anthropic-2024", "inference-first", "npv_quarter"),
     # years against months
-    *(("(defaults)", s, "npv_year") for s in ("ai-2027", "ideas-harder", "brakes")),
+    *(("(defaults)", s, "npv_year") for s in ("ai-2027",)),
     *(("openai-2024", s, "npv_year") for s in ("ai-2027", "ideas-harder", "inference-first",
                                                "brakes")),
-    *(("anthropic-2024", s, "npv_year") for s in _ALL),
-    *(("anthropic-2024", s, "fleet_stock_year") for s in ("status-quo", "ai-2027",
-                                                          "compute-bottleneck", "ideas-harder")),
+    *(("openai-2024", s, "fleet_stock_year") for s in ("ideas-harder", "brakes")),
+    *(("anthropic-2024", s, "npv_year") for s in _ALL
+      if s not in ("ai-2027", "brakes", "compute-bottleneck")),
     *(("deepseek-v3", s, m) for s in _ALL for m in ("fleet_stock_year", "npv_year")),
     *(("deepseek-inference-2025", s, "fleet_stock_year") for s in _ALL),
-    *(("ai-2027-lab-2024", s, "npv_year") for s in ("ai-2027", "compute-bottleneck",
-                                                    "inference-first")),
+    *(("ai-2027-lab-2024", s, "npv_year") for s in ("status-quo", "ai-2027",
+                                                    "compute-bottleneck", "inference-first")),
 }
 COLUMNS = [f"{m}_{step}" for step in ("year", "quarter")
            for m in ("fleet_stock", "software_efficiency", "npv")]

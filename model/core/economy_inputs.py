@@ -77,11 +77,14 @@ CAPITAL = (
 )
 
 DEMAND = (
-    _num("user_ceiling_multiple", "", 5.5e9 / 300e6, 1.0, 1e4,
+    # The first step is the base year's average, so its users are the year's middle's, not its
+    # end's: 300M (Dec 2024) put the ceiling a third too low.
+    _num("user_ceiling_multiple", "", 5.5e9 / 200e6, 1.0, 1e4,
          "How many times its first-step users a lab's user base can grow to: demand from users "
          "grows logistically towards it (at user_demand_growth while far below it)",
          cite("itu-2024", "5.5B people online in 2024") + "; "
-         + cite("openai-users", "ChatGPT 300M weekly users in Dec 2024: 5.5B / 300M = 18.3"),
+         + cite("openai-users", "ChatGPT 200M weekly users in Aug 2024, the base year's "
+                "middle: 5.5B / 200M = 27.5"),
          "demand", log_scale=True),
     _choice("demand_model", ("demand-curve", "fixed-price"),
             "Customers: a demand curve whose price for a given capability falls over time, with "

@@ -242,6 +242,7 @@ _AI2027 = Preset(
 )
 
 _ANTHROPIC_FLEET = 2.5e9 / (2.0 * 8760)
+_CLAUDE_USERS = 200e6 * 381 / 3700
 _ANT_SPLIT = cite("assumption", "no published split for Anthropic in 2024: OpenAI's "
                   "[epoch-openai-2024] (final runs 0.5, experiments 4.5, inference 1.9 of 7)")
 _ANTHROPIC = Preset(
@@ -263,12 +264,20 @@ _ANTHROPIC = Preset(
         "financing_model": ("revenue-multiple", cite("anthropic-rounds", "equity rounds "
                                                      "priced on revenue")),
         "base_revenue_growth": (math.log(10), cite("anthropic-revenue", "annualised revenue "
-                                                   "grew tenfold in each of 2023, 2024 and "
-                                                   "2025 (FT): ln 10")),
+                                                   "grew tenfold in 2024 (FT): ln 10")),
         "research_staff": _staff(_ANTHROPIC_FLEET * 4.5 / 7),
         "software_gap": (0.0, cite("assumption", "a frontier lab: at the frontier")),
         "user_demand_growth": _demand_source(math.log(10), cite(
             "anthropic-revenue", "revenue grew tenfold in 2024 (FT)")),
+        # Its own, not ChatGPT's: a lab with a tenth of the users has ten times the room.
+        "user_ceiling_multiple": (5.5e9 / _CLAUDE_USERS, cite(
+            "assumption", f"Claude's users in the base year's middle in proportion to its "
+            f"revenue at ChatGPT's revenue per user: 200M x 381 / 3,700 = "
+            f"{_CLAUDE_USERS / 1e6:.1f}M [openai-users] [anthropic-revenue]; 5.5B online "
+            f"[itu-2024] / {_CLAUDE_USERS / 1e6:.1f}M = {5.5e9 / _CLAUDE_USERS:.0f} (interval "
+            "183-306 from the 18-30M users estimated later [claude-users])")),
+        "researcher_growth": (math.log(3.0), cite("heninger-2025", "Anthropic's headcount ~3x "
+                                                  "a year: ln 3 = 1.10")),
     },
 )
 

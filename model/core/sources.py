@@ -158,6 +158,18 @@ REFERENCES: dict[str, str] = {
     "google-tokens": "Alphabet earnings calls (via secondary reports): tokens processed a month "
     "480 trillion (May 2025), 980 trillion (Jul 2025), 1.3 quadrillion (Oct 2025); Gemini app "
     "over 750M monthly users (Q4 2025)",
+    "claude-users": "Brick & Bits (2025), Anthropic's Claude Surge: Paid Subscriptions Double "
+    "(www.brickandbits.com/en/article/anthropics-claude-surge-paid-subscriptions-double-in-ai-"
+    "race, on TechCrunch): Claude's total users estimated at 18-30 million; Anthropic does not "
+    "publish its user numbers",
+    "openai-arr-2025": "OpenAI annual recurring revenue as reported (CNBC, 9 Jun 2025, via "
+    "www.techi.com/openai-10-billion-revenue-analysis-profitability-concerns/ and parsers.vc/"
+    "news/250611-openai-s-meteoric-rise--a-10-billion): $10B in June 2025 (consumer, business "
+    "and API; excluding Microsoft licensing), up from $5.5B at end-2024",
+    "anthropic-run-rate-2026": "Anthropic's run-rate revenue past $30B, told to staff and "
+    "investors on 7 Apr 2026 (ainews-intentmesh.pages.dev/stories/anthropic-passes-openai-"
+    "revenue-30b.html, secondary); run-rate = the last 28 days' consumption sales x 13 plus "
+    "monthly subscriptions x 12 (Reuters Breakingviews, 10 Mar 2026)",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }

@@ -52,6 +52,9 @@ class Observable:
 OBSERVABLES = (
     Observable("OpenAI revenue, 2025", "openai-2024", "inference_revenue", "flow", 2025,
                13.1e9, "USD/year", cite("openai-revenue", "$13.1B in 2025 (reported)")),
+    Observable("OpenAI annualised revenue, June 2025", "openai-2024", "inference_revenue", "at",
+               2025 + 5.5 / 12, 10e9, "USD/year",
+               cite("openai-arr-2025", "$10B annual recurring revenue in June 2025")),
     Observable("OpenAI annualised revenue, end-2025", "openai-2024", "inference_revenue", "at",
                2026.0, 20e9, "USD/year",
                cite("openai-cfo-2026", "annualised revenue '>$20B' at end-2025")),
@@ -77,6 +80,12 @@ OBSERVABLES = (
     Observable("Anthropic annualised revenue, February 2026", "anthropic-2024",
                "inference_revenue", "at", 2026 + 1.5 / 12, 14e9, "USD/year",
                cite("anthropic-revenue", "$14B run-rate in Feb 2026")),
+    Observable("Anthropic annualised revenue, April 2026", "anthropic-2024",
+               "inference_revenue", "at", 2026 + 3.25 / 12, 30e9, "USD/year",
+               cite("anthropic-run-rate-2026", "run-rate past $30B on 7 Apr 2026")),
+    Observable("Anthropic revenue, 2025", "anthropic-2024", "inference_revenue", "flow", 2025,
+               4.5e9, "USD/year", cite("anthropic-revenue", "2025 revenue ~$4.5B (The "
+                                       "Information, Jan 2026)")),
     Observable("Anthropic compute spend, 2025", "anthropic-2024", "compute_cost", "flow", 2025,
                6.8e9, "USD/year", cite("epoch-acu", "Anthropic's cloud compute spend $6.8B in "
                                        "2025 (The Information)")),
@@ -86,6 +95,11 @@ OBSERVABLES = (
     Observable("Anthropic inference share of compute, 2025 (inference first)", "anthropic-2024",
                "share_inference", "flow", 2025, 0.40, "",
                cite("epoch-acu", "inference ~40% of Anthropic's 2025 compute (estimate)")),
+    # Meta's 2025 money is its January 2025 guidance carried forward (a preset input); what the
+    # year's capex reads is what the model makes of that guidance, against what Meta spent.
+    Observable("Meta capital expenditure, 2025", "meta-2024", "capex", "flow", 2025, 72.22e9,
+               "USD/year", cite("meta-capex", "capital expenditures $72.22B in 2025"),
+               overrides={}),
     Observable("H100 rent, March 2026 (1-year contracts)", "openai-2024", "gpu_rental_price",
                "at", 2026.2, 2.35, "USD/GPU/hour",
                cite("semianalysis-rental", "$2.35 per GPU-hour in Mar 2026")),
