@@ -554,9 +554,10 @@ def test_the_closed_loop_holds(preset, scenario):
 
 # --- step length: quarters against months -----------------------------------------------------
 # Entries of the convergence table beyond TOLERANCE (docs/MODEL.md, "Step length"), each named:
-# (preset, scenario, column). Quarters: Anthropic's inference-first NPV (6%): nine tenths of it is the terminal value on the last year's free cash
-# flow, a small difference of large revenue and rent, whose quarter and month paths part by a
-# few percent while their fleets agree to 0.3%. Years are annual summaries, not the default:
+# (preset, scenario, column). Quarters: Anthropic's inference-first NPV (6%): nine tenths of it
+# is the terminal value on the last year's free cash flow, a small difference of large revenue
+# and rent, whose quarter and month paths part by a few percent while their fleets agree to
+# 0.3%. Years are annual summaries, not the default:
 # where the fleet or revenue moves within the year they miss it.
 # The test fails when an entry outside this list goes beyond TOLERANCE and when a listed one
 # comes back within it, so the list cannot go stale.
