@@ -32,7 +32,9 @@ WORLD_SOURCE = cite("epoch-acu", "deployed world stock ~16M H100e at end-2025")
 # Cumulative H100e sold: 19,737,835 at end-2025 less 6,531,926 at end-2024 (Nvidia, TPU, AMD,
 # Trainium medians).
 PRODUCTION_2025 = 19_737_835 - 6_531_926
-REST_FLEET = WORLD_DEPLOYED - sum(FLEET_2025.values())
+# fsum: builtin sum rounds differently from Python 3.12, and the market's replies amplify a
+# last bit
+REST_FLEET = WORLD_DEPLOYED - math.fsum(FLEET_2025.values())
 FINAL_RUNS = 0.10  # final training runs' share of R&D compute (OpenAI 2024)
 # Revenue a year per inference H100e: OpenAI's and Anthropic's 2025 (the only published splits).
 PER_GPU = {"openai": 13.1e9 / (0.5 * FLEET_2025["openai"]),

@@ -21,14 +21,14 @@ _GROWTH_WHY = cite("menlo-2025", f"enterprise generative-AI spend ~$11.5B (2024)
 # Four hyperscalers' 2025 capex, and their 2026 guidance (midpoints; Microsoft's analysts').
 _CAPEX = (131.8 + 91.4 + 72.2 + 88.2) * 1e9
 _GUIDE = (200 + 180 + 125 + 130.5) * 1e9
-_NAMED_PARENTS = sum(lab.value("external_financing") for lab in (_l.GOOGLE_DEEPMIND, _l.META))
+_NAMED_PARENTS = math.fsum(lab.value("external_financing") for lab in (_l.GOOGLE_DEEPMIND, _l.META))
 _BUDGET = _CAPEX - _NAMED_PARENTS
-_SUPPLY = 1 - sum(lab.value("lab_supply_share") for lab in _NAMED)
+_SUPPLY = 1 - math.fsum(lab.value("lab_supply_share") for lab in _NAMED)
 
 REST_OF_WORLD = _l._lab(
     "rest-of-world", "Rest of the world",
     fleet_gpus=(_l.REST_FLEET, _l.WORLD_SOURCE + "; " + cite(
-        "epoch-lab-compute", f"less the five labs' {sum(_l.FLEET_2025.values()):,.0f}: "
+        "epoch-lab-compute", f"less the five labs' {math.fsum(_l.FLEET_2025.values()):,.0f}: "
         f"{_l.REST_FLEET:,.0f} H100e (derived)")),
     rented_share=(0.5, cite("assumption", "hyperscalers own 71% of world compute "
                             "[epoch-chip-owners] and rent out about half of theirs (Google's "
