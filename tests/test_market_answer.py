@@ -26,13 +26,20 @@ def test_the_verdicts_follow_the_ratios():
 
 
 def test_the_answer_file_is_current():
-    """status-quo re-solved: the same verdicts, and the numbers within what the optimiser's
-    resolution and another machine's last bits move (relative 1e-3)."""
-    again = answer.summary("status-quo", answer.solve(scenario="status-quo", years=answer.YEARS,
-                                                      step=answer.STEP))
-    stored = answer.read()[0]
+    """ai-2027 re-solved (its labs reach equilibrium, so the answer is a fixed point, not where a
+    cycle was stopped): the same verdicts, and the numbers within what the solvers' resolution
+    moves. Measured: a last-bit change of one input (Python 3.12's float sum) moved the
+    equilibrium's shares by 6e-5 and, with the joint's restarts, its ratios by 5e-4 and the race
+    by 2e-4 (0.02 points)."""
+    again = answer.summary("ai-2027", answer.solve(scenario="ai-2027", years=answer.YEARS,
+                                                   step=answer.STEP))
+    stored = next(r for r in answer.read() if r["scenario"] == "ai-2027")
+    assert stored["converged"]
     for key, value in stored.items():
         if isinstance(value, bool) or isinstance(value, str):
             assert again[key] == value, key
+        elif key == "race":
+            assert again[key] == pytest.approx(value, abs=1e-3), key  # 0.1 points
         elif key not in ("max_deviation_gain",):
-            assert again[key] == pytest.approx(value, rel=1e-3, abs=1e-6), key
+            assert again[key] == pytest.approx(value, rel=2e-3, abs=1e-6), key
+    assert again["max_deviation_gain"] <= 0.01

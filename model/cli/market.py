@@ -105,6 +105,7 @@ def _json(args, result) -> str:
         "records": _records(result.frame()),
         "joint": {"npv": json_number(planner.npv), "success": planner.success,
                   "message": planner.message, "evaluations": planner.evaluations,
+                  "climbs": planner.climbs,
                   "chip_price_index": _index(planner.market),
                   "records": records(planner.market)},
         "race": {lab: json_number(float(np.mean(r)))
