@@ -149,3 +149,10 @@ def test_bad_fractions_are_an_input_error():
         sweep("openai-2024", "ai-2027", fractions=[0.5, 1.2])
     with pytest.raises(InputError, match="unknown scenario"):
         sweep("openai-2024", "no-such-scenario")
+
+
+def test_model_md_table_is_current():
+    from model.loop.milestone_dates import markdown, table
+    from model.report.model_doc import DOC
+
+    assert markdown(table()) in DOC.read_text(), "regenerate with `make docs`"
