@@ -156,3 +156,46 @@ def test_model_md_table_is_current():
     from model.report.model_doc import DOC
 
     assert markdown(table()) in DOC.read_text(), "regenerate with `make docs`"
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "fragments"), [
+    (["--preset", "nope"], ["unknown preset", "nope"]),
+    (["--scenario", "nope"], ["unknown scenario", "nope"]),
+    (["--fractions", "0.5,x"], ["--fractions", "0.5,x"]),
+    (["--fractions", "1.5"], ["--fractions", "between 0 and 1"]),
+    (["--fractions", "nan"], ["--fractions", "nan"]),
+    (["--years", "0"], ["years", ">= 1"]),
+    (["--step", "week"], ["step", "week"]),
+])
+def test_cli_bad_input_is_one_line_and_status_2(argv, fragments, capsys):
+    from model.cli.main import main
+
+    assert main(["milestones", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    for f in fragments:
+        assert f in err
+
+
+def test_cli_formats_carry_the_same_dates(capsys):
+    import csv
+    import io
+    import json
+
+    from model.cli.main import main
+
+    argv = ["milestones", "--scenario", "ai-2027", "--hold", "--fractions", "0.42,0.81"]
+    assert main([*argv, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)["scenarios"]["ai-2027"]
+    assert [r["date_sc"] for r in doc["rows"]] == pytest.approx([2031.98, 2031.52], abs=0.01)
+    assert doc["rows"][0]["date_asi"] is None  # not reached: null, not NaN
+    assert doc["spread_weeks"]["sc"]["change"] == pytest.approx(-24, abs=2)
+    assert main([*argv, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [float(r["date_sc"]) for r in rows] == pytest.approx(
+        [r["date_sc"] for r in doc["rows"]])
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert all(f"{r['date_sc']:.2f}" in text for r in doc["rows"]) and "not reached" in text
