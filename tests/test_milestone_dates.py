@@ -188,7 +188,10 @@ def test_cli_formats_carry_the_same_dates(capsys):
 
     argv = ["milestones", "--scenario", "ai-2027", "--hold", "--fractions", "0.42,0.81"]
     assert main([*argv, "--format", "json"]) == 0
-    doc = json.loads(capsys.readouterr().out)["scenarios"]["ai-2027"]
+    def refuse(constant: str):
+        raise ValueError(f"non-standard JSON constant {constant}")
+
+    doc = json.loads(capsys.readouterr().out, parse_constant=refuse)["scenarios"]["ai-2027"]
     assert [r["date_sc"] for r in doc["rows"]] == pytest.approx([2031.98, 2031.52], abs=0.01)
     assert doc["rows"][0]["date_asi"] is None  # not reached: null, not NaN
     assert doc["spread_weeks"]["sc"]["change"] == pytest.approx(-24, abs=2)
