@@ -116,6 +116,20 @@ def _split(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 
+def _milestones(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preset", default="openai-2024", help="lab preset (default openai-2024)")
+    p.add_argument("--scenario", help=f"one of {', '.join(SCENARIOS)} (default: every one)")
+    p.add_argument("--years", type=_int, default=15, help="horizon in years (default 15)")
+    p.add_argument("--step", default=DEFAULT_STEP,
+                   help=f"step length: {', '.join(STEPS)} (default {DEFAULT_STEP})")
+    p.add_argument("--fractions", metavar="F1,F2,...",
+                   help="research's fractions of the research + inference pool (default: 9 "
+                        "from AI 2027's 2024 split, 42%%, to its Q4 2027 one, 81%%)")
+    p.add_argument("--hold", action="store_true",
+                   help="hold the split fixed (allocation_policy fixed) over the horizon")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
 def _market(p: argparse.ArgumentParser) -> None:
     start = p.add_mutually_exclusive_group()
     start.add_argument("--preset", choices=MARKET_PRESETS, default=DEFAULT_MARKET,
@@ -161,6 +175,9 @@ COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple
                   "that followed"}, _backtest, ("backtest", "cmd_backtest")),
     "split": ({"help": "what a value-maximising lab gives research, per scenario; the "
                "break-even AI R&D multiplier per preset"}, _split, ("split", "cmd_split")),
+    "milestones": ({"help": "the date each AI R&D milestone is reached as the split moves "
+                    "between research and inference"}, _milestones,
+                   ("milestones", "cmd_milestones")),
     "market": ({"help": "the market of labs: one chip supply and one customer market; each "
                 "lab's research share in equilibrium, jointly optimal, and alone"}, _market,
                ("market", "cmd_market")),

@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from model.loop import backtest, convergence
+from model.loop import backtest, convergence, milestone_dates
 from model.market import answer
 from model.policy import deciders, value_split
 
@@ -24,7 +24,8 @@ def parts() -> dict[str, str]:
     """Marker name -> generated Markdown."""
     return {"equations": equations_table.markdown(),
             "convergence": convergence.markdown(convergence.convergence_table()),
-            "backtest": backtest.markdown(backtest.backtest())}
+            "backtest": backtest.markdown(backtest.backtest()),
+            "milestone-dates": milestone_dates.markdown(milestone_dates.table())}
 
 
 def regenerate(text: str, generated: dict[str, str]) -> str:

@@ -1,0 +1,70 @@
+"""`python -m model milestones`: the date each AI R&D milestone is reached as the research +
+inference pool moves between experiments and serving customers (model.loop.milestone_dates)."""
+
+from __future__ import annotations
+
+import argparse
+
+from model.core.errors import InputError, quoted
+from model.core.loop_inputs import MILESTONES
+from model.loop.milestone_dates import DARK_COMPUTE, PLAUSIBLE, spread, sweep
+from model.loop.scenarios import SCENARIOS
+from model.report.formats import strict_json, table
+
+
+def _fractions(text: str | None) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        values = [float(t) for t in text.split(",")]
+    except ValueError:
+        raise InputError(f"--fractions: expected comma-separated numbers between 0 and 1, got "
+                         f"{quoted(text)}") from None
+    if not values or not all(0 <= v <= 1 for v in values):  # also rejects nan
+        raise InputError(f"--fractions: expected comma-separated numbers between 0 and 1, got "
+                         f"{quoted(text)}")
+    return sorted(set(values))
+
+
+def _date(value: float) -> str:
+    return "not reached" if value != value else f"{value:.2f}"
+
+
+def _weeks(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def cmd_milestones(args: argparse.Namespace) -> str:
+    scenarios = [args.scenario] if args.scenario else list(SCENARIOS)
+    fractions = _fractions(args.fractions)
+    frames = {s: sweep(args.preset, s, args.years, args.step, fractions, args.hold)
+              for s in scenarios}
+    if args.format == "json":
+        low, high = (min(fractions), max(fractions)) if fractions else PLAUSIBLE
+        return strict_json({
+            "preset": args.preset, "years": args.years, "step": args.step, "hold": args.hold,
+            "range": [low, high],
+            "dark_compute_range": list(DARK_COMPUTE),
+            "scenarios": {s: {"horizon": f.attrs["horizon"],
+                              "rows": f.to_dict("records"),
+                              "spread_weeks": {m: {k: _weeks(v) if k in ("change", "widest")
+                                                   else v
+                                                   for k, v in spread(f, m, low, high).items()}
+                                               for m in MILESTONES}}
+                          for s, f in frames.items()}}, indent=1)
+    if args.format == "csv":
+        return "\n".join(f.assign(scenario=s)[["scenario", *f.columns]].to_csv(
+            index=False, header=i == 0, lineterminator="\n").rstrip("\n")
+            for i, (s, f) in enumerate(frames.items()))
+    rows = [(s, f"{r.research_fraction:.0%}", f"{r.share_research:.1%}",
+             f"{r.share_inference:.1%}",
+             *(_date(getattr(r, f"date_{m}")) + (" (floor)" if getattr(r, f"floor_{m}") else "")
+               for m in MILESTONES))
+            for s, f in frames.items() for r in f.itertuples()]
+    head = ("scenario", "research / pool", "research", "inference",
+            *(m.upper() for m in MILESTONES))
+    split = "held fixed" if args.hold else "the base year's, moved by each scenario's policy"
+    return (f"Milestone dates (fractional years; software efficiency reaching milestone_<m>), "
+            f"preset {args.preset}, {args.years} years of {args.step}s, split {split}; "
+            "(floor): on the diffusion floor, the frontier's date a lag later\n\n"
+            + table(rows, head))
