@@ -124,7 +124,7 @@ PANEL: tuple[Observation, ...] = (
         "cloud compute spend",
         rd_share=_RD_2025 / _SPEND_2025, inference_share=(_SPEND_2025 - _RD_2025) / _SPEND_2025,
         total_usd=_SPEND_2025 * 1e9, rd_usd=_RD_2025 * 1e9,
-        inference_usd=(_SPEND_2025 - _RD_2025) * 1e9,
+        inference_usd=_SPEND_2025 * 1e9 - _RD_2025 * 1e9,
         note=f"dollar shares: R&D {_RD_2025:g} / {_SPEND_2025:g} = "
         f"{_RD_2025 / _SPEND_2025:.3f}; inference the rest, ({_SPEND_2025:g} - {_RD_2025:g}) "
         f"/ {_SPEND_2025:g} = {(_SPEND_2025 - _RD_2025) / _SPEND_2025:.3f}. The R&D figure was "
