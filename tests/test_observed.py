@@ -14,13 +14,20 @@ import io
 import json
 import math
 import re
+from datetime import date
 
+import openpyxl
 import pytest
 
 from model.cli.main import main
 from model.core.sources import REFERENCES, reference_keys
 from model.market import labs
+from model.market.engine import equilibrium
 from model.market.observed import COLUMNS, LABS, MEASURES, PANEL, SHARES, panel, research_points
+from model.market.single_lab import lab_settings
+from model.market.world import LABS as MARKET_LABS
+from model.workbook.build import workbook_bytes
+from model.workbook.market_book import build_market_workbook
 
 TOL = 1e-9
 
@@ -191,3 +198,46 @@ def test_every_lab_can_be_asked_for(capsys):
     for lab in LABS:
         doc = json.loads(run(capsys, "--lab", lab, "--format", "json"))
         assert {r["lab"] for r in doc["rows"]} == {lab}
+
+
+# --- the market workbook's Observed sheet -----------------------------------------------------
+@pytest.fixture(scope="module")
+def observed_ws():
+    names = ("openai", "meta")
+    labs_ = [MARKET_LABS[n] for n in names]
+    m = equilibrium([lab_settings(lab, None) for lab in labs_], list(names), years=2,
+                    step="year")
+    book = build_market_workbook(labs_, None, m, None, years=2, step="year",
+                                 created=date(2026, 1, 1))
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(book)))
+    assert wb.sheetnames[-1] == "Observed"
+    return wb["Observed"]
+
+
+def test_the_observed_sheet_holds_the_panel_as_values(observed_ws):
+    ws = observed_ws
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "lab")
+    assert tuple(ws.cell(header, c).value for c in range(1, len(COLUMNS) + 1)) == COLUMNS
+    for i, o in enumerate(PANEL, start=header + 1):
+        for c, name in enumerate(COLUMNS, start=1):
+            cell, want = ws.cell(i, c), getattr(o, name)
+            assert cell.data_type != "f", (cell.coordinate, cell.value)
+            if isinstance(want, str):
+                assert cell.value == want and cell.data_type == "s"
+            elif math.isnan(want):
+                assert cell.value is None, (o.lab, name)
+            else:
+                assert cell.value == pytest.approx(want, abs=0), (o.lab, name)
+    epoch = header + 2  # OpenAI 2024, Epoch's split: research 4.5 / 6.8
+    assert ws.cell(epoch, COLUMNS.index("research_share") + 1).value == pytest.approx(4.5 / 6.8)
+    assert ws.cell(epoch, COLUMNS.index("research_share") + 1).number_format == "0.0%"
+
+
+def test_the_observed_sheet_has_no_formulas_and_a_chart_beside_the_paths(observed_ws):
+    ws = observed_ws
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert len(ws._charts) == 1
+    titles = [s.tx.strRef.f if s.tx.strRef else s.tx.v for s in ws._charts[0].series]
+    assert titles[:2] == ["openai (model)", "meta (model)"]
+    seen = {p["lab"] for p in research_points(panel())}
+    assert sorted(titles[2:]) == sorted(f"{lab} (observed)" for lab in seen)
