@@ -228,7 +228,10 @@ def observed_spec(y_title: str) -> dict:
     points = alt.Chart().transform_filter(alt.datum.kind != MODEL_PATH).mark_point(
         size=90, filled=True).encode(
         x=x, y=y, color=color,
-        shape=alt.Shape("kind:N", title=None, legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("kind:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=300)),
         tooltip=["lab:N", "period:N", alt.Tooltip("value:Q", format=".1%"), "kind:N",
                  "measure:N", "scope:N", "citation:N"])
-    return _spec(alt.layer(lines, points).properties(width="container", height=280))
+    spec = _spec(alt.layer(lines, points).properties(width="container", height=280))
+    for layer in spec["layer"]:  # Altair names each layer's (absent) data 'empty', which
+        layer.pop("data", None)  # would hide the data the page passes to the whole chart
+    return spec

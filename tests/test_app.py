@@ -409,6 +409,7 @@ def test_the_research_chart_sets_the_observed_panel_beside_the_model():
     assert marks == ["line", "point"]
     tooltip = [t["field"] for t in spec["layer"][1]["encoding"]["tooltip"]]
     assert "citation" in tooltip and "scope" in tooltip
+    assert all("data" not in layer for layer in spec["layer"])  # both layers read the page's
 
 
 def test_market_tab_shows_the_equilibrium_beside_the_joint_optimum():
