@@ -199,3 +199,39 @@ def tornado_spec(x_title: str) -> dict:
                  alt.Tooltip("low_value:Q", format=TOOLTIP_NUMBER),
                  alt.Tooltip("high_value:Q", format=TOOLTIP_NUMBER)])
         .properties(height=alt.Step(18)))  # a row a bar: every input labelled
+
+
+# --- the observed panel beside the model's research shares (the Market tab) -------------------
+MODEL_PATH = "model path"
+
+
+def observed_frame(labs: pd.DataFrame, column: str, points: Sequence[Mapping]) -> pd.DataFrame:
+    """The market's `column` per lab and year as (year, lab, value, kind = 'model path') rows,
+    then the observed points (model.market.observed.research_points) with their citations."""
+    model = pd.DataFrame({"year": labs["year"], "lab": labs["lab"], "value": labs[column],
+                          "kind": MODEL_PATH, "period": "", "measure": "", "scope": "",
+                          "citation": ""})
+    seen = pd.DataFrame(list(points), columns=["lab", "year", "value", "kind", "measure",
+                                               "period", "scope", "citation"])
+    return pd.concat([model, seen[model.columns]], ignore_index=True)
+
+
+def observed_spec(y_title: str) -> dict:
+    """The model's lines by lab, and the observed shares as points (shape: what they count)
+    whose tooltips give the source."""
+    x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", axis=value_axis(y_title))
+    color = alt.Color("lab:N", title=None, legend=alt.Legend(orient="bottom", columns=4))
+    lines = alt.Chart().transform_filter(alt.datum.kind == MODEL_PATH).mark_line().encode(
+        x=x, y=y, color=color, tooltip=["lab:N", alt.Tooltip("year:Q", format=".2f"),
+                                        alt.Tooltip("value:Q", format=".1%")])
+    points = alt.Chart().transform_filter(alt.datum.kind != MODEL_PATH).mark_point(
+        size=90, filled=True).encode(
+        x=x, y=y, color=color,
+        shape=alt.Shape("kind:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=300)),
+        tooltip=["lab:N", "period:N", alt.Tooltip("value:Q", format=".1%"), "kind:N",
+                 "measure:N", "scope:N", "citation:N"])
+    spec = _spec(alt.layer(lines, points).properties(width="container", height=280))
+    for layer in spec["layer"]:  # Altair names each layer's (absent) data 'empty', which
+        layer.pop("data", None)  # would hide the data the page passes to the whole chart
+    return spec

@@ -13,6 +13,7 @@ from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.errors import InputError
 from model.core.resolve import Settings
 from model.loop import montecarlo, projection
+from model.market.observed import panel, research_points
 from model.report.formats import format_value, money
 
 from . import charts, headline, tables
@@ -177,11 +178,25 @@ def market_tab(ctx: calc.Context) -> None:
                           ("share_inference", "Inference share of the fleet"),
                           ("fleet_gpus", "Fleet (H100e)")):
         st.markdown(f"**{title}**")
+        if column == "share_research":
+            _observed(view.labs)
+            continue
         chart(calc.lab_lines(view.labs, column, title), "line", title, False, False)
     st.markdown("**Chip price index (1 = the world's 2025 price path)**")
     chips = view.chips.assign(scenario="chips", series="chip price index",
                               value=view.chips["chip_price_index"])
     chart(chips[["year", "scenario", "series", "value"]], "line", "index", False, False)
+
+
+def _observed(labs: pd.DataFrame) -> None:
+    """The market's research shares (lines) and what labs were observed to give research
+    (points; `python -m model observed`)."""
+    st.caption("Points: published shares (`python -m model observed`; hover for the source "
+               "and how it was measured). Research where the source separates final runs, "
+               "else all R&D; dollars or GPUs as the source counts them, and not always the "
+               "same fleet as the model's lab (Meta's points are the whole company's).")
+    chart(charts.observed_frame(labs, "share_research", research_points(panel())), "observed",
+          "Research share of the fleet [%]")
 
 
 def _nash_view(scenario: str, ctx: calc.Context) -> None:

@@ -22,6 +22,7 @@ from model.core.presets import PRESETS
 from model.core.resolve import resolve
 from model.loop.projection import STEP
 from model.loop.scenarios import SCENARIOS
+from model.market.observed import panel, research_points
 from model.workbook import build as workbook
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -389,6 +390,26 @@ def test_market_tab_shows_the_labs_and_the_chip_price():
     for title in ("Share of customers", "Research share of the fleet", "Chip price index"):
         assert title in text
     assert "Settled in" in text and "Not a forecast" in text
+    assert "Points: published shares" in text  # the observed panel beside the research lines
+
+
+def test_the_research_chart_sets_the_observed_panel_beside_the_model():
+    view = calc.market_view("status-quo", 2, "year")
+    points = research_points(panel())
+    frame = charts.observed_frame(view.labs, "share_research", points)
+    model = frame[frame["kind"] == charts.MODEL_PATH]
+    assert model["value"].to_numpy() == pytest.approx(view.labs["share_research"])
+    seen = frame[frame["kind"] != charts.MODEL_PATH]
+    assert len(seen) == len(points) and seen["citation"].str.startswith("[").all()
+    openai = seen[(seen["lab"] == "openai") & (seen["year"] == 2024)]
+    assert sorted(openai["value"]) == pytest.approx(sorted([4.5 / 6.8, 4 / 5.8]))
+    spec = charts.observed_spec("Research share of the fleet [%]")
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+             for layer in spec["layer"]]
+    assert marks == ["line", "point"]
+    tooltip = [t["field"] for t in spec["layer"][1]["encoding"]["tooltip"]]
+    assert "citation" in tooltip and "scope" in tooltip
+    assert all("data" not in layer for layer in spec["layer"])  # both layers read the page's
 
 
 def test_market_tab_shows_the_equilibrium_beside_the_joint_optimum():

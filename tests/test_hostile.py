@@ -128,6 +128,7 @@ def test_every_command_writes_strict_json(preset):
     if preset == "openai-2024":
         argvs.append(["split", "--preset", preset, "--format", "json"])
         argvs.append(["market", "--years", "2", "--step", "year", "--format", "json"])
+        argvs.append(["observed", "--format", "json"])
     child = """
 import contextlib, io, json, sys
 from model.cli.main import main

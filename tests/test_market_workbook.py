@@ -74,7 +74,7 @@ def shares_of(labs) -> np.ndarray:
 
 
 def test_sheets_one_per_lab_then_market(wb):
-    assert wb.sheetnames == ["Cover", "Inputs", *NAMES, "Market"]
+    assert wb.sheetnames == ["Cover", "Inputs", *NAMES, "Market", "Observed"]
 
 
 def test_each_lab_reads_its_own_inputs_by_names_scoped_to_its_sheet(wb):

@@ -71,7 +71,7 @@ def _row(ws, name: str) -> int:
 
 
 def _labs(wb) -> list[str]:
-    return wb.sheetnames[2:-1]
+    return wb.sheetnames[2:wb.sheetnames.index("Market")]  # Market, then Observed
 
 
 def _values(ws, row: int) -> list:

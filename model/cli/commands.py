@@ -156,6 +156,11 @@ def _market(p: argparse.ArgumentParser) -> None:
                         "sheet of live formulas over them (model/workbook/market_book.py)")
 
 
+def _observed(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lab", help="one lab's observations (e.g. openai, anthropic, meta)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
 # name -> (add_parser's keywords, what adds its arguments, the module and function doing its work)
 COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple[str, str]]] = {
     "list": ({"help": "presets, scenarios, GPUs and every parameter with its source",
@@ -181,6 +186,9 @@ COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple
     "market": ({"help": "the market of labs: one chip supply and one customer market; each "
                 "lab's research share in equilibrium, jointly optimal, and alone"}, _market,
                ("market", "cmd_market")),
+    "observed": ({"help": "published research, training and inference shares per lab and "
+                  "year, each with its source and how comparable it is"}, _observed,
+                 ("observed", "cmd_observed")),
 }
 
 

@@ -1,5 +1,5 @@
 """Command line: `python -m model list | budget | training-run | run | sensitivity | export |
-backtest | split | milestones | market`.
+backtest | split | milestones | market | observed`.
 
 Every user error becomes one line on stderr and exit status 2; nothing a user types produces a
 traceback. model.cli.commands declares every command's arguments and imports the module doing
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def build_parser(argv: Sequence[str] | None = None) -> Parser:
     """The parser of every command with its arguments; given `argv` whose first word names a
     command (the top level's only options, --help and --version, exit), that command's alone
-    (arguments for all eight cost --help ~2 ms)."""
+    (arguments for all of them cost --help ~2 ms)."""
     parser = Parser(prog="python -m model", description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)

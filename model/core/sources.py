@@ -170,6 +170,30 @@ REFERENCES: dict[str, str] = {
     "investors on 7 Apr 2026 (ainews-intentmesh.pages.dev/stories/anthropic-passes-openai-"
     "revenue-30b.html, secondary); run-rate = the last 28 days' consumption sales x 13 plus "
     "monthly subscriptions x 12 (Reuters Breakingviews, 10 Mar 2026)",
+    "epoch-gpt5-compute": "Epoch AI Gradient Updates (2025), Why GPT-5 used less training "
+    "compute than GPT-4.5 (but GPT-6 probably won't), epoch.ai/gradient-updates/why-gpt5-used-"
+    "less-training-compute-than-gpt45-but-gpt6-probably-wont: 'OpenAI's (projected) R&D "
+    "compute spend has grown from ~$5 billion in 2024 to ~$9 billion in 2025'",
+    "epoch-openai-spend-page": "Epoch AI data insight (J. You, 10 Oct 2025), epoch.ai/data-"
+    "insights/openai-compute-spend: reports (The Information, The New York Times) of $3B "
+    "training compute, $1.8B inference compute and $1B research compute amortised over "
+    "'multiple years' in 2024; Epoch amortises research over two years, $2B incurred in 2024",
+    "wu-2022": "Wu et al. (2022), Sustainable AI: Environmental Implications, Challenges and "
+    "Opportunities, MLSys 2022, arXiv:2111.00364: 'At Facebook, we observe a rough power "
+    "capacity breakdown of 10:20:70 for AI infrastructures devoted to the three key phases - "
+    "Experimentation, Training, and Inference'",
+    "patterson-2022": "Patterson et al. (2022), The Carbon Footprint of Machine Learning "
+    "Training Will Plateau, Then Shrink, IEEE Computer 55(7), arXiv:2204.05149: 'Across all "
+    "three years [2019-2021], about 3/5 of ML energy use is for inference and 2/5 for "
+    "training. These measurements include all ML energy usage: research, development, testing, "
+    "and production.'",
+    "semianalysis-deepseek": "SemiAnalysis (31 Jan 2025), DeepSeek Debates (semianalysis.com/"
+    "2025/01/31/deepseek-debates/), as reported by Tom's Hardware (via vuink.com): DeepSeek "
+    "has ~50,000 Hopper GPUs (10,000 H800, 10,000 H100, the rest H20) across several sites for "
+    "AI training, research and financial modelling (an analyst estimate, disputed)",
+    "xai-grok3": "xAI's Grok 3 launch (17 Feb 2025), as reported (siyaz.com.tr/en/blog/xai-"
+    "grok-3-colossus-supercomputer; egretsoft.com/news/NaW9P): Grok 3 trained on Colossus, "
+    "100,000 NVIDIA H100 GPUs, later expanded to 200,000 (secondary)",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }

@@ -11,7 +11,8 @@ market's (coupled) rows, printed from the same sympy rows as the single-lab Proj
 rows below it: its research split as chosen by the equilibrium (model.market.nash), and the
 coupling paths (its chip rations and price, the other labs' odds and demand) as solved by the
 market's fixed point (model.market.engine); then Market (model.workbook._market_sheet), which
-recomputes those coupling paths from the labs' sheets and shows the gap.
+recomputes those coupling paths from the labs' sheets and shows the gap; then Observed
+(model.workbook._observed_sheet): the published shares per lab and year, beside the labs' paths.
 
 Each lab's sheet reads its inputs by sheet-scoped defined names, the model's own names (on the
 sheet `openai`, `fleet_gpus` is OpenAI's), so its formulas read as the single-lab book's do.
@@ -38,6 +39,8 @@ from model.market.single_lab import lab_settings
 from . import _static_sheets as sheets
 from ._book import Book
 from ._market_sheet import TITLE, LabSheet, market_sheet
+from ._observed_sheet import TITLE as OBSERVED
+from ._observed_sheet import observed_sheet
 from ._page_setup import print_setup
 from ._projection_sheets import projection_sheet
 from ._styles import BOLD, LEGEND, TITLE_FONT, WRAP, fit_row_heights, set_widths
@@ -52,7 +55,7 @@ NOTE = ("The lab's projection in the market: one formula per row, as the single-
         "sheet, its coupling inputs read from the input rows below (what the other labs and "
         "the chip market do to it). Inputs: this lab's column of the Inputs sheet, by names "
         "scoped to this sheet.")
-_RESERVED = {"cover", "inputs", TITLE.lower()}
+_RESERVED = {"cover", "inputs", TITLE.lower(), OBSERVED.lower()}
 
 
 @dataclass
@@ -185,6 +188,7 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
 
     market_sheet(book, clearing(len(labs)), sheets_, lookup, n,
                  f"The market of {len(labs)} labs, {scenario or 'status-quo'}")
+    observed_sheet(book, sheets_, n)
     for ws in book.wb.worksheets:
         print_setup(ws)
     return book
