@@ -1,3 +1,3 @@
 """Command line: `python -m model <command>` (list, budget, run, export, split, market, ...).
-May import: model.core, model.loop, model.policy, model.market, model.report, model.workbook.
+May import: model.core, model.loop, model.policy, model.market, model.odds, model.report, model.workbook.
 """

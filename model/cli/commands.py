@@ -156,6 +156,47 @@ def _market(p: argparse.ArgumentParser) -> None:
                         "sheet of live formulas over them (model/workbook/market_book.py)")
 
 
+def _odds(p: argparse.ArgumentParser) -> None:
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--preset", choices=MARKET_PRESETS, default=DEFAULT_MARKET,
+                       help="the labs (default end-2025: five frontier labs and the rest of "
+                            "the world)")
+    start.add_argument("--market-file", metavar="FILE.toml|FILE.json",
+                       help="a market file, instead of --preset (see `market --help`)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="EDIT",
+                   help="edit the labs, as `market --set` does: 'openai.fleet_gpus=2e6 GPU'")
+    p.add_argument("--input", dest="inputs", action="append", default=[],
+                   metavar="NAME=VALUE", help="hold a model input at VALUE in every draw and "
+                   "lab, e.g. 'capability_price_elasticity=0' (it is then not drawn)")
+    p.add_argument("--scenario", metavar="S1,S2,...",
+                   help=f"scenarios (default every one: {', '.join(SCENARIOS)})")
+    p.add_argument("--samples", type=_int, default=8,
+                   help="draws per scenario (default 8, modest: a draw is a six-lab "
+                        "equilibrium, ~30 s on one core at yearly steps; the odds' standard "
+                        "error is up to 0.5/sqrt(samples))")
+    p.add_argument("--seed", type=_int, default=0,
+                   help="random seed (0 to 2**64 - 1): draw k of a seed is the same in every "
+                        "run, scenario and worker")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_int,
+                       help="worker processes of a local dask cluster (default one per core; "
+                            "0: in this process, no cluster)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="an existing dask cluster's scheduler, e.g. tcp://10.0.0.5:8786 "
+                            "(its workers need this package installed)")
+    p.add_argument("--years", type=_int, default=6,
+                   help="horizon in years from the base year 2025 (default 6: to 2030)")
+    p.add_argument("--step", choices=tuple(STEPS), default="year",
+                   help="step length (default year)")
+    saved = p.add_mutually_exclusive_group()
+    saved.add_argument("--results", default="odds-results", metavar="FOLDER",
+                       help="Parquet folder of finished draws, one file each, read on a "
+                            "rerun instead of recomputed (default odds-results)")
+    saved.add_argument("--no-results", action="store_true",
+                       help="keep no results folder")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
 def _observed(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lab", help="one lab's observations (e.g. openai, anthropic, meta)")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -186,6 +227,9 @@ COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple
     "market": ({"help": "the market of labs: one chip supply and one customer market; each "
                 "lab's research share in equilibrium, jointly optimal, and alone"}, _market,
                ("market", "cmd_market")),
+    "odds": ({"help": "the odds that research's share falls relative to inference, per "
+              "scenario, over draws of the uncertain inputs (dask workers)"}, _odds,
+             ("odds", "cmd_odds")),
     "observed": ({"help": "published research, training and inference shares per lab and "
                   "year, each with its source and how comparable it is"}, _observed,
                  ("observed", "cmd_observed")),

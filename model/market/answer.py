@@ -26,9 +26,14 @@ YEARS, STEP = 6, "year"
 ANSWER_FILE = Path(__file__).resolve().parents[2] / "docs" / "market_answer.json"
 
 
-def _ratio(rows: dict) -> np.ndarray:
-    """(n,) research GPUs over inference GPUs, summed over the labs."""
+def research_ratio(rows: dict) -> np.ndarray:
+    """(n,) research GPUs over inference GPUs, summed over the labs (rows (n, labs))."""
     return rows["gpus_research"].sum(axis=1) / rows["gpus_inference"].sum(axis=1)
+
+
+def falls(ratio: np.ndarray) -> bool:
+    """Whether the ratio is lower at the last step than at the first after the base year."""
+    return bool(ratio[-1] < ratio[1])
 
 
 def _share(rows: dict) -> np.ndarray:
@@ -44,10 +49,10 @@ def summary(scenario: str, out: Outcome) -> dict:
               "converged": bool(out.nash.converged),
               "max_deviation_gain": float(out.nash.max_deviation_gain)}
     for name, rows in (("equilibrium", eq), ("joint", planner)):
-        ratio, share = _ratio(rows), _share(rows)
+        ratio, share = research_ratio(rows), _share(rows)
         record |= {f"{name}_ratio_first": float(ratio[1]), f"{name}_ratio_last": float(ratio[-1]),
                    f"{name}_share_first": float(share[1]), f"{name}_share_last": float(share[-1]),
-                   f"{name}_falls": bool(ratio[-1] < ratio[1])}
+                   f"{name}_falls": falls(ratio)}
     record["fleet_growth"] = float(eq["fleet_gpus"][-1].sum() / eq["fleet_gpus"][1].sum())
     record["race"] = float(np.mean(_share(eq)[1:] - _share(planner)[1:]))
     return record

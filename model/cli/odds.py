@@ -1,0 +1,131 @@
+"""`python -m model odds`: the seed's answer with its odds. For each scenario, over draws of the
+uncertain inputs (the labs' assumed fields within their intervals, the loop's uncertain inputs),
+the probability that research's share of the labs' compute falls relative to inference from the
+first year after the base year to the last, in equilibrium and for the labs as price-takers,
+with the ratio's 5th-50th-95th percentile paths and the three inputs that move it most
+(model.odds).
+
+A draw is one market's Nash equilibrium and its labs' price-taking solves: ~30 s for the six
+labs at yearly steps on one core, so the default is a modest DEFAULT_SAMPLES draws per scenario
+(binomial standard error up to 0.5/sqrt(samples): 0.18 at 8). Draws run on a local dask
+cluster (`--workers`, default one per core; 0: in this process) or an existing one
+(`--scheduler`), each written once to the results folder as it finishes, so a rerun with more
+samples computes only the new draws.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from model.core.errors import InputError
+from model.core.resolve import parse_assignment
+from model.loop.scenario_list import SCENARIOS
+from model.loop.steps import STEPS
+from model.report.formats import strict_json, table
+
+from .market import labs_from
+
+DEFAULT_SAMPLES = 8
+MAX_SAMPLES = 10_000
+MAX_WORKERS = 256
+NOTE = ("p_research_share_falls: share of the draws in which the labs' summed research GPUs "
+        "over inference GPUs is lower in the last year than in the first after the base year, "
+        "in the open-loop Nash equilibrium (_price_taker: each lab alone, value-maximising, "
+        "their fleets summed); _se: its binomial standard error sqrt(p(1-p)/samples); "
+        "ratio_paths: the ratio's 5th, 50th and 95th percentiles over the draws per year; "
+        "drivers: the drawn inputs with the largest Spearman rank correlation with the ratio's "
+        "log change, last year over first (a loop input is its factor over the setting; "
+        "'lab.field' a lab's drawn value)")
+
+
+def _scenarios(text: str | None) -> list[str]:
+    names = list(SCENARIOS) if not text else [s.strip() for s in text.split(",")]
+    for s in names:
+        if s not in SCENARIOS:
+            shown = s if len(s) <= 40 else s[:37] + "..."
+            raise InputError(f"scenario {shown!r}: expected one of {', '.join(SCENARIOS)}")
+    return list(dict.fromkeys(names))
+
+
+def _check(args: argparse.Namespace) -> None:
+    if not 1 <= args.samples <= MAX_SAMPLES:
+        raise InputError(f"samples: expected a whole number from 1 to {MAX_SAMPLES:,}")
+    if not 0 <= args.seed < 2**64:
+        raise InputError("seed: expected a whole number from 0 to 2**64 - 1")
+    if args.workers is not None and not 0 <= args.workers <= MAX_WORKERS:
+        raise InputError(f"workers: expected a whole number from 0 to {MAX_WORKERS}")
+    if args.step not in STEPS:
+        raise InputError(f"step: expected one of {', '.join(STEPS)}")
+
+
+def run_odds(args: argparse.Namespace) -> dict:
+    """The odds document the arguments ask for."""
+    _check(args)
+    scenarios = _scenarios(args.scenario)
+    overrides = dict(parse_assignment(t) for t in args.inputs)
+    # numpy, the market, the optimiser: only when the command runs
+    from model.loop.projection import steps_for
+    from model.market.single_lab import lab_settings
+    from model.odds.outcome import Spec
+    from model.odds.run import default_workers, odds_records
+    from model.odds.summary import summaries
+
+    labs = labs_from(args)
+    spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed)
+    # the labs, horizon and inputs checked here, on one line, before any worker starts
+    if steps_for(args.years, args.step)[0] < 3:
+        raise InputError("years: the odds compare the first year after the base year with "
+                         "the last: expected at least 3 steps")
+    for lab in labs:
+        for s in scenarios:
+            lab_settings(lab, s, overrides)
+    workers = (0 if args.scheduler is None and args.workers == 0 else
+               args.workers if args.workers is not None else default_workers())
+    folder = None if args.no_results else Path(args.results)
+    began = time.perf_counter()
+    try:
+        records, computed = odds_records(spec, scenarios, args.samples, workers,
+                                         args.scheduler, folder, progress=True)
+    except (OSError, TimeoutError) as exc:
+        where = f"scheduler {args.scheduler}" if args.scheduler else "the local cluster"
+        raise InputError(f"{where}: {exc}") from None
+    seconds = time.perf_counter() - began
+    return {
+        "samples": args.samples, "seed": args.seed, "years": args.years, "step": args.step,
+        "labs": [lab.name for lab in labs], "inputs": overrides,
+        "workers": None if args.scheduler else workers, "scheduler": args.scheduler,
+        "computed": computed, "read": len(records) - computed, "seconds": round(seconds, 1),
+        "draws_per_minute": round(computed / seconds * 60, 2) if computed else None,
+        "results": None if folder is None else str(folder), "note": NOTE,
+        "scenarios": summaries(records, scenarios)}
+
+
+def _pct(p, se) -> str:
+    return "-" if p is None else f"{p:.0%} +- {se:.0%}"
+
+
+def cmd_odds(args: argparse.Namespace) -> str:
+    doc = run_odds(args)
+    if args.format == "json":
+        return strict_json(doc)
+    rows = []
+    for s in doc["scenarios"]:
+        paths = s["ratio_paths"]
+        rows.append((s["scenario"], str(s["samples"]),
+                     _pct(s["p_research_share_falls"], s["p_research_share_falls_se"]),
+                     _pct(s["p_research_share_falls_price_taker"],
+                          s["p_research_share_falls_price_taker_se"]),
+                     f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}",
+                     ", ".join(f"{d['input']} ({d['spearman_rho']:+.2f})"
+                               for d in s["drivers"]) or "-"))
+    years = doc["scenarios"][0]["ratio_paths"]["years"]
+    saved = f", {doc['read']} read from {doc['results']}" if doc["read"] else ""
+    return (f"Does research's share of the labs' compute fall relative to inference, "
+            f"{years[1]:g} to {years[-1]:g}? Odds over {doc['samples']} draws per scenario "
+            f"(seed {doc['seed']}; {doc['computed']} draws computed{saved})\n\n"
+            + table(rows, ("scenario", "draws", "P(falls), equilibrium",
+                           "P(falls), price-takers", "median ratio (eq.)",
+                           "drivers (Spearman rho, equilibrium)"))
+            + "\n\n+-: binomial standard error. " + NOTE)

@@ -1,0 +1,83 @@
+"""One draw solved: the market's open-loop Nash equilibrium and each lab alone as a price-taker,
+and whether research's share of the labs' compute falls relative to inference.
+
+The observable is model.market.answer's: research GPUs over inference GPUs, summed over the
+labs, from the first step after the base year to the last (answer.research_ratio,
+answer.falls). In equilibrium the labs' paths are model.market.nash.nash's; as price-takers each
+lab chooses alone against the exogenous frontier (model.policy.optimise.choose_path, as model.market.outcome.solve's
+`price_takers`), the labs' solves batched as columns of one projection call
+(model.market.lockstep), their fleets then summed. The joint optimum is not solved: the odds
+ask about the labs, and it would double a draw's cost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.loop.projection import run_arrays, steps_for
+from model.market.answer import STEP, YEARS, falls, research_ratio
+from model.market.fields import Lab
+from model.market.lockstep import in_lockstep
+from model.market.nash import choosing, nash
+from model.policy.optimise import choose_path
+
+from .draws import draw_settings
+
+ROWS = ("gpus_research", "gpus_inference", "fleet_gpus", "year")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What every draw of a run shares: the labs, the horizon and step, the user's overrides
+    and the seed. Draws are (Spec, scenario, draw index)."""
+
+    labs: tuple[Lab, ...]
+    years: int = YEARS
+    step: str = STEP
+    overrides: Mapping[str, float | str] = field(default_factory=dict)
+    seed: int = 0
+
+
+def price_takers(settings: Sequence, years: int, step: str) -> dict[str, np.ndarray]:
+    """Each lab alone, value-maximising: its rows (n, labs), the labs' solves in lockstep."""
+    n, dt = steps_for(years, step)
+    chosen = in_lockstep([
+        lambda evaluate, s=s: choose_path(choosing(s), years, step, evaluate=evaluate)
+        for s in settings])
+    runs = [run_arrays({**c.values, **c.paths, "step_years": dt}, n, keep=ROWS) for c in chosen]
+    return {r: np.column_stack([np.asarray(run[r], dtype=float).reshape(n, -1)[:, 0]
+                                for run in runs]) for r in ROWS}
+
+
+def _path(ratio: np.ndarray) -> dict:
+    """Falls (last step below the first after the base year), and the log change."""
+    first, last = float(ratio[1]), float(ratio[-1])
+    change = float(np.log(last / first)) if first > 0 and last > 0 else float("nan")
+    return {"falls": falls(ratio), "log_change": change}
+
+
+def solve_draw(spec: Spec, scenario: str, draw: int) -> dict:
+    """One draw's record: its key (scenario, draw, seed), its inputs ('in:' + name), the
+    equilibrium's and the price-takers' ratio path ('eq_ratio_<year>', 'pt_ratio_<year>'),
+    whether each falls and its log change, and the equilibrium's convergence and seconds."""
+    began = time.perf_counter()
+    settings, inputs = draw_settings(spec.labs, scenario, spec.overrides, spec.seed, draw)
+    names = [lab.name for lab in spec.labs]
+    eq = nash(settings, names, spec.years, spec.step)
+    alone = price_takers(settings, spec.years, spec.step)
+    years = eq.market.rows["year"][:, 0]
+    record: dict = {"scenario": scenario, "draw": int(draw), "seed": int(spec.seed)}
+    for tag, rows in (("eq", eq.market.rows), ("pt", alone)):
+        ratio = research_ratio(rows)
+        path = _path(ratio)
+        record |= {f"{tag}_falls": path["falls"], f"{tag}_log_change": path["log_change"]}
+        record |= {f"{tag}_ratio_{y:g}": float(r) for y, r in zip(years, ratio, strict=True)}
+    record |= {"eq_converged": bool(eq.converged),
+               "eq_max_deviation_gain": float(eq.max_deviation_gain),
+               "seconds": time.perf_counter() - began}
+    record |= {f"in:{k}": float(v) for k, v in inputs.items()}
+    return record

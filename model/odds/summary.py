@@ -1,0 +1,79 @@
+"""Draws into odds: for each scenario the share of draws in which research's share of the labs'
+compute falls relative to inference (in equilibrium, and the price-takers summed), with its
+binomial standard error, the 5th, 50th and 95th percentile paths of the research-to-inference
+ratio, and the inputs that move the outcome most: the largest Spearman rank correlations, over
+the draws, between a drawn input and the ratio's log change from the first step after the base
+year to the last (its continuous measure; negative: falls).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from model.loop.montecarlo import PERCENTILES
+
+DRIVERS = 3
+
+
+def binomial(hits: Sequence[bool]) -> tuple[float | None, float | None]:
+    """(share of hits, its binomial standard error sqrt(p(1-p)/n)); (None, None) when empty."""
+    n = len(hits)
+    if n == 0:
+        return None, None
+    p = float(np.mean(hits))
+    return p, math.sqrt(p * (1 - p) / n)
+
+
+def drivers(records: Sequence[dict], outcome: str, top: int = DRIVERS) -> list[dict]:
+    """The `top` drawn inputs by |Spearman rho| with `outcome` (a record field), over the draws
+    where the outcome is defined; inputs that do not vary are skipped."""
+    from scipy.stats import spearmanr  # scipy: only when odds are summarised
+
+    y = np.array([r[outcome] for r in records], dtype=float)
+    keep = np.isfinite(y)
+    if keep.sum() < 3 or np.ptp(y[keep]) == 0:
+        return []
+    found = []
+    for name in sorted({k for r in records for k in r if k.startswith("in:")}):
+        x = np.array([r.get(name, np.nan) for r in records], dtype=float)[keep]
+        if not np.all(np.isfinite(x)) or np.ptp(x) == 0:
+            continue
+        rho = float(spearmanr(x, y[keep]).statistic)
+        if math.isfinite(rho):
+            found.append({"input": name.removeprefix("in:"), "spearman_rho": rho})
+    found.sort(key=lambda d: (-abs(d["spearman_rho"]), d["input"]))
+    return found[:top]
+
+
+def _paths(records: Sequence[dict], tag: str) -> dict:
+    """{'years': [...], 'p5': [...], 'p50': [...], 'p95': [...]} of the `tag` ratio's path."""
+    prefix = f"{tag}_ratio_"
+    names = sorted({k for r in records for k in r if k.startswith(prefix)},
+                   key=lambda k: float(k.removeprefix(prefix)))
+    table = np.array([[r[k] for k in names] for r in records], dtype=float)
+    out = {"years": [float(k.removeprefix(prefix)) for k in names]}
+    for p, row in zip(PERCENTILES, np.nanpercentile(table, PERCENTILES, axis=0), strict=True):
+        out[f"p{p}"] = [float(v) for v in row]
+    return out
+
+
+def summarise(scenario: str, records: Sequence[dict]) -> dict:
+    """One scenario's odds from its draws' records."""
+    eq, eq_se = binomial([bool(r["eq_falls"]) for r in records])
+    pt, pt_se = binomial([bool(r["pt_falls"]) for r in records])
+    return {
+        "scenario": scenario, "samples": len(records),
+        "p_research_share_falls": eq, "p_research_share_falls_se": eq_se,
+        "p_research_share_falls_price_taker": pt, "p_research_share_falls_price_taker_se": pt_se,
+        "share_converged": float(np.mean([bool(r["eq_converged"]) for r in records])),
+        "ratio_paths": _paths(records, "eq"), "ratio_paths_price_taker": _paths(records, "pt"),
+        "drivers": drivers(records, "eq_log_change"),
+        "drivers_price_taker": drivers(records, "pt_log_change"),
+    }
+
+
+def summaries(records: Sequence[dict], scenarios: Sequence[str]) -> list[dict]:
+    return [summarise(s, [r for r in records if r["scenario"] == s]) for s in scenarios]
