@@ -111,7 +111,9 @@ def odds_records(spec: Spec, scenarios: Sequence[str], samples: int, workers: in
     config = results.config_key(spec)
     done = {(r["scenario"], int(r["seed"]), int(r["draw"])): r
             for r in (results.read(folder, config, keys) if folder is not None else [])}
-    tasks = [(s, d) for s, _, d in keys if (s, spec.seed, d) not in done]
+    # draw by draw, every scenario's: a run stopped early leaves each scenario as many draws
+    tasks = [(s, d) for d in range(samples) for s in scenarios
+             if (s, spec.seed, d) not in done]
     bar = Progress(len(tasks), enabled=progress and sys.stderr.isatty())
 
     def finished(record: dict) -> None:
