@@ -3,11 +3,11 @@ and whether research's share of the labs' compute falls relative to inference.
 
 The observable is model.market.answer's: research GPUs over inference GPUs, summed over the
 labs, from the first step after the base year to the last (answer.research_ratio,
-answer.falls). In equilibrium the labs' paths are model.market.nash.nash's; as price-takers each
-lab chooses alone against the exogenous frontier (model.policy.optimise.choose_path, as model.market.outcome.solve's
-`price_takers`), the labs' solves batched as columns of one projection call
-(model.market.lockstep), their fleets then summed. The joint optimum is not solved: the odds
-ask about the labs, and it would double a draw's cost.
+answer.falls). In equilibrium the labs' paths are model.market.nash.nash's; as price-takers
+each lab chooses alone against the exogenous frontier (model.policy.optimise.choose_path, as
+model.market.outcome.solve's `price_takers`), the labs' solves batched as columns of one
+projection call (model.market.lockstep), their fleets then summed. The joint optimum is not
+solved: the odds ask about the labs, and it would double a draw's cost.
 """
 
 from __future__ import annotations

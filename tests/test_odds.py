@@ -1,0 +1,152 @@
+"""The answer with its odds (issue 19, points 3, 4 and 6): draws are reproducible from (seed,
+draw) alone; the same numbers in this process and on a two-worker dask LocalCluster; finished
+draws are read back, not recomputed; constructed markets give the odds they must; and the
+command's JSON has the keys the issue names. A tiny market (OpenAI and Anthropic, 2025-2027 at
+yearly steps) keeps each solve to seconds."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from model.cli.main import main
+from model.core.resolve import input_quantity
+from model.loop.scenario_list import OPEN_LOOP
+from model.market.fields import SHARES
+from model.market.single_lab import lab_settings
+from model.market.world import MARKET
+from model.odds import results
+from model.odds.draws import HELD, draw_settings
+from model.odds.outcome import Spec
+from model.odds.run import odds_records, run_draws
+from model.odds.summary import binomial, drivers, summaries
+
+TINY = MARKET[:2]  # openai, anthropic
+SPEC = Spec(labs=TINY, years=3, step="year", seed=7)
+TASKS = [("status-quo", d) for d in range(4)]
+
+
+def _numbers(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("seconds", "config")}
+
+
+def test_a_draw_is_its_seed_and_index():
+    a, inputs = draw_settings(MARKET, "ai-2027", {}, 3, 5)
+    b, again = draw_settings(MARKET, "ai-2027", {}, 3, 5)
+    _, other = draw_settings(MARKET, "ai-2027", {}, 3, 6)
+    assert inputs == again and inputs != other
+    assert [s.values for s in a] == [s.values for s in b]
+    # every scenario meets the same draw of the labs (common random numbers)
+    _, quo = draw_settings(MARKET, "status-quo", {}, 3, 5)
+    assert {k: v for k, v in quo.items() if "." in k} == {k: v for k, v in inputs.items()
+                                                         if "." in k}
+    for lab, s in zip(MARKET, a, strict=True):
+        assert math.fsum(s.values[n] for n in SHARES) == pytest.approx(1.0, abs=1e-12)
+        base = lab_settings(lab, "ai-2027")
+        # the held inputs keep the lab's own; a loop input is one factor for every lab
+        assert s.values["lab_supply_share"] == base.values["lab_supply_share"]
+        assert s.values["software_returns"] == pytest.approx(
+            base.values["software_returns"] * inputs["software_returns"])
+    assert "token_price" in HELD and "token_price" not in inputs
+
+
+def test_inputs_the_user_sets_are_not_drawn():
+    settings, inputs = draw_settings(TINY, None, {"capability_price_elasticity": 0.5}, 0, 1)
+    assert "capability_price_elasticity" not in inputs
+    assert {s.values["capability_price_elasticity"] for s in settings} == {0.5}
+
+
+def test_odds_and_drivers_from_records():
+    assert binomial([True, False, True, True]) == (0.75, pytest.approx(math.sqrt(0.75 * 0.25 / 4)))
+    assert binomial([]) == (None, None)
+    rng = np.random.default_rng(0)
+    records = []
+    for d in range(20):
+        x, noise = rng.normal(size=2)
+        records.append({"scenario": "s", "draw": d, "eq_falls": x > 0, "pt_falls": True,
+                        "eq_converged": True, "eq_log_change": -x, "pt_log_change": 0.0,
+                        "eq_ratio_2026": 1.0, "eq_ratio_2027": math.exp(-x),
+                        "pt_ratio_2026": 1.0, "pt_ratio_2027": 1.0,
+                        "in:moves": x, "in:noise": noise, "in:still": 1.0})
+    (s,) = summaries(records, ["s"])
+    assert s["drivers"][0] == {"input": "moves", "spearman_rho": pytest.approx(-1.0)}
+    assert [d["input"] for d in s["drivers"]] == ["moves", "noise"]  # 'still' does not vary
+    assert s["drivers_price_taker"] == []  # the outcome does not vary
+    assert s["p_research_share_falls_price_taker"] == 1.0
+    assert s["ratio_paths"]["years"] == [2026.0, 2027.0]
+    assert s["ratio_paths"]["p5"][1] < s["ratio_paths"]["p50"][1] < s["ratio_paths"]["p95"][1]
+    assert drivers(records[:2], "eq_log_change") == []
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return run_draws(SPEC, TASKS)
+
+
+def test_two_workers_give_the_serial_numbers_and_a_rerun_reads_what_is_done(serial, tmp_path):
+    """Draws 0-1 are on disk (as a stopped run leaves them); a run of 4 draws on a two-worker
+    LocalCluster computes only draws 2-3, and they equal this process's; a third run computes
+    nothing."""
+    config = results.config_key(SPEC)
+    for record in serial[:2]:
+        results.write(tmp_path, config, record)
+    records, computed = odds_records(SPEC, ["status-quo"], 4, workers=2, folder=tmp_path)
+    assert computed == 2
+    assert [_numbers(r) for r in records] == [_numbers(r) for r in serial]
+    assert len(list(tmp_path.glob(f"{config}_status-quo_7_*.parquet"))) == 4
+    again, computed = odds_records(SPEC, ["status-quo"], 4, workers=0, folder=tmp_path)
+    assert computed == 0 and [_numbers(r) for r in again] == [_numbers(r) for r in serial]
+    # another configuration in the same folder is another set of draws
+    assert results.config_key(Spec(labs=TINY, years=4, step="year", seed=7)) != config
+
+
+# Constructed markets (measured with this tiny market, 2026 to 2027, and 2026 to 2028 at draws
+# 0-1): where customers pay a flat price for every token and capability earns nothing, the
+# labs move their fleets to inference (research/inference 1.04 -> 0.51 -> 0.20 in draw 0);
+# where tokens earn nothing, research takes the fleet (1.1 -> 6.9 -> 202 in draw 1). The
+# closed loop's own demand is no such market: the frontier's falling price erodes what
+# inference earns, so capability_price_elasticity=0 alone still saw research rise (1.04 ->
+# 114 at 2028): there research earns nothing but neither does serving.
+INFERENCE_PAYS = {**OPEN_LOOP, "frontier_price_decline": 0.0, "capability_price_elasticity": 0.0}
+
+
+@pytest.mark.parametrize(("inputs", "odds"), [
+    (INFERENCE_PAYS, 1.0),
+    ({"token_price": "TOKEN_MIN", "capability_price_elasticity": 5.0}, 0.0),
+], ids=["research-earns-nothing", "inference-earns-nothing"])
+def test_constructed_markets_give_the_odds_they_must(inputs, odds):
+    inputs = {k: input_quantity("token_price").min if v == "TOKEN_MIN" else v
+              for k, v in inputs.items()}
+    spec = Spec(labs=TINY, years=3, step="year", seed=0, overrides=inputs)
+    (s,) = summaries(run_draws(spec, [("status-quo", d) for d in range(3)]), ["status-quo"])
+    assert s["p_research_share_falls"] == odds
+    assert s["p_research_share_falls_price_taker"] == odds
+
+
+def test_the_command_reports_odds_per_scenario(tmp_path, capsys):
+    argv = ["odds", "--preset", "frontier-2025", "--set=-google-deepmind", "--set=-xai",
+            "--set=-meta", "--years", "3", "--samples", "2", "--workers", "0", "--seed", "7",
+            "--scenario", "status-quo", "--results", str(tmp_path), "--format", "json"]
+    assert main(argv) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (s,) = doc["scenarios"]
+    assert {"scenario", "p_research_share_falls", "p_research_share_falls_price_taker",
+            "drivers"} <= set(s)
+    assert s["scenario"] == "status-quo" and s["samples"] == 2 and doc["computed"] == 2
+    assert set(s["ratio_paths"]) == {"years", "p5", "p50", "p95"}
+    assert main(argv) == 0 and json.loads(capsys.readouterr().out)["computed"] == 0
+
+
+@pytest.mark.parametrize("argv", [
+    ["odds", "--samples", "0"], ["odds", "--seed", "-1"], ["odds", "--workers", "-2"],
+    ["odds", "--scenario", "nope"], ["odds", "--years", "2", "--workers", "0"],
+    ["odds", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+    ["odds", "--input", "no_such_input=1", "--workers", "0"],
+])
+def test_bad_input_is_one_line_and_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
