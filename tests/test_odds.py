@@ -145,6 +145,7 @@ def test_the_command_reports_odds_per_scenario(tmp_path, capsys):
     ["odds", "--scenario", "nope"], ["odds", "--years", "2", "--workers", "0"],
     ["odds", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
     ["odds", "--input", "no_such_input=1", "--workers", "0"],
+    ["odds", "--results", "/proc/no/such", "--workers", "0"],
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     assert main(argv) == 2

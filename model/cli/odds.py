@@ -84,6 +84,12 @@ def run_odds(args: argparse.Namespace) -> dict:
     workers = (0 if args.scheduler is None and args.workers == 0 else
                args.workers if args.workers is not None else default_workers())
     folder = None if args.no_results else Path(args.results)
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"results: cannot use {str(folder)[:80]!r} as a folder "
+                             f"({exc.strerror or exc})") from None
     began = time.perf_counter()
     try:
         records, computed = odds_records(spec, scenarios, args.samples, workers,
