@@ -37,7 +37,8 @@ NOTE = ("p_research_share_falls: share of the draws in which the labs' summed re
         "ratio_paths: the ratio's 5th, 50th and 95th percentiles over the draws per year; "
         "drivers: the drawn inputs with the largest Spearman rank correlation with the ratio's "
         "log change, last year over first (a loop input is its factor over the setting; "
-        "'lab.field' a lab's drawn value)")
+        "'lab.field' a lab's drawn value), with each one's unadjusted p_value: the largest of "
+        "inputs_tested correlations is large by chance alone when the draws are few")
 
 
 def _scenarios(text: str | None) -> list[str]:

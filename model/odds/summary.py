@@ -41,10 +41,16 @@ def drivers(records: Sequence[dict], outcome: str, top: int = DRIVERS) -> list[d
         x = np.array([r.get(name, np.nan) for r in records], dtype=float)[keep]
         if not np.all(np.isfinite(x)) or np.ptp(x) == 0:
             continue
-        rho = float(spearmanr(x, y[keep]).statistic)
+        result = spearmanr(x, y[keep])
+        rho = float(result.statistic)
         if math.isfinite(rho):
-            found.append({"input": name.removeprefix("in:"), "spearman_rho": rho})
+            found.append({"input": name.removeprefix("in:"), "spearman_rho": rho,
+                          "p_value": float(result.pvalue), "inputs_tested": 0})
     found.sort(key=lambda d: (-abs(d["spearman_rho"]), d["input"]))
+    # the top of many correlations is large by chance alone: with 16 draws and ~60 inputs the
+    # largest |rho| of unrelated inputs is ~0.7; p_value is each one's own, not adjusted
+    for d in found:
+        d["inputs_tested"] = len(found)
     return found[:top]
 
 
