@@ -102,13 +102,11 @@ def draw_settings(labs: Sequence[Lab], scenario: str | None, overrides: Mapping 
         # one sample, from the same stream for every lab: the same factors
         sampled = sample_inputs(dict(s.values), 1, ss)
         values = dict(s.values)
-        for name in UNCERTAIN:
-            if name in held:
-                continue
+        for name in (n for n in LOOP_INPUTS if n not in held):
             x = float(np.ravel(sampled[name])[0])
             base = float(s.values[name])
             values[name] = x
             if name not in factors and base != 0:
                 factors[name] = x / base
         settings.append(dataclasses.replace(s, values=values))
-    return settings, record | {n: factors.get(n, 1.0) for n in UNCERTAIN if n not in held}
+    return settings, record | {n: factors.get(n, 1.0) for n in LOOP_INPUTS if n not in held}
