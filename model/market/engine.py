@@ -75,6 +75,11 @@ class Market:
         """The chip price over the world's path (n, *samples)."""
         return self.coupling[1]
 
+    @property
+    def financing_share(self) -> np.ndarray:
+        """The share of its offer every lab raises from the one capital market (n, *samples)."""
+        return self.coupling[5][:, 0]
+
 
 def stacked(settings: Sequence, n: int, dt: float) -> dict[str, np.ndarray]:
     """The labs' inputs as arrays (labs, *samples) (paths (n, labs, *samples)): a lab's value
