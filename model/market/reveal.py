@@ -139,21 +139,24 @@ class Target:
 
 def _skip_reason(o: Observation) -> str | None:
     """Why an observation reveals nothing here (None: usable)."""
+    nan = math.isnan
+    if o.lab == "deepseek":
+        return ("not a lab the model has (its presets are one training cluster and one serving "
+                "fleet), and the row gives one use's share alone")
+    if nan(o.research_share) and nan(o.rd_share):
+        return ("one final run's GPUs only: no research or all-R&D share, and no inference "
+                "share")
+    if o.year < BASE_YEAR:
+        return (f"all of {'Google' if o.lab == 'google' else 'Facebook'}'s ML, not the "
+                "frontier lab the model has, years before any base year it starts from")
+    if nan(o.inference_share):
+        why = "a floor on R&D with no inference share beside it: the split is not observed"
+        if o.lab == "meta":
+            return why + ("; and the meta-2024 preset serves no inference (Meta sells none), "
+                          "so research is all of its pool whatever it believes")
+        return why + "; and the model has no end-2024 state of the lab to solve from"
     if o.lab not in PRESETS:
-        if o.lab in ("meta", "xai") and o.year == BASE_YEAR:
-            return (f"{o.scope}: no inference share, and no end-2024 state of the lab to solve "
-                    "from" if o.lab == "xai" else
-                    f"{o.scope}: no inference share (Meta sells no inference; the meta-2024 "
-                    "preset serves none, so its research fraction of the pool is 1 whatever it "
-                    "believes)")
-        if o.lab in ("meta", "google"):
-            return (f"{o.scope} in {o.period}: not the frontier lab the model has, and years "
-                    "before any base year")
-        return (f"{o.scope}: not a lab the model has (DeepSeek's presets are one training "
-                "cluster and one serving fleet, each all of one use)")
-    if math.isnan(o.inference_share) or (math.isnan(o.rd_share)
-                                         and math.isnan(o.research_share)):
-        return "no research or R&D share beside inference"
+        return "the model has no end-2024 state of the lab to solve from"
     return None
 
 
