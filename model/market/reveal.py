@@ -38,11 +38,13 @@ within a bisected step of the true edge); 'none in range' where no solved value 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -53,8 +55,12 @@ from model.loop.projection import run_arrays, steps_for
 from model.loop.scenarios import scenario_settings
 from model.policy.optimise import choose_path
 
+from .engine import Market, equilibrium
 from .lockstep import in_lockstep
+from .nash import _fixed_paths, best_response, choosing
 from .observed import PANEL, Observation
+from .single_lab import lab_settings
+from .world import LABS, MARKET
 
 YEARS, STEP = 10, "quarter"  # the single-lab model's defaults
 GRID = 10
@@ -68,6 +74,8 @@ VALUE_MAXIMISING = "value-maximising"
 # The single-lab preset holding each market lab's end-2024 state.
 PRESETS = {"openai": "openai-2024", "anthropic": "anthropic-2024"}
 BASE_YEAR = 2024
+MARKET_YEAR = 2025  # the market's base year: its labs' splits are 2025's observed ones
+MARKET_LABS = ("openai", "anthropic")
 
 
 @dataclass(frozen=True)
@@ -122,12 +130,17 @@ class Target:
     observation: Observation
     measure: str  # "research" (of research + inference) or "rd" (R&D of R&D + inference)
     value: float
-    preset: str
+    preset: str  # the single-lab preset it starts from, or the market's lab
     when: str  # "first" (first chosen step), "year" (mean of the year's steps), "end"
+    market: bool = False  # the lab's best reply in the end-2025 market, not a price-taker's
 
     @property
     def kind(self) -> str:
         o = self.observation
+        if self.market:
+            return ("best reply in the end-2025 market (the others at their base-year splits "
+                    "and the market they make held; the input set for this lab alone): its "
+                    f"first chosen step (Q1 2026) against the observed {o.period} split")
         start = f"price-taker from its end-2024 state ({self.preset})"
         if self.when == "first":
             return (f"{start}: its first chosen step (Q1 2025) keeps the observed {o.period} "
@@ -171,18 +184,23 @@ def _target(index: int, o: Observation) -> Target:
 
 
 def targets(panel: Sequence[Observation] = PANEL) -> tuple[list[Target], list[tuple]]:
-    """(usable targets, [(1-based index, observation, why skipped)])."""
+    """(usable targets, [(1-based index, observation, why skipped)]): a 2025 observation twice,
+    as the price-taker's and as the market's best reply."""
     used, skipped = [], []
     for i, o in enumerate(panel, start=1):
         why = _skip_reason(o)
         if why is None:
             used.append(_target(i, o))
+            if o.year == MARKET_YEAR and o.lab in MARKET_LABS:
+                used.append(dataclasses.replace(used[-1], preset=o.lab, when="first",
+                                                market=True))
         else:
             skipped.append((i, o, why))
     return used, skipped
 
 
-def _settings(preset: str, sweep: Sweep, x: float):
+def sweep_settings(preset: str, sweep: Sweep, x: float):
+    """The preset under `sweep`'s scenario, value-maximising, its input at grid point `x`."""
     return scenario_settings(preset, sweep.scenario, None, {
         "allocation_policy": VALUE_MAXIMISING, sweep.input: sweep.value(x)})
 
@@ -190,13 +208,43 @@ def _settings(preset: str, sweep: Sweep, x: float):
 def realised(settings: Sequence, years: int = YEARS, step: str = STEP) -> list[dict]:
     """Each settings' value-maximising solve (all in lockstep), as its realised rows: year and
     the research, final-run and inference shares (n,)."""
-    solved = in_lockstep([lambda evaluate, s=s: choose_path(s, years, step, evaluate=evaluate)
-                          for s in settings])
+    return _rows(in_lockstep([lambda evaluate, s=s: choose_path(s, years, step,
+                                                                evaluate=evaluate)
+                              for s in settings]), years, step)
+
+
+def _rows(solved: Sequence, years: int, step: str) -> list[dict]:
     n, dt = steps_for(years, step)
     keep = ("year", "share_research", "share_training", "share_inference")
     return [{k: np.ravel(v) for k, v in run_arrays({**s.values, **s.paths, "step_years": dt}, n,
                                                     keep=keep).items()}
             for s in solved]
+
+
+@lru_cache(maxsize=4)
+def base_market(scenario: str, years: int = YEARS, step: str = STEP) -> Market:
+    """The end-2025 market with every lab at its base-year split (the paths the others keep
+    while one lab replies)."""
+    n, _ = steps_for(years, step)
+    lanes = [choosing(lab_settings(lab, scenario)) for lab in MARKET]
+    lanes = [dataclasses.replace(s, paths=_fixed_paths(s, n)) for s in lanes]
+    return equilibrium(lanes, [lab.name for lab in MARKET], years, step)
+
+
+def replies(lab: str, sweep: Sweep, xs: Sequence[float], years: int = YEARS,
+            step: str = STEP) -> list[dict]:
+    """Lab `lab`'s best reply (model.market.nash.best_response, the optimiser's global screen)
+    to the base market under `sweep`'s scenario, with `sweep`'s input at each of `xs` for it
+    alone (all in lockstep), as realised rows."""
+    m = base_market(sweep.scenario, years, step)
+    j = m.labs.index(lab)
+    n, _ = steps_for(years, step)
+    lanes = [choosing(lab_settings(LABS[lab], sweep.scenario, {sweep.input: sweep.value(x)}))
+             for x in xs]
+    lanes = [dataclasses.replace(s, paths=_fixed_paths(s, n)) for s in lanes]
+    return _rows(in_lockstep([lambda evaluate, s=s: best_response(s, m, j, years, step,
+                                                                  evaluate=evaluate)[0]
+                              for s in lanes]), years, step)
 
 
 def fraction(rows: dict, measure: str) -> np.ndarray:
@@ -231,20 +279,24 @@ def _runs(points: list[tuple[float, float]], fits) -> list[tuple[float, float]]:
     return out
 
 
-def reveal_lab(preset: str, chosen: Sequence[Target], sweep: Sweep, grid: int = GRID,
-               bisections: int = BISECTIONS, tolerance: float = TOLERANCE,
+def reveal_lab(preset: str, chosen: Sequence[Target], sweep: Sweep, grid: int | None = None,
+               bisections: int | None = None, tolerance: float = TOLERANCE,
                years: int = YEARS, step: str = STEP) -> list[dict]:
-    """One record per target (all of the preset `preset`): the ranges of `sweep`'s input under
-    which its observed fraction is the model's within `tolerance`, and the solved points."""
+    """One record per target (all starting from `preset`: a single-lab preset, or a market
+    lab's name where the targets are market ones): the ranges of `sweep`'s input under
+    which its observed fraction is the model's within `tolerance`, and the solved points
+    (`grid` values, then `bisections` rounds: GRID and BISECTIONS by default)."""
     began = time.perf_counter()
+    grid = GRID if grid is None else grid
+    bisections = BISECTIONS if bisections is None else bisections
     solved: dict[float, dict] = {}
 
     def solve(xs):
         xs = [x for x in dict.fromkeys(xs) if x not in solved]
         if xs:
-            for x, rows in zip(xs, realised([_settings(preset, sweep, x) for x in xs], years,
-                                            step), strict=True):
-                solved[x] = rows
+            found = (replies(preset, sweep, xs, years, step) if chosen[0].market else
+                     realised([sweep_settings(preset, sweep, x) for x in xs], years, step))
+            solved.update(zip(xs, found, strict=True))
 
     solve(list(sweep.grid(grid)))
     for _ in range(bisections):
@@ -280,12 +332,12 @@ def reveal(lab: str | None = None, year: int | None = None, panel=PANEL, sweeps=
     used, skipped = targets(panel)
     pick = [t for t in used if (lab is None or t.observation.lab == lab)
             and (year is None or t.observation.year == year)]
-    records = {t.index: _record(t) for t in pick}
+    records = {(t.index, t.market): _record(t) for t in pick}
     for sweep in sweeps.values():
-        for preset in dict.fromkeys(t.preset for t in pick):
-            mine = [t for t in pick if t.preset == preset]
-            for t, r in zip(mine, reveal_lab(preset, mine, sweep, **kw), strict=True):
-                records[t.index]["sweeps"][sweep.key] = {
+        for start in dict.fromkeys((t.preset, t.market) for t in pick):
+            mine = [t for t in pick if (t.preset, t.market) == start]
+            for t, r in zip(mine, reveal_lab(start[0], mine, sweep, **kw), strict=True):
+                records[(t.index, t.market)]["sweeps"][sweep.key] = {
                     "input": sweep.input, "scenario": sweep.scenario,
                     "bounds": list(sweep.bounds), **r}
     return {"tolerance": kw.get("tolerance", TOLERANCE), "tolerance_why": TOLERANCE_WHY,
@@ -303,7 +355,9 @@ def _record(t: Target) -> dict:
     o = t.observation
     return {"index": t.index, "lab": o.lab, "year": o.year, "period": o.period,
             "measure": o.measure, "compared": t.measure, "observed": t.value,
-            "kind": t.kind, "scope": o.scope, "sweeps": {}}
+            "best_response": "market" if t.market else "price-taker", "when": t.when,
+            "kind": t.kind,
+            "scope": o.scope, "sweeps": {}}
 
 
 def check_selection(lab: str | None, year: int | None, panel=PANEL) -> None:
@@ -342,18 +396,27 @@ def ranges_text(sweep: dict) -> str:
     return ", ".join(end(a) if a == b else f"{end(a)} to {end(b)}" for a, b in sweep["ranges"])
 
 
+def reading(r: dict) -> str:
+    """A record's kind of best response, in a few words (the full text is its `kind`)."""
+    if r["best_response"] == "market":
+        return f"best reply in the end-{MARKET_YEAR} market, Q1 {MARKET_YEAR + 1}"
+    return {"first": f"price-taker keeps it, Q1 {BASE_YEAR + 1}",
+            "end": f"price-taker from end-{BASE_YEAR}, last step of {r['year']}",
+            "year": f"price-taker from end-{BASE_YEAR}, mean of {r['year']}"}[r["when"]]
+
+
 def markdown(result: dict | None = None) -> str:
     """The README's table: one row per revealed lab-year."""
     result = read() if result is None else result
     names = [s for s in result["sweeps"]]
     heads = [f"{result['sweeps'][s]['label']} ({result['sweeps'][s]['input']}, under "
              f"`{result['sweeps'][s]['scenario']}`)" for s in names]
-    lines = ["| # | lab | period | measure | observed | read in the model as | "
+    lines = ["| # | lab | period | measure | observed | best response | "
              + " | ".join(heads) + " |", "|" + "---|" * (6 + len(names))]
     for r in result["rows"]:
         what = "research" if r["compared"] == "research" else "all R&D"
         lines.append(f"| {r['index']} | {r['lab']} | {r['period']} | {r['measure']} | "
-                     f"{r['observed']:.1%} ({what}) | {r['kind']} | "
+                     f"{r['observed']:.1%} ({what}) | {reading(r)} | "
                      + " | ".join(ranges_text(r["sweeps"][s]) for s in names) + " |")
     return "\n".join(lines)
 
