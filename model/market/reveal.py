@@ -13,20 +13,22 @@ lab's other inputs held at its preset's:
 - `ideas-harder`: software_returns r, under `ideas-harder` (ideas get harder to find as
   lambda / r).
 
-What is compared. The model's lab is a price-taker solving the value-maximising policy
-(model.policy.optimise.choose_path) from a single-lab preset's end-2024 state (openai-2024,
-anthropic-2024). The model's first step is the base year, whose split is data (the preset's
-observed one), so the lab chooses from the second step on, moving no faster than
-split_adjustment_rate. A 2024 observation is the base year's: it is a best response when the
-lab, standing there, keeps it (its first chosen step, Q1 2025, within the tolerance of the
-observed value). A 2025 observation is compared with the lab's realised split over 2025 (the
-mean of 2025's steps; the last step of 2025 for an end-2025 snapshot). Not the market's best
-reply: the market of labs starts at end-2025, where each lab's split is its observed base
-split, not a choice. The share compared is research as a fraction of research + inference
-(where the source separates final runs) or all R&D (research + final runs) as a fraction of
-R&D + inference (where it does not), the model's share taken the same way, so a lab's
-compute outside R&D and serving does not enter. The tolerance is TOLERANCE of that fraction:
-no source gives an interval.
+What is compared. The model's lab solves the value-maximising policy
+(model.policy.optimise.choose_path). The first step of a run is its base year, whose split is
+data, so the lab chooses from the second step on, moving no faster than split_adjustment_rate.
+A 2024 observation is the base year of a single-lab preset's end-2024 state (openai-2024): it
+is a best response when the lab, a price-taker standing there, keeps it (its first chosen step,
+Q1 2025, within the tolerance of the observed value). A 2025 observation is read twice: the
+price-taker's realised split over 2025 from its end-2024 preset (openai-2024, anthropic-2024;
+the mean of 2025's steps, the last step of 2025 for an end-2025 snapshot); and the lab's best
+reply in the end-2025 market (model.market.nash.best_response) to the others at their
+base-year splits and the market they make, held, the swept input set for that lab alone: the
+market's base year is 2025, so its 2025 split is the base, not a choice, and the reply's first
+chosen step (Q1 2026) is compared. The share compared is research as a fraction of research +
+inference (where the source separates final runs) or all R&D (research + final runs) as a
+fraction of R&D + inference (where it does not), the model's share taken the same way, so a
+lab's compute outside R&D and serving does not enter. The tolerance is TOLERANCE of that
+fraction: no source gives an interval.
 
 How. A grid of GRID values (log-spaced; for rho, log-spaced in the elasticity of substitution
 1 / (1 - rho), which steps over rho = 0), every value's solve one column of the same
