@@ -17,7 +17,7 @@ import pytest
 from model.cli.main import main
 from model.core.errors import InputError
 from model.loop.projection import STEP_ROWS
-from model.market import chips
+from model.market import capital, chips
 from model.market.engine import TOLERANCE, _couple
 from model.market.nash import choosing, nash
 from model.market.single_lab import lab_settings
@@ -66,7 +66,9 @@ def engine_values(m, shares: np.ndarray) -> dict[str, np.ndarray]:
     return {"logit_share": chosen, "share_of_tokens_sold": served, "rival_odds": target[2],
             "rival_demand": target[3], "market_supply": supply, "bids": bids,
             "chip_price_index": target[1], "rationed": chips.rationed(bids, supply, shares),
-            "market_supply_share": target[0], "total_npv": m.rows["npv"].sum(axis=1)}
+            "market_supply_share": target[0], "total_npv": m.rows["npv"].sum(axis=1),
+            "capital_pool": capital.capital_pool(m.rows["external_financing"], m.rows["year"]),
+            "financing_share": target[5][:, 0]}
 
 
 def shares_of(labs) -> np.ndarray:
@@ -101,8 +103,9 @@ def test_lab_sheets_are_the_coupled_rows_then_the_labelled_input_rows(wb, solved
     chosen, solved_at = labels.index(CHOSEN) + 1, labels.index(SOLVED) + 1
     assert labels[chosen:chosen + 5] == [f"chosen_share_{u}" for u in (
         "training", "research", "automation", "inference", "other")]
-    assert labels[solved_at:solved_at + 5] == ["market_supply_share", "chip_price_change",
-                                               "rival_odds", "rival_demand", "spilled_demand"]
+    assert labels[solved_at:solved_at + 6] == ["market_supply_share", "chip_price_change",
+                                               "rival_odds", "rival_demand", "spilled_demand",
+                                               "financing_share"]
     for r in range(4, 4 + len(STEP_ROWS)):  # every projection cell a formula, every path not
         assert all(c.data_type == "f" for c in ws[r][2:2 + YEARS])
     research = [ws.cell(chosen + 2, 3 + t).value for t in range(YEARS)]
@@ -154,7 +157,7 @@ def test_market_sheet_values_are_the_engines(book, solved):
             np.testing.assert_allclose(got, want if want.ndim == 1 else want[:, j],
                                        rtol=RTOL, atol=0, err_msg=f"{name} {lab}")
     gaps = [row(label) for label in rows if label.startswith("gap_")]
-    assert len(gaps) == 5 * len(NAMES)
+    assert len(gaps) == 6 * len(NAMES)
     assert 0 < np.max(gaps) <= TOLERANCE  # a fixed point, to the engine's tolerance
     assert ws[f"C{rows['fixed_point: every gap within fixed_point_tolerance']}"] is True
 

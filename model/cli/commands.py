@@ -202,6 +202,13 @@ def _observed(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
 
 
+def _reveal(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lab", required=True,
+                   help="the lab whose observed splits to reveal (e.g. openai, anthropic)")
+    p.add_argument("--year", type=_int, help="one year's observations (e.g. 2024, 2025)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+
 # name -> (add_parser's keywords, what adds its arguments, the module and function doing its work)
 COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple[str, str]]] = {
     "list": ({"help": "presets, scenarios, GPUs and every parameter with its source",
@@ -233,6 +240,9 @@ COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple
     "observed": ({"help": "published research, training and inference shares per lab and "
                   "year, each with its source and how comparable it is"}, _observed,
                  ("observed", "cmd_observed")),
+    "reveal": ({"help": "the AI R&D multipliers, compute bottlenecks and ideas-harder settings "
+                "under which each lab's observed split is its value-maximising choice"},
+               _reveal, ("reveal", "cmd_reveal")),
 }
 
 

@@ -1,5 +1,5 @@
 """Command line: `python -m model list | budget | training-run | run | sensitivity | export |
-backtest | split | milestones | market | odds | observed`.
+backtest | split | milestones | market | odds | observed | reveal`.
 
 Every user error becomes one line on stderr and exit status 2; nothing a user types produces a
 traceback. model.cli.commands declares every command's arguments and imports the module doing

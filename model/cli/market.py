@@ -30,9 +30,9 @@ from .market_export import check_out, write_market_book
 
 POLICY = ("not computed: with --choice policy each lab keeps its scenario's allocation policy "
           "(no lab chooses, so there is no deviation to test and no owner to optimise)")
-CAVEAT = ("Not a forecast yet: chip production does not answer the price, and revenue falls "
-          "with the frontier's price while fleets grow, so NPVs are negative (docs/MODEL.md, "
-          "'The market of labs').")
+CAVEAT = ("Not a forecast yet: chip production does not answer the price, financing multiples "
+          "do not fall with scale, and revenue falls with the frontier's price while fleets "
+          "grow, so most NPVs are negative (docs/MODEL.md, 'The market of labs').")
 
 
 def labs_from(args: argparse.Namespace) -> tuple:
@@ -78,6 +78,13 @@ def _index(m) -> list[dict]:
             for y, v in zip(years, m.price_index, strict=True)]
 
 
+def _financing(m) -> list[dict]:
+    """The share of its offer every lab raises, per step (model.market.capital)."""
+    years = m.rows["year"][:, 0]
+    return [{"year": float(y), "value": json_number(v)}
+            for y, v in zip(years, m.financing_share, strict=True)]
+
+
 def _json(args, result) -> str:
     if not hasattr(result, "nash"):
         m = result
@@ -86,7 +93,8 @@ def _json(args, result) -> str:
             "converged": bool(m.converged), "iterations": m.iterations,
             "change": json_number(m.change), "max_deviation_gain": None,
             "max_deviation_gain_note": POLICY, "joint": None, "joint_note": POLICY,
-            "caveat": CAVEAT, "chip_price_index": _index(m), "records": records(m)})
+            "caveat": CAVEAT, "chip_price_index": _index(m), "financing_share": _financing(m),
+            "records": records(m)})
     eq, planner = result.nash, result.joint
     return strict_json({
         "labs": list(result.labs), "scenario": args.scenario, "choice": "nash",
@@ -102,11 +110,12 @@ def _json(args, result) -> str:
                            zip(result.labs, eq.deviation_gain, strict=True)},
         "market_iterations": eq.market.iterations, "seconds": round(eq.seconds, 2),
         "caveat": CAVEAT, "chip_price_index": _index(eq.market),
-        "records": _records(result.frame()),
+        "financing_share": _financing(eq.market), "records": _records(result.frame()),
         "joint": {"npv": json_number(planner.npv), "success": planner.success,
                   "message": planner.message, "evaluations": planner.evaluations,
                   "climbs": planner.climbs,
                   "chip_price_index": _index(planner.market),
+                  "financing_share": _financing(planner.market),
                   "records": records(planner.market)},
         "race": {lab: json_number(float(np.mean(r)))
                  for lab, r in zip(result.labs, result.race().T, strict=True)},
@@ -147,7 +156,8 @@ def cmd_market(args: argparse.Namespace) -> str:
                  if m.converged else f"NOT converged after {m.iterations} iterations "
                  f"(last change {m.change:.1e})")
         return (f"{head}, each lab keeping its allocation policy: {state}; chip price index "
-                f"{np.max(m.price_index):.2f}x at its highest\n\n"
+                f"{np.max(m.price_index):.2f}x at its highest; the labs raise "
+                f"{np.min(m.financing_share):.0%} of what investors offer at the tightest\n\n"
                 + table(rows, ("lab", "research share", "inference share", "fleet (H100e)",
                                "share of customers", "revenue, last step", "NPV"))
                 + "\n\n" + CAVEAT)
@@ -165,7 +175,8 @@ def cmd_market(args: argparse.Namespace) -> str:
              "are the checked ones closest to one)")
     return (f"{head}: {state}; largest deviation gain {eq.max_deviation_gain:+.2%}; joint "
             f"optimum ${planner.npv / 1e9:,.1f}B against Nash's "
-            f"${float(m.rows['npv'][-1].sum()) / 1e9:,.1f}B summed NPV\n\n"
+            f"${float(m.rows['npv'][-1].sum()) / 1e9:,.1f}B summed NPV; the labs raise "
+            f"{np.min(m.financing_share):.0%} of what investors offer at the tightest\n\n"
             + table(rows, ("lab", "research share (Nash)", "joint, last step",
                            "alone, last step", "race (points)", "share of customers", "NPV",
                            "deviation gain"))

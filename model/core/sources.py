@@ -145,6 +145,16 @@ REFERENCES: dict[str, str] = {
     "$6B Series B (May 2024), $6B Series C (Dec 2024); $5B of debt and $5B of equity (Jun "
     "2025); $20B Series E (Jan 2026, ~$230B valuation); merged with X (Mar 2025), acquired by "
     "SpaceX (Feb 2026)",
+    "imf-weo-2025": "IMF World Economic Outlook, October 2025: world nominal GDP 2025 "
+    "$117.17T, United States $30.62T (the WEO table, via intelligentenergyshift and exaputra)",
+    "ai-capex-forecasts": "Forecasts of AI and data-centre capital spending: Morgan Stanley "
+    "~$2.9T over 2025-28 (over $0.9T in 2028); Goldman Sachs ~$1.1T in 2027 (bull case $1.4T); "
+    "McKinsey ~$5.2T of AI data-centre capex to 2030; IEA ~$580B of data-centre investment in "
+    "2025 (press summaries, 2025-26)",
+    "capex-history": "Infrastructure booms as shares of US GDP: railroads ~6% at the 1880s peak "
+    "(P. Kedrosky, 'Honey, AI Capex is Eating the Economy', Jul 2025, after Ulmer 1960), 2-3% "
+    "in the 1870s (L. Ahamed); telecom ~1.0-1.2% in 2000; AI ~1.3% in 2025 (J. Fox, Bloomberg "
+    "Opinion, Oct 2025)",
     "capex-2025-26": "Capital expenditure 2025 as reported: Amazon $131.8B, Alphabet $91.4B, "
     "Meta $72.2B, Microsoft FY2025 $88.2B; 2026 guidance: Amazon ~$200B, Alphabet $175-185B, "
     "Meta $115-135B, Microsoft none formal (analysts ~$116-145B) (10-K and earnings releases, "

@@ -42,6 +42,10 @@ register(
              "beyond its logit share because a chosen lab had no capacity for them (negative: "
              "what it had no capacity for and others took; 0: a lab alone)", _WHY0,
              default=0.0, min=-1e40, max=1e40, group="market"),
+    Quantity("financing_share", "", "path", "Share of what investors offer the lab "
+             "(external_financing) that the one capital market lets it raise this step: the "
+             "market's capital pool over the labs' summed offers, at most 1 (1: a lab alone)",
+             _WHY, default=1.0, min=0.0, max=1.0, group="market"),
     Quantity("quality_sensitivity", "", "path", "Log-odds of a customer choosing a lab per "
              "OOM of software efficiency it gains on the others (constant over the steps; "
              "for a lab alone, and by default, ln 10 x demand_price_elasticity x "
@@ -58,6 +62,7 @@ DEFAULTS: dict[str, sympy.Expr] = {
     "rival_odds": sympy.Integer(0),
     "rival_demand": sympy.Integer(0),
     "spilled_demand": sympy.Integer(0),
+    "financing_share": sympy.Integer(1),
     "quality_sensitivity": (sympy.log(10) * sym("demand_price_elasticity")
                             * sym("capability_price_elasticity")),
 }

@@ -98,10 +98,13 @@ _reinvested = s("reinvestment_rate") * Piecewise(
     (prev("inference_revenue"), rented), (Max(0, prev("operating_cash_flow")), True))
 _base_reinvested = s("reinvestment_rate") * Piecewise(
     (BASE["inference_revenue"], rented), (Max(0, _base_cash), True))
+# In a market of labs the one capital market may ration what investors offer
+# (model.market.engine); alone, financing_share is 1 and the lab raises all of it.
+raised = row("financing_raised", financing * s("financing_share"))
 capital = row("capital_available", Piecewise(
-    (financing + _reinvested, on("capital_limit")),
+    (raised + _reinvested, on("capital_limit")),
     (investment + s("reinvestment_rate") * prev("inference_revenue"), True)), Piecewise(
-    (financing + _base_reinvested, on("capital_limit")),
+    (raised + _base_reinvested, on("capital_limit")),
     (investment + s("reinvestment_rate") * BASE["inference_revenue"], True)))
 
 # --- the fleet: retired and added through the step (none in the base year) ---

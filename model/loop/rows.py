@@ -57,9 +57,12 @@ _NEW_ROWS = (
      "rented at the market rent, at full utilisation (the competition floor's base)", ""),
     ("external_investment", "USD/year", "Open loop (capital_limit=investment-rate): external "
      "investment at a rate on the initial fleet's value", ""),
+    ("financing_raised", "USD/year", "External financing the lab raises: what investors offer "
+     "(external_financing) times the share the one capital market lets it raise "
+     "(financing_share; all of it for a lab alone)", ""),
     ("capital_available", "USD/year", "New money for compute this step, from the last step's "
-     "figures: external financing plus reinvested cash (an owner's operating cash, a renter's "
-     "revenue); in the open loop, investment plus reinvested revenue", ""),
+     "figures: external financing raised plus reinvested cash (an owner's operating cash, a "
+     "renter's revenue); in the open loop, investment plus reinvested revenue", ""),
     ("financing_trend", "1/year", "Growth of money raised on revenue through the step: the "
      "revenue's last growth, clamped to tenfold a year either way (0 for a parent's budget)",
      ""),

@@ -27,6 +27,7 @@ from model.loop.projection import (
 )
 from model.loop.steps import DEFAULT_STEP
 
+from .capital import financing_share
 from .chips import market_supply, price_index, rationed
 from .customers import capacity_capped
 from .fields import Lab
@@ -74,6 +75,11 @@ class Market:
         """The chip price over the world's path (n, *samples)."""
         return self.coupling[1]
 
+    @property
+    def financing_share(self) -> np.ndarray:
+        """The share of its offer every lab raises from the one capital market (n, *samples)."""
+        return self.coupling[5][:, 0]
+
 
 def stacked(settings: Sequence, n: int, dt: float) -> dict[str, np.ndarray]:
     """The labs' inputs as arrays (labs, *samples) (paths (n, labs, *samples)): a lab's value
@@ -105,18 +111,19 @@ def _change(old: tuple, new: tuple) -> float:
     """Largest change between iterations: supply shares as shares of world production, the
     price index in e-folds, and the customers' paths as shares of the market (each lab's odds
     and demand over the market's: every step's total is the same in both)."""
-    (s0, i0, o0, d0, p0), (s1, i1, o1, d1, p1) = old, new
+    (s0, i0, o0, d0, p0, f0), (s1, i1, o1, d1, p1, f1) = old, new
     odds, demand = o1.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         customers = [np.where(total > 0, np.abs(b - a) / total, 0.0)
                      for a, b, total in ((o0, o1, odds), (d0, d1, demand), (p0, p1, demand))]
     return float(max(np.max(np.abs(s1 - s0)), np.max(np.abs(np.log(i1 / i0))),
+                     np.max(np.abs(f1 - f0)),
                      *(np.max(c) for c in customers)))
 
 
 def _couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     """The coupling paths the rows call for: (supply share, price index, rival odds, rival
-    demand, spilled demand), and the customers' (served, chosen) shares."""
+    demand, spilled demand, financing share), and the customers' (served, chosen) shares."""
     production = rows["world_gpu_production"]
     bids = rows["gpus_affordable"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
@@ -138,15 +145,17 @@ def _couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     with np.errstate(divide="ignore", invalid="ignore"):
         served = np.where(sold.sum(axis=1, keepdims=True) > 0,
                           sold / sold.sum(axis=1, keepdims=True), chosen)
-    return (share, index, total_odds - odds, total - demand, spilled), (served, chosen)
+    financing = financing_share(rows["external_financing"], rows["year"], alone)
+    return (share, index, total_odds - odds, total - demand, spilled, financing), (served, chosen)
 
 
 def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
-    share, index, odds, demand, spilled = coupling
+    share, index, odds, demand, spilled, financing = coupling
     change = np.concatenate([np.ones_like(index[:1]), index[1:] / index[:-1]])
     return {**values, "market_supply_share": share,
             "chip_price_change": np.broadcast_to(change[:, None], share.shape),
             "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
+            "financing_share": financing,
             **({} if sensitivity is None else
                {"quality_sensitivity": np.broadcast_to(sensitivity, share.shape)})}
 
@@ -186,7 +195,7 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     labs = len(settings)
     zero = np.zeros((n, *lane))
     paths = start or (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
-                      zero, zero, zero)
+                      zero, zero, zero, np.ones((n, *lane)))
     change, converged, iterations, start_damping = np.inf, False, 0, damping
     while iterations < max_iterations and not converged:
         iterations += 1

@@ -1,5 +1,6 @@
-"""The market's own parameters: how the chip price answers the labs' bids, and how customers
-choose between labs. Each is a labelled assumption with an interval (no source measures them).
+"""The market's own parameters: how the chip price answers the labs' bids, how customers
+choose between labs, and how much money the labs can raise together. Each cites its source
+or is a labelled assumption with an interval (no source measures the chip and customer ones).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from model.core.catalogue import CATALOGUE
 from model.core.sources import cite
+from model.loop import projection as _projection  # noqa: F401 - registers every input read below
 
 
 @dataclass(frozen=True)
@@ -45,3 +47,26 @@ QUALITY_SENSITIVITY = Parameter(math.log(10) * _ETA * _KAPPA, 0.5 * math.log(10)
     f"demand, ln 10 x demand_price_elasticity {_ETA} x capability_price_elasticity {_KAPPA} "
     f"= {math.log(10) * _ETA * _KAPPA:.2f}; from half (customers stay with their lab) to "
     "double"))
+
+# Amazon's, Alphabet's, Meta's and Microsoft's 2025 capex, and their 2026 guidance (midpoints;
+# Microsoft's from analysts).
+HYPERSCALER_CAPEX_2025 = (131.8 + 91.4 + 72.2 + 88.2) * 1e9
+HYPERSCALER_GUIDANCE_2026 = (200 + 180 + 125 + 130.5) * 1e9
+_GUIDED = math.log(HYPERSCALER_GUIDANCE_2026 / HYPERSCALER_CAPEX_2025)
+CAPITAL_POOL_GROWTH = Parameter(_GUIDED, 0.2, 0.6, cite(
+    "capex-2025-26", f"the money the labs raise together (their base-year offers summed) grows "
+    f"as the hyperscalers' capex is guided to from 2025 to 2026: "
+    f"ln({HYPERSCALER_GUIDANCE_2026 / 1e9:.1f}/{HYPERSCALER_CAPEX_2025 / 1e9:.1f}) = "
+    f"{_GUIDED:.3f} a year") + "; " + cite(
+    "assumption", "held beyond 2026, where no guidance reaches; from 0.2 to 0.6"))
+WORLD_GDP_2025 = 117.17e12  # USD, nominal
+WORLD_GDP = Parameter(WORLD_GDP_2025, WORLD_GDP_2025, WORLD_GDP_2025, cite(
+    "imf-weo-2025", "world nominal GDP 2025 $117.17T"))
+WORLD_GDP_GROWTH = Parameter(0.05, 0.03, 0.07, cite(
+    "assumption", "nominal world GDP grows ~5% a year (real ~3% plus inflation); from 3% to 7%"))
+CAPITAL_POOL_CAP = Parameter(0.01, 0.006, 0.02, cite(
+    "ai-capex-forecasts", "forecasters see ~$1.1T of AI capex in 2027 and over $0.9T in 2028, "
+    "~0.9% of world GDP") + "; " + cite(
+    "assumption", "the money the labs raise together stays below 1% of world GDP, about the "
+    "telecom peak's share of US GDP in 2000 [capex-history]; from 0.6% (the forecasts' low "
+    "end) to 2% (railroad-boom intensity if the spending stays in the US)"))

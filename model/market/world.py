@@ -11,6 +11,7 @@ from model.core.sources import cite
 
 from . import labs as _l
 from .fields import TOTALS, Lab
+from .parameters import HYPERSCALER_CAPEX_2025, HYPERSCALER_GUIDANCE_2026
 from .presets import PRESETS
 
 _NAMED = (_l.OPENAI, _l.ANTHROPIC, _l.GOOGLE_DEEPMIND, _l.XAI, _l.META)
@@ -18,9 +19,7 @@ _INFERENCE = 0.5 * _l.REST_FLEET
 _GROWTH = math.log(37 / 11.5)
 _GROWTH_WHY = cite("menlo-2025", f"enterprise generative-AI spend ~$11.5B (2024) to ~$37B "
                    f"(2025): ln(37/11.5) = {_GROWTH:.2f}")
-# Four hyperscalers' 2025 capex, and their 2026 guidance (midpoints; Microsoft's analysts').
-_CAPEX = (131.8 + 91.4 + 72.2 + 88.2) * 1e9
-_GUIDE = (200 + 180 + 125 + 130.5) * 1e9
+_CAPEX, _GUIDE = HYPERSCALER_CAPEX_2025, HYPERSCALER_GUIDANCE_2026
 _NAMED_PARENTS = math.fsum(lab.value("external_financing") for lab in (_l.GOOGLE_DEEPMIND, _l.META))
 _BUDGET = _CAPEX - _NAMED_PARENTS
 _SUPPLY = 1 - math.fsum(lab.value("lab_supply_share") for lab in _NAMED)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from model.loop import backtest, convergence, milestone_dates
-from model.market import answer
+from model.market import answer, reveal
 from model.policy import deciders, value_split
 
 from . import equations_table
@@ -40,7 +40,9 @@ def regenerate(text: str, generated: dict[str, str]) -> str:
 if __name__ == "__main__":
     DOC.write_text(regenerate(DOC.read_text(), parts()))
     answer.write(answer.answers())
+    reveal.write(reveal.reveal())
     README.write_text(regenerate(README.read_text(), {"value-split": value_split.markdown(),
                                                       "deciders": deciders.markdown(),
-                                                      "market-answer": answer.markdown()}))
+                                                      "market-answer": answer.markdown(),
+                                                      "reveal": reveal.markdown()}))
     sys.stdout.write(f"regenerated {DOC} and {README}\n")

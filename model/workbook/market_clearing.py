@@ -23,7 +23,15 @@ import numpy as np
 import sympy
 
 from model.market.engine import TOLERANCE
-from model.market.parameters import CHIP_PRICE_CAP, CHIP_PRICE_ELASTICITY, CHIP_PRICE_FLOOR
+from model.market.parameters import (
+    CAPITAL_POOL_CAP,
+    CAPITAL_POOL_GROWTH,
+    CHIP_PRICE_CAP,
+    CHIP_PRICE_ELASTICITY,
+    CHIP_PRICE_FLOOR,
+    WORLD_GDP,
+    WORLD_GDP_GROWTH,
+)
 
 Ref = tuple[str, str, int | None]
 # The Market sheet's named inputs: name -> (value, unit, why). The market's own parameters and
@@ -36,6 +44,15 @@ PARAMETERS: dict[str, tuple[float, str, str]] = {
                          + CHIP_PRICE_FLOOR.source),
     "chip_price_cap": (CHIP_PRICE_CAP.value, "", "model.market.parameters.CHIP_PRICE_CAP: "
                        + CHIP_PRICE_CAP.source),
+    "capital_pool_growth": (CAPITAL_POOL_GROWTH.value, "1/year",
+                            "model.market.parameters.CAPITAL_POOL_GROWTH: "
+                            + CAPITAL_POOL_GROWTH.source),
+    "capital_pool_cap": (CAPITAL_POOL_CAP.value, "", "model.market.parameters.CAPITAL_POOL_CAP: "
+                         + CAPITAL_POOL_CAP.source),
+    "world_gdp_base_year": (WORLD_GDP.value, "USD/year", "model.market.parameters.WORLD_GDP: "
+                            + WORLD_GDP.source),
+    "world_gdp_growth": (WORLD_GDP_GROWTH.value, "1/year", "model.market.parameters."
+                         "WORLD_GDP_GROWTH: " + WORLD_GDP_GROWTH.source),
     "fixed_point_tolerance": (TOLERANCE, "", "model.market.engine.TOLERANCE: the largest "
                               "change of a coupling path at which the market's fixed point "
                               "stops (supply shares of production, the price index in "
@@ -151,10 +168,38 @@ def clearing(labs: int) -> Clearing:
     c.add("input_price_index", "", "the price index the lab's chip_price_change inputs make "
           "(their running product)", lambda j: c.ref("prev", "input_price_index", j)
           * pick("chip_price_change", j), first=lambda j: pick("chip_price_change", j))
+    _capital(c)
     _gaps(c)
     c.add("npv", "USD", "each lab's NPV", lambda j: pick("npv", j))
     c.total("total_npv", "npv", "USD", "the labs' summed NPV")
     return c
+
+
+def _capital(c: Clearing) -> None:
+    """The one capital market (model.market.capital): the labs' offers against the pool."""
+    c.add("external_financing", "USD/year", "what investors offer each lab (its "
+          "external_financing)", lambda j: c.lab("external_financing", j))
+    c.total("total_offers", "external_financing", "USD/year", "the labs' summed offers")
+    c.add("market_year", "year", "the step's start (the labs' year row)",
+          lambda _: c.lab("year", 0), per_lab=False)
+    elapsed = c.row("market_year") - c.ref("prev", "market_year")
+    c.add("capital_pool_trend", "USD/year", "the base year's summed offers grown at "
+          "capital_pool_growth", lambda _: c.ref("prev", "capital_pool_trend") * sympy.exp(
+              c.ref("name", "capital_pool_growth") * elapsed),
+          first=lambda _: c.row("total_offers"), per_lab=False)
+    c.add("world_gdp", "USD/year", "world GDP: world_gdp_base_year grown at world_gdp_growth",
+          lambda _: c.ref("prev", "world_gdp") * sympy.exp(
+              c.ref("name", "world_gdp_growth") * elapsed),
+          first=lambda _: c.ref("name", "world_gdp_base_year"), per_lab=False)
+    c.add("capital_pool", "USD/year", "the money there is to raise: the trend, at most "
+          "capital_pool_cap of world GDP", lambda _: sympy.Min(
+              c.row("capital_pool_trend"), c.ref("name", "capital_pool_cap") * c.row("world_gdp")),
+          per_lab=False)
+    c.add("financing_share", "", "the share of its offer every lab raises: the pool over the "
+          "summed offers, at most 1 (1 in the base year)", lambda _: sympy.Piecewise(
+              (c.row("capital_pool") / c.row("total_offers"),
+               c.row("total_offers") > c.row("capital_pool")), (1, True)),
+          first=lambda _: sympy.Integer(1), per_lab=False)
 
 
 def _gaps(c: Clearing) -> None:
@@ -170,6 +215,8 @@ def _gaps(c: Clearing) -> None:
     for name, total in (("rival_odds", "total_odds"), ("rival_demand", "total_demand")):
         c.add(f"gap_{name}", "share", f"{why} of {name}, over {total}", lambda j, n=name, t=total:
               _share(sympy.Abs(c.row(n, j) - c.lab(n, j)), c.row(t), 0))
+    c.add("gap_financing_share", "share", f"{why} of the share of its offer the lab raises",
+          lambda j: sympy.Abs(c.row("financing_share") - c.lab("financing_share", j)))
     c.add("gap_spilled_demand", "share", "fixed point: |spilled_demand| over total_demand (the "
           "market moves no demand between labs: model.market.engine.SPILL)",
           lambda j: _share(sympy.Abs(c.lab("spilled_demand", j)), c.row("total_demand"), 0))

@@ -1,0 +1,64 @@
+"""One capital market (model.market.capital): the labs raise together at most a pool that grows
+from their base-year offers and stops at a share of world GDP."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.market import capital
+from model.market.engine import market
+from model.market.parameters import (
+    CAPITAL_POOL_CAP,
+    CAPITAL_POOL_GROWTH,
+    WORLD_GDP,
+    WORLD_GDP_GROWTH,
+)
+
+
+@pytest.fixture(scope="module")
+def ai_2027():
+    return market(scenario="ai-2027", years=6, step="year")
+
+
+def test_the_pool_by_hand():
+    """Offers of $300B and $200B in the base year: the pool grows at CAPITAL_POOL_GROWTH
+    (0.505 a year) to $829B a year on, and two years on reaches the cap, 1% of world GDP
+    ($117.17T grown 5% a year: $1.295T), below the trend's $1.374T."""
+    years = np.array([[2025.0, 2025.0], [2026.0, 2026.0], [2027.0, 2027.0]])
+    offers = np.array([[300e9, 200e9], [600e9, 400e9], [3000e9, 1000e9]])
+    pool = capital.capital_pool(offers, years)
+    assert CAPITAL_POOL_GROWTH.value == pytest.approx(np.log(635.5 / 383.6))
+    trend = 500e9 * np.exp(CAPITAL_POOL_GROWTH.value * np.array([0.0, 1.0, 2.0]))
+    cap = CAPITAL_POOL_CAP.value * WORLD_GDP.value * np.exp(WORLD_GDP_GROWTH.value * np.array(
+        [0.0, 1.0, 2.0]))
+    np.testing.assert_allclose(pool, np.minimum(trend, cap), rtol=1e-12)
+    assert pool[1] == pytest.approx(828.7e9, rel=1e-3) and pool[2] == pytest.approx(
+        1.2948e12, rel=1e-3)
+    share = capital.financing_share(offers, years)
+    # 2026: offers $1T over a $829B pool; 2027: $4T over $1.295T, every lab the same share
+    np.testing.assert_allclose(share[:, 0], [1.0, 0.8287, 0.3237], rtol=1e-3)
+    np.testing.assert_array_equal(share[:, 0], share[:, 1])
+    assert np.all(capital.financing_share(offers, years, alone=True) == 1.0)
+
+
+def test_the_labs_raise_at_most_the_pool(ai_2027):
+    m = ai_2027
+    offers, raised = m.rows["external_financing"], m.rows["financing_raised"]
+    pool = capital.capital_pool(offers, m.rows["year"])
+    assert np.all(raised.sum(axis=1) <= pool * (1 + 1e-6))
+    # under ai-2027 the offers outgrow the pool from 2027: then the labs raise all of it
+    # (to the fixed point's tolerance)
+    binding = offers.sum(axis=1) > pool * 1.01
+    assert binding[2:].all() and not binding[:2].any()
+    np.testing.assert_allclose(raised.sum(axis=1)[binding], pool[binding], rtol=1e-5)
+
+
+def test_the_pool_stops_at_a_share_of_world_gdp(ai_2027):
+    """By 2030 the labs raise together what 1% of world GDP is: $1.50T, against the $3.3T
+    investors would offer them on their revenue alone."""
+    m = ai_2027
+    assert m.rows["year"][-1, 0] == 2030
+    assert m.rows["financing_raised"][-1].sum() == pytest.approx(
+        0.01 * 117.17e12 * np.exp(0.05 * 5), rel=1e-4)
+    assert m.rows["external_financing"][-1].sum() > 2 * m.rows["financing_raised"][-1].sum()
