@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PINS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS),--upgrade --upgrade-strategy eager)
 
-.PHONY: app test test-latest lint workbooks docs bench lock clean
+.PHONY: app test test-latest lint workbooks docs odds bench lock clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -d $(VENV) || $(or $(PYTHON_EXE),$(PYTHON)) -m venv $(VENV)
@@ -49,6 +49,11 @@ workbooks: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m model.report.model_doc
+
+# The README's odds: 16 draws of the six-lab market per scenario on a local dask cluster (~25
+# minutes on 2 cores); `make docs` then renders them.
+odds: $(STAMP)
+	$(BIN)/python -m model odds --samples 16 --workers 2 --no-results --format json > docs/odds.json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json

@@ -14,6 +14,7 @@ from model.core.errors import InputError
 from model.core.resolve import Settings
 from model.loop import montecarlo, projection
 from model.market.observed import panel, research_points
+from model.odds import headline as odds_headline
 from model.report.formats import format_value, money
 
 from . import charts, headline, tables
@@ -37,6 +38,13 @@ from .page_common import (
 
 
 def headline_tab(ctx: calc.Context) -> None:
+    st.subheader("The market's answer, with its odds")
+    odds = odds_headline.read()
+    st.caption(f"Does research's share of the end-2025 labs' compute fall relative to inference "
+               f"as their fleets grow? The share of {odds['samples']} draws of the uncertain "
+               "inputs per scenario in which it does, each draw the six labs' equilibrium and "
+               "each lab alone (docs/odds.json, `make odds`; ± is the binomial standard error).")
+    st.markdown(odds_headline.markdown(odds))
     st.subheader("Research or inference: who wins the fleet?")
     frames = {k: v[0] for k, v in each("projection", ctx).items()}
     for name, text in headline.sentences(frames).items():

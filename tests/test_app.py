@@ -23,6 +23,7 @@ from model.core.resolve import resolve
 from model.loop.projection import STEP
 from model.loop.scenarios import SCENARIOS
 from model.market.observed import panel, research_points
+from model.odds import headline as odds_headline
 from model.workbook import build as workbook
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -358,6 +359,8 @@ def test_the_page_opens_on_the_headline():
         assert re.search("wins the fleet by|neither wins|the split holds", text)
         assert "what binds:" in text
     assert len(at.get("vega_lite_chart")) == 2  # budgets, shares: research against inference
+    # the first screen gives the market's odds, not one path (issue 19, point 3)
+    assert odds_headline.markdown() in said
     at.button(key="vm_run").click().run()
     clean(at)
     split = at.dataframe[-1].value

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from model.loop import backtest, convergence, milestone_dates
 from model.market import answer, reveal
+from model.odds import headline as odds_headline
 from model.policy import deciders, value_split
 
 from . import equations_table
@@ -44,5 +45,6 @@ if __name__ == "__main__":
     README.write_text(regenerate(README.read_text(), {"value-split": value_split.markdown(),
                                                       "deciders": deciders.markdown(),
                                                       "market-answer": answer.markdown(),
+                                                      "market-odds": odds_headline.markdown(),
                                                       "reveal": reveal.markdown()}))
     sys.stdout.write(f"regenerated {DOC} and {README}\n")

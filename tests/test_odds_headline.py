@@ -1,0 +1,41 @@
+"""The README's headline gives odds (issue 19, point 3): its table is rendered from
+docs/odds.json, which holds every scenario, probabilities with their binomial errors, and
+drivers."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from model.loop.scenario_list import SCENARIOS
+from model.odds import headline
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_headline_is_the_odds_file():
+    assert headline.markdown() in README.read_text(), "regenerate with `make docs`"
+
+
+def test_the_odds_file_covers_every_scenario_with_its_errors():
+    data = headline.read()
+    assert [r["scenario"] for r in data["scenarios"]] == list(SCENARIOS)
+    for r in data["scenarios"]:
+        for key in ("p_research_share_falls", "p_research_share_falls_price_taker"):
+            p, n = r[key], r["samples"]
+            # a share of n draws, and its binomial standard error sqrt(p(1-p)/n)
+            assert abs(p * n - round(p * n)) < 1e-9
+            assert math.isclose(r[f"{key}_se"], math.sqrt(p * (1 - p) / n), rel_tol=1e-12)
+        assert len(r["drivers"]) <= 3
+        assert r["ratio_paths"]["years"][1] == 2026 and r["ratio_paths"]["years"][-1] == 2030
+
+
+def test_a_table_row_by_hand():
+    data = {"scenarios": [{
+        "scenario": "x", "p_research_share_falls": 0.25, "p_research_share_falls_se": 0.108,
+        "p_research_share_falls_price_taker": 0.5, "p_research_share_falls_price_taker_se": 0.125,
+        "share_converged": 0.4375, "ratio_paths": {"years": [2025, 2026, 2030],
+                                                   "p50": [1.0, 2.0, 0.5]},
+        "drivers": [{"input": "software_returns", "spearman_rho": 0.77}]}]}
+    assert headline.markdown(data).splitlines()[-1] == (
+        "| `x` | 25% ± 11% | 50% ± 12% | 2.00 to 0.50 | 44% | `software_returns` (+0.77) |")
