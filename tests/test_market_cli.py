@@ -75,6 +75,11 @@ def test_the_base_year_is_each_labs_sourced_state(doc):
         assert sum(shares) == pytest.approx(1, abs=1e-9)
     index = doc["chip_price_index"]
     assert index[0]["value"] == pytest.approx(1) and len(index) == 3
+    # the one capital market: every lab raises all of its offer in the observed base year,
+    # and never more than all of it
+    financing = doc["financing_share"]
+    assert [f["year"] for f in financing] == [i["year"] for i in index]
+    assert financing[0]["value"] == 1 and all(0 < f["value"] <= 1 for f in financing)
 
 
 def test_set_edits_the_labs(capsys):
