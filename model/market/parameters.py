@@ -59,8 +59,7 @@ CAPITAL_POOL_GROWTH = Parameter(_GUIDED, 0.2, 0.6, cite(
     f"ln({HYPERSCALER_GUIDANCE_2026 / 1e9:.1f}/{HYPERSCALER_CAPEX_2025 / 1e9:.1f}) = "
     f"{_GUIDED:.3f} a year") + "; " + cite(
     "assumption", "held beyond 2026, where no guidance reaches; from 0.2 to 0.6"))
-WORLD_GDP_2025 = 117.17e12  # USD, nominal
-WORLD_GDP = Parameter(WORLD_GDP_2025, WORLD_GDP_2025, WORLD_GDP_2025, cite(
+WORLD_GDP = Parameter(117.17e12, 117.17e12, 117.17e12, cite(  # USD/year, nominal, 2025
     "imf-weo-2025", "world nominal GDP 2025 $117.17T"))
 WORLD_GDP_GROWTH = Parameter(0.05, 0.03, 0.07, cite(
     "assumption", "nominal world GDP grows ~5% a year (real ~3% plus inflation); from 3% to 7%"))

@@ -22,37 +22,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from model.market import parameters
 from model.market.engine import TOLERANCE
-from model.market.parameters import (
-    CAPITAL_POOL_CAP,
-    CAPITAL_POOL_GROWTH,
-    CHIP_PRICE_CAP,
-    CHIP_PRICE_ELASTICITY,
-    CHIP_PRICE_FLOOR,
-    WORLD_GDP,
-    WORLD_GDP_GROWTH,
-)
 
 Ref = tuple[str, str, int | None]
+
+
+def _parameter(name: str, unit: str = "") -> tuple[float, str, str]:
+    """(value, unit, why) of model.market.parameters.`name`."""
+    p = getattr(parameters, name)
+    return p.value, unit, f"model.market.parameters.{name}: {p.source}"
+
+
 # The Market sheet's named inputs: name -> (value, unit, why). The market's own parameters and
 # the engine's convergence tolerance, which the fixed-point check holds the sheet to.
 PARAMETERS: dict[str, tuple[float, str, str]] = {
-    "chip_price_elasticity": (CHIP_PRICE_ELASTICITY.value, "",
-                              "model.market.parameters.CHIP_PRICE_ELASTICITY: "
-                              + CHIP_PRICE_ELASTICITY.source),
-    "chip_price_floor": (CHIP_PRICE_FLOOR.value, "", "model.market.parameters.CHIP_PRICE_FLOOR: "
-                         + CHIP_PRICE_FLOOR.source),
-    "chip_price_cap": (CHIP_PRICE_CAP.value, "", "model.market.parameters.CHIP_PRICE_CAP: "
-                       + CHIP_PRICE_CAP.source),
-    "capital_pool_growth": (CAPITAL_POOL_GROWTH.value, "1/year",
-                            "model.market.parameters.CAPITAL_POOL_GROWTH: "
-                            + CAPITAL_POOL_GROWTH.source),
-    "capital_pool_cap": (CAPITAL_POOL_CAP.value, "", "model.market.parameters.CAPITAL_POOL_CAP: "
-                         + CAPITAL_POOL_CAP.source),
-    "world_gdp_base_year": (WORLD_GDP.value, "USD/year", "model.market.parameters.WORLD_GDP: "
-                            + WORLD_GDP.source),
-    "world_gdp_growth": (WORLD_GDP_GROWTH.value, "1/year", "model.market.parameters."
-                         "WORLD_GDP_GROWTH: " + WORLD_GDP_GROWTH.source),
+    "chip_price_elasticity": _parameter("CHIP_PRICE_ELASTICITY"),
+    "chip_price_floor": _parameter("CHIP_PRICE_FLOOR"),
+    "chip_price_cap": _parameter("CHIP_PRICE_CAP"),
+    "capital_pool_growth": _parameter("CAPITAL_POOL_GROWTH", "1/year"),
+    "capital_pool_cap": _parameter("CAPITAL_POOL_CAP"),
+    "world_gdp_base_year": _parameter("WORLD_GDP", "USD/year"),
+    "world_gdp_growth": _parameter("WORLD_GDP_GROWTH", "1/year"),
     "fixed_point_tolerance": (TOLERANCE, "", "model.market.engine.TOLERANCE: the largest "
                               "change of a coupling path at which the market's fixed point "
                               "stops (supply shares of production, the price index in "
