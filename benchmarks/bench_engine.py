@@ -133,12 +133,20 @@ class _Lab:
             costs = v.fleet_gpus * self.hours * (self.energy if self.owned else sum(
                 getattr(v, f"share_{u}") for u in USES) * r.cost_hr)
             cash, trailing, growth = revenue - costs, revenue, v.base_revenue_growth
+            r.base_revenue = revenue
         else:
             revenue, cash, trailing, growth = p.inference_revenue, p.ocf, p.trailing, p.growth
+            r.base_revenue = p.base_revenue
         if not self.parent:  # valuations rise about linearly with growth, never below 0
             linear = (1 + growth * self.fy) / (1 + v.reference_revenue_growth * self.fy)
             factor = mini(v.financing_growth_cap, maxi(0.0, linear))
-            r.external_financing = v.raise_rate * v.revenue_multiple * self.fy * trailing * factor
+            # the base year's multiple, compressed as revenue grows past the base year's
+            paid = v.revenue_multiple
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(r.base_revenue == 0, 1.0, trailing / r.base_revenue)
+            multiple = mini(paid, maxi(v.revenue_multiple_floor,
+                                       paid * scale ** -v.multiple_scale_elasticity))
+            r.external_financing = v.raise_rate * multiple * self.fy * trailing * factor
         else:  # grows for financing_growth_years from the base year's start, flat after
             y, e = v.financing_growth_years, r.elapsed
             r.external_financing = v.external_financing if p is None else (

@@ -49,6 +49,9 @@ MISSES = {
     "Anthropic compute, end-2025 (H100e)": "its supply share (OpenAI's 2024 5.8%; no source "
     "gives Anthropic's 2024 additions) and financing on the revenue it misses bind in turn; at "
     "its own 161x (Mar 2025 on 2024 revenue) supply alone holds it at 0.75; it added ~1M H100e",
+    **{f"Anthropic compute spend, 2025 ({step})": "financing is priced on the revenue it "
+       "misses (" + FRONTIER + "), at a multiple that compresses as that revenue grows; "
+       "multiple_scale_elasticity 0 reads 0.84-0.90" for step in ("quarter", "month")},
     "Anthropic inference share of compute, 2025 (inference first) (year)": "at yearly steps "
     "2025's split is set once against the year's demand, which trails revenue (" + FRONTIER
     + ")",

@@ -21,6 +21,14 @@ def ai_2027():
     return market(scenario="ai-2027", years=6, step="year")
 
 
+@pytest.fixture(scope="module")
+def flat_multiples():
+    """ai-2027 with every multiple held at the one paid in the base year: offers outgrow the
+    pool, so the pool's cap shows."""
+    return market(scenario="ai-2027", years=6, step="year",
+                  overrides={"multiple_scale_elasticity": 0.0})
+
+
 def test_the_pool_by_hand():
     """Offers of $300B and $200B in the base year: the pool grows at CAPITAL_POOL_GROWTH
     (0.505 a year) to $829B a year on, and two years on reaches the cap, 1% of world GDP
@@ -42,23 +50,43 @@ def test_the_pool_by_hand():
     assert np.all(capital.financing_share(offers, years, alone=True) == 1.0)
 
 
-def test_the_labs_raise_at_most_the_pool(ai_2027):
-    m = ai_2027
+@pytest.mark.parametrize("which", ["ai_2027", "flat_multiples"])
+def test_the_labs_raise_at_most_the_pool(which, request):
+    m = request.getfixturevalue(which)
     offers, raised = m.rows["external_financing"], m.rows["financing_raised"]
     pool = capital.capital_pool(offers, m.rows["year"])
     assert np.all(raised.sum(axis=1) <= pool * (1 + 1e-6))
-    # under ai-2027 the offers outgrow the pool from 2027: then the labs raise all of it
-    # (to the fixed point's tolerance)
+    # where the offers outgrow the pool the labs raise all of it (to the fixed point's
+    # tolerance), elsewhere all they are offered; in 2025-26 it never binds
     binding = offers.sum(axis=1) > pool * 1.01
-    assert binding[2:].all() and not binding[:2].any()
+    assert binding.any() and not binding[:2].any()
     np.testing.assert_allclose(raised.sum(axis=1)[binding], pool[binding], rtol=1e-5)
+    np.testing.assert_allclose(raised.sum(axis=1)[~binding], offers.sum(axis=1)[~binding],
+                               rtol=1e-5)
 
 
-def test_the_pool_stops_at_a_share_of_world_gdp(ai_2027):
+def test_the_pool_stops_at_a_share_of_world_gdp(flat_multiples):
     """By 2030 the labs raise together what 1% of world GDP is: $1.50T, against the $3.3T
-    investors would offer them on their revenue alone."""
-    m = ai_2027
+    investors would offer them at their base-year multiples."""
+    m = flat_multiples
     assert m.rows["year"][-1, 0] == 2030
     assert m.rows["financing_raised"][-1].sum() == pytest.approx(
         0.01 * 117.17e12 * np.exp(0.05 * 5), rel=1e-4)
     assert m.rows["external_financing"][-1].sum() > 2 * m.rows["financing_raised"][-1].sum()
+
+
+def test_multiples_compress_as_revenue_grows(ai_2027, flat_multiples):
+    """OpenAI's 65x (Mar 2026 on 2025 revenue) falls as (trailing revenue / $13.1B)^-0.36:
+    37x in 2027 on 2026's ~$61B, below 20x by 2029; the offers fall with it, to $1.37T in 2030
+    against $3.32T at flat multiples, below the pool."""
+    m, j = ai_2027, list(ai_2027.labs).index("openai")
+    multiple, trailing = m.rows["financing_multiple"][:, j], m.rows["trailing_revenue"][:, j]
+    paid = 852 / 13.1
+    assert multiple[0] == pytest.approx(paid) and trailing[0] == pytest.approx(13.1e9)
+    by_hand = np.clip(paid * (trailing[:-1] / 13.1e9) ** -0.36, 5.0, paid)
+    np.testing.assert_allclose(multiple[1:], by_hand, rtol=1e-12)
+    assert multiple[2] == pytest.approx(37.3, abs=0.1) and multiple[4] < 20
+    assert np.all(flat_multiples.rows["financing_multiple"][:, j] == pytest.approx(paid))
+    offered = m.rows["external_financing"][-1].sum()
+    assert offered == pytest.approx(1.365e12, rel=0.01)
+    assert flat_multiples.rows["external_financing"][-1].sum() == pytest.approx(3.32e12, rel=0.01)

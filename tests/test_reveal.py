@@ -60,7 +60,9 @@ def test_a_synthetic_lab_made_at_multiplier_3_reveals_3():
     holding = [(lo, hi) for lo, hi in out["ranges"] if lo <= 3.0 <= hi]
     assert len(holding) == 1, out["ranges"]
     lo, hi = holding[0]
-    assert hi / lo < 2.0, (lo, hi)  # measured 2.15 to 3.59
+    # measured 1.14 to 3.16 (2.15 to 3.59 before multiples compressed with scale: a flatter
+    # NPV in the multiplier, so a wider range)
+    assert hi / lo < 3.0, (lo, hi)
     # every solved value in that range fits
     inside = [v for x, v in out["points"] if lo <= x <= hi]
     assert inside and all(abs(v - made) <= reveal.TOLERANCE for v in inside)

@@ -30,9 +30,9 @@ from .market_export import check_out, write_market_book
 
 POLICY = ("not computed: with --choice policy each lab keeps its scenario's allocation policy "
           "(no lab chooses, so there is no deviation to test and no owner to optimise)")
-CAVEAT = ("Not a forecast yet: chip production does not answer the price, financing multiples "
-          "do not fall with scale, and revenue falls with the frontier's price while fleets "
-          "grow, so most NPVs are negative (docs/MODEL.md, 'The market of labs').")
+CAVEAT = ("Not a forecast yet: chip production does not answer the price, a renter reinvests "
+          "all its revenue, and revenue falls with the frontier's price while fleets grow, so "
+          "most NPVs are negative (docs/MODEL.md, 'The market of labs').")
 
 
 def labs_from(args: argparse.Namespace) -> tuple:

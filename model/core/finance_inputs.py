@@ -40,6 +40,17 @@ FINANCE = (
               "[openai-revenue]: $157B (Oct 2024), 42x, and $300B (Mar 2025), 81x; geometric "
               "mean 58x (interval 42-81x). Later rounds are priced on 2025 revenue, a backtest "
               "observable, and are not used"), "capital"),
+    _num("multiple_scale_elasticity", "", 0.36, 0.0, 1.0,
+         "How fast the revenue multiple compresses as revenue grows: the multiple is "
+         "revenue_multiple x (trailing revenue / base-year revenue)^-elasticity, never above "
+         "revenue_multiple nor below revenue_multiple_floor",
+         cite("multiples-scale", "log-log fit of multiple on revenue over the rounds priced "
+              "before 2025 and six mega-caps: 0.36 +/- 0.06 (interval 0.20-0.45; within one "
+              "lab growing ~10x a year, Anthropic's rounds give 0.28)"), "capital"),
+    _num("revenue_multiple_floor", "", 5.0, 1.0, 100.0,
+         "Lowest revenue multiple investors pay however large the lab grows",
+         cite("multiples-scale", "mega-caps at $165-690B of revenue trade at 3.9-28x sales; "
+              "public software's median 4.8x (Jan 2026): 5x, interval 3-10x"), "capital"),
     _num("raise_rate", "1/year", RAISE_RATE, 0.0, 1.0,
          "Share of its valuation a lab raises a year",
          cite("openai-rounds", "4.2% (2024), 13% (2025), 14% (2026) of valuation") + "; "

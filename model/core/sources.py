@@ -118,6 +118,14 @@ REFERENCES: dict[str, str] = {
     "anthropic-rounds": "Anthropic funding rounds as reported (FT, Guardian, CNBC): $3.5B at "
     "$61.5B (Mar 2025); $13B at $183B (Sep 2025); $30B at $380B on a $14B run-rate (Feb 2026, "
     "27x)",
+    "multiples-scale": "Revenue multiples against revenue, fitted log-log (derived): "
+    "OpenAI $157B on 2024 revenue $3.7B (42x, Oct 2024) and ~$300B on "
+    "a ~$5.5B run-rate (55x, Mar 2025); Anthropic $61.5B on a ~$1B run-rate (60x, Mar 2025); "
+    "mega-caps' price to trailing sales, late 2025 (companiesvaluation.com; GuruFocus, 22 Dec "
+    "2025): Nvidia 28x on ~$165B, Microsoft 12.8x on ~$294B, Meta 8.5x on ~$189B, Alphabet "
+    "8.7x on ~$385B, Apple 9.7x on ~$416B, Amazon 3.9x on ~$690B; slope -0.36 (s.e. 0.06). "
+    "Public software's median EV/ARR 4.8x (Meritech, Jan 2026). Rounds priced on 2025-26 "
+    "revenue are backtest observables and are left out of the fit",
     "anthropic-revenue": "Anthropic revenue as reported: $381M in 2024 (The Information); run-"
     "rate ~$1B in Dec 2024 (Bloomberg), ~$9B at end-2025, $14B in Feb 2026 (FT, Guardian); "
     "2025 revenue expected at $4.5B (The Information, Jan 2026)",

@@ -9,7 +9,7 @@ fleet in service during a step is the stock at its start plus half the step's ne
 
 from __future__ import annotations
 
-from sympy import Max, Min, Piecewise, exp, log
+from sympy import Eq, Max, Min, Piecewise, exp, log
 
 from model.core.compiled import expand
 from model.core.equations import EQUATIONS
@@ -65,7 +65,16 @@ row("serving_cost", rent * s("hours_per_year") * s("tokens_per_million")
 
 # --- money for new compute, from the last step's figures (the base year's for the first) ---
 rented = choose("cost_basis", 0)
-_multiple = s("raise_rate") * s("revenue_multiple") * s("fleet_year")  # x revenue: a year of it
+# Investors pay less per dollar of revenue as a lab grows (mega-caps trade at 4-28x sales, labs
+# at 40-80x): the base year's multiple compresses with scale, down to a floor.
+_paid = s("revenue_multiple")
+_base_revenue = row("multiple_base_revenue", prev("multiple_base_revenue"),
+                    BASE["inference_revenue"])
+# A lab with no base-year revenue (a parent's budget) was never priced on revenue: no scale.
+_scale = Piecewise((1, Eq(_base_revenue, 0)), (prev("trailing_revenue") / _base_revenue, True))
+_scaled = row("financing_multiple", Min(_paid, Max(
+    s("revenue_multiple_floor"), _paid * _scale ** -s("multiple_scale_elasticity"))), _paid)
+_multiple = s("raise_rate") * _scaled * s("fleet_year")  # x revenue: a year of it
 
 
 def _growth_factor(growth):

@@ -72,6 +72,10 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
     "user_ceiling_multiple": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     "software_ceiling": (8 / 12, 16 / 12, cite("davidson-ftm", "1e8 (conservative) to 1e16 "
                                                 "(aggressive)")),
+    # (appended: earlier inputs keep their draws for a seed)
+    "multiple_scale_elasticity": (0.20 / 0.36, 0.45 / 0.36, cite(
+        "multiples-scale", "0.20-0.45: the fit's 0.36 +/- 0.06, and 0.28 within one lab")),
+    "revenue_multiple_floor": (3 / 5, 10 / 5, cite("multiples-scale", "3x (Amazon) to 10x")),
 }
 
 

@@ -57,6 +57,12 @@ _NEW_ROWS = (
      "rented at the market rent, at full utilisation (the competition floor's base)", ""),
     ("external_investment", "USD/year", "Open loop (capital_limit=investment-rate): external "
      "investment at a rate on the initial fleet's value", ""),
+    ("multiple_base_revenue", "USD/year", "The base year's revenue, held through the "
+     "projection: the scale at which investors paid revenue_multiple", ""),
+    ("financing_multiple", "", "Revenue multiple investors pay this step: revenue_multiple "
+     "compressed by the lab's growth in scale since the base year (trailing revenue over the "
+     "base year's, to the power -multiple_scale_elasticity), never above revenue_multiple nor "
+     "below revenue_multiple_floor", cite("multiples-scale", "multiples fall with revenue")),
     ("financing_raised", "USD/year", "External financing the lab raises: what investors offer "
      "(external_financing) times the share the one capital market lets it raise "
      "(financing_share; all of it for a lab alone)", ""),
