@@ -10,6 +10,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +180,14 @@ def test_import_model_loads_nothing_else():
         timeout=60,
     )
     assert json.loads(done.stdout) == []
+
+
+def test_the_readme_example_runs(monkeypatch, tmp_path):
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Python API\n", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(code, "README.md (Python API)", "exec"), scope)
+    assert scope["df"].attrs["units"]["fleet_gpus"] == "GPU"
+    assert "meta" not in set(scope["m"]["lab"]) and (tmp_path / "openai.xlsx").stat().st_size
