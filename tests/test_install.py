@@ -186,3 +186,14 @@ def test_other_commands_still_refuse_what_they_do_not_know(capsys):
 
     assert main(["budget", "--server.port", "8502"]) == 2
     assert "unrecognized arguments: --server.port 8502" in capsys.readouterr().err
+
+
+def test_app_without_the_page_says_so_in_one_line(monkeypatch, capsys):
+    from model.cli import serve
+    from model.cli.main import main
+
+    monkeypatch.setattr(serve.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(serve.os, "execv", lambda *a: pytest.fail("ran without a page"))
+    assert main(["app"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "streamlit_app.py is not installed" in err
