@@ -191,3 +191,33 @@ def test_the_readme_example_runs(monkeypatch, tmp_path):
     exec(compile(code, "README.md (Python API)", "exec"), scope)
     assert scope["df"].attrs["units"]["fleet_gpus"] == "GPU"
     assert "meta" not in set(scope["m"]["lab"]) and (tmp_path / "openai.xlsx").stat().st_size
+
+
+def test_no_input_is_hidden_behind_a_keyword_of_the_api():
+    import inspect
+
+    import model.loop.projection  # noqa: F401 - registers the projection's inputs
+
+    own = {
+        p
+        for f in (model.inputs, model.project, model.export)
+        for p in inspect.signature(f).parameters
+    }
+    inputs = {n for n, q in CATALOGUE.items() if q.is_input}
+    assert "fleet_gpus" in inputs and not own & inputs
+
+
+def test_an_exported_workbook_reads_back_as_its_inputs(tmp_path):
+    path = model.export(
+        tmp_path / "lab.xlsx", "openai-2024", ["brakes"], years=2, fleet_gpus="5e5 GPU"
+    )
+    df = model.project(from_workbook=path, years=2, step="year")
+    assert (df.attrs["preset"], df.attrs["scenario"]) == ("openai-2024", "brakes")
+    assert df["fleet_gpus"].iloc[0] == 5e5
+    # a keyword lays over the workbook's inputs, as --set does
+    assert (
+        model.project(from_workbook=path, years=2, step="year", fleet_gpus=6e5)["fleet_gpus"].iloc[
+            0
+        ]
+        == 6e5
+    )
