@@ -221,3 +221,12 @@ def test_an_exported_workbook_reads_back_as_its_inputs(tmp_path):
         ]
         == 6e5
     )
+
+
+def test_nash_has_every_column_with_its_unit():
+    m = model.solve_market("frontier-2025", years=2, edits=["-meta", "-xai", "-google-deepmind"])
+    assert set(m.attrs["units"]) == set(m.columns) - {"lab"}
+    assert m.attrs["units"]["share_research_joint"] == m.attrs["units"]["race"] == ""
+    assert list(m["lab"].unique()) == ["openai", "anthropic"] and m.attrs["choice"] == "nash"
+    # race: the Nash research share less the joint optimum's, as the columns say
+    assert (m["race"] == m["share_research"] - m["share_research_joint"]).all()
