@@ -237,9 +237,10 @@ def export(
     .xlsx is an InputError).
 
     >>> import model, openpyxl, tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> path = model.export(folder / "lab.xlsx", "openai-2024", ["brakes"], years=2)
-    >>> "Projection" in openpyxl.load_workbook(path).sheetnames
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = model.export(pathlib.Path(folder, "lab.xlsx"), "openai-2024", ["brakes"],
+    ...                         years=2)
+    ...     "Projection" in openpyxl.load_workbook(path).sheetnames
     True
     """
     from pathlib import Path
