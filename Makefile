@@ -59,6 +59,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json
 
 # Resolve the newest releases in a throw-away venv and pin them; then run `make test`.
+# --all: setuptools too (which pip freeze omits below Python 3.12), tests/test_install.py builds
+# the wheel with it; pip itself is whatever `--upgrade pip` brings.
 lock:
 	rm -rf .venv-lock
 	$(or $(PYTHON_EXE),$(PYTHON)) -m venv .venv-lock
@@ -66,7 +68,7 @@ lock:
 	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	{ echo "# Versions the test suite last passed with; refresh with 'make lock', then 'make test'."; \
 	  echo "# Used as pip constraints by 'make app' and 'make test'; resolved on $$(.venv-lock/bin/python --version)."; \
-	  .venv-lock/bin/python -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt
+	  .venv-lock/bin/python -m pip freeze --all --exclude pip --exclude-editable --disable-pip-version-check; } > constraints.txt
 	rm -rf .venv-lock
 
 clean:

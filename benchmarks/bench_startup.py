@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("list", "budget", "training-run", "run", "sensitivity", "export", "backtest",
-            "split", "milestones", "market", "odds", "observed", "reveal")
+            "split", "milestones", "market", "odds", "observed", "reveal", "app")
 TARGET = 1.3
 FLOOR = ("-c", "import model")
 

@@ -209,6 +209,11 @@ def _reveal(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
 
 
+def _app(p: argparse.ArgumentParser) -> None:
+    # streamlit's own options are not declared here: model.cli.main passes them on
+    p.set_defaults(passes_on=True)
+
+
 # name -> (add_parser's keywords, what adds its arguments, the module and function doing its work)
 COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple[str, str]]] = {
     "list": ({"help": "presets, scenarios, GPUs and every parameter with its source",
@@ -243,6 +248,11 @@ COMMANDS: dict[str, tuple[dict, Callable[[argparse.ArgumentParser], None], tuple
     "reveal": ({"help": "the AI R&D multipliers, compute bottlenecks and ideas-harder settings "
                 "under which each lab's observed split is its value-maximising choice"},
                _reveal, ("reveal", "cmd_reveal")),
+    "app": ({"help": "serve the Streamlit page (any `streamlit run` option passes on, e.g. "
+             "--server.port 8502)",
+             "description": "Serve the Streamlit page of this installation on "
+             "http://localhost:8501; any `streamlit run` option passes on, e.g. "
+             "`app --server.port 8502 --server.headless true`."}, _app, ("serve", "cmd_app")),
 }
 
 

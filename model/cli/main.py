@@ -1,5 +1,5 @@
 """Command line: `python -m model list | budget | training-run | run | sensitivity | export |
-backtest | split | milestones | market | odds | observed | reveal`.
+backtest | split | milestones | market | odds | observed | reveal | app`.
 
 Every user error becomes one line on stderr and exit status 2; nothing a user types produces a
 traceback. model.cli.commands declares every command's arguments and imports the module doing
@@ -41,7 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     try:
-        args = parser.parse_args(argv)
+        args, rest = parser.parse_known_args(argv)
+        if rest and not getattr(args, "passes_on", False):  # what parse_args would say
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        args.passed_on = rest  # `app`: streamlit's options
     except SystemExit as exc:  # usage errors (already reported on one line), --help, --version
         return exc.code if isinstance(exc.code, int) else 2
     try:
