@@ -18,6 +18,7 @@ _TOKEN = re.compile(r'"([^"]*)"|(E[+-]0+)|([#0,.]+)|(%)')
 
 def excel_text(fmt: str, value: float) -> str:
     """What a cell formatted `fmt` shows for `value` (a catalogue format; see module doc)."""
+    value = float(value)  # a NumPy scalar's repr is not a decimal
     if fmt in ("General", "@"):
         return f"{value:.10g}".replace("e+", "E+").replace("e-", "E-")
     prefix, suffix, number, exponent, percent = "", "", "", "", False

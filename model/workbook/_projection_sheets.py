@@ -141,8 +141,7 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
         row, (first, later) = rows[r], forms[r]
         q = CATALOGUE[r]
         values = df[r].to_numpy(dtype=float)
-        fmts = ([year_fmt] * n if q.unit == "year" and r in ("year", "payback_year") else
-                number_formats(r, q.unit, values))
+        fmts = number_formats(r, q.unit, values)  # the year row's is year_fmt
         book.text(ws, row, 1, r)
         book.text(ws, row, 2, unit_text(r, q.unit))
         if fmts[0] == COUNT:
