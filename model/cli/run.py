@@ -68,7 +68,7 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> s
     # throughout, as the workbook's row is
     columns_text = [texts(c, df[c].tolist()) for c in cols]
     rows = list(zip(*columns_text, strict=True))
-    return head + "\n\n" + table(rows, tuple(cols), legend=_legend(cols))
+    return head + "\n\n" + table(rows, tuple(cols), legend=_legend(cols, extra or {}))
 
 
 def _extra_text(name: str, value) -> str:
@@ -83,12 +83,17 @@ def _extra_text(name: str, value) -> str:
     return value
 
 
-def _legend(columns) -> str:
+def _legend(columns, header) -> str:
     """What the header's figures and the columns are: units, and how years are counted."""
-    return ("npv = net present value at discount_rate, with a terminal value; payback_year = the "
-            "calendar year in which cumulative cash first reaches 0; year = the step's start, a "
-            "decimal year at sub-year steps (2025.25 = 1 April 2025); "
-            + column_legend(c for c in columns if c != "year"))
+    parts = []
+    if "npv" in header:
+        parts.append("npv = net present value at discount_rate, with a terminal value; "
+                     "payback_year = the calendar year in which cumulative cash first reaches 0")
+    parts.append("year = the step's start, a decimal year at sub-year steps (2025.25 = 1 April "
+                 "2025)")
+    if any(c.endswith(("_p5", "_p50", "_p95")) for c in columns):
+        parts.append("_p5, _p50, _p95 = the 5th, 50th and 95th percentiles over the samples")
+    return "; ".join([*parts, column_legend(c for c in columns if c != "year")])
 
 
 def cmd_run(args) -> str:

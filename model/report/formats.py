@@ -281,11 +281,12 @@ LEGEND = "Legend: "
 
 def column_legend(columns) -> str:
     """A legend for columns named after catalogue quantities: 'name = label [unit]; ...'."""
-    parts = []
+    parts = {}  # a Monte Carlo column's percentiles share their quantity's entry
     for c in columns:
         q = CATALOGUE.get(_base(c))
-        parts.append(f"{c} = {q.label.lower()} [{unit_label(q)}]" if q is not None else c)
-    return "; ".join(parts)
+        parts[_base(c)] = (f"{_base(c)} = {q.label.lower()} [{unit_label(q)}]" if q is not None
+                           else c)
+    return "; ".join(parts.values())
 
 
 def json_number(value: float) -> float | None:
