@@ -79,7 +79,7 @@ def test_shares_are_percentages_everywhere():
     (873_657_584, "$874M"), (1.4203e9, "$1.42B"), (2.5, "$2.50"), (-2.5e6, "-$2.50M"),
     (3.1e12, "$3.10T"), (1.2973e12, "$1.30T"), (658.4e9, "$658B"), (999.7e9, "$1.00T"),
     (12_345, "$12,345"), (600, "$600.00"), (0.547, "$0.547"), (0.0312, "$0.0312"),
-    (3.12e-5, "$3.12E-05"), (0, "$0.00")])
+    (3.12e-5, "$3.12E-05"), (0, "$0")])
 def test_money_has_one_rule_for_scale(value, text):
     assert money(value) == text
 
@@ -108,9 +108,9 @@ def test_money_spanning_orders_of_magnitude_keeps_each_value_readable():
     money row has its own scale, as the app and the CLI print it."""
     values = [0.547, 8e6, 5.5e-10, 0.0]
     assert excel_formats("token_price_market", values) == [
-        '"$"#,##0.000', '"$"#,##0.00,,"M"', '"$"0.00E+00', '"$"#,##0.00']
+        '"$"#,##0.000', '"$"#,##0.00,,"M"', '"$"0.00E+00', '"$"#,##0']
     assert texts("token_price_market", values) == [
-        "$0.547/Mtoken", "$8.00M/Mtoken", "$5.50E-10/Mtoken", "$0.00/Mtoken"]
+        "$0.547/Mtoken", "$8.00M/Mtoken", "$5.50E-10/Mtoken", "$0/Mtoken"]
 
 
 @pytest.mark.parametrize(("values", "words"), [

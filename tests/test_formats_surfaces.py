@@ -111,7 +111,7 @@ def test_the_reviewers_cases_read_one_way():
     assert calendar_year(2026.4999999999977) == calendar_year(2026.0) == "2026"
     assert format_value("discount_rate", 0.1) == "10.0%"
     assert texts("share_research", [0.3751, 0.04]) == ["37.5%", "4.0%"]
-    assert [money(v) for v in (0.0, 658.4e9, 1.2973e12)] == ["$0.00", "$658B", "$1.30T"]
+    assert [money(v) for v in (0.0, 658.4e9, 1.2973e12)] == ["$0", "$658B", "$1.30T"]
     assert texts("token_price", [0.547, 8e6]) == ["$0.547/Mtoken", "$8.00M/Mtoken"]
 
 

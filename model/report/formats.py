@@ -9,8 +9,9 @@ format first. The app and the CLI print a number by rendering that format
 - shares, margins and rates as percentages with a fixed number of decimals per quantity (one,
   unless SHARE_DECIMALS says otherwise; rates per year read '32.2%/year');
 - money by one rule, each value on its own scale: three significant figures with T, B or M from
-  $1M up ('$1.30T', '$658B', '-$460M'), whole dollars from $1,000 ('$87,312'), cents and three
-  significant figures below ('$2.50', '$0.547'), scientific under $0.0001 ('$3.12E-05');
+  $1M up ('$1.30T', '$658B', '-$460M'), whole dollars from $1,000 ('$87,312') and for zero
+  ('$0'), cents and three significant figures below ('$2.50', '$0.547'), scientific under
+  $0.0001 ('$3.12E-05');
 - calendar years as years ('2029'), a step's start at sub-year steps with two decimals
   ('2025.25', the whole column alike); counts, multipliers and OOMs with the decimals their
   largest value needs; FLOP in scientific notation ('1.25E+27 FLOP/year').
@@ -149,9 +150,9 @@ def money_format(value: float) -> str:
         if size >= scale:
             commas = "," * round(math.log10(scale) / 3)
             return f'"$"#,##0{_places(_decimals(size / scale))}{commas}"{letter}"'
-    if size >= 1000:
+    if size >= 1000 or size == 0:  # zero is exact: '$0', not '$0.00' beside '$658B'
         return '"$"#,##0'
-    if size >= 1e-4 or size == 0:
+    if size >= 1e-4:
         return f'"$"#,##0{_places(max(2, _decimals(size)))}'
     return '"$"0.00E+00'
 
