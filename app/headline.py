@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from model.report.formats import money
+from model.report.formats import calendar_year, money, texts
 
 from .charts import CONSTRAINTS
 
@@ -36,7 +36,7 @@ def sentence(df: pd.DataFrame) -> str:
     start, end = df.iloc[0], df.iloc[-1]
     r0, r1, i0, i1 = (float(x) for x in (start["share_research"], end["share_research"],
                                          start["share_inference"], end["share_inference"]))
-    y0, y1 = f"{start['year']:.0f}", f"{end['year']:.0f}"
+    y0, y1 = calendar_year(start["year"]), calendar_year(end["year"])
     winner = "research" if r1 > i1 else "inference"
     if abs(r1 - i1) < 0.005:
         verdict = "neither wins: they end level"
@@ -44,8 +44,9 @@ def sentence(df: pd.DataFrame) -> str:
         verdict = f"the split holds, {winner} keeping the larger share"
     else:
         verdict = f"{winner} wins the fleet by {y1}"
-    return (f"research goes from {r0:.0%} of the fleet in {y0} to {r1:.0%} in {y1}, inference "
-            f"from {i0:.0%} to {i1:.0%}: {verdict} ({money(end['budget_research'], 'USD/year')} "
+    r0, r1, i0, i1 = texts("share_research", [r0, r1, i0, i1])
+    return (f"research goes from {r0} of the fleet in {y0} to {r1} in {y1}, inference "
+            f"from {i0} to {i1}: {verdict} ({money(end['budget_research'], 'USD/year')} "
             f"on research against {money(end['budget_inference'], 'USD/year')} on inference); "
             f"{_binds(df)}.")
 

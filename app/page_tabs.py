@@ -67,7 +67,7 @@ def headline_tab(ctx: calc.Context) -> None:
         return st.info("Press **Derive the value-maximising split** to solve the chosen "
                        "scenarios.")
     split, breaks = ss.vm[1]
-    table(tables.value_split_frame(split), tables.VALUE_SPLIT_COLUMNS)
+    table(tables.value_split_frame(split), tables.value_split_columns(split.attrs["base_year"]))
     st.caption(f"Break-even AI R&D multiplier for this preset: {breaks} (a constant multiplier "
                "above which moving a GPU from inference to research raises NPV).")
 

@@ -1,9 +1,13 @@
 """Metrics and tables for the Streamlit page: numbers as a reader sees them (pure).
 
-Every number is shown by the one display catalogue (model.report.formats) the CLI and the
-workbook use too: money by one rule for scale ('$873.7M', '$1.420B'), shares as percentages,
-FLOP in scientific notation with the unit. A metric drops money's per-what suffix (its label
-says per what).
+Every number is text from the one display catalogue (model.report.formats) the CLI and the
+workbook use too: money by one rule for scale ('$874M', '$1.42B'), shares as percentages with
+the quantity's decimals, calendar years as years, FLOP in scientific notation with the unit.
+Tables get text, not Streamlit number formats, which would print 37.51% beside 4%. A metric drops
+money's per-what suffix (its label says per what).
+
+Words: "research" is the research use alone (the Headline's research share); "all R&D" is
+training + research + automation (the Budget tab's), as `observed` and the README say.
 """
 
 from __future__ import annotations
@@ -20,21 +24,31 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.resolve import Settings, citations
 from model.core.sources import REFERENCES, cited_by
-from model.report.formats import format_value, measure, money, pretty_unit, unit_label
+from model.report.formats import (
+    calendar_year,
+    format_value,
+    measure,
+    money,
+    pretty_unit,
+    texts,
+    unit_label,
+)
 from model.report.latex import equation_latex
 
 # Budget tab metrics: label (with the unit the value leaves out) -> the quantity shown.
 BUDGET_METRICS = {
-    "R&D budget per year": "budget_rnd",
+    "All-R&D budget per year": "budget_rnd",
     "Inference budget per year": "budget_inference",
-    "R&D share of the fleet": "share_rnd",
+    "Research share of the fleet": "share_research",
+    "All-R&D share of the fleet": "share_rnd",
     "Inference share of the fleet": "share_inference",
     "Cost per GPU-hour": "cost_per_gpu_hour",
     "Tokens served per year": "tokens_served",
     "Inference revenue per year": "inference_revenue",
     "Inference margin": "inference_margin",
 }
-RND_SHARE_HELP = "Share of the fleet on R&D: training + research + automation"
+RND_SHARE_HELP = ("Share of the fleet on all R&D: training + research + automation. The "
+                  "research share (the Headline's) is the research use alone.")
 
 TRAINING_METRICS = {"training_flops": "Training compute", "training_gpu_hours": "GPU-hours",
                     "training_days": "Wall-clock time", "training_cost": "Cost",
@@ -43,16 +57,21 @@ TRAINING_METRICS = {"training_flops": "Training compute", "training_gpu_hours": 
 
 # Table columns: column -> (label, display format in sprintf style as Streamlit's NumberColumn
 # takes it, or None for text that carries its own unit). Money without cents, with separators.
-FLEET_COLUMNS = {"gpus": ("GPUs [GPU]", "%,d"),
+FLEET_COLUMNS = {"gpus": ("GPUs [GPU]", None),
                  "compute_flop_per_year": ("Compute [FLOP/year]", None),
                  "budget_usd_per_year": ("Spend [USD/year]", None),
-                 "share_of_spend": ("Share of spend [%]", "percent")}
+                 "share_of_spend": ("Share of spend [%]", None)}
 ELASTICITY_COLUMNS = {"elasticity": ("Elasticity [d ln output / d ln input]", "%.3f"),
                       "note": ("Note", None)}
 
-VALUE_SPLIT_COLUMNS = {f"research_share_year_{y}": (f"Research share, year {y}", "percent")
-                       for y in (1, 3, 5)} | {
-    "trend": ("As the fleet grows", None), "npv_gain": ("NPV over the best assumed policy", None)}
+
+
+def value_split_columns(base_year: int) -> dict[str, tuple[str, None]]:
+    """The value-split table's columns, headed by calendar years (base year + 1, 3, 5)."""
+    return {f"research_share_year_{y}": (f"Research share, {base_year + y}", None)
+            for y in (1, 3, 5)} | {
+        "trend": ("As the fleet grows", None),
+        "npv_gain": ("NPV over the best assumed policy", None)}
 
 
 def metric_text(name: str, value: float) -> str:
@@ -72,6 +91,7 @@ def metric_text(name: str, value: float) -> str:
 def headline(values: Mapping[str, float], out: Mapping[str, float]) -> list[tuple[str, str, str]]:
     """Budget tab metrics: (label, value text, hover help)."""
     shown = {**out, "share_inference": values["share_inference"],
+             "share_research": values["share_research"],
              "share_rnd": sum(values[f"share_{u}"] for u in ("training", "research", "automation"))}
     return [(label, metric_text(name, shown[name]),
              RND_SHARE_HELP if name == "share_rnd" else CATALOGUE[name].description)
@@ -104,6 +124,8 @@ def fleet_table(frame: pd.DataFrame) -> pd.DataFrame:
     one money rule ('$873.7M') rather than a column format.
     """
     return frame.assign(
+        gpus=texts("fleet_gpus", frame["gpus"], with_unit=False),
+        share_of_spend=texts("share_research", frame["share_of_spend"]),
         compute_flop_per_year=[format_value(f"compute_{u}", v) for u, v in
                                zip(frame["use"], frame["compute_flop_per_year"], strict=True)],
         budget_usd_per_year=[format_value(f"budget_{u}", v) for u, v in
@@ -111,15 +133,16 @@ def fleet_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def value_split_frame(split: pd.DataFrame) -> pd.DataFrame:
-    """model.policy.value_split's table for the page: shares numeric, money as text."""
-    return split[["scenario", *VALUE_SPLIT_COLUMNS]].assign(
-        npv_gain=[money(v) for v in split["npv_gain"]])
+    """model.policy.value_split's table for the page, as text (value_split_columns heads it)."""
+    shares = {f"research_share_year_{y}": texts("share_research",
+                                                split[f"research_share_year_{y}"])
+              for y in (1, 3, 5)}
+    return split[["scenario", *shares, "trend", "npv_gain"]].assign(
+        **shares, npv_gain=[money(v) for v in split["npv_gain"]])
 
 
 def format_output(name: str, value: float) -> str:
-    """format_value, a fleet-year's share to three decimals (a run takes a sliver of it)."""
-    if name == "training_share_of_fleet_year" and math.isfinite(value):
-        return f"{value:.3%}"
+    """format_value (a fleet-year's share has three decimals there: SHARE_DECIMALS)."""
     return format_value(name, value)
 
 
@@ -141,8 +164,8 @@ def finance_table(summaries: Mapping[str, Mapping[str, float | None]]) -> pd.Dat
     return pd.DataFrame({
         "scenario": list(summaries),
         "NPV": [money(s.get("npv")) for s in summaries.values()],
-        "payback year": [f"{s['payback_year']:.2f}" if s.get("payback_year") else "not within "
-                         "the horizon" for s in summaries.values()],
+        # the calendar year in which cumulative cash first reaches 0, as the CLI says it
+        "payback year": [calendar_year(s.get("payback_year")) for s in summaries.values()],
         "cumulative cash at the end": [money(s.get("cumulative_cash"))
                                        for s in summaries.values()],
     })

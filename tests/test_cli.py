@@ -228,8 +228,8 @@ def test_json_csv_and_table_carry_the_same_numbers(capsys, command, preset):
 
 def test_table_formats_the_numbers(capsys):
     table = table_rows(run(capsys, "training-run", "--preset", "deepseek-v3"))
-    assert table["training_cost"].startswith("$5.327M")
-    assert table["training_days"].startswith("54.19 day")
+    assert table["training_cost"].startswith("$5.33M")
+    assert table["training_days"].startswith("54.2 day")
     assert table["mfu_training"].startswith("34.6%")  # shares: one decimal, everywhere
     assert table["cost_basis"].startswith("rented")
 

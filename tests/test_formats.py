@@ -10,14 +10,18 @@ import pytest
 import model.loop.projection  # noqa: F401 - registers every row
 from app import inputs as ui
 from model.core.catalogue import CATALOGUE
+from model.core.trend import direction
 from model.report.formats import (
     CODE_WORDS,
     MEASURES,
+    calendar_year,
     excel_format,
+    excel_formats,
     format_value,
     label,
     measure,
     money,
+    texts,
 )
 from model.workbook._styles import number_format
 
@@ -27,10 +31,10 @@ SAMPLE = {"share": 0.4, "money": 873_657_584.0, "flop": 1.25e27, "count": 600_00
           "exponent": -0.155, "ooms": 3.5, "log": 1.2, "code": 2.0, "choice": 0.0,
           "flag": 1.0}
 PATTERNS = {  # what a reader sees, by measure
-    "share": r"-?\d+\.\d%", "money": r"-?\$[\d,]+(\.\d+)?[kMBT]?(/.+)?",
-    "flop": r"\d\.\d*e\d+ FLOP(/\S+)?", "count": r"-?[\d,]+(\.\d+)? \S*",
-    "calendar": r"\d{4}(\.\d+)?", "duration": r"[\d.]+ years", "rate": r"-?[\d.]+/year",
-    "multiplier": r"[\d.,]+x", "exponent": r"-?[\d.]+", "ooms": r"[\d.,]+ OOMs",
+    "share": r"-?\d+\.\d(\d\d)?%", "money": r"-?\$[\d,]+(\.\d+)?[MBT]?(/.+)?",
+    "flop": r"\d\.\d\dE\+\d\d FLOP(/\S+)?", "count": r"-?[\d,]+(\.\d+)? \S*",
+    "calendar": r"\d{4}", "duration": r"\d+\.\d\d years", "rate": r"-?\d+\.\d%/year",
+    "multiplier": r"[\d.,]+x", "exponent": r"-?\d\.\d{3}", "ooms": r"\d+\.\d\d OOMs",
     "log": r"-?[\d.,]+", "code": r"\d", "choice": r"\S+"}
 
 
@@ -63,6 +67,8 @@ def test_dimensionless_inputs_say_what_they_are():
 def test_shares_are_percentages_everywhere():
     assert format_value("share_research", 0.4) == "40.0%"
     assert excel_format("share_research") == "0.0%"
+    assert format_value("discount_rate", 0.1) == "10.0%"  # a rate of the model, not 0.1
+    assert format_value("training_share_of_fleet_year", 0.0123) == "1.230%"  # its 3 decimals
     spec = ui.widget_spec(CATALOGUE["share_research"])
     assert spec.kind == "slider" and spec.format == "percent"
     assert all(ui.widget_spec(q).format == "percent" for q in QUANTITIES
@@ -70,21 +76,26 @@ def test_shares_are_percentages_everywhere():
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    (873_657_584, "$873.7M"), (1.4203e9, "$1.420B"), (2.5, "$2.50"), (-2.5e6, "-$2.500M"),
-    (3.1e12, "$3.100T"), (12_345, "$12.35k"), (0, "$0.00")])
+    (873_657_584, "$874M"), (1.4203e9, "$1.42B"), (2.5, "$2.50"), (-2.5e6, "-$2.50M"),
+    (3.1e12, "$3.10T"), (1.2973e12, "$1.30T"), (658.4e9, "$658B"), (999.7e9, "$1.00T"),
+    (12_345, "$12,345"), (600, "$600.00"), (0.547, "$0.547"), (0.0312, "$0.0312"),
+    (3.12e-5, "$3.12E-05"), (0, "$0")])
 def test_money_has_one_rule_for_scale(value, text):
     assert money(value) == text
 
 
 def test_flop_are_scientific_with_the_unit():
-    assert format_value("compute_total", 1.248e27) == "1.25e27 FLOP/year"
+    assert format_value("compute_total", 1.248e27) == "1.25E+27 FLOP/year"
     assert "Y" not in format_value("training_flops", 3.79e25)
 
 
 def test_every_measure_has_an_excel_format_or_scales():
-    assert all(m.excel or m.name == "money" for m in MEASURES.values())
-    assert excel_format("budget_total", [8.7e8]) == '"$"#,##0.00,,"M"'
+    scaled = {"money", "count", "multiplier", "calendar"}  # by the values: excel_format
+    assert all(bool(m.excel) != (m.name in scaled) for m in MEASURES.values())
+    assert excel_format("budget_total", [8.7e8]) == '"$"#,##0,,"M"'
     assert excel_format("budget_total", [8.7e9]) == '"$"#,##0.00,,,"B"'
+    assert excel_format("year", [2024, 2025]) == "0"
+    assert excel_format("year", [2024, 2025.25]) == "0.00"  # the whole row alike
 
 
 def test_the_binding_constraint_reads_as_words():
@@ -92,7 +103,26 @@ def test_the_binding_constraint_reads_as_words():
         "none", "chip supply", "capital", "customers"]
 
 
-def test_money_spanning_orders_of_magnitude_is_scientific_in_the_workbook():
-    assert excel_format("token_price_market", [0.55, 0.055]) == '"$"#,##0.000'
-    assert excel_format("token_price_market", [0.55, 5.5e-10]) == '"$"0.00E+00'
-    assert excel_format("token_price_market", [0.55, 0.0]) == '"$"#,##0.000'  # zero is exact
+def test_money_spanning_orders_of_magnitude_keeps_each_value_readable():
+    """The reviewer's '$0.00M' for a $0.547 price on a row that reaches millions: each cell of a
+    money row has its own scale, as the app and the CLI print it."""
+    values = [0.547, 8e6, 5.5e-10, 0.0]
+    assert excel_formats("token_price_market", values) == [
+        '"$"#,##0.000', '"$"#,##0.00,,"M"', '"$"0.00E+00', '"$"#,##0']
+    assert texts("token_price_market", values) == [
+        "$0.547/Mtoken", "$8.00M/Mtoken", "$5.50E-10/Mtoken", "$0/Mtoken"]
+
+
+@pytest.mark.parametrize(("values", "words"), [
+    ([0.12, 0.35, 0.31], "rises, then falls"), ([0.40, 0.57, 0.60], "rises"),
+    ([0.44, 0.34, 0.04], "falls"), ([0.40, 0.405, 0.40], "flat"),
+    ([0.30, 0.10, 0.25], "falls, then rises"), ([0.40, 0.408, 0.416], "rises")])
+def test_rises_and_falls_have_one_stated_test(values, words):
+    assert direction(values) == words
+
+
+def test_a_payback_reads_as_the_calendar_year_it_falls_in():
+    assert calendar_year(2026.4999999999977) == "2026"  # monthly steps: the step of July 2026
+    assert calendar_year(2026.9999999999977) == "2027"  # the step that starts 2027
+    assert calendar_year(2028.0) == "2028"
+    assert calendar_year(None) == calendar_year(0.0) == "not within the horizon"

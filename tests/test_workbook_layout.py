@@ -8,6 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 
+from model.report.formats import money_format
 from model.workbook._styles import BOOLEAN
 from model.workbook.build import build_workbook, write_workbook
 
@@ -15,12 +16,22 @@ SCENARIOS = ["status-quo", "compute-bottleneck", "brakes"]  # a long name among 
 
 
 @pytest.fixture(scope="module")
-def wb(tmp_path_factory):
+def path(tmp_path_factory):
     path = tmp_path_factory.mktemp("layout") / "layout.xlsx"
     write_workbook(build_workbook("openai-2024", SCENARIOS, years=4, step="year",
                                   created=date(2025, 1, 1)),
                    path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def wb(path):
     return openpyxl.load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def cached(path):
+    return openpyxl.load_workbook(path, data_only=True)
 
 
 def _width(ws, letter: str) -> float:
@@ -69,12 +80,16 @@ def test_columns_fit_their_widest_text_or_number(wb):
     assert all(_width(projection, c.column_letter) >= 17 for c in row[2:])
 
 
-def test_finance_names_its_scenario_and_shows_dollars_on_one_scale(wb):
+def test_finance_names_its_scenario_and_shows_dollars_by_the_one_rule(wb, cached):
     ws = wb["Finance"]
     assert ws["A1"].value.startswith("Finance: status-quo")
-    money = {r[0].value: r[2].number_format for r in ws.iter_rows(min_row=4)
-             if str(r[1].value).startswith("USD")}
-    assert len(set(money.values())) == 1 and "budget_automation" in money, money
+    # every dollar cell as the app and the CLI print its value: no "$0.00B" for $500M
+    rows = zip(ws.iter_rows(min_row=4), cached["Finance"].iter_rows(min_row=4), strict=True)
+    money = {r[0].value: [(c.number_format, money_format(v.value)) for c, v in zip(
+        r[2:], values[2:], strict=True) if isinstance(v.value, float)]
+        for r, values in rows if str(r[1].value).startswith("USD")}
+    assert all(f == rule for cells in money.values() for f, rule in cells), money
+    assert "budget_automation" in money and money["budget_automation"]
     notes = {r[0].value: r[4].value for r in ws.iter_rows(min_row=4) if r[0].font.b}
     assert "cross-check" in notes["npv_excel"]
 

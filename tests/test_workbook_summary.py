@@ -16,7 +16,8 @@ from openpyxl.formula.translate import Translator
 from model.cli import main as cli
 from model.loop.projection import project
 from model.loop.scenarios import scenario_settings
-from model.workbook._summary_sheet import BINDS, MONEY, ROWS
+from model.report.formats import money_format
+from model.workbook._summary_sheet import BINDS, ROWS
 from model.workbook.build import build_workbook, projection_title, write_workbook
 from model.workbook.cached_values import strip_cached_values
 from tests.external import soffice
@@ -127,13 +128,15 @@ def test_block_caches_the_primary_scenarios_numbers(cached, capsys):
     assert years == list(df["year"])
 
 
-def test_block_number_formats_suit_a_finance_reader(wb):
+def test_block_number_formats_suit_a_finance_reader(wb, cached):
     ws = wb["Summary"]
     formats = {r[0].value: r[2].number_format for r in ws.iter_rows(min_row=8, max_row=17)}
-    assert MONEY == '"$"#,##0.0,,"M"'  # dollars in the cells, millions shown
-    assert all(formats[n] == MONEY for n in ("budget_research", "budget_inference", "capex",
-                                             "inference_revenue", "free_cash_flow",
-                                             "npv"))
+    # money by the one rule of the display catalogue, each cell on its (cached) value's scale
+    for r, v in zip(ws.iter_rows(min_row=8, max_row=17),
+                    cached["Summary"].iter_rows(min_row=8, max_row=17), strict=True):
+        if r[0].value in ("budget_research", "budget_inference", "capex", "inference_revenue",
+                          "free_cash_flow", "npv"):
+            assert [c.number_format for c in r[2:]] == [money_format(c.value) for c in v[2:]]
     assert formats["share_research"] == formats["share_inference"] == "0.0%"
     assert formats["fleet_gpus"] == "#,##0"
 

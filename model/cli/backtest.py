@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 
 from model.loop.backtest import backtest
-from model.report.formats import json_number, strict_json, table
+from model.report.formats import format_value, json_number, money, strict_json, table
 
 
 def _value(value: float, unit: str) -> str:
+    """An observable by the display catalogue: money, GPUs, a share or a ratio."""
     if unit.startswith("USD"):
-        return f"${value / 1e9:,.2f}B" if abs(value) >= 1e9 else f"${value:,.2f}"
+        return money(value, unit)
     if unit == "GPU":
-        return f"{value / 1e6:,.2f}M"
-    return f"{value:.0%}" if value <= 1 else f"{value:,.2f}x"
+        return format_value("fleet_gpus", value)
+    return format_value("share_research" if value <= 1 else "ai_rd_multiplier", value)
 
 
 def cmd_backtest(args: argparse.Namespace) -> str:
@@ -31,4 +32,7 @@ def cmd_backtest(args: argparse.Namespace) -> str:
     return (f"{passed} of {len(df)} observable readings within their band, each observable "
             "read at every step length (sources: --format json)\n\n"
             + table(rows, ("observable", "preset", "step", "observed", "modelled", "ratio",
-                           "band", "in band")))
+                           "band", "in band"),
+                    legend="observed = the published figure; modelled = the model's at the same "
+                    "date; ratio = modelled / observed; band = the ratios counted as a match; "
+                    "step = the projection's step length"))

@@ -13,7 +13,14 @@ from model.core.gpus import GPUS
 from model.core.presets import PRESETS
 from model.core.resolve import Settings
 from model.loop.scenarios import SCENARIOS, scenario_settings
-from model.report.formats import format_value, json_number, pretty_unit, strict_json, table
+from model.report.formats import (
+    format_value,
+    json_number,
+    money,
+    pretty_unit,
+    strict_json,
+    table,
+)
 
 from .options import settings_from
 
@@ -55,8 +62,16 @@ def emit_values(settings: Settings, inputs: Sequence[str], outputs: dict[str, fl
                                                           if settings.gpu else "")
     ins = [(n, format_value(n, settings.values[n]), CATALOGUE[n].label) for n in inputs]
     outs = [(n, format_value(n, v), CATALOGUE[n].description) for n, v in outputs.items()]
-    return "\n\n".join([head, table(ins, ("input", "value", "label")),
-                        table(outs, ("output", "value", "meaning"))])
+    return "\n\n".join([
+        head, table(ins, ("input", "value", "label"), legend=INPUT_LEGEND),
+        table(outs, ("output", "value", "meaning"), legend=OUTPUT_LEGEND)])
+
+
+INPUT_LEGEND = ("value = the input in effect (preset, GPU, --set), in its unit; shares as "
+                "percentages of the fleet; money by one scale rule ($2.50, $874M, $1.42B)")
+OUTPUT_LEGEND = ("one fleet-year; R&D = training + research + automation (all R&D), research = "
+                 "the research use alone; shares of the fleet's GPUs; money per year unless "
+                 "the unit says otherwise")
 
 
 def cmd_budget(args) -> str:
@@ -123,7 +138,9 @@ def _parameter_table(params: list[dict], chosen: dict | None) -> str:
     return title + "\n" + table(
         [(p["name"], pretty_unit(p["unit"]), shown(p), bound(p, p["min"]), bound(p, p["max"]),
           p["source"]) for p in params],
-        ("name", "unit", "default" if chosen is None else "value", "min", "max", "source"))
+        ("name", "unit", "default" if chosen is None else "value", "min", "max", "source"),
+        legend="unit = the catalogue unit --set takes (any compatible unit converts); value, "
+        "min, max as the app and the workbook show them; source = of the value shown")
 
 
 def cmd_list(args) -> str:
@@ -147,13 +164,18 @@ def cmd_list(args) -> str:
         return buf.getvalue().rstrip("\n")
     parts = [
         "PRESETS\n" + table([(n, p["title"], p["gpu"]) for n, p in presets.items()],
-                            ("name", "title", "gpu")),
+                            ("name", "title", "gpu"),
+                            legend="name = the --preset value; gpu = the preset's GPU type"),
         "SCENARIOS\n" + (table([(n, d[:90]) for n, d in scenarios.items()],
-                               ("name", "description")) if scenarios else "(none yet)"),
+                               ("name", "description"),
+                               legend="name = the --scenario value; every scenario is a "
+                               "parameter set of one model") if scenarios else "(none yet)"),
         "GPUS\n" + table([(n, g["label"], format_value("gpu_peak_flops", g["gpu_peak_flops"]),
                            f"{g['gpu_power']:,.0f} W", f"{g['memory_gb']:,.0f} GB",
-                           f"${g['gpu_capex']:,.0f}") for n, g in gpus.items()],
-                         ("name", "label", "BF16 dense", "TDP", "memory", "price")),
+                           money(g["gpu_capex"])) for n, g in gpus.items()],
+                         ("name", "label", "BF16 dense", "TDP", "memory", "price"),
+                         legend="BF16 dense = peak dense BF16 FLOP/s per GPU; TDP = power per "
+                         "GPU; price = purchase price per GPU"),
         _parameter_table(params, chosen),
     ]
     return "\n\n".join(parts)

@@ -24,7 +24,7 @@ from model.market.nash import DEVIATION_TOLERANCE
 from model.market.presets import DEFAULT_PRESET
 from model.market.single_lab import lab_settings
 from model.market.world import MARKETS
-from model.report.formats import json_number, money, strict_json, table
+from model.report.formats import format_value, json_number, money, strict_json, table, texts
 
 from .market_export import check_out, write_market_book
 
@@ -138,17 +138,19 @@ def cmd_market(args: argparse.Namespace) -> str:
         return table_.to_csv(index=False, lineterminator="\n", float_format="%.17g").rstrip()
     m = result.nash.market if hasattr(result, "nash") else result
 
-    def moved(series, j: int, fmt: str) -> str:
-        """First step to last, e.g. '45% -> 52%'."""
-        return f"{series[0, j]:{fmt}} -> {series[-1, j]:{fmt}}"
+    def moved(series, j: int, name: str) -> str:
+        """First step to last by the display catalogue, e.g. '45.0% -> 52.3%'."""
+        first, last = texts(name, [float(series[0, j]), float(series[-1, j])], with_unit=False)
+        return f"{first} -> {last}"
 
     years = m.rows["year"][:, 0]
     head = (f"Market of {len(labs)} labs, scenario {args.scenario or 'status-quo'}, "
             f"{years[0]:.0f} to {_year(years[-1])}")
     if not hasattr(result, "nash"):
-        rows = [(lab, moved(m.rows["share_research"], j, ".0%"),
-                 moved(m.rows["share_inference"], j, ".0%"),
-                 moved(m.rows["fleet_gpus"], j, ",.0f"), moved(m.customer_share, j, ".0%"),
+        rows = [(lab, moved(m.rows["share_research"], j, "share_research"),
+                 moved(m.rows["share_inference"], j, "share_inference"),
+                 moved(m.rows["fleet_gpus"], j, "fleet_gpus"),
+                 moved(m.customer_share, j, "customer_share"),
                  money(float(m.rows["inference_revenue"][-1, j]), "USD/year"),
                  money(float(m.rows["npv"][-1, j])))
                 for j, lab in enumerate(m.labs)]
@@ -159,14 +161,18 @@ def cmd_market(args: argparse.Namespace) -> str:
                 f"{np.max(m.price_index):.2f}x at its highest; the labs raise "
                 f"{np.min(m.financing_share):.0%} of what investors offer at the tightest\n\n"
                 + table(rows, ("lab", "research share", "inference share", "fleet (H100e)",
-                               "share of customers", "revenue, last step", "NPV"))
+                               "share of customers", "revenue, last step", "NPV"),
+                        legend="research, inference share = of the lab's fleet, first step -> "
+                        "last; fleet in H100-equivalent GPUs; share of customers = of the "
+                        "tokens the labs serve; NPV = at the last step, with a terminal value")
                 + "\n\n" + CAVEAT)
     eq, planner = result.nash, result.joint
     race = result.race()
     alone = [p["share_research"].to_numpy() for p in result.price_takers]
-    rows = [(lab, moved(m.rows["share_research"], j, ".0%"),
-             f"{planner.market.rows['share_research'][-1, j]:.0%}", f"{alone[j][-1]:.0%}",
-             f"{np.mean(race[:, j]) * 100:+.1f}", moved(m.customer_share, j, ".0%"),
+    rows = [(lab, moved(m.rows["share_research"], j, "share_research"),
+             format_value("share_research", float(planner.market.rows["share_research"][-1, j])),
+             format_value("share_research", float(alone[j][-1])),
+             f"{np.mean(race[:, j]) * 100:+.1f}", moved(m.customer_share, j, "customer_share"),
              money(float(m.rows["npv"][-1, j])),
              f"{eq.deviation_gain[j] / eq.deviation_scale[j]:+.2%}")
             for j, lab in enumerate(m.labs)]
@@ -174,14 +180,15 @@ def cmd_market(args: argparse.Namespace) -> str:
              f"NOT an equilibrium after {eq.rounds} rounds (the replies cycle; the paths shown "
              "are the checked ones closest to one)")
     return (f"{head}: {state}; largest deviation gain {eq.max_deviation_gain:+.2%}; joint "
-            f"optimum ${planner.npv / 1e9:,.1f}B against Nash's "
-            f"${float(m.rows['npv'][-1].sum()) / 1e9:,.1f}B summed NPV; the labs raise "
+            f"optimum {money(planner.npv)} against Nash's "
+            f"{money(float(m.rows['npv'][-1].sum()))} summed NPV; the labs raise "
             f"{np.min(m.financing_share):.0%} of what investors offer at the tightest\n\n"
             + table(rows, ("lab", "research share (Nash)", "joint, last step",
                            "alone, last step", "race (points)", "share of customers", "NPV",
-                           "deviation gain"))
-            + "\n\nresearch share: of the fleet, first step -> last; joint: one owner of all "
-              "the labs; alone: the lab by itself against the exogenous frontier (a "
-              "price-taker); race: Nash less joint, averaged over the steps, in points of "
-              "the fleet; deviation gain: what the lab gains deviating alone (share of its "
-              "NPV scale).\n" + CAVEAT)
+                           "deviation gain"),
+                    legend="research share: of the fleet, first step -> last; joint: one "
+                    "owner of all the labs; alone: the lab by itself against the exogenous "
+                    "frontier (a price-taker); race: Nash less joint, averaged over the steps, "
+                    "in points of the fleet; deviation gain: what the lab gains deviating alone "
+                    "(share of its NPV scale)")
+            + "\n\n" + CAVEAT)

@@ -9,7 +9,7 @@ from model.core.errors import InputError, quoted
 from model.core.loop_inputs import MILESTONES
 from model.loop.milestone_dates import DARK_COMPUTE, PLAUSIBLE, spread, sweep
 from model.loop.scenarios import SCENARIOS
-from model.report.formats import strict_json, table
+from model.report.formats import format_value, strict_json, table
 
 
 def _fractions(text: str | None) -> list[float] | None:
@@ -56,8 +56,8 @@ def cmd_milestones(args: argparse.Namespace) -> str:
         return "\n".join(f.assign(scenario=s)[["scenario", *f.columns]].to_csv(
             index=False, header=i == 0, lineterminator="\n").rstrip("\n")
             for i, (s, f) in enumerate(frames.items()))
-    rows = [(s, f"{r.research_fraction:.0%}", f"{r.share_research:.1%}",
-             f"{r.share_inference:.1%}",
+    rows = [(s, *(format_value("share_research", v) for v in (
+                r.research_fraction, r.share_research, r.share_inference)),
              *(_date(getattr(r, f"date_{m}")) + (" (floor)" if getattr(r, f"floor_{m}") else "")
                for m in MILESTONES))
             for s, f in frames.items() for r in f.itertuples()]
@@ -67,4 +67,7 @@ def cmd_milestones(args: argparse.Namespace) -> str:
     return (f"Milestone dates (fractional years; software efficiency reaching milestone_<m>), "
             f"preset {args.preset}, {args.years} years of {args.step}s, split {split}; "
             "(floor): on the diffusion floor, the frontier's date a lag later\n\n"
-            + table(rows, head))
+            + table(rows, head, legend="research / pool = research's share of research + "
+                    "inference; research, inference = shares of the fleet; SC, SAR, SIAR, ASI = "
+                    "the moment each milestone is reached, as a decimal year (2027.25 = 1 April "
+                    "2027)"))

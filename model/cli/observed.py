@@ -9,7 +9,7 @@ import math
 from model.core.errors import InputError, quoted
 from model.core.sources import reference_keys
 from model.market.observed import COLUMNS, LABS, panel
-from model.report.formats import json_number, strict_json, table
+from model.report.formats import format_value, json_number, strict_json, table
 
 DEFINITIONS = {
     "research_share": "R&D less the final training runs of released models (the model's "
@@ -23,7 +23,7 @@ DEFINITIONS = {
 
 
 def _share(value: float) -> str:
-    return "" if math.isnan(value) else f"{value:.1%}"
+    return "" if math.isnan(value) else format_value("share_research", value)
 
 
 def cmd_observed(args: argparse.Namespace) -> str:
@@ -46,8 +46,9 @@ def cmd_observed(args: argparse.Namespace) -> str:
             "measure; blank where no source gives one)\n\n"
             + table([(str(i), *row) for i, row in enumerate(rows, start=1)],
                     ("#", "lab", "period", "measure", "research", "final runs", "all R&D",
-                     "inference", "sources"))
-            + "\n\nresearch: " + DEFINITIONS["research_share"] + "; final runs: "
-            + DEFINITIONS["training_share"] + "; all R&D: the two together; measure: "
-            + DEFINITIONS["measure"] + ". Citations in full: --format json or csv.\n\n"
+                     "inference", "sources"),
+                    legend="research: " + DEFINITIONS["research_share"] + "; final runs: "
+                    + DEFINITIONS["training_share"] + "; all R&D: the two together; measure: "
+                    + DEFINITIONS["measure"] + ". Citations in full: --format json or csv")
+            + "\n\n"
             + "\n".join(notes))

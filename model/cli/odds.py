@@ -134,5 +134,9 @@ def cmd_odds(args: argparse.Namespace) -> str:
             f"(seed {doc['seed']}; {doc['computed']} draws computed{saved})\n\n"
             + table(rows, ("scenario", "draws", "P(falls), equilibrium",
                            "P(falls), price-takers", "median ratio (eq.)",
-                           "drivers (Spearman rho, equilibrium)"))
-            + "\n\n+-: binomial standard error. " + NOTE)
+                           "drivers (Spearman rho, equilibrium)"),
+                    legend="P(falls) = the share of draws in which research / inference GPUs is "
+                    "lower in the last year than in the first after the base year (ends only); "
+                    "+-: binomial standard error; median ratio = research / inference GPUs, "
+                    "first year -> last")
+            + "\n\n" + NOTE)

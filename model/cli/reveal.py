@@ -10,7 +10,7 @@ import csv
 import io
 
 from model.market.reveal import check_selection, ranges_text, reveal
-from model.report.formats import json_number, strict_json, table
+from model.report.formats import format_value, json_number, strict_json, table
 
 CSV_COLUMNS = ("index", "lab", "year", "period", "measure", "compared", "observed", "tolerance",
                "sweep", "input", "scenario", "revealed", "low", "high", "kind")
@@ -37,13 +37,17 @@ def _text(result: dict, lab: str) -> str:
         head = f"{lab}: no observation in the panel reveals a belief here"
     else:
         rows = [(str(r["index"]), r["period"], r["measure"],
-                 f"{r['observed']:.1%} {'research' if r['compared'] == 'research' else 'R&D'}",
+                 f"{format_value('share_research', r['observed'])} "
+                f"{'research' if r['compared'] == 'research' else 'all R&D'}",
                  *(ranges_text(r["sweeps"][k]) for k in sweeps)) for r in result["rows"]]
         head = (f"{lab}: the values under which the observed split is the lab's value-maximising "
                 f"choice, within {result['tolerance']:.0%} of the research + inference pool "
                 f"({result['tolerance_why']})\n\n"
                 + table(rows, ("#", "period", "measure", "observed",
-                               *(f"{s['input']} ({s['scenario']})" for s in sweeps.values())))
+                               *(f"{s['input']} ({s['scenario']})" for s in sweeps.values())),
+                        legend="observed = the published share (research: of research + "
+                        "inference; R&D: of R&D + inference); each input column = the values "
+                        "under which it is the lab's best choice")
                 + "\n\n" + "\n".join(f"{r['index']}. {r['kind']}." for r in result["rows"])
                 + "\n\nEach input over its catalogue bounds ("
                 + "; ".join(f"{s['input']} {s['bounds'][0]:g} to {s['bounds'][1]:g}"

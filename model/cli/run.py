@@ -12,7 +12,15 @@ import io
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError, quoted
 from model.loop.scenarios import scenario_settings
-from model.report.formats import format_value, json_number, strict_json, table
+from model.report.formats import (
+    calendar_year,
+    column_legend,
+    format_value,
+    json_number,
+    strict_json,
+    table,
+    texts,
+)
 
 TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
                  "research_speedup", "software_efficiency", "capability", "inference_revenue",
@@ -51,15 +59,41 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> s
         df.to_csv(buf, index=False, lineterminator="\n", float_format="%.17g")
         return buf.getvalue().rstrip("\n")
     cols = [c for c in (columns or TABLE_COLUMNS) if c in df.columns]
-    shown = {k: format_value("npv_to_date", v) if k == "npv" and v is not None else v
-             for k, v in (extra or {}).items()}
+    shown = {k: _extra_text(k, v) for k, v in (extra or {}).items()}
     note = shown.pop("optimiser", None)
     head = (f"preset: {settings.preset or '(defaults)'}, scenario: {settings.scenario}"
             + "".join(f", {k}: {v}" for k, v in shown.items())
             + (f"\n{note}" if note else ""))
-    rows = [tuple(format_value(c, r[c]) if c != "year" else f"{r[c]:g}" for c in cols)
-            for r in df.to_dict("records")]
-    return head + "\n\n" + table(rows, tuple(cols))
+    # a column at a time: the year column is whole years or, at sub-year steps, two decimals
+    # throughout, as the workbook's row is
+    columns_text = [texts(c, df[c].tolist()) for c in cols]
+    rows = list(zip(*columns_text, strict=True))
+    return head + "\n\n" + table(rows, tuple(cols), legend=_legend(cols, extra or {}))
+
+
+def _extra_text(name: str, value) -> str:
+    """The header's figures by the display catalogue: NPV as money, the payback as the calendar
+    year it falls in, the discount rate as a percentage."""
+    if name == "npv" and value is not None:
+        return format_value("npv_to_date", value)
+    if name == "payback_year":
+        return calendar_year(value)
+    if name == "discount_rate":
+        return format_value(name, value)
+    return value
+
+
+def _legend(columns, header) -> str:
+    """What the header's figures and the columns are: units, and how years are counted."""
+    parts = []
+    if "npv" in header:
+        parts.append("npv = net present value at discount_rate, with a terminal value; "
+                     "payback_year = the calendar year in which cumulative cash first reaches 0")
+    parts.append("year = the step's start, a decimal year at sub-year steps (2025.25 = 1 April "
+                 "2025)")
+    if any(c.endswith(("_p5", "_p50", "_p95")) for c in columns):
+        parts.append("_p5, _p50, _p95 = the 5th, 50th and 95th percentiles over the samples")
+    return "; ".join([*parts, column_legend(c for c in columns if c != "year")])
 
 
 def cmd_run(args) -> str:
@@ -132,6 +166,12 @@ def cmd_sensitivity(args) -> str:
              for r in shown.to_dict("records")]
     return (f"preset: {settings.preset or '(defaults)'}, scenario: {settings.scenario}; "
             f"{out} at the last step = {format_value(out, swing.attrs['base'])}\n\n"
-            + table(rows, ("input", "low", "high", f"{out} (low)", f"{out} (high)", "swing"))
+            + table(rows, ("input", "low", "high", f"{out} (low)", f"{out} (high)", "swing"),
+                    legend=f"low, high = the input at the 5th and 95th percentiles of its "
+                    f"uncertainty; {out} (low), (high) = the output at the last step with the "
+                    f"input there, every other input at its setting; swing = high less low")
             + "\n\nELASTICITIES (fleet-year, exact)\n"
-            + table(erows, ("output", "input", "elasticity")))
+            + table(erows, ("output", "input", "elasticity"),
+                    legend="elasticity = d ln output / d ln input, from sympy derivatives "
+                    "(+0.5: the output rises 0.5% per 1% more of the input); exact zeros left "
+                    "out"))

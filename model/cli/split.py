@@ -7,17 +7,15 @@ import argparse
 
 from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
+from model.core.trend import DIRECTION_TEST
 from model.policy.value_split import (
     YEARS_SHOWN,
     break_even_multiplier,
     break_even_text,
     value_split_table,
 )
-from model.report.formats import json_number, strict_json, table
-
-
-def _share(value: float) -> str:
-    return "n/a" if value != value else f"{value:.0%}"
+from model.report.formats import json_number, money, strict_json, table, texts
+from model.report.split_doc import SHARE, year_headers
 
 
 def cmd_split(args: argparse.Namespace) -> str:
@@ -34,13 +32,24 @@ def cmd_split(args: argparse.Namespace) -> str:
                            "break_even_multiplier": {p: json_number(m) if m is not None
                                                      else None for p, m in breaks.items()}},
                           indent=1)
-    rows = [(r.scenario, *(_share(getattr(r, f"research_share_year_{y}")) for y in YEARS_SHOWN),
-             r.trend, f"{r.fleet_year_1:,.0f} -> {r.fleet_year_5:,.0f}",
-             f"${r.npv_gain / 1e9:,.1f}B") for r in split.itertuples()]
-    head = ("scenario", *(f"research, year {y}" for y in YEARS_SHOWN), "as the fleet grows",
-            "fleet (year 1 -> 5)", "NPV over best assumed policy")
+    years = year_headers(split.attrs["base_year"])
+    rows = [(r.scenario, *texts(SHARE, [getattr(r, f"research_share_year_{y}")
+                                        for y in YEARS_SHOWN]),
+             r.trend, " -> ".join(texts("fleet_gpus", [r.fleet_year_1, r.fleet_year_5],
+                                        with_unit=False)),
+             money(r.npv_gain)) for r in split.itertuples()]
+    head = ("scenario", *years, "as the fleet grows",
+            f"fleet ({years[0].removeprefix('research, ')} -> {years[-1]})",
+            "NPV over best assumed policy")
     breaks_rows = [(p, break_even_text(m)) for p, m in breaks.items()]
     return (f"Value-maximising research share, preset {args.preset or '(defaults)'}\n\n"
-            + table(rows, head) + "\n\nBreak-even AI R&D multiplier (moving a GPU from "
-            "inference to research raises NPV at the preset's own split)\n\n"
-            + table(breaks_rows, ("preset", "break-even multiplier")))
+            + table(rows, head, legend=SPLIT_LEGEND) + "\n\nBreak-even AI R&D multiplier "
+            "(moving a GPU from inference to research raises NPV at the preset's own split)\n\n"
+            + table(breaks_rows, ("preset", "break-even multiplier"),
+                    legend="the constant AI R&D multiplier above which one more research GPU "
+                    "raises NPV; never: not up to 10,000x; n/a: no inference to move"))
+
+
+SPLIT_LEGEND = (f"research = research's share of the whole fleet in each calendar year; as the "
+                f"fleet grows: {DIRECTION_TEST}; fleet in H100-equivalent GPUs; NPV over the "
+                f"best of the fixed, scheduled and inference-first policies")

@@ -73,7 +73,8 @@ budget_total = define("budget_total", "USD/year", sympy.Add(*(s(f"budget_{u}") f
                       "Spend on the whole fleet per year")
 budget_rnd = define("budget_rnd", "USD/year",
                     s("budget_training") + s("budget_research") + s("budget_automation"),
-                    "R&D compute spend: training + research + automation",
+                    "All-R&D compute spend: training + research + automation (research is "
+                    "the research use alone)",
                     cite("epoch-openai-2024", "R&D = final runs + experiments"))
 
 tokens_per_gpu_year = define(

@@ -4,8 +4,9 @@ each at the ends of its 90% interval, and the answer then, scenario by scenario.
 An input's influence is how far its 5th and 95th percentiles (model.loop.montecarlo.UNCERTAIN,
 the same factors the Monte Carlo draws from) move the value-maximising lab's research share in
 year 5, in the ranking scenario. The most influential are then set to each end in every scenario,
-one at a time, and the answer read again: whether research's share rises or falls from year 1
-to year 5, and its level in year 5. `make docs` writes the table into the README.
+one at a time, and the answer read again: whether research's share rises or falls over the years
+shown (1, 3 and 5 after the base year; model.core.trend.direction), and its level in year 5.
+`make docs` writes the table into the README (model.report.split_doc).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
+from model.core.trend import direction
 from model.loop.montecarlo import UNCERTAIN
 from model.loop.scenarios import SCENARIOS, scenario_settings
 
 from .paths import project
-from .value_split import YEARS_SHOWN, _trend
+from .value_split import YEARS_SHOWN
 
 TOP = 5
 ENDS = ("p5", "p95")
@@ -40,9 +42,8 @@ def answer(preset: str | None, scenario: str, overrides: dict | None = None,
         **(overrides or {}), "allocation_policy": "value-maximising"})
     df = project(settings, years)
     elapsed = df["year"] - df["year"].iloc[0]
-    first, last = (float(df[np.isclose(elapsed, y)]["share_research"].iloc[0])
-                   for y in (YEARS_SHOWN[0], YEARS_SHOWN[-1]))
-    return _trend(first, last), last
+    shares = [float(df[np.isclose(elapsed, y)]["share_research"].iloc[0]) for y in YEARS_SHOWN]
+    return direction(shares), shares[-1]
 
 
 def ranking(preset: str | None, scenario: str = "status-quo") -> pd.DataFrame:
@@ -73,14 +74,3 @@ def deciders_table(preset: str | None, top: int = TOP,
     return pd.DataFrame(rows, columns=["input", "end", "value", "scenario", "trend",
                                        "research_share_year_5"])
 
-
-def markdown(preset: str | None = "ai-2027-lab-2024") -> str:
-    """The README's table: one row an input and end, one column a scenario."""
-    table = deciders_table(preset)
-    out = ["| input at its | " + " | ".join(f"`{s}`" for s in SCENARIOS) + " |",
-           "|---|" + "---|" * len(SCENARIOS)]
-    for (name, end), group in table.groupby(["input", "end"], sort=False):
-        value = f"{float(group['value'].iloc[0]):.3g}"
-        cells = [f"{r.trend}, {r.research_share_year_5:.0%}" for r in group.itertuples()]
-        out.append(f"| `{name}` {end} ({value}) | " + " | ".join(cells) + " |")
-    return "\n".join(out)

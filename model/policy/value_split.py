@@ -3,8 +3,10 @@ research, under each feedback assumption, and how good must AI research be befor
 belongs in research rather than serving customers?
 
 `value_split_table` runs the value-maximising policy (model.policy.optimise) for each scenario and
-reports its research share in years 1, 3 and 5 and whether it rises or falls as the fleet
-grows. `break_even_multiplier` finds the constant AI R&D multiplier (`base_multiplier`) at which
+reports its research share 1, 3 and 5 years after the base year (columns `..._year_1`; every
+surface prints them as calendar years, `attrs["base_year"]` + 1) and whether it rises or falls
+as the fleet grows (model.core.trend.direction over the three). `break_even_multiplier` finds
+the constant AI R&D multiplier (`base_multiplier`) at which
 moving a GPU from inference to research, at the preset's own split, starts to raise the NPV:
 the derivative comes from the batched engine (one call holds every multiplier and its nudge).
 """
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from model.core.catalogue import CATALOGUE
+from model.core.trend import direction
 from model.loop.projection import DEFAULT_STEP, run_arrays, steps_for
 from model.loop.scenarios import SCENARIOS, scenario_settings
 
@@ -26,15 +29,6 @@ from .paths import project
 YEARS_SHOWN = (1, 3, 5)
 NUDGE = 1e-3  # share of the fleet moved from inference to research
 GRID = np.logspace(0, 4, 17)  # constant multipliers tried: 1x to 10,000x
-TREND = 0.01  # a research share that moves less than this between years 1 and 5 is flat
-
-
-def _trend(first: float, last: float) -> str:
-    if last > first + TREND:
-        return "rises"
-    if last < first - TREND:
-        return "falls"
-    return "flat"
 
 
 def value_split_table(preset: str | None, scenarios: Sequence[str] = tuple(SCENARIOS),
@@ -50,16 +44,19 @@ def value_split_table(preset: str | None, scenarios: Sequence[str] = tuple(SCENA
         elapsed = df["year"] - df["year"].iloc[0]
         at = {y: df[np.isclose(elapsed, y)].iloc[0] for y in YEARS_SHOWN if y < years}
         shares = [float(at[y]["share_research"]) if y in at else math.nan for y in YEARS_SHOWN]
-        first, last = shares[0], shares[-1]
         solution = df.attrs["solution"]
-        rows.append((scenario, *shares, _trend(first, last),
+        base_year = int(round(float(df["year"].iloc[0])))
+        rows.append((scenario, *shares, direction(shares),
                      float(at[YEARS_SHOWN[0]]["fleet_gpus"]), float(at[YEARS_SHOWN[-1]]
                                                                     ["fleet_gpus"]),
                      solution.gain, solution.base, solution.success))
-    return pd.DataFrame(rows, columns=["scenario", *(f"research_share_year_{y}"
-                                                     for y in YEARS_SHOWN),
-                                       "trend", "fleet_year_1", "fleet_year_5", "npv_gain",
-                                       "base_policy", "optimiser_success"])
+    frame = pd.DataFrame(rows, columns=["scenario", *(f"research_share_year_{y}"
+                                                      for y in YEARS_SHOWN),
+                                        "trend", "fleet_year_1", "fleet_year_5", "npv_gain",
+                                        "base_policy", "optimiser_success"])
+    # year y is the calendar year base_year + y: the surfaces print calendar years, not "year 1"
+    frame.attrs["base_year"] = base_year if rows else None
+    return frame
 
 
 def _slopes(values: dict, n: int, multipliers: np.ndarray) -> np.ndarray:
@@ -98,22 +95,6 @@ def break_even_multiplier(preset: str | None, years: int = 10, gpu: str | None =
         k = int(np.flatnonzero(slopes > 0)[0]) if (slopes > 0).any() else len(grid) - 1
         low, high = grid[max(k - 1, 0)], grid[k]
     return float(math.sqrt(low * high))
-
-
-def markdown(preset: str | None = "ai-2027-lab-2024") -> str:
-    """The README's answer: the value-split table for `preset`, then break-evens per preset."""
-    from model.core.presets import PRESETS
-
-    split = value_split_table(preset)
-    out = ["| scenario | research, year 1 | year 3 | year 5 | as the fleet grows | "
-           "NPV over the best assumed policy |", "|---|---|---|---|---|---|"]
-    for r in split.itertuples():
-        shares = [f"{getattr(r, f'research_share_year_{y}'):.0%}" for y in YEARS_SHOWN]
-        out.append(f"| `{r.scenario}` | {' | '.join(shares)} | {r.trend} | "
-                   f"${r.npv_gain / 1e9:,.0f}B |")
-    out += ["", "| preset | break-even AI R&D multiplier |", "|---|---|"]
-    out += [f"| `{p}` | {break_even_text(break_even_multiplier(p))} |" for p in PRESETS]
-    return "\n".join(out)
 
 
 def break_even_text(multiplier: float | None) -> str:

@@ -2,10 +2,19 @@
 catalogue's records (unit and name), used by the CLI's tables, the app and the workbook's number
 formats alike. JSON and CSV carry plain numbers in catalogue units instead.
 
-Each quantity has a measure: what kind of number it is. Shares and margins are percentages
-everywhere; money has one rule for scale ($, k, M, B, T at four significant figures); FLOP are
-scientific with the unit (1.25e27 FLOP/year); counts are counts (600,000 GPU); a dimensionless
-quantity says what it is (share, multiplier, exponent, OOMs, log, count).
+Each quantity has a measure: what kind of number it is, and every measure is an Excel number
+format first. The app and the CLI print a number by rendering that format
+(model.report.excel_text), so a value reads the same in a workbook cell as on screen:
+
+- shares, margins and rates as percentages with a fixed number of decimals per quantity (one,
+  unless SHARE_DECIMALS says otherwise; rates per year read '32.2%/year');
+- money by one rule, each value on its own scale: three significant figures with T, B or M from
+  $1M up ('$1.30T', '$658B', '-$460M'), whole dollars from $1,000 ('$87,312') and for zero
+  ('$0'), cents and three significant figures below ('$2.50', '$0.547'), scientific under
+  $0.0001 ('$3.12E-05');
+- calendar years as years ('2029'), a step's start at sub-year steps with two decimals
+  ('2025.25', the whole column alike); counts, multipliers and OOMs with the decimals their
+  largest value needs; FLOP in scientific notation ('1.25E+27 FLOP/year').
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ from dataclasses import dataclass
 from model.core.catalogue import CATALOGUE, Quantity
 from model.loop.rows import BINDING_CONSTRAINTS
 
+from .excel_text import excel_text
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -31,13 +42,13 @@ class Measure:
 
 MEASURES = {m.name: m for m in (
     Measure("share", "%", "0.0%"),
-    Measure("money", "", ""),
+    Measure("money", "", ""),  # "": the format depends on the values (excel_format)
     Measure("flop", "", "0.00E+00"),
-    Measure("count", "", "#,##0"),
-    Measure("calendar", "year", "0"),
+    Measure("count", "", ""),
+    Measure("calendar", "year", ""),
     Measure("duration", "years", "0.00"),
-    Measure("rate", "per year", "0.000"),
-    Measure("multiplier", "x", '0.00"x"'),
+    Measure("rate", "%/year", "0.0%"),
+    Measure("multiplier", "x", ""),
     Measure("exponent", "exponent", "0.000"),
     Measure("ooms", "OOMs", "0.00"),
     Measure("log", "natural log", "0.000"),
@@ -107,93 +118,176 @@ def label(q: Quantity) -> str:
     return f"{q.label} [{unit_label(q)}]"
 
 
-_MONEY = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+# Shares shown with other than one decimal: a training run takes a sliver of a fleet-year.
+SHARE_DECIMALS = {"training_share_of_fleet_year": 3}
+SIG = 3  # significant figures of money, counts under 100 and multipliers
+_MONEY = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
+_PERCENTILE = re.compile(r"_p(5|50|95)$")  # a Monte Carlo column reads as its quantity
 
 
-def sig(value: float, digits: int = 4) -> str:
-    """Round to `digits` significant figures, with thousands separators."""
-    if value == 0:
-        return "0"
-    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(value)))))
-    return f"{value:,.{decimals}f}"
+def _finite(values) -> list[float]:
+    return [float(v) for v in values if isinstance(v, numbers.Real)
+            and not isinstance(v, bool) and math.isfinite(v)]
 
 
-def money(value: float, unit: str = "USD") -> str:
-    """'$1.420B/year', '$873.7M', '$2.50/GPU/hour': one rule for scale."""
-    rest = unit[3:]
-    sign, size = ("-" if value < 0 else ""), abs(value)
+def _ok(value) -> bool:
+    return bool(_finite([value]))
+
+
+def _decimals(size: float, digits: int = SIG) -> int:
+    """Decimals that show `size` (>= 0) to `digits` significant figures."""
+    return max(0, digits - 1 - math.floor(math.log10(size))) if size > 0 else 0
+
+
+def _places(decimals: int) -> str:
+    return "." + "0" * decimals if decimals else ""
+
+
+def money_format(value: float) -> str:
+    """The Excel format that shows `value` dollars by the one money rule (module doc)."""
+    size = float(f"{abs(value):.{SIG - 1}e}")  # rounded first: $999.6B reads $1.00T
     for scale, letter in _MONEY:
         if size >= scale:
-            return f"{sign}${sig(size / scale)}{letter}{rest}"
-    return f"{sign}${size:,.2f}{rest}" if size >= 0.01 or size == 0 else f"{sign}${size:.3g}{rest}"
+            commas = "," * round(math.log10(scale) / 3)
+            return f'"$"#,##0{_places(_decimals(size / scale))}{commas}"{letter}"'
+    if size >= 1000 or size == 0:  # zero is exact: '$0', not '$0.00' beside '$658B'
+        return '"$"#,##0'
+    if size >= 1e-4:
+        return f'"$"#,##0{_places(max(2, _decimals(size)))}'
+    return '"$"0.00E+00'
 
 
-def format_value(name: str, value: float) -> str:
-    """A quantity's value as a person reads it, by its measure (a name outside the catalogue,
-    such as share_rnd, by what its name says)."""
-    q = CATALOGUE.get(name)
-    m = measure(q) if q is not None else measure_of(name, "")
-    if m.name == "choice":
-        return q.choices[int(value)]
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    unit = pretty_unit(q.unit) if q is not None else ""
-    if m.name == "money":
-        return money(value, q.unit)
-    if m.name == "share":
-        return f"{value:.1%}"
-    if m.name == "flop":
-        return f"{value:.3g} {unit}".replace("e+", "e")
-    if m.name == "calendar":
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    if m.name == "multiplier":
-        return f"{sig(value, 3)}x" if abs(value) < 1e6 else f"{value:.3g}x"
-    if name in CODE_WORDS:
-        return CODE_WORDS[name][int(value)]
-    if m.name in ("exponent", "log", "ooms", "rate", "duration", "code"):
-        text = f"{value:,.4g}" if m.name != "code" else f"{value:.0f}"
-        return f"{text} {m.label}".strip() if m.name in ("ooms", "duration") else (
-            f"{text}/year" if m.name == "rate" else text)
-    text = sig(value) if abs(value) < 1e12 else f"{value:.3g}".replace("e+", "e")
-    return f"{text} {unit}".strip()
+def _scaled(big: float, suffix: str = "") -> str:
+    """Counts (by a row's largest) and multipliers (each): three significant figures, whole
+    numbers with separators from 100, scientific from 1e12 (too many digits for a column)."""
+    if big >= 1e12:
+        return f"0.00E+00{suffix}"
+    if big >= 100:
+        return f"#,##0{suffix}"
+    return f"0{_places(_decimals(big))}{suffix}"
 
 
 def excel_format(name: str, values=(), unit: str | None = None) -> str:
-    """The Excel number format of a quantity (money scales by the largest of `values`); a name
-    outside the catalogue is measured by `unit`."""
-    q = CATALOGUE.get(name)
-    m = measure(q) if q is not None else measure_of(name, unit or "")
-    if m.excel and not (m.name == "count" and _largest(values) >= 1e12):
-        return m.excel
+    """The Excel number format of a quantity over `values` (a row or a column): money on the
+    scale of the largest value (one value: exactly the one money rule), the others as their
+    measure says. A name outside the catalogue is measured by `unit`."""
+    m = _measure_named(name, unit)
+    finite = _finite(values)
+    big = max(map(abs, finite), default=0.0)
+    if m.name == "money":
+        return money_format(max(finite, key=abs, default=0.0))
+    if m.name == "share" or m.name == "rate":
+        return f"0{_places(SHARE_DECIMALS.get(_base(name), 1))}%"
     if m.name == "count":
-        return "0.00E+00"
-    big = _largest(values)
-    if big >= 1e9:
-        return '"$"#,##0.00,,,"B"'
-    if big >= 1e6:
-        return '"$"#,##0.00,,"M"'
-    if big >= 1e4:
-        return '"$"#,##0'
-    # a price falling 10x a year spans ten orders of magnitude in a decade: $0.000 hides it
-    small = min((abs(float(v)) for v in values if isinstance(v, int | float)
-                 and not isinstance(v, bool) and math.isfinite(v) and v), default=1.0)
-    return '"$"0.00E+00' if small < 1e-3 else '"$"#,##0.000'
+        return _scaled(big)
+    if m.name == "multiplier":
+        return _scaled(big, '"x"')
+    if m.name == "calendar":  # a step's start at sub-year steps: every cell of the row alike
+        return "0" if all(round(v, 2) == round(v) for v in finite) else "0.00"
+    return m.excel
 
 
-def _largest(values) -> float:
-    mags = [abs(float(v)) for v in values
-            if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)]
-    return max(mags, default=0.0)
+def excel_formats(name: str, values, unit: str | None = None) -> list[str]:
+    """One format per value: money and multipliers each on its own scale (a price that runs
+    from $0.55 to $8M reads '$0.550' and '$8.00M', never '$0.00M'; a multiplier 1.31x and 250x),
+    the rest as the row's excel_format."""
+    if _measure_named(name, unit).name in ("money", "multiplier"):
+        return [excel_format(name, [v] if _ok(v) else [], unit) for v in values]
+    return [excel_format(name, values, unit)] * len(values)
 
 
-def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    """Left-aligned plain-text table."""
+def texts(name: str, values, unit: str | None = None, with_unit: bool = True) -> list[str]:
+    """Values of one quantity (a column, a row) as a person reads them: each through its Excel
+    format (excel_formats), then the unit ('$3.70B/year', '399,543 GPU', '0.44 OOMs');
+    undefined numbers 'n/a'; choices and codes as their words."""
+    q = CATALOGUE.get(_base(name))
+    values = list(values)
+    if q is not None and q.kind == "choice":
+        return [q.choices[int(v)] for v in values]
+    if _base(name) in CODE_WORDS:
+        return [CODE_WORDS[_base(name)][int(v)] if _ok(v) else "n/a" for v in values]
+    formats = excel_formats(name, values, unit)
+    suffix = _suffix(name, unit) if with_unit else ""
+    return [excel_text(f, float(v)) + suffix if _ok(v) else "n/a"
+            for f, v in zip(formats, values, strict=True)]
+
+
+def format_value(name: str, value: float, unit: str | None = None) -> str:
+    """A quantity's value as a person reads it (texts of one value)."""
+    return texts(name, [value], unit)[0]
+
+
+def money(value: float, unit: str = "USD") -> str:
+    """'$1.42B/year', '$874M', '$2.50/GPU/hour': the one money rule, any money unit."""
+    return excel_text(money_format(value), value) + pretty_unit(unit[3:])
+
+
+def calendar_year(value: float | None) -> str:
+    """A moment as the calendar year it falls in ('2026' for a payback in the step that starts
+    mid-2026, stored 2026.4999999999977 at monthly steps), or 'not within the horizon'."""
+    if value is None or not math.isfinite(value) or value <= 0:
+        return NEVER
+    return str(math.floor(round(value, 2)))
+
+
+NEVER = "not within the horizon"
+
+
+def _base(name: str) -> str:
+    return _PERCENTILE.sub("", name) if name not in CATALOGUE else name
+
+
+def _measure_named(name: str, unit: str | None) -> Measure:
+    q = CATALOGUE.get(_base(name))
+    return measure(q) if q is not None else measure_of(_base(name), unit or "")
+
+
+def _suffix(name: str, unit: str | None) -> str:
+    """What follows a number: the unit for counts, FLOP and durations, the per-what of money
+    ('/year'), ' OOMs', '/year' of a rate; nothing for shares, multipliers and pure numbers."""
+    q = CATALOGUE.get(_base(name))
+    unit = q.unit if q is not None else (unit or "")
+    m = _measure_named(name, unit)
+    if m.name == "money":
+        return pretty_unit(unit[3:])
+    if m.name in ("count", "flop") and unit:
+        return " " + pretty_unit(unit)
+    if m.name in ("duration", "ooms"):
+        return " " + m.label
+    return "/year" if m.name == "rate" else ""
+
+
+def sig(value: float, digits: int = 4) -> str:
+    """Round to `digits` significant figures, with thousands separators (prose, not tables)."""
+    if value == 0:
+        return "0"
+    return f"{value:,.{_decimals(abs(value), digits)}f}"
+
+
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...], legend: str) -> str:
+    """Left-aligned plain-text table, then its legend: one line saying what the columns are
+    (their units, the words in them). Every CLI table has one; `legend` is required."""
+    if not legend.strip():
+        raise ValueError("a table needs a legend")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
               for r in rows]
-    return "\n".join(lines)
+    return "\n".join([*lines, f"{LEGEND}{legend.strip()}"])
+
+
+LEGEND = "Legend: "
+
+
+def column_legend(columns) -> str:
+    """A legend for columns named after catalogue quantities: 'name = label [unit]; ...'."""
+    parts = {}  # a Monte Carlo column's percentiles share their quantity's entry
+    for c in columns:
+        q = CATALOGUE.get(_base(c))
+        parts[_base(c)] = (f"{_base(c)} = {q.label.lower()} [{unit_label(q)}]" if q is not None
+                           else c)
+    return "; ".join(parts.values())
 
 
 def json_number(value: float) -> float | None:

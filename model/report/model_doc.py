@@ -12,9 +12,8 @@ from pathlib import Path
 from model.loop import backtest, convergence, milestone_dates
 from model.market import answer, reveal
 from model.odds import headline as odds_headline
-from model.policy import deciders, value_split
 
-from . import equations_table
+from . import equations_table, split_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "MODEL.md"
@@ -42,9 +41,10 @@ if __name__ == "__main__":
     DOC.write_text(regenerate(DOC.read_text(), parts()))
     answer.write(answer.answers())
     reveal.write(reveal.reveal())
-    README.write_text(regenerate(README.read_text(), {"value-split": value_split.markdown(),
-                                                      "deciders": deciders.markdown(),
-                                                      "market-answer": answer.markdown(),
-                                                      "market-odds": odds_headline.markdown(),
-                                                      "reveal": reveal.markdown()}))
+    README.write_text(regenerate(README.read_text(), {
+        "value-split": split_doc.value_split_markdown(),
+        "deciders": split_doc.deciders_markdown(),
+        "market-answer": answer.markdown(),
+        "market-odds": odds_headline.markdown(),
+        "reveal": reveal.markdown()}))
     sys.stdout.write(f"regenerated {DOC} and {README}\n")

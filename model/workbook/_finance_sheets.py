@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment
 
 from model.core.catalogue import CATALOGUE, sym
 from model.core.fleet_inputs import USES
+from model.report.formats import calendar_year
 
 from ._book import Book, quote_sheet
 from ._projection_sheets import FIRST_COL, FIRST_ROW
@@ -24,6 +25,7 @@ from ._styles import (
     TITLE_FONT,
     column_letter,
     number_format,
+    number_formats,
     set_widths,
     style_header,
     unit_text,
@@ -90,16 +92,13 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
              "discounted_cash_flow": ("USD", df["free_cash_flow"] * lengths
                                       * df["discount_factor"]),
              "paid_back": ("", df["cumulative_cash"] >= 0)}
-    # one scale for every dollar row, as a statement has: a row of zeros or of small flows
-    # would otherwise pick its own ($0.000 beside $23.30B)
-    scale = [float(v) for r in MONEY_ROWS if CATALOGUE[r].unit.startswith("USD") for v in df[r]]
     for i, r in enumerate([*MONEY_ROWS, *extra], start=FIRST_ROW):
         here[r] = i
         unit, values = (CATALOGUE[r].unit, df[r]) if r in MONEY_ROWS else extra[r]
         book.text(ws, i, 1, r)
         book.text(ws, i, 2, unit_text(r, unit))
-        fmt = BOOLEAN if r == "paid_back" else number_format(
-            r, unit, scale if unit.startswith("USD") else [float(v) for v in values])
+        fmts = [BOOLEAN] * n if r == "paid_back" else number_formats(
+            r, unit, [float(v) for v in values])
         for t in range(n):
             c = column_letter(FIRST_COL + t)
             if r in MONEY_ROWS:
@@ -112,7 +111,7 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
                 formula = f"={c}{here['cumulative_cash']}>=0"
             value = values.iloc[t]
             book.formula(ws, i, FIRST_COL + t, formula,
-                         bool(value) if r == "paid_back" else float(value), fmt)
+                         bool(value) if r == "paid_back" else float(value), fmts[t])
     top = FIRST_ROW + len(here) + 1
     summ = summary(df)
     first = {sym(r): f"Projection!{column_letter(FIRST_COL)}{row}" for r, row in rows.items()}
@@ -132,15 +131,16 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
                       f"{row_cf}:{last}{row_cf})*(1+discount_rate)^0.5-C{top}+C{top + 1}",
                       summ["npv"]))
     payback = summ["payback_year"]
-    items.append(("payback_year", "year", f"=IFERROR(INDEX({column_letter(FIRST_COL)}3:{last}3,"
-                  f"MATCH(TRUE,{column_letter(FIRST_COL)}{here['paid_back']}:{last}"
-                  f"{here['paid_back']},0)),\"{NEVER}\")",
-                  payback if payback is not None else NEVER))
+    # the calendar year in which cash first reaches 0, as the app and the CLI print it
+    # (formats.calendar_year): 2026.4999999999977, a monthly step's start, is 2026
+    items.append(("payback_year", "year", f"=IFERROR(INT(ROUND(INDEX({column_letter(FIRST_COL)}"
+                  f"3:{last}3,MATCH(TRUE,{column_letter(FIRST_COL)}{here['paid_back']}:{last}"
+                  f"{here['paid_back']},0)),2)),\"{NEVER}\")",
+                  float(calendar_year(payback)) if payback is not None else NEVER))
     for i, (name, unit, formula, value) in enumerate(items, start=top):
         book.text(ws, i, 1, name, BOLD)
         book.text(ws, i, 2, unit)
-        fmt = "0" if name == "payback_year" else number_format(
-            name, unit, [*scale, outlay_value, summ["npv"]])
+        fmt = "0" if name == "payback_year" else number_format(name, unit, [value])
         book.formula(ws, i, FIRST_COL, formula, value, fmt)
         # two columns on: the payback cell's text ("not within the horizon") spills into one
         book.text(ws, i, FIRST_COL + 2, NOTES[name]).alignment = NOTE
@@ -158,14 +158,14 @@ def compare(book: Book, sheets: list[tuple[str, str, dict[str, int], pd.DataFram
     _header(book, ws, n, "scenario")
     i = FIRST_ROW
     for r in COMPARE_ROWS:
-        fmt = number_format(r, CATALOGUE[r].unit, pd.concat([d[r] for *_, d in sheets]))
         for title, scenario, rows, df in sheets:
             book.text(ws, i, 1, r)
             book.text(ws, i, 2, scenario)
+            fmts = number_formats(r, CATALOGUE[r].unit, df[r].tolist())
             for t in range(n):
                 c = column_letter(FIRST_COL + t)
                 book.formula(ws, i, FIRST_COL + t, f"={quote_sheet(title)}{c}{rows[r]}",
-                             float(df[r].iloc[t]), fmt)
+                             float(df[r].iloc[t]), fmts[t])
             i += 1
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
     set_widths(ws, {"A": 24, "B": 22, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})

@@ -24,7 +24,7 @@ from ._styles import (
     TITLE_FONT,
     WRAP,
     column_letter,
-    number_format,
+    number_formats,
     set_widths,
     style_header,
     style_input,
@@ -91,12 +91,13 @@ def market_sheet(book: Book, c: Clearing, labs: Sequence[LabSheet],
         book.text(ws, at, 1, _label(r.name, r.lab, labs))
         book.text(ws, at, 2, unit_text(r.name, r.unit))
         shown = values[(r.name, r.lab)]
-        fmt = "0.0E+00" if r.name.startswith("gap_") else number_format(r.name, r.unit, shown)
+        fmts = (["0.0E+00"] * n if r.name.startswith("gap_") else
+                number_formats(r.name, r.unit, [float(v) for v in shown]))
         first, later = (_template(e, c) for e in (r.first, r.later))
         for t in range(n):
             col = FIRST_COL + t
             formula = _fill(first if t == 0 else later, col, rows, labs)
-            book.formula(ws, at, col, formula, float(shown[t]), fmt)
+            book.formula(ws, at, col, formula, float(shown[t]), fmts[t])
     _fixed_point(book, ws, c, rows, values, row + 1, n)
     ws.freeze_panes = ws.cell(header + 1, FIRST_COL)
     set_widths(ws, {"A": 40, "B": 14, **{column_letter(FIRST_COL + t): 16 for t in range(n)}})

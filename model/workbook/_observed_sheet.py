@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from openpyxl.chart import Reference, ScatterChart, Series
 
 from model.market.observed import COLUMNS, PANEL, panel, research_points
+from model.report.formats import money_format
 
 from ._book import Book
 from ._projection_sheets import FIRST_COL
@@ -25,12 +26,14 @@ NOTE = ("What labs were observed to give research, training and inference (pytho
         "or their power capacity; energy: energy used), blank where no source gives one. "
         "research_share is R&D less final training runs (the model's share_research); rd_share "
         "all R&D. The note says how comparable each figure is and shows the arithmetic.")
-_FORMATS = {"share": PERCENT, "usd": '"$"#,##0.00,,,"B"', "h100e": "#,##0"}
+_FORMATS = {"share": PERCENT, "h100e": "#,##0"}  # dollars: formats.money_format, each value
 _WIDE = {"scope": 40, "note": 70, "citation": 60}
 _COLOURS = ("2E75B6", "ED7D31", "70AD47", "7030A0", "C00000", "BF9000", "00B0F0", "FF3399")
 
 
-def _format(column: str) -> str | None:
+def _format(column: str, value: float) -> str | None:
+    if column.endswith("usd"):
+        return money_format(value)
     return next((f for end, f in _FORMATS.items() if column.endswith(end)), None)
 
 
@@ -51,7 +54,7 @@ def observed_sheet(book: Book, labs: Sequence = (), n: int = 0) -> dict[str, int
                 if column in _WIDE:
                     cell.alignment = WRAP
             elif not (isinstance(value, float) and math.isnan(value)):
-                book.number(ws, row, col, value, _format(column))
+                book.number(ws, row, col, value, _format(column, value))
     last = HEADER_ROW + len(PANEL)
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
     set_widths(ws, {**{ws.cell(1, c).column_letter: 14 for c in cols.values()},

@@ -27,6 +27,7 @@ from ._styles import (
     TITLE_FONT,
     column_letter,
     number_format,
+    number_formats,
     set_widths,
     style_header,
     style_input,
@@ -128,8 +129,8 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
     book.text(ws, 1, 1, heading, TITLE_FONT)
     book.text(ws, 2, 1, note)
     book.row(ws, 3, ["name", "unit"])
-    year_fmt = "0" if step_years == 1 else "0.00"
     years = df["year"].to_numpy()
+    year_fmt = number_format("year", "year", years)  # whole years, or 2 decimals at sub-year
     for t in range(n):
         col = FIRST_COL + t
         book.formula(ws, 3, col, f"={column_letter(col)}{rows['year']}", float(years[t]),
@@ -140,16 +141,15 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
         row, (first, later) = rows[r], forms[r]
         q = CATALOGUE[r]
         values = df[r].to_numpy(dtype=float)
-        fmt = year_fmt if q.unit == "year" and r in ("year", "payback_year") else number_format(
-            r, q.unit, values)
+        fmts = number_formats(r, q.unit, values)  # the year row's is year_fmt
         book.text(ws, row, 1, r)
         book.text(ws, row, 2, unit_text(r, q.unit))
-        if fmt == COUNT:
+        if fmts[0] == COUNT:
             widest = max([widest, *(len(f"{v:,.0f}") for v in values if math.isfinite(v))])
         for t in range(n):
             col = FIRST_COL + t
             book.formula(ws, row, col, _fill(first if t == 0 else later, col, rows, refs),
-                         float(values[t]), fmt)
+                         float(values[t]), fmts[t])
     for (label, paths), at in zip(inputs, tops, strict=True):
         _input_rows(book, ws, label, paths, at)
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
@@ -165,11 +165,12 @@ def _input_rows(book: Book, ws, label: str, paths: dict, top: int) -> None:
     book.text(ws, top, 1, label, SECTION_FONT)
     for i, (name, values) in enumerate(paths.items(), start=top + 1):
         unit = CATALOGUE[name].unit
-        fmt = PERCENT if name.startswith("chosen_share_") else number_format(name, unit, values)
+        fmts = ([PERCENT] * len(values) if name.startswith("chosen_share_") else
+                number_formats(name, unit, values))
         book.text(ws, i, 1, name)
         book.text(ws, i, 2, unit)
         for t, value in enumerate(values):
-            style_input(book.number(ws, i, FIRST_COL + t, float(value), fmt))
+            style_input(book.number(ws, i, FIRST_COL + t, float(value), fmts[t]))
 
 
 def non_negative_rows(order) -> list[str]:

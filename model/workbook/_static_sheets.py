@@ -29,6 +29,7 @@ from ._styles import (
     column_letter,
     fit_row_heights,
     number_format,
+    number_formats,
     set_widths,
     style_header,
     style_input,
@@ -180,13 +181,14 @@ def inputs(book: Book, ex, define: bool = True) -> list[Names]:
         values = [s.values[q.name] for s in ex.settings]
         rows[q.name] = row
         book.row(ws, row, [q.name, q.label])
-        fmt = None if q.kind == "choice" else number_format(q.name, q.unit, values)
+        fmts = [None] * len(values) if q.kind == "choice" else number_formats(q.name, q.unit,
+                                                                                values)
         for k, value in enumerate(values):
             col = FIRST_VALUE_COL + k
             if q.kind == "choice":
                 cell = book.text(ws, row, col, q.choices[int(value)])
             else:
-                cell = book.number(ws, row, col, value, fmt)
+                cell = book.number(ws, row, col, value, fmts[k])
             style_input(cell, constant=q.kind == "constant")
             names[k][q.symbol] = (book.define(q.name, ws, row, col) if k == 0 and define
                                   else absolute(ws.title, row, col))
@@ -194,12 +196,10 @@ def inputs(book: Book, ex, define: bool = True) -> list[Names]:
         if q.kind == "choice":
             book.text(ws, row, after + 1, "one of: " + ", ".join(q.choices))
         else:
-            # money bounds on the values' scale ($30,000 beside $1.00M reads as two units),
-            # unless that would print more digits than the column holds
-            near = q.unit.startswith("USD") and q.max <= 1e6 * max(map(abs, values))
-            bounds_fmt = fmt if near else number_format(q.name, q.unit, [q.min, q.max])
-            book.number(ws, row, after + 1, q.min, bounds_fmt)
-            book.number(ws, row, after + 2, q.max, bounds_fmt)
+            # each bound as the app's input help prints it (the one money rule)
+            low, high = number_formats(q.name, q.unit, [q.min, q.max])
+            book.number(ws, row, after + 1, q.min, low)
+            book.number(ws, row, after + 2, q.max, high)
         book.text(ws, row, after + 3, q.description)
         book.text(ws, row, after + 4, column_source([st.sources[q.name] for st in ex.settings],
                                                      labels))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from model.report.formats import excel_format, measure_of
+from model.report.formats import excel_format, excel_formats, measure_of
 
 INPUT_FONT = Font(color="0000CC")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -44,8 +44,16 @@ LINE_POINTS = 15
 
 def number_format(name: str, unit: str, values: Iterable[float] = ()) -> str:
     """The Excel number format of quantity `name` (`unit` is its catalogue unit): the display
-    catalogue's (model.report.formats), money scaled by the magnitude of `values`."""
+    catalogue's (model.report.formats), money on the scale of the largest of `values`."""
     return excel_format(name, values, unit)
+
+
+def number_formats(name: str, unit: str, values: Iterable[float]) -> list[str]:
+    """One format per cell of a row, as the app and the CLI print each value: money and
+    multipliers on each value's own scale (a price from $0.55 to $8M never reads '$0.00M'), the
+    rest the row's. A recalculated cell keeps its format: the text stays right, its scale may not
+    be the one the rule would choose for the new value."""
+    return excel_formats(name, list(values), unit)
 
 
 def unit_text(name: str, unit: str) -> str:

@@ -26,7 +26,7 @@ from ._styles import (
     SECTION_FONT,
     TITLE_FONT,
     column_letter,
-    number_format,
+    number_formats,
     set_widths,
     style_header,
     style_input,
@@ -34,7 +34,6 @@ from ._styles import (
 
 TITLE = "Summary"
 SELECT_ROW, INDEX_ROW, HEADER_ROW = 4, 5, 7
-MONEY = '"$"#,##0.0,,"M"'  # dollars in the cells, millions on screen
 ROWS = ("budget_research", "budget_inference", "share_research", "share_inference",
         "fleet_gpus", "inference_revenue", "capex", "free_cash_flow", "npv",
         "binding_constraint")
@@ -95,14 +94,16 @@ def _block(book: Book, ws, done: Projections) -> dict[str, int]:
         unit = CATALOGUE[name].unit
         book.text(ws, i, 1, name)
         book.text(ws, i, 2, "what binds" if name == "binding_constraint" else unit or "share")
-        fmt = MONEY if unit.startswith("USD") else number_format(name, unit, df[name])
+        # each cell as the app prints the primary scenario's value (the one money rule); another
+        # scenario chosen above keeps these scales, its values exact
+        fmts = number_formats(name, unit, df[name].tolist())
         for t in range(n):
             col, value = FIRST_COL + t, float(df[name].iloc[t])
             if name == "binding_constraint":
                 book.formula(ws, i, col, f"=CHOOSE({_pick(done, name, col)}+1,{words})",
                              BINDS[int(value)]).alignment = RIGHT  # under the numbers
             else:
-                book.formula(ws, i, col, f"={_pick(done, name, col)}", value, fmt)
+                book.formula(ws, i, col, f"={_pick(done, name, col)}", value, fmts[t])
     return rows
 
 
