@@ -59,9 +59,9 @@ def _reach(choices: tuple[float, ...], outputs: tuple[str, ...], n_steps: int,
         if after == rows:
             break
         rows = after
-    chooser = ("npv",), tuple(sorted({*free, "allocation_policy"}))
-    if used & set(PATHS) and (outputs, free) != chooser:  # (the NPV reading its own paths)
-        used |= _reach(choices, *chooser[:1], n_steps, chooser[1])
+    policies = tuple(sorted({*free, "allocation_policy"}))
+    if used & set(PATHS) and (outputs, free) != (("npv",), policies):  # not the NPV's own path
+        used |= _reach(choices, ("npv",), n_steps, policies)
     return frozenset(used)
 
 
