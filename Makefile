@@ -1,5 +1,5 @@
-# Two commands on a fresh machine: `make app` and `make test`. Both create the venv when missing
-# and install the versions pinned in constraints.txt (the set the suite last passed with).
+# On a fresh machine: `make venv` (or `make app`, `make test`) creates the venv when missing and
+# installs the versions pinned in constraints.txt (the set the suite last passed with).
 #   make test PYTHON=python3.13   the same, in a venv of that interpreter (.venv-python3.13)
 #   make test-latest              the suite on the newest releases, unpinned (.venv-latest)
 #   make lock                     refresh constraints.txt from the newest releases
@@ -19,13 +19,16 @@ STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PINS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS),--upgrade --upgrade-strategy eager)
 
-.PHONY: app test test-latest lint workbooks docs odds bench lock clean
+.PHONY: venv app test test-latest lint workbooks docs odds bench lock clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -d $(VENV) || $(or $(PYTHON_EXE),$(PYTHON)) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet $(PINS) -e ".[dev]"
 	touch $(STAMP)
+
+# The venv alone, for the command line (`. .venv/bin/activate`, then `python -m model ...`).
+venv: $(STAMP)
 
 app: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py

@@ -12,7 +12,7 @@ from app import compute as calc
 from app import inputs as ui
 from app import page_tabs as tabs
 from app import widget_state as widgets
-from app.page_common import compute, ss, workbook_file
+from app.page_common import compute, ignored_captions, ss, workbook_file
 from model.core.errors import InputError
 from model.core.gpus import GPUS
 from model.core.presets import PRESETS
@@ -125,6 +125,8 @@ def main() -> None:
     settings, overrides = current_settings()
     ctx = calc.Context(ss.preset, ss.gpu, tuple(sorted(overrides.items())), ss.years, ss.step)
     with st.sidebar:
+        for caption in ignored_captions(ctx, tuple(ss.scenarios)):  # beside the inputs
+            st.caption(caption)
         files(ctx)
     pages = {
         "Headline": lambda: tabs.headline_tab(ctx),

@@ -11,7 +11,7 @@ from model.core.errors import InputError
 from model.core.resolve import Settings
 from model.loop import sensitivity
 
-from . import charts
+from . import charts, ignored
 from . import compute as calc
 from .inputs import CUSTOM
 
@@ -43,6 +43,11 @@ def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
 @st.cache_data(max_entries=16, show_spinner=False)
 def elasticities(values: tuple[tuple[str, float], ...], output: str) -> pd.DataFrame:
     return sensitivity.elasticities(Settings(dict(values), {}), [output])
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def ignored_captions(ctx: calc.Context, chosen: tuple[str, ...]) -> list[str]:
+    return ignored.ignored_captions(ctx, chosen)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

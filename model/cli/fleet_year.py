@@ -10,6 +10,7 @@ from model.core.catalogue import CATALOGUE
 from model.core.compiled import fleet_year
 from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.gpus import GPUS
+from model.core.ignored import fleet_year_reach
 from model.core.presets import PRESETS
 from model.core.resolve import Settings
 from model.loop.scenarios import SCENARIOS, scenario_settings
@@ -22,7 +23,7 @@ from model.report.formats import (
     table,
 )
 
-from .options import settings_from
+from .options import note_ignored, settings_from
 
 
 def evaluate(settings: Settings, outputs: Sequence[str]) -> dict[str, float]:
@@ -74,16 +75,19 @@ OUTPUT_LEGEND = ("one fleet-year; R&D = training + research + automation (all R&
                  "the unit says otherwise")
 
 
-def cmd_budget(args) -> str:
+def _fleet_year_command(args, outputs: tuple[str, ...], what: str) -> str:
     settings = settings_from(args)
-    return emit_values(settings, used_inputs(BUDGET_OUTPUTS),
-                       evaluate(settings, BUDGET_OUTPUTS), args.format)
+    text = emit_values(settings, used_inputs(outputs), evaluate(settings, outputs), args.format)
+    note_ignored(args, settings, fleet_year_reach(settings.values, outputs), what)
+    return text
+
+
+def cmd_budget(args) -> str:
+    return _fleet_year_command(args, BUDGET_OUTPUTS, "the budget")
 
 
 def cmd_training_run(args) -> str:
-    settings = settings_from(args)
-    return emit_values(settings, used_inputs(TRAINING_OUTPUTS),
-                       evaluate(settings, TRAINING_OUTPUTS), args.format)
+    return _fleet_year_command(args, TRAINING_OUTPUTS, "the training run")
 
 
 def _scenarios() -> dict:

@@ -100,3 +100,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return resolve(preset, args.gpu, overrides)
 
 
+def note_ignored(args: argparse.Namespace, settings: Settings, reach, what: str) -> None:
+    """A line on stderr for each --set input that `what` does not read under the settings'
+    choices (model.core.ignored, from the equations): the value was accepted and changes
+    nothing, which a user would otherwise have to find out by comparing outputs."""
+    from model.core.ignored import ignored, note
+    from model.core.resolve import parse_assignment
+
+    names = dict.fromkeys(parse_assignment(text)[0] for text in args.sets)
+    for name, reasons in ignored(names, reach).items():
+        print(note(name, reasons, what, settings.text), file=sys.stderr)

@@ -96,12 +96,30 @@ def _legend(columns, header) -> str:
     return "; ".join([*parts, column_legend(c for c in columns if c != "year")])
 
 
+def _note_ignored(args, settings, outputs=None, fleet_year=()) -> None:
+    """Notes for the --set inputs that neither the projection's `outputs` (default: every row)
+    nor the `fleet_year` outputs read under the settings' choices."""
+    from model.core.ignored import fleet_year_reach
+    from model.loop.projection import STEP_ROWS, steps_for
+    from model.loop.reach import projection_reach
+
+    from .options import note_ignored
+
+    rows = projection_reach(settings.values, steps_for(args.years, args.step)[0],
+                            outputs or STEP_ROWS)
+    budget = fleet_year_reach(settings.values, tuple(fleet_year)) if fleet_year else None
+    what = "the projection" if outputs is None else f"{outputs[0]}'s tornado or the elasticities"
+    note_ignored(args, settings, lambda free: rows(free) | (budget(free) if budget else set()),
+                 what)
+
+
 def cmd_run(args) -> str:
     from model.loop.montecarlo import monte_carlo
     from model.loop.projection import project, summary
     from model.policy.paths import with_paths
 
     settings = with_paths(settings_of(args), args.years, args.step)
+    _note_ignored(args, settings)
     columns = args.columns.split(",") if args.columns else None
     if args.samples is not None:
         df = monte_carlo(settings, args.years, args.step, args.samples, args.seed)
@@ -131,11 +149,13 @@ def _csv_number(value: float) -> str:
 
 
 def cmd_sensitivity(args) -> str:
+    from model.core.equations import BUDGET_OUTPUTS
     from model.loop.sensitivity import elasticities, tornado
     from model.policy.paths import with_paths
 
     settings = with_paths(settings_of(args), args.years, args.step)
     swing = tornado(settings, args.output, args.years, args.step)
+    _note_ignored(args, settings, (args.output,), BUDGET_OUTPUTS)
     elastic = elasticities(settings)
     if args.format == "json":
         return strict_json({"preset": settings.preset, "scenario": settings.scenario,
