@@ -128,6 +128,8 @@ def _spec(chart) -> dict:
     spec = chart.to_dict()
     spec.pop("data", None)
     spec.pop("datasets", None)
+    for layer in spec.get("layer", []):  # Altair names each layer's (absent) data 'empty',
+        layer.pop("data", None)  # which would hide the data the page passes to the whole chart
     # Streamlit's default ("fit") squeezes the legend into the chart's height; fit-x fills the
     # column's width and adds the legend below the plot
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -227,8 +229,10 @@ def fan_spec(y_title: str, log: bool, names: Sequence[str]) -> dict:
 def tornado_spec(x_title: str) -> dict:
     """One bar per input from the low-input to the high-input value of the output."""
     return _spec(alt.Chart().mark_bar().encode(
-        # input names are up to ~30 characters; Vega's default cuts them at 180 px
-        y=alt.Y("input:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        # input names are up to ~30 characters (Vega's default cuts them at 180 px); Vega would
+        # hide every other name as overlapping its neighbours' boxes
+        y=alt.Y("input:N", sort=None, title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False)),
         x=alt.X("low_value:Q", axis=value_axis(x_title), scale=alt.Scale(zero=False)),
         x2="high_value:Q",
         color=alt.Color("direction:N", scale=alt.Scale(
@@ -236,7 +240,7 @@ def tornado_spec(x_title: str) -> dict:
         tooltip=["input:N", "low:N", "high:N",
                  alt.Tooltip("low_value:Q", format=TOOLTIP_NUMBER),
                  alt.Tooltip("high_value:Q", format=TOOLTIP_NUMBER)])
-        .properties(width="container", height=alt.Step(18)))  # a row a bar: every input labelled
+        .properties(width="container", height=alt.Step(20)))  # a row a bar: every input labelled
 
 
 # --- fitting a cached spec to its data: one y range for side-by-side panels, decades on log axes
@@ -300,7 +304,4 @@ def observed_spec(y_title: str, names: Sequence[str]) -> dict:
         shape=alt.Shape("kind:N", title=None, legend=_legend(2)),
         tooltip=["lab:N", "period:N", alt.Tooltip("value:Q", format=".1%"), "kind:N",
                  "measure:N", "scope:N", "citation:N"])
-    spec = _spec(alt.layer(lines, points).properties(width="container", height=280))
-    for layer in spec["layer"]:  # Altair names each layer's (absent) data 'empty', which
-        layer.pop("data", None)  # would hide the data the page passes to the whole chart
-    return spec
+    return _spec(alt.layer(lines, points).properties(width="container", height=280))

@@ -100,6 +100,8 @@ def test_every_chart_fills_its_column_and_keeps_its_labels():
         if kind != "bar":  # bars: Streamlit's stretch gives them the column
             assert spec["width"] == "container", kind
         assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}, kind
+        # the page passes the data to the whole chart: a layer naming its own would draw none
+        assert all("data" not in layer for layer in spec.get("layer", [])), kind
         for part in legends_and_axes(spec):
             if "labelLimit" in part:
                 assert part["labelLimit"] >= charts.LABEL_LIMIT, kind
