@@ -5,6 +5,7 @@ the workbook's charts take the same colours (issue 20, Charts).
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pandas as pd
@@ -57,6 +58,39 @@ def test_uses_scenarios_and_labs_each_have_their_own_colour():
         palette.colour("not-a-scenario")
 
 
+def delta_e(a: str, b: str) -> float:
+    """CIE76 colour difference of two '#RRGGBB' colours (about 2.3: just noticeable)."""
+
+    def lab(h: str) -> tuple[float, float, float]:
+        rgb = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92 for c in rgb)
+        xyz = ((r * 0.4124 + g * 0.3576 + b * 0.1805) / 0.95047,
+               r * 0.2126 + g * 0.7152 + b * 0.0722,
+               (r * 0.0193 + g * 0.1192 + b * 0.9505) / 1.08883)
+        x, y, z = (v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in xyz)
+        return 116 * y - 16, 500 * (x - y), 200 * (y - z)
+
+    return math.dist(lab(a), lab(b))
+
+
+# Colours a reader must tell apart: uses, scenarios and labs from one another anywhere, and the
+# names that share a chart. CIE76 of 20 or more: plainly different hues or lightness.
+APART = 20
+
+
+def test_colours_are_told_apart_where_they_meet():
+    groups = {"every use, scenario and lab": [*USES, *ORDER, *LABS],
+              "revenue and cost by use": ["inference_revenue", "capex", *USES],
+              "multiplier and speed-up": ["ai_rd_multiplier", "research_speedup"],
+              "cash": ["gross_margin", "free_cash_flow", "cumulative_cash"],
+              "what binds": list(palette.CONSTRAINT_COLOURS)}
+    for group, names in groups.items():
+        closest = min((delta_e(palette.colour(a), palette.colour(b)), a, b)
+                      for a, b in itertools.combinations(names, 2))
+        assert closest[0] >= APART, (group, closest)
+    assert delta_e(*palette.DIRECTION_COLOURS) >= APART
+
+
 def test_names_stand_in_the_scenario_lists_order():
     assert list(palette.SCENARIO_COLOURS) == ORDER
     frame = pd.DataFrame({"scenario": sorted(ORDER)})  # alphabetical, as Vega sorts by default
@@ -76,9 +110,13 @@ def representative_specs() -> dict[str, dict]:
                                               (*LABS, "google")),
              "market lines": charts.line_spec("Share of customers", False, "scenario", LABS),
              "scenario lines": charts.line_spec("Fleet [GPU]", True, "scenario", scenarios)}
-    for name, (columns, title, log) in charts.PROJECTION_VIEWS.items():
-        specs[name] = charts.line_spec(title, log, "series", tuple(columns.values()),
-                                       "ai-2027")
+    sections = {**charts.PROJECTION_SECTIONS, **charts.FINANCE_SECTIONS}.values()
+    for views, panels in sections:  # panels colour by series; a single chart by scenario
+        for name in views:
+            columns, title, log = charts.PROJECTION_VIEWS[name]
+            specs[name] = (charts.line_spec(title, log, "series", tuple(columns.values()),
+                                            "ai-2027") if panels else
+                           charts.line_spec(title, log, "scenario", scenarios))
     return specs
 
 

@@ -21,27 +21,28 @@ CUSTOM = "custom"
 
 USE_COLOURS = dict(zip(USES, ("#2CA02C", "#1F77B4", "#9467BD", "#FF7F0E", "#7F7F7F"),
                        strict=True))
-# In scenario_list's order, the order every text lists them in; dark or muted against the uses'.
+# In scenario_list's order, the order every text lists them in.
 SCENARIO_COLOURS = dict(zip((CUSTOM, *SCENARIOS), (
-    "#222222", "#17BECF", "#D62728", "#8C564B", "#E377C2", "#BCBD22", "#393B79"), strict=True))
-LAB_COLOURS = dict(zip(LABS, ("#00796B", "#C49A00", "#5C6BC0", "#AD1457", "#6D4C41",
-                              "#90A4AE"), strict=True))
+    "#000000", "#17BECF", "#D62728", "#8C564B", "#E377C2", "#BCBD22", "#393B79"), strict=True))
+LAB_COLOURS = dict(zip(LABS, ("#00796B", "#C49A00", "#00BFA5", "#AD1457", "#4A148C",
+                              "#F4A582"), strict=True))
 # The observed panel names Google the company (its points span DeepMind and the rest).
 LAB_ALIASES = {"google": "google-deepmind"}
-# Projection columns drawn as their own series, by the model's column name.
+# Projection columns drawn as series of their own, by the model's column name. They share a
+# chart with uses (revenue and capex beside each use's compute cost) or with each other.
 SERIES_COLOURS = {
-    "ai_rd_multiplier": "#E6550D", "research_speedup": "#3182BD",
-    "fleet_gpus": "#636363", "software_efficiency": "#31A354",
-    "inference_revenue": "#000000", "capex": "#A50F15",
-    "gross_margin": "#FD8D3C", "free_cash_flow": "#6BAED6", "cumulative_cash": "#08306B",
-    "chip_price_index": "#7B4173",
+    "ai_rd_multiplier": "#E6AB02", "research_speedup": "#1B9E77",
+    "inference_revenue": "#E7298A", "capex": "#A6761D",
+    "gross_margin": "#7B4173", "free_cash_flow": "#5254A3", "cumulative_cash": "#A50F15",
+    "chip_price_index": "#666666",
 }
 # The market of labs' two outcomes (the Market tab's chip price index, one line each).
-OUTCOME_COLOURS = {"equilibrium": "#4D4D4D", "joint optimum": "#B8860B"}
+OUTCOME_COLOURS = {"equilibrium": "#2F4B7C", "joint optimum": "#B8860B"}
 # How an output moves with an input (the tornado's bars): rises, falls.
 DIRECTION_COLOURS = ("#35978F", "#BF812D")
-CONSTRAINT_COLOURS = dict(zip(BINDING_CONSTRAINTS, ("#E0E0E0", "#B2182B", "#2166AC",
-                                                    "#1B7837"), strict=True))
+# What binds a step: "none" pale, so that the three limits stand out.
+CONSTRAINT_COLOURS = dict(zip(BINDING_CONSTRAINTS, ("#E0E0E0", "#D95F02", "#2166AC",
+                                                    "#8CA252"), strict=True))
 
 GROUPS = (USE_COLOURS, SCENARIO_COLOURS, LAB_COLOURS, SERIES_COLOURS, OUTCOME_COLOURS,
           CONSTRAINT_COLOURS)
