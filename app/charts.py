@@ -6,8 +6,6 @@ built once without data: Altair's validation is slow, so the page caches a spec 
 
 from __future__ import annotations
 
-import copy
-import math
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -241,37 +239,6 @@ def tornado_spec(x_title: str) -> dict:
                  alt.Tooltip("low_value:Q", format=TOOLTIP_NUMBER),
                  alt.Tooltip("high_value:Q", format=TOOLTIP_NUMBER)])
         .properties(width="container", height=alt.Step(20)))  # a row a bar: every input labelled
-
-
-# --- fitting a cached spec to its data: one y range for side-by-side panels, decades on log axes
-def decades(low: float, high: float, most: int = 8) -> list[float]:
-    """Powers of ten from below `low` to above `high`, every k-th so at most `most` labels: a
-    log axis labelled only where Vega finds room skips decades unevenly."""
-    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    last = max(last, first + 1)
-    step = -(-(last - first) // (most - 1))
-    return [10.0 ** k for k in range(first, last + step, step)][: most]
-
-
-def fitted(spec: dict, values: pd.Series, share: bool) -> dict:
-    """A copy of a spec whose y axis covers `values` (every panel's, when `share`); a log axis
-    spans whole decades and is labelled at each power of ten."""
-    out = copy.deepcopy(spec)
-    encodings = [layer["encoding"] for layer in out.get("layer", [out])]
-    y = encodings[0]["y"]
-    log = y.get("scale", {}).get("type") == "log"
-    values = values[values > 0] if log else values
-    if values.empty:
-        return out
-    low, high = float(values.min()), float(values.max())
-    if log:
-        ticks = decades(low, high)
-        low, high = ticks[0], max(ticks[-1], high)
-        y["axis"]["values"] = ticks
-    if log or share:
-        for encoding in encodings:
-            encoding["y"].setdefault("scale", {})["domain"] = [low, high]
-    return out
 
 
 # --- the observed panel beside the model's research shares (the Market tab) -------------------

@@ -12,7 +12,7 @@ from model.core.resolve import Settings
 from model.loop import sensitivity
 from model.report import palette
 
-from . import charts
+from . import axes, charts
 from . import compute as calc
 from .inputs import CUSTOM
 
@@ -62,7 +62,8 @@ def spec(kind: str, *args) -> dict:
     return getattr(charts, f"{kind}_spec")(*args)
 
 
-# What each kind of chart colours (line charts: series in panels, else scenario or lab).
+# The field whose names a chart's spec lists (its colours' domain, or on the binding chart the
+# rows' order); line charts go through `lines` and `panels`.
 COLOUR_FIELD = {"bar": "use", "fan": "scenario", "binding": "scenario", "observed": "lab"}
 
 
@@ -71,14 +72,14 @@ def chart(data: pd.DataFrame, kind: str, *args) -> None:
     names = charts.colour_names(data, COLOUR_FIELD[kind]) if kind in COLOUR_FIELD else None
     drawn = spec(kind, *args, *([names] if names is not None else []))
     if kind == "fan":
-        drawn = charts.fitted(drawn, data[["p5", "p95"]].stack(), share=False)
+        drawn = axes.fitted(drawn, data[["p5", "p95"]].stack(), share=False)
     st.vega_lite_chart(data, drawn, width="stretch")
 
 
 def lines(data: pd.DataFrame, y_title: str, log: bool, by: str = "scenario") -> None:
     """One line chart, full width, coloured `by` scenario (or lab, or series)."""
     drawn = spec("line", y_title, log, by, charts.colour_names(data, by))
-    st.vega_lite_chart(data, charts.fitted(drawn, data["value"], share=False), width="stretch")
+    st.vega_lite_chart(data, axes.fitted(drawn, data["value"], share=False), width="stretch")
 
 
 PANELS_PER_ROW = 3  # ~300 px a panel at 1366 wide, ~480 at 1920
@@ -94,7 +95,7 @@ def panels(data: pd.DataFrame, y_title: str, log: bool) -> None:
             drawn = spec("line", y_title, log, "series", series, name)
             with column:
                 st.vega_lite_chart(data[data["scenario"] == name],
-                                   charts.fitted(drawn, data["value"], share=True),
+                                   axes.fitted(drawn, data["value"], share=True),
                                    width="stretch")
 
 

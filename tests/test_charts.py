@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import pytest
 
-from app import charts
+from app import axes, charts
 from app import inputs as ui
 from model.core.fleet_inputs import USES
 from model.loop.scenario_list import SCENARIOS
@@ -158,9 +158,9 @@ def test_long_axis_titles_break_before_the_unit():
 
 
 def test_log_axes_are_labelled_at_every_power_of_ten():
-    assert charts.decades(3e8, 5e11) == [1e8, 1e9, 1e10, 1e11, 1e12]
-    assert charts.decades(2.0, 3.0) == [1.0, 10.0]
-    wide = charts.decades(1e-3, 1e20)
+    assert axes.decades(3e8, 5e11) == [1e8, 1e9, 1e10, 1e11, 1e12]
+    assert axes.decades(2.0, 3.0) == [1.0, 10.0]
+    wide = axes.decades(1e-3, 1e20)
     assert len(wide) <= 8 and wide[0] <= 1e-3 and wide[-1] >= 1e20
     steps = {round(math.log10(b / a)) for a, b in zip(wide, wide[1:], strict=False)}
     assert len(steps) == 1  # evenly spaced decades, never a skipped one here and there
@@ -169,14 +169,14 @@ def test_log_axes_are_labelled_at_every_power_of_ten():
 def test_fitted_panels_share_one_y_range_and_log_ticks():
     spec = charts.line_spec("Budget [USD/year]", True, "series", ("research",), "ai-2027")
     values = pd.Series([3e8, 2e9, 5e11, 0.0])
-    out = charts.fitted(spec, values, share=True)
+    out = axes.fitted(spec, values, share=True)
     assert out["encoding"]["y"]["axis"]["values"] == [1e8, 1e9, 1e10, 1e11, 1e12]
     assert out["encoding"]["y"]["scale"]["domain"] == [1e8, 1e12]
     assert "values" not in spec["encoding"]["y"]["axis"]  # the cached spec is left alone
     linear = charts.line_spec("Share of the fleet [%]", False, "series", ("research",), "x")
-    shared = charts.fitted(linear, pd.Series([0.2, 0.7]), share=True)
+    shared = axes.fitted(linear, pd.Series([0.2, 0.7]), share=True)
     assert shared["encoding"]["y"]["scale"]["domain"] == [0.2, 0.7]
-    alone = charts.fitted(linear, pd.Series([0.2, 0.7]), share=False)
+    alone = axes.fitted(linear, pd.Series([0.2, 0.7]), share=False)
     assert "domain" not in alone["encoding"]["y"]["scale"]
 
 
