@@ -13,6 +13,7 @@ import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.fleet_inputs import USES
+from model.report import palette
 from model.report.formats import CODE_WORDS, format_value, label
 
 PROJECTION_VIEWS = {
@@ -84,6 +85,9 @@ def fan_frame(mc: pd.DataFrame, column: str, scenario: str) -> pd.DataFrame:
                          "p50": mc[f"{column}_p50"], "p95": mc[f"{column}_p95"]})
 
 
+DIRECTIONS = ("rises with the input", "falls as the input rises")
+
+
 def tornado_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A sensitivity.tornado table as bars: input, low_value, high_value, direction, labels."""
     output = df.attrs.get("output", "")
@@ -92,7 +96,7 @@ def tornado_frame(df: pd.DataFrame) -> pd.DataFrame:
         "low": [format_value(n, v) for n, v in zip(df["input"], df["low"], strict=True)],
         "high": [format_value(n, v) for n, v in zip(df["input"], df["high"], strict=True)],
         "low_value": df["output_low"], "high_value": df["output_high"],
-        "direction": ["rises with the input" if h >= lo else "falls as the input rises"
+        "direction": [DIRECTIONS[0] if h >= lo else DIRECTIONS[1]
                       for lo, h in zip(df["output_low"], df["output_high"], strict=True)],
         "swing": [format_value(output, v) for v in df["swing"]],
     })
@@ -110,6 +114,11 @@ def positive(frame: pd.DataFrame, columns: Sequence[str]) -> bool:
 
 # --- chart specs (Altair, built once; the page passes the data) -------------------------------
 TOOLTIP_NUMBER = ",.4~g"
+# Series labels -> the model's names, whose colours model.report.palette holds.
+SERIES_NAMES = {label: column for columns, _, _ in PROJECTION_VIEWS.values()
+                for column, label in columns.items()} | {"chip price index": "chip_price_index"}
+# Legend labels and axis labels are never cut: the longest label is ~30 characters (~190 px).
+LABEL_LIMIT = 400
 
 
 def _spec(chart) -> dict:
@@ -117,11 +126,34 @@ def _spec(chart) -> dict:
     spec = chart.to_dict()
     spec.pop("data", None)
     spec.pop("datasets", None)
+    for layer in spec.get("layer", []):  # Altair names each layer's (absent) data 'empty',
+        layer.pop("data", None)  # which would hide the data the page passes to the whole chart
+    # Streamlit's default ("fit") squeezes the legend into the chart's height; fit-x fills the
+    # column's width and adds the legend below the plot
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     return spec
+
+
+def colour_names(frame: pd.DataFrame, field: str) -> tuple[str, ...]:
+    """The values of `field` a chart colours, in the palette's order (scenarios as listed)."""
+    return tuple(palette.in_order(frame[field])) if field in frame else ()
+
+
+def colour_scale(names: Sequence[str]) -> alt.Scale:
+    """Each name's one colour (model.report.palette), whatever else the chart shows."""
+    names = list(names)
+    return alt.Scale(domain=names, range=palette.colours(SERIES_NAMES.get(n, n) for n in names))
 
 
 def _scale(log: bool):
     return alt.Scale(type="log") if log else alt.Scale(zero=False)
+
+
+def axis_title(title: str) -> str | list[str]:
+    """'Software efficiency [OOMs over the start]' as two lines, name then unit: a long title on
+    one line runs past a short axis."""
+    name, bracket, unit = title.partition(" [")
+    return [name, bracket.strip() + unit] if bracket and len(title) > 24 else title
 
 
 def value_axis(title: str) -> alt.Axis:
@@ -129,76 +161,84 @@ def value_axis(title: str) -> alt.Axis:
     shares ('[%]') read as percentages.
 
     d3's SI format says G for 10^9, which reads as giga, so the label swaps it for B; zero would
-    take the axis's prefix ('$0M'). Editing the label (not the value) keeps Vega's thinning of
-    log-axis labels.
+    take the axis's prefix ('$0M').
     """
+    common = {"title": axis_title(title), "labelLimit": LABEL_LIMIT}
     if "[%]" in title:  # shares: percentages, as everywhere
-        return alt.Axis(title=title, format=".0%")
+        return alt.Axis(format=".0%", **common)
     if "[USD" not in title:
-        return alt.Axis(title=title)
-    return alt.Axis(title=title, format="$~s", labelExpr=(
-        "datum.value == 0 ? '$0' : replace(datum.label, 'G', 'B')"))
+        return alt.Axis(**common)
+    return alt.Axis(format="$~s", labelExpr=(
+        "datum.value == 0 ? '$0' : replace(datum.label, 'G', 'B')"), **common)
 
 
-def bar_spec(x: str, x_title: str) -> dict:
+def _legend(columns: int = 1, title: str | None = None) -> alt.Legend:
+    return alt.Legend(orient="bottom", columns=columns, title=title, labelLimit=LABEL_LIMIT)
+
+
+def bar_spec(x: str, x_title: str, names: Sequence[str] = USES) -> dict:
     """Horizontal bars by use (the fleet split)."""
     return _spec(alt.Chart().mark_bar().encode(
         x=alt.X(f"{x}:Q", axis=value_axis(x_title)),
-        y=alt.Y("use:N", sort=list(USES), title=None),
-        color=alt.Color("use:N", legend=None, sort=list(USES)),
+        y=alt.Y("use:N", sort=list(names), title=None),
+        color=alt.Color("use:N", legend=None, scale=colour_scale(names)),
         tooltip=["use:N", alt.Tooltip(f"{x}:Q", format=TOOLTIP_NUMBER)]).properties(height=220))
 
 
-def line_spec(y_title: str, log: bool, facet: bool) -> dict:
-    """Lines over time: colour by series (facet by scenario) or by scenario."""
-    color = "series:N" if facet else "scenario:N"
-    # sort=None: scenarios side by side in the order chosen, as the sentences above them
-    extra = {"column": alt.Column("scenario:N", title=None, sort=None)} if facet else {}
+def line_spec(y_title: str, log: bool, by: str, names: Sequence[str], title: str = "") -> dict:
+    """Lines over time coloured `by` series or by scenario; `title` names a scenario's panel
+    (the page lays panels side by side, each as wide as its column)."""
     chart = alt.Chart().mark_line().encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
         y=alt.Y("value:Q", axis=value_axis(y_title), scale=_scale(log)),
-        # a legend in columns wraps instead of running past the right edge of the page
-        color=alt.Color(color, title=None, legend=alt.Legend(orient="bottom", columns=4)),
+        color=alt.Color(f"{by}:N", scale=colour_scale(names),
+                        legend=_legend(1 if title else 4)),
         tooltip=["scenario:N", "series:N", alt.Tooltip("year:Q", format=".2f"),
-                 alt.Tooltip("value:Q", format=TOOLTIP_NUMBER)], **extra)
-    return _spec(chart.properties(width=240 if facet else "container", height=240))
+                 alt.Tooltip("value:Q", format=TOOLTIP_NUMBER)])
+    return _spec(chart.properties(width="container", height=240, **(
+        {"title": title} if title else {})))
 
 
-def binding_spec() -> dict:
-    """One tile per step and scenario, coloured by what binds."""
+def binding_spec(names: Sequence[str]) -> dict:
+    """One tile per step and scenario (in the scenarios' order), coloured by what binds."""
+    kinds = list(CONSTRAINTS.values())
     return _spec(alt.Chart().mark_rect().encode(
-        x=alt.X("year:O", title="Year"), y=alt.Y("scenario:N", title=None),
-        color=alt.Color("constraint:N", title="What binds",
-                        scale=alt.Scale(domain=list(CONSTRAINTS.values())),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=["scenario:N", "year:Q", "constraint:N"]).properties(height=alt.Step(28)))
+        x=alt.X("year:O", title="Year"), y=alt.Y("scenario:N", title=None, sort=list(names)),
+        color=alt.Color("constraint:N", scale=colour_scale(kinds),
+                        legend=_legend(4, "What binds")),
+        tooltip=["scenario:N", "year:Q", "constraint:N"])
+        .properties(width="container", height=alt.Step(28)))
 
 
-def fan_spec(y_title: str, log: bool) -> dict:
+def fan_spec(y_title: str, log: bool, names: Sequence[str]) -> dict:
     """Monte Carlo fan: the p5-p95 band and the median, by scenario."""
     x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"))
+    color = alt.Color("scenario:N", scale=colour_scale(names), legend=_legend(4))
     band = alt.Chart().mark_area(opacity=0.25).encode(
         x=x, y=alt.Y("p5:Q", axis=value_axis(y_title), scale=_scale(log)), y2="p95:Q",
-        color=alt.Color("scenario:N", legend=alt.Legend(orient="bottom", title=None)))
+        color=color)
     median = alt.Chart().mark_line().encode(
-        x=x, y=alt.Y("p50:Q", scale=_scale(log)), color="scenario:N",
+        x=x, y=alt.Y("p50:Q", scale=_scale(log)), color=color,
         tooltip=["scenario:N", alt.Tooltip("year:Q", format=".2f"),
                  *(alt.Tooltip(f"{p}:Q", format=TOOLTIP_NUMBER) for p in ("p5", "p50", "p95"))])
-    return _spec(alt.layer(band, median).properties(height=300))
+    return _spec(alt.layer(band, median).properties(width="container", height=300))
 
 
 def tornado_spec(x_title: str) -> dict:
     """One bar per input from the low-input to the high-input value of the output."""
     return _spec(alt.Chart().mark_bar().encode(
-        # input names are up to ~30 characters; Vega's default cuts them at 180 px
-        y=alt.Y("input:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        # input names are up to ~30 characters (Vega's default cuts them at 180 px); Vega would
+        # hide every other name as overlapping its neighbours' boxes
+        y=alt.Y("input:N", sort=None, title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False)),
         x=alt.X("low_value:Q", axis=value_axis(x_title), scale=alt.Scale(zero=False)),
         x2="high_value:Q",
-        color=alt.Color("direction:N", title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("direction:N", scale=alt.Scale(
+            domain=list(DIRECTIONS), range=list(palette.DIRECTION_COLOURS)), legend=_legend(2)),
         tooltip=["input:N", "low:N", "high:N",
                  alt.Tooltip("low_value:Q", format=TOOLTIP_NUMBER),
                  alt.Tooltip("high_value:Q", format=TOOLTIP_NUMBER)])
-        .properties(height=alt.Step(18)))  # a row a bar: every input labelled
+        .properties(width="container", height=alt.Step(20)))  # a row a bar: every input labelled
 
 
 # --- the observed panel beside the model's research shares (the Market tab) -------------------
@@ -216,22 +256,19 @@ def observed_frame(labs: pd.DataFrame, column: str, points: Sequence[Mapping]) -
     return pd.concat([model, seen[model.columns]], ignore_index=True)
 
 
-def observed_spec(y_title: str) -> dict:
+def observed_spec(y_title: str, names: Sequence[str]) -> dict:
     """The model's lines by lab, and the observed shares as points (shape: what they count)
     whose tooltips give the source."""
     x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False))
     y = alt.Y("value:Q", axis=value_axis(y_title))
-    color = alt.Color("lab:N", title=None, legend=alt.Legend(orient="bottom", columns=4))
+    color = alt.Color("lab:N", scale=colour_scale(names), legend=_legend(4))
     lines = alt.Chart().transform_filter(alt.datum.kind == MODEL_PATH).mark_line().encode(
         x=x, y=y, color=color, tooltip=["lab:N", alt.Tooltip("year:Q", format=".2f"),
                                         alt.Tooltip("value:Q", format=".1%")])
     points = alt.Chart().transform_filter(alt.datum.kind != MODEL_PATH).mark_point(
         size=90, filled=True).encode(
         x=x, y=y, color=color,
-        shape=alt.Shape("kind:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=300)),
+        shape=alt.Shape("kind:N", title=None, legend=_legend(2)),
         tooltip=["lab:N", "period:N", alt.Tooltip("value:Q", format=".1%"), "kind:N",
                  "measure:N", "scope:N", "citation:N"])
-    spec = _spec(alt.layer(lines, points).properties(width="container", height=280))
-    for layer in spec["layer"]:  # Altair names each layer's (absent) data 'empty', which
-        layer.pop("data", None)  # would hide the data the page passes to the whole chart
-    return spec
+    return _spec(alt.layer(lines, points).properties(width="container", height=280))

@@ -10,8 +10,9 @@ import streamlit as st
 from model.core.errors import InputError
 from model.core.resolve import Settings
 from model.loop import sensitivity
+from model.report import palette
 
-from . import charts, ignored
+from . import axes, charts, ignored
 from . import compute as calc
 from .inputs import CUSTOM
 
@@ -66,8 +67,41 @@ def spec(kind: str, *args) -> dict:
     return getattr(charts, f"{kind}_spec")(*args)
 
 
+# The field whose names a chart's spec lists (its colours' domain, or on the binding chart the
+# rows' order); line charts go through `lines` and `panels`.
+COLOUR_FIELD = {"bar": "use", "fan": "scenario", "binding": "scenario", "observed": "lab"}
+
+
 def chart(data: pd.DataFrame, kind: str, *args) -> None:
-    st.vega_lite_chart(data, spec(kind, *args), width="stretch")
+    """A chart as wide as its column, coloured from the palette for the names it shows."""
+    names = charts.colour_names(data, COLOUR_FIELD[kind]) if kind in COLOUR_FIELD else None
+    drawn = spec(kind, *args, *([names] if names is not None else []))
+    if kind == "fan":
+        drawn = axes.fitted(drawn, data[["p5", "p95"]].stack(), share=False)
+    st.vega_lite_chart(data, drawn, width="stretch")
+
+
+def lines(data: pd.DataFrame, y_title: str, log: bool, by: str = "scenario") -> None:
+    """One line chart, full width, coloured `by` scenario (or lab, or series)."""
+    drawn = spec("line", y_title, log, by, charts.colour_names(data, by))
+    st.vega_lite_chart(data, axes.fitted(drawn, data["value"], share=False), width="stretch")
+
+
+PANELS_PER_ROW = 3  # ~300 px a panel at 1366 wide, ~480 at 1920
+
+
+def panels(data: pd.DataFrame, y_title: str, log: bool) -> None:
+    """One panel per scenario, in the scenarios' order, side by side in columns (each filling
+    its column at any width, which a Vega-Lite facet cannot) on one shared y axis."""
+    names, series = charts.colour_names(data, "scenario"), charts.colour_names(data, "series")
+    for first in range(0, len(names), PANELS_PER_ROW):
+        row = names[first:first + PANELS_PER_ROW]
+        for column, name in zip(st.columns(PANELS_PER_ROW), row, strict=False):
+            drawn = spec("line", y_title, log, "series", series, name)
+            with column:
+                st.vega_lite_chart(data[data["scenario"] == name],
+                                   axes.fitted(drawn, data["value"], share=True),
+                                   width="stretch")
 
 
 def table(frame: pd.DataFrame, formats: dict[str, tuple[str, str | None]] | None = None) -> None:
@@ -88,7 +122,8 @@ def metrics(items: list[tuple[str, str, str]]) -> None:
 
 def each(kind: str, ctx: calc.Context, *extra, bar=None) -> dict:
     """{scenario: compute(kind, ...)} for the chosen scenarios; an InputError is shown."""
-    names, out = ss.scenarios or [CUSTOM], {}
+    # in the scenario list's order, the order the sentences, panels and legends use
+    names, out = palette.in_order(ss.scenarios) or [CUSTOM], {}
     for i, name in enumerate(names):
         if bar is not None:
             bar.progress(i / len(names), text=f"Sampling {name} ({i + 1} of {len(names)})...")
@@ -107,5 +142,6 @@ def views(ctx: calc.Context, sections: dict[str, tuple[list[str], bool]]) -> dic
         st.subheader(title)
         for name in names:
             columns, y_title, log = charts.PROJECTION_VIEWS[name]
-            chart(charts.long_frame(frames, columns, log), "line", y_title, log, facet)
+            frame = charts.long_frame(frames, columns, log)
+            (panels if facet else lines)(frame, y_title, log)
     return done

@@ -27,9 +27,11 @@ from .page_common import (
     each,
     elasticities,
     evaluate,
+    lines,
     market_nash_view,
     market_view,
     metrics,
+    panels,
     ss,
     table,
     value_split,
@@ -52,10 +54,8 @@ def headline_tab(ctx: calc.Context) -> None:
         solution = frames[name].attrs.get("solution")
         if solution is not None:
             st.caption(solution.text())
-    chart(charts.long_frame(frames, headline.BUDGETS, True), "line",
-          "Budget [USD/year]", True, True)
-    chart(charts.long_frame(frames, headline.SHARES), "line", "Share of the fleet [%]", False,
-          True)
+    panels(charts.long_frame(frames, headline.BUDGETS, True), "Budget [USD/year]", True)
+    panels(charts.long_frame(frames, headline.SHARES), "Share of the fleet [%]", False)
     st.subheader("What would a value-maximising lab give research?")
     st.caption("The split that maximises each scenario's NPV under the closed loop, with the "
                "sidebar's settings (allocation_policy value-maximising; a few seconds each).")
@@ -189,11 +189,11 @@ def market_tab(ctx: calc.Context) -> None:
         if column == "share_research":
             _observed(view.labs)
             continue
-        chart(calc.lab_lines(view.labs, column, title), "line", title, False, False)
+        lines(calc.lab_lines(view.labs, column, title), title, False)
     st.markdown("**Chip price index (1 = the world's 2025 price path)**")
     chips = view.chips.assign(scenario="chips", series="chip price index",
                               value=view.chips["chip_price_index"])
-    chart(chips[["year", "scenario", "series", "value"]], "line", "index", False, False)
+    lines(chips[["year", "scenario", "series", "value"]], "index", False, by="series")
 
 
 def _observed(labs: pd.DataFrame) -> None:
@@ -230,13 +230,13 @@ def _nash_view(scenario: str, ctx: calc.Context) -> None:
                           ("market_share", "Share of customers"),
                           ("share_inference", "Inference share of the fleet")):
         st.markdown(f"**{title}**")
-        chart(calc.nash_beside_joint(view, column), "line", title, False, True)
+        panels(calc.nash_beside_joint(view, column), title, False)
     race = (view.labs.groupby("lab", sort=False)["race"].mean() * 100).rename("race")
     st.markdown("**The race: the equilibrium's research share less the joint optimum's, "
                 "averaged over the years (points of the fleet)**")
     table(race.reset_index(), {"lab": ("lab", None), "race": ("race [points]", "%+.1f")})
     st.markdown("**Chip price index (1 = the world's 2025 price path)**")
-    chart(view.chips, "line", "index", False, False)
+    lines(view.chips, "index", False)
 
 
 def sources_tab(settings: Settings) -> None:

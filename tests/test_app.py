@@ -121,7 +121,8 @@ def test_every_scenario_projects(app):
         app.multiselect(key="scenarios").set_value([scenario]).run()
         clean(app)
         assert not app.error, (scenario, [e.value for e in app.error])
-        assert len(app.get("vega_lite_chart")) == 5  # 4 line charts + what binds per step
+        # a panel per scenario for budgets and for speed-ups, fleet, software, what binds
+        assert len(app.get("vega_lite_chart")) == 2 + 3
     app.multiselect(key="scenarios").set_value(list(SCENARIOS)).run()
     clean(app)
     app.selectbox(key="step").set_value("quarter").run()
@@ -359,7 +360,8 @@ def test_the_page_opens_on_the_headline():
         text = next(t for t in said if t.startswith(f"**{scenario}**"))
         assert re.search("wins the fleet by|neither wins|the split holds", text)
         assert "what binds:" in text
-    assert len(at.get("vega_lite_chart")) == 2  # budgets, shares: research against inference
+    # budgets and shares, research against inference: a panel per scenario each
+    assert len(at.get("vega_lite_chart")) == 2 * len(ui.DEFAULT_VIEW.scenarios)
     # the first screen gives the market's odds, not one path (issue 19, point 3)
     assert odds_headline.markdown() in said
     at.button(key="vm_run").click().run()
@@ -407,7 +409,7 @@ def test_the_research_chart_sets_the_observed_panel_beside_the_model():
     assert len(seen) == len(points) and seen["citation"].str.startswith("[").all()
     openai = seen[(seen["lab"] == "openai") & (seen["year"] == 2024)]
     assert sorted(openai["value"]) == pytest.approx(sorted([4.5 / 6.8, 4 / 5.8]))
-    spec = charts.observed_spec("Research share of the fleet [%]")
+    spec = charts.observed_spec("Research share of the fleet [%]", ("openai", "google"))
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
              for layer in spec["layer"]]
     assert marks == ["line", "point"]

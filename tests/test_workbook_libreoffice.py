@@ -271,7 +271,7 @@ def test_libreoffice_renders_the_charts(tmp_path):
     import numpy as np
     from PIL import Image
 
-    from model.workbook._finance_sheets import LINE_COLOURS
+    from model.report.palette import excel
 
     path = write_workbook(build_workbook("openai-2024", ["status-quo", "ai-2027"], years=YEARS),
                           tmp_path / "charts.xlsx")
@@ -283,5 +283,5 @@ def test_libreoffice_renders_the_charts(tmp_path):
         image = np.asarray(Image.open(png).convert("RGB"), dtype=float)
         inked = (image.min(axis=2) < 200).mean()
         assert 0.02 < inked < 0.5, f"{png}: {inked:.1%} of the page inked (blank or garbled?)"
-        lines = {c: _pixels_near(image, c) for c in LINE_COLOURS[:2]}  # research, inference
+        lines = {c: _pixels_near(image, excel(c)) for c in ("research", "inference")}
         assert all(n > 300 for n in lines.values()), f"{png}: line pixels {lines}"

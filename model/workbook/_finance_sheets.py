@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment
 from model.core.catalogue import CATALOGUE, sym
 from model.core.fleet_inputs import USES
 from model.report.formats import calendar_year
+from model.report.palette import excel
 
 from ._book import Book, quote_sheet
 from ._projection_sheets import FIRST_COL, FIRST_ROW
@@ -171,11 +172,6 @@ def compare(book: Book, sheets: list[tuple[str, str, dict[str, int], pd.DataFram
     set_widths(ws, {"A": 24, "B": 22, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})
 
 
-# Line colours, one per scenario or use: saturated, so that lines read on paper and in grey-free
-# pixel counts (tests/test_workbook_libreoffice.py finds them in LibreOffice's rendering).
-LINE_COLOURS = ("2E75B6", "ED7D31", "70AD47", "7030A0", "C00000", "BF9000", "00B0F0", "FF3399")
-
-
 def series(ws, row: int, n: int, title: str, colour: str, dashed: bool = False) -> Series:
     """One row of `ws` (the step columns) as a straight, coloured line."""
     ref = Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=row, max_row=row)
@@ -211,18 +207,17 @@ def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataF
     shares = line_chart(f"Shares of the fleet ({sheets[0][1]})", "share", "0%")
     speed = line_chart(f"Headline multiplier vs effective speed-up ({sheets[0][1]})",
                        "multiplier (x)", '0.0"x"')
-    for k, (title, scenario, rows, _) in enumerate(sheets):
-        colour = LINE_COLOURS[k % len(LINE_COLOURS)]
+    # colours as on the page (model.report.palette): a scenario's, a use's, a series'
+    for title, scenario, rows, _ in sheets:
         for use in ("research", "inference"):
-            budget.series.append(series(wb[title], rows[f"budget_{use}"], n,
-                                        f"{use} ({scenario})", colour, use == "inference"))
-    for k, use in enumerate(USES):
-        shares.series.append(series(primary, sheets[0][2][f"share_{use}"], n, use,
-                                    LINE_COLOURS[k]))
+            budget.series.append(series(wb[title], rows[f"budget_{use}"], n, f"{use} "
+                                        f"({scenario})", excel(scenario), use == "inference"))
+    for use in USES:
+        shares.series.append(series(primary, sheets[0][2][f"share_{use}"], n, use, excel(use)))
     for k, (r, label) in enumerate((("ai_rd_multiplier", "headline multiplier"),
                                     ("research_speedup", "effective speed-up"))):
         # dashed: where the brakes are off the two coincide, and a solid line would hide one
-        speed.series.append(series(primary, sheets[0][2][r], n, label, LINE_COLOURS[k],
+        speed.series.append(series(primary, sheets[0][2][r], n, label, excel(r),
                                    dashed=k == 1))
     for k, chart in enumerate((budget, shares, speed)):
         chart.set_categories(years)

@@ -14,6 +14,7 @@ from openpyxl.chart import Reference, ScatterChart, Series
 
 from model.market.observed import COLUMNS, PANEL, panel, research_points
 from model.report.formats import money_format
+from model.report.palette import excel
 
 from ._book import Book
 from ._projection_sheets import FIRST_COL
@@ -28,7 +29,6 @@ NOTE = ("What labs were observed to give research, training and inference (pytho
         "all R&D. The note says how comparable each figure is and shows the arithmetic.")
 _FORMATS = {"share": PERCENT, "h100e": "#,##0"}  # dollars: formats.money_format, each value
 _WIDE = {"scope": 40, "note": 70, "citation": 60}
-_COLOURS = ("2E75B6", "ED7D31", "70AD47", "7030A0", "C00000", "BF9000", "00B0F0", "FF3399")
 
 
 def _format(column: str, value: float) -> str | None:
@@ -85,9 +85,7 @@ def _chart(book: Book, ws, labs: Sequence, n: int, top: int) -> None:
     chart.y_axis.number_format = "0%"
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.height, chart.width = 10, 24
-    colour = {}
-    for k, lab in enumerate(labs):
-        colour[lab.name] = _COLOURS[k % len(_COLOURS)]
+    for lab in labs:  # each lab's colour on the page too (model.report.palette)
         sheet = book.wb[lab.title]
         x = Reference(sheet, min_col=FIRST_COL, max_col=FIRST_COL + n - 1,
                       min_row=lab.rows["year"])
@@ -96,11 +94,11 @@ def _chart(book: Book, ws, labs: Sequence, n: int, top: int) -> None:
         line = Series(y, x, title=f"{lab.name} (model)")
         line.marker.symbol = "none"
         line.smooth = False
-        line.graphicalProperties.line.solidFill = colour[lab.name]
+        line.graphicalProperties.line.solidFill = excel(lab.name)
         line.graphicalProperties.line.width = 28575
         chart.series.append(line)
-    for k, (lab, rows) in enumerate(spans.items()):
-        fill = colour.get(lab, _COLOURS[(len(labs) + k) % len(_COLOURS)])
+    for lab, rows in spans.items():
+        fill = excel(lab)
         x = Reference(ws, min_col=2, min_row=rows[0], max_row=rows[-1])
         y = Reference(ws, min_col=3, min_row=rows[0], max_row=rows[-1])
         dots = Series(y, x, title=f"{lab} (observed)")

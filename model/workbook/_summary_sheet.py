@@ -17,9 +17,10 @@ from openpyxl.styles import Alignment
 from model.core.catalogue import CATALOGUE
 from model.loop.scenarios import SCENARIOS
 from model.report.formats import CODE_WORDS
+from model.report.palette import excel
 
 from ._book import Book, absolute, quote_sheet
-from ._finance_sheets import LINE_COLOURS, line_chart, series
+from ._finance_sheets import line_chart, series
 from ._projection_sheets import FIRST_COL
 from ._styles import (
     BOLD,
@@ -111,8 +112,8 @@ def _chart(ws, rows: dict[str, int], n: int, anchor: str) -> None:
     """Research vs inference budget of the chosen scenario (the block's rows)."""
     chart = line_chart("Research vs inference budget (scenario above)", "USD/year",
                        '"$"#,##0,,"M"')
-    for k, use in enumerate(("research", "inference")):
-        chart.series.append(series(ws, rows[f"budget_{use}"], n, use, LINE_COLOURS[k]))
+    for use in ("research", "inference"):
+        chart.series.append(series(ws, rows[f"budget_{use}"], n, use, excel(use)))
     chart.set_categories(Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1,
                                    min_row=HEADER_ROW, max_row=HEADER_ROW))
     ws.add_chart(chart, anchor)
