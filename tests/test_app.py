@@ -203,9 +203,9 @@ def test_training_run_presets_load_documented_runs():
     at.selectbox(key="training_run").set_value("DeepSeek-V3").run()
     clean(at)
     assert at.session_state["training_tokens"] == pytest.approx(14.8e12)
-    assert metric(at, "Training compute") == "3.29e24 FLOP"
+    assert metric(at, "Training compute") == "3.29E+24 FLOP"
     at.selectbox(key="training_run").set_value("Llama 3.1 405B").run()
-    assert metric(at, "Training compute") == "3.79e25 FLOP"
+    assert metric(at, "Training compute") == "3.79E+25 FLOP"
 
 
 def test_equations_tab_shows_every_equation_in_latex():
