@@ -76,7 +76,7 @@ def shares_of(labs) -> np.ndarray:
 
 
 def test_sheets_one_per_lab_then_market(wb):
-    assert wb.sheetnames == ["Cover", "Inputs", *NAMES, "Market", "Observed"]
+    assert wb.sheetnames == ["Cover", "Inputs", "Constants", *NAMES, "Market", "Observed"]
 
 
 def test_each_lab_reads_its_own_inputs_by_names_scoped_to_its_sheet(wb):
@@ -87,8 +87,9 @@ def test_each_lab_reads_its_own_inputs_by_names_scoped_to_its_sheet(wb):
         (title, coord), = names["fleet_gpus"].destinations
         assert title == "Inputs" and coord == f"${'CDE'[k]}${inputs_row(inputs, 'fleet_gpus')}"
         assert "allocation_policy_index" in names  # a choice's option number
-    # workbook-wide: the Market sheet's parameters only
-    assert set(wb.defined_names) == {*PARAMETERS, "lab_count"}
+    # workbook-wide: the Market sheet's parameters and the constants only
+    constants = {n for n, d in wb.defined_names.items() if d.attr_text.startswith("'Constants'!")}
+    assert constants and set(wb.defined_names) == {*PARAMETERS, "lab_count", *constants}
 
 
 def inputs_row(ws, name: str) -> int:

@@ -71,7 +71,8 @@ def _row(ws, name: str) -> int:
 
 
 def _labs(wb) -> list[str]:
-    return wb.sheetnames[2:wb.sheetnames.index("Market")]  # Market, then Observed
+    names = wb.sheetnames  # Cover, Inputs, Constants, the labs, Market, Observed
+    return names[names.index("Constants") + 1:names.index("Market")]
 
 
 def _values(ws, row: int) -> list:

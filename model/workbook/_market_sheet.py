@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._book import Book, quote_sheet
+from ._constants import formula as excel_formula
 from ._projection_sheets import FIRST_COL
 from ._styles import (
     BOOLEAN,
@@ -30,7 +31,6 @@ from ._styles import (
     style_input,
     unit_text,
 )
-from .excel_printer import excel_formula
 from .market_clearing import PARAMETERS, Clearing, Ref, evaluate
 
 TITLE = "Market"

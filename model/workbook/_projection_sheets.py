@@ -17,10 +17,12 @@ import re
 from functools import cache
 
 import pandas as pd
+from openpyxl.styles import Alignment
 
 from model.core.catalogue import CATALOGUE, sym
 
 from ._book import Book
+from ._constants import WORDS
 from ._styles import (
     PERCENT,
     SECTION_FONT,
@@ -36,6 +38,7 @@ from ._styles import (
 FIRST_COL = 3
 FIRST_ROW = 4
 COUNT = "#,##0"
+RIGHT = Alignment(horizontal="right")  # words under numbers
 _TOKEN = re.compile(r"(CUR|PRV|INP)__([a-z0-9_]+)")
 # Rows that can never be negative (checked on the Checks sheet).
 _NON_NEGATIVE_PREFIXES = ("gpus_", "compute_", "budget_", "share_", "scheduled_share_")
@@ -63,7 +66,8 @@ def templates(coupled: bool = False) -> tuple[tuple[str, ...], dict[str, tuple[l
     from model.loop.projection import STEP, STEP_ROWS
     from model.loop.rows import COUPLED_RAW, INIT_RAW  # short: earlier rows stay cell references
 
-    from .excel_printer import excel_formula
+    from ._constants import binding_words_expr, binds_symbols
+    from ._constants import formula as excel_formula
 
     rows, initial, step = STEP_ROWS, dict(INIT_RAW), dict(STEP)
     if coupled:
@@ -74,6 +78,9 @@ def templates(coupled: bool = False) -> tuple[tuple[str, ...], dict[str, tuple[l
     # the optimiser's path is an input row of the sheet itself: the same column's cell
     inputs |= {q.symbol: f"CUR__{n}" for n, q in CATALOGUE.items() if q.is_path}
     prevs = {sym(f"{r}_prev"): f"PRV__{r}" for r in rows if f"{r}_prev" in CATALOGUE}
+    initial["binding_constraint"] = binding_words_expr(initial["binding_constraint"])
+    step["binding_constraint"] = binding_words_expr(step["binding_constraint"])
+    inputs |= binds_symbols()
     out, earlier = {}, {}
     for r in rows:
         first = excel_formula(initial[r], {**inputs, **earlier})
@@ -119,7 +126,8 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
 
     if inputs is None:
         inputs = [(CHOSEN, {p: df[p].to_numpy(dtype=float) for p in PATHS})]
-    top, tops = FIRST_ROW + len(order) + 1, []
+    words_row = FIRST_ROW + len(order)  # binding_constraint in words, below the rows
+    top, tops = words_row + 2, []
     for _, paths in inputs:  # a label row, its input rows, a blank row
         tops.append(top)
         rows |= {p: top + 1 + i for i, p in enumerate(paths)}
@@ -150,6 +158,8 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
             col = FIRST_COL + t
             book.formula(ws, row, col, _fill(first if t == 0 else later, col, rows, refs),
                          float(values[t]), fmt)
+    _words_row(book, ws, words_row, rows["binding_constraint"], df["binding_constraint"])
+    rows[WORDS] = words_row
     for (label, paths), at in zip(inputs, tops, strict=True):
         _input_rows(book, ws, label, paths, at)
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
@@ -157,6 +167,18 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
     for t in range(n):
         set_widths(ws, {column_letter(FIRST_COL + t): max(13, widest + 2)})
     return rows
+
+
+def _words_row(book: Book, ws, row: int, codes_row: int, codes: pd.Series) -> None:
+    """binding_constraint's code in words: a lookup in the Constants sheet's words."""
+    from model.loop.rows import BINDING_CONSTRAINTS
+
+    book.text(ws, row, 1, WORDS)
+    book.text(ws, row, 2, "what binds")
+    for t, code in enumerate(codes.to_numpy(dtype=float)):
+        c = column_letter(FIRST_COL + t)
+        book.formula(ws, row, FIRST_COL + t, f"=INDEX({WORDS},{c}{codes_row}+1)",
+                     BINDING_CONSTRAINTS[int(code)]).alignment = RIGHT
 
 
 def _input_rows(book: Book, ws, label: str, paths: dict, top: int) -> None:
@@ -198,7 +220,21 @@ def projection_checks(title: str, scenario: str, rows: dict[str, int], df: pd.Da
         (f"{scenario}: GPUs, compute, spend and revenue never negative",
          f"=MIN({','.join(span(r) for r in keep)})>=0", bool(low >= 0)),
         price_band_check(scenario, span, df),
+        revenue_check(scenario, span, df),
     ]
+
+
+def revenue_check(scenario: str, span, df: pd.DataFrame) -> tuple[str, str, bool]:
+    """Revenue no more than the tokens served at the price, in every step: a revenue row
+    that has lost its link to the tokens (a price in the wrong unit, an edited cell) fails."""
+    from model.core.catalogue import CATALOGUE
+
+    per_million = float(CATALOGUE["tokens_per_million"].default)
+    most = df["tokens_served"] * df["token_price"] / per_million
+    return (f"{scenario}: revenue at most the tokens served times the price in every step",
+            f"=SUMPRODUCT(--({span('inference_revenue')}>{span('tokens_served')}"
+            f"*{span('token_price')}/tokens_per_million*(1+tolerance)))=0",
+            bool((df["inference_revenue"] <= most * (1 + 1e-6)).all()))
 
 
 def price_band_check(scenario: str, span, df: pd.DataFrame) -> tuple[str, str, bool]:

@@ -20,6 +20,7 @@ from model.core.numpy_printer import FastNumPyPrinter
 from model.core.presets import PRESETS
 
 from ._book import Book, absolute, excel_number
+from ._constants import formula as excel_formula
 from ._styles import (
     BOLD,
     LEGEND,
@@ -34,7 +35,6 @@ from ._styles import (
     style_input,
     unit_text,
 )
-from .excel_printer import excel_formula
 
 Names = dict[sympy.Symbol, str]
 FIRST_VALUE_COL = 3
@@ -210,9 +210,15 @@ def inputs(book: Book, ex, define: bool = True) -> list[Names]:
     ws.freeze_panes = ws.cell(4, FIRST_VALUE_COL)
     # wide enough for the longest unit, a bound such as 1,000,000,000 and each scenario's name
     unit_width = max(14, max(len(q.unit) for q in records) + 2)
-    set_widths(ws, {"A": 30, "B": 34, column_letter(after): unit_width,
-                    column_letter(after + 1): 16, column_letter(after + 2): 16,
-                    column_letter(after + 3): 70, column_letter(after + 4): 60})
+    # description and source wrapped, so that the sheet prints legibly one landscape A4 page
+    # wide (model.workbook._page_setup)
+    set_widths(ws, {"A": 30, "B": 30, column_letter(after): unit_width,
+                    column_letter(after + 1): 14, column_letter(after + 2): 14,
+                    column_letter(after + 3): 45, column_letter(after + 4): 35})
+    for r in range(4, row):
+        for c in (after + 3, after + 4):
+            ws.cell(r, c).alignment = WRAP
+    fit_row_heights(ws, {after + 3: 45, after + 4: 35}, first=4)
     for k, label in enumerate(labels):
         set_widths(ws, {column_letter(FIRST_VALUE_COL + k): max(16, len(label) + 3)})
     return names
