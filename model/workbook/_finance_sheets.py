@@ -31,7 +31,7 @@ from ._styles import (
 
 MONEY_ROWS = ("inference_revenue", *(f"budget_{u}" for u in USES), "compute_cost",
               "gross_margin", "capex", "depreciation", "free_cash_flow", "cumulative_cash",
-              "discount_factor")
+              "discount_factor", "step_length", "npv_to_date")
 COMPARE_ROWS = ("share_research", "share_inference", "budget_research", "budget_inference",
                 "compute_research", "ai_rd_multiplier", "research_speedup",
                 "software_efficiency", "capability", "fleet_gpus", "inference_revenue",
@@ -121,7 +121,7 @@ def finance(book: Book, done: Projections, dt: float) -> dict:
             if r in MONEY_ROWS:
                 formula = f"={pick(done, r, FIRST_COL + t)}"
             elif r == "cash_flow":
-                formula = f"={c}{here['free_cash_flow']}*{pick(done, 'step_length', FIRST_COL + t)}"
+                formula = f"={c}{here['free_cash_flow']}*{c}{here['step_length']}"
             elif r == "discounted_cash_flow":
                 formula = f"={c}{here['cash_flow']}*{c}{here['discount_factor']}"
             else:
@@ -132,7 +132,7 @@ def finance(book: Book, done: Projections, dt: float) -> dict:
     top = FIRST_ROW + len(here) + 1
     summ = summary(df)
     parts = ("free_cash_flow", "step_length", "discount_factor", "npv_to_date")
-    first = {sym(r): pick(done, r, FIRST_COL) for r in parts}
+    first = {sym(r): f"{column_letter(FIRST_COL)}{here[r]}" for r in parts}
     outlay_value = float(df["free_cash_flow"].iloc[0] * lengths.iloc[0]
                          * df["discount_factor"].iloc[0] - df["npv_to_date"].iloc[0])
     cf = f"{column_letter(FIRST_COL)}{here['cash_flow']}:{last}{here['cash_flow']}"

@@ -21,6 +21,7 @@ from model.core.presets import PRESETS
 
 from ._book import Book, absolute, excel_number
 from ._constants import formula as excel_formula
+from ._split import compiled, split
 from ._styles import (
     BOLD,
     LEGEND,
@@ -240,6 +241,17 @@ def _choice_helpers(book: Book, ws, ex, names: list[Names], choices, row: int,
                                   if k == 0 and define else absolute(ws.title, i, col))
 
 
+def _part(name: str):
+    """The i-th helper row of output `name`: its symbol and defined name."""
+    return lambda i: (sympy.Symbol(f"{name}_part{i + 1}"), f"{name}_part{i + 1}")
+
+
+def _evaluate(expr: sympy.Expr, values: dict) -> float:
+    """expr at `values` (by symbol name), as a helper cell's cached value."""
+    names, fn = compiled(expr)
+    return fn(*(values[n] for n in names))
+
+
 def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
     """The fleet-year budget and the training-run calculator, one named formula row each."""
     ws = book.sheet("Budget")
@@ -260,11 +272,19 @@ def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
         row += 1
         for name in outputs:
             q = CATALOGUE[name]
-            book.row(ws, row, [name, unit_text(name, q.unit)])
             expr = (fleet_year().expressions[name] if name in expanded
                     else EQUATIONS[name])
-            formula = excel_formula(expr, refs)
-            book.formula(ws, row, 3, formula, values[name],
+            helpers, expr = split(expr, refs, _part(name))
+            known = {**ex.settings[0].values, **values}
+            for symbol, piece in helpers:  # a long formula's pieces, named, above it
+                known[str(symbol)] = value = _evaluate(piece, known)
+                book.row(ws, row, [str(symbol), "helper"])
+                book.formula(ws, row, 3, excel_formula(piece, refs), value, "General")
+                book.text(ws, row, 4, f"a piece of {name}'s formula, below")
+                refs[symbol] = book.define(str(symbol), ws, row, 3)
+                row += 1
+            book.row(ws, row, [name, unit_text(name, q.unit)])
+            book.formula(ws, row, 3, excel_formula(expr, refs), values[name],
                          number_format(name, q.unit, [values[name]]))
             book.text(ws, row, 4, q.description)
             refs[sym(name)] = book.define(name, ws, row, 3)

@@ -104,7 +104,7 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
         # every scenario's sheet reads its own Inputs column by the model's names, scoped to it
         local = names[k] if k == 0 else {s: local_name(s) for s in names[k]}
         rows = tim.projection_sheet(book, title, f"Projection: {scenario}", local, df,
-                                    STEPS[ex.step])
+                                    STEPS[ex.step], values=settings.values)
         if k:
             book.define_local(title, names[k])
         checks += tim.projection_checks(title, scenario, rows, df, USES)

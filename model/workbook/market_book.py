@@ -29,6 +29,7 @@ import pandas as pd
 
 from model import __version__
 from model.core.errors import InputError
+from model.core.fleet_inputs import USES
 from model.loop.projection import STEP_ROWS, STEPS, default_paths, steps_for
 from model.market.engine import SPILL, SUPPLY_ON, Market, lab_coupling
 from model.market.nash import choosing
@@ -36,12 +37,13 @@ from model.market.single_lab import lab_settings
 
 from . import _static_sheets as sheets
 from ._book import Book, local_name
+from ._checks_sheet import show_flag, write_checks
 from ._constants import constants_sheet
 from ._market_sheet import TITLE, LabSheet, market_sheet
 from ._observed_sheet import TITLE as OBSERVED
 from ._observed_sheet import observed_sheet
 from ._page_setup import print_setup
-from ._projection_sheets import projection_sheet
+from ._projection_sheets import FIRST_COL, projection_checks, projection_sheet
 from ._styles import BOLD, LEGEND, TITLE_FONT, WRAP, fit_row_heights, set_widths
 from .market_clearing import PARAMETERS, clearing
 
@@ -153,7 +155,7 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
         rows = projection_sheet(
             book, name, f"{lab.title}: its projection in the market",
             {symbol: local_name(symbol) for symbol in refs[j]}, df, dt,
-            coupled=True, note=NOTE,
+            coupled=True, note=NOTE, values=s.values,
             inputs=[(CHOSEN if paths is not None else POLICY, chosen), (SOLVED, coupling)])
         book.define_local(name, refs[j])
         sheets_.append(LabSheet(lab.name, name, rows, {str(k): v for k, v in refs[j].items()}))
@@ -168,9 +170,14 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
             return settings[j].values[key]
         return len(labs) if key == "lab_count" else PARAMETERS[key][0]
 
-    market_sheet(book, clearing(len(labs)), sheets_, lookup, n,
-                 f"The market of {len(labs)} labs, {scenario or 'status-quo'}")
+    _, checks = market_sheet(book, clearing(len(labs)), sheets_, lookup, n,
+                             f"The market of {len(labs)} labs, {scenario or 'status-quo'}")
     observed_sheet(book, sheets_, n)
+    for j, (lab, sheet) in enumerate(zip(labs, sheets_, strict=True)):
+        df = pd.DataFrame({r: m.rows[r][:, j] for r in STEP_ROWS})
+        checks += projection_checks(sheet.title, lab.name, sheet.rows, df, USES)
+    passed = write_checks(book, checks)
+    show_flag(book, TITLE, book.wb[TITLE].max_row + 2, FIRST_COL, passed)  # under the gaps
     constants_sheet(book)
     for ws in book.wb.worksheets:
         print_setup(ws)
