@@ -92,6 +92,21 @@ def test_split_cuts_a_long_expression_into_short_pieces_of_the_same_value():
     assert float(final.subs(at)) == pytest.approx(float(expr.subs(at)), rel=1e-12)
 
 
+def test_split_cuts_an_expression_over_excels_own_limit():
+    x, y, z = sympy.symbols("x y z")
+    level = x
+    for _ in range(8):  # a tree that doubles with every level: thousands of characters
+        level = (level + y) / (level * z + 1) + x
+    names = {x: "x", y: "y", z: "z"}
+    helpers, final = split(level, names, lambda i: (sympy.Symbol(f"h{i}"), f"h{i}"))
+    refs = {**names, **{h: str(h) for h, _ in helpers}}
+    assert all(len(excel_formula(e, refs)) <= MAX_LENGTH for _, e in [*helpers, (0, final)])
+    at = {x: 1.3, y: 0.7, z: 2.1}
+    for h, e in helpers:
+        at[h] = e.subs(at)
+    assert float(final.subs(at)) == pytest.approx(float(level.subs(at)), rel=1e-12)
+
+
 def test_long_rows_have_named_helper_rows_above_them(fresh):
     wb, _ = fresh
     ws = wb["Projection"]

@@ -1,9 +1,10 @@
 """Presentation sheets over the Projection sheets: Finance, Compare and Charts.
 
-Finance restates the primary scenario's money rows per step (all references to Projection
-cells), then the cash flows, their discounted values, the NPV at the `discount_rate` input
-(SUMPRODUCT of cash flows and the model's discount factors; Excel's own NPV beside it for yearly
-steps, where the two agree) and the payback year, all live formulas.
+Finance restates the money rows per step of the scenario picked on the Summary
+(CHOOSE(summary_index, that cell of each Projection sheet)), then the cash flows, their
+discounted values, the NPV at that scenario's `discount_rate` (SUMPRODUCT of cash flows and the
+model's discount factors; Excel's own NPV beside it for yearly steps, where the two agree) and
+the payback year, all live formulas.
 """
 
 from __future__ import annotations

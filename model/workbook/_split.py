@@ -15,12 +15,14 @@ does, for the value the file carries: branches lazily, and an error where Excel 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 
 import sympy
 
 from ._constants import formula
+from .excel_printer import ExcelPrintError
 
 MAX_LENGTH = 300  # characters of a formula, "=" included
 
@@ -66,16 +68,25 @@ def split(
     """
     refs = dict(names)
     helpers: list[tuple[sympy.Symbol, sympy.Expr]] = []
-    while length(formula(expr, refs)) > limit:
+
+    def measure(e: sympy.Expr) -> float:
+        try:
+            return length(formula(e, refs))
+        except ExcelPrintError as exc:  # over Excel's own limits: longer than any limit
+            if "limit" not in str(exc):
+                raise
+            return math.inf
+
+    while measure(expr) > limit:
         best, saved, whole = None, 0, None
         for node, count in _candidates(expr).items():
-            size = length(formula(node, refs)) - 1  # without its "="
+            size = measure(node) - 1  # without its "="
             if size < limit and count * size > saved:
                 best, saved, whole = node, count * size, None
             elif size >= limit and isinstance(node, sympy.Add | sympy.Mul):
-                part = _leading(node, refs, length, limit)
-                if part is not None and length(formula(part, refs)) > saved:
-                    best, saved, whole = part, length(formula(part, refs)), node
+                part = _leading(node, measure, limit)
+                if part is not None and measure(part) > saved:
+                    best, saved, whole = part, measure(part), node
         if best is None:
             break  # nothing left to cut: the caller's formula stays long
         symbol, ref = helper(len(helpers))
@@ -89,13 +100,13 @@ def split(
     return helpers, expr
 
 
-def _leading(node: sympy.Expr, refs: dict, length, limit: int) -> sympy.Expr | None:
+def _leading(node: sympy.Expr, measure, limit: int) -> sympy.Expr | None:
     """The longest run of node's leading terms (or factors) printed within limit, if two or
     more."""
     best = None
     for k in range(2, len(node.args)):
         part = node.func(*node.args[:k])
-        if length(formula(part, refs)) > limit:
+        if measure(part) > limit:
             break
         best = part
     return best

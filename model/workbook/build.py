@@ -4,8 +4,9 @@
     write_workbook(book, "openai.xlsx")
 
 Sheets, in the FAST order (control, inputs, calculations, presentation, checks): Summary (the
-sheet it opens on: a scenario dropdown and that scenario's key figures), Cover, Inputs, Budget,
-Projection (one per scenario), Finance, Compare, Charts, Equations, Sources, Checks.
+sheet it opens on: a scenario dropdown and that scenario's key figures), Cover, Inputs,
+Constants (the numbers the formulas name), Budget, Projection (one per scenario), Finance,
+Compare, Charts, Equations, Sources, Checks.
 Every formula is printed from the model's sympy expressions by model.workbook.excel_printer;
 every formula cell also carries the value the Python model computes for it
 (model.workbook.cached_values), so the file shows numbers even where nothing recalculates.
