@@ -30,8 +30,10 @@ def _row(ws, name: str) -> int:
 def recalculated(tmp_path_factory):
     soffice()
     root = tmp_path_factory.mktemp("checks")
-    base = write_workbook(build_workbook("openai-2024", SCENARIOS, years=3,
-                                         created=date(2025, 1, 1)), root / "base.xlsx")
+    base = write_workbook(
+        build_workbook("openai-2024", SCENARIOS, years=3, created=date(2025, 1, 1)),
+        root / "base.xlsx",
+    )
     paths = {"base": base}
     cached = openpyxl.load_workbook(base, data_only=True)
     for what, (title, name, edit) in EDITS.items():
@@ -51,13 +53,13 @@ def _bool(value: object) -> bool:
 
 
 def _checks(wb) -> dict[str, bool]:
-    return {r[0].value: _bool(r[2].value) for r in wb["Checks"].iter_rows(min_row=5)
-            if r[0].value}
+    return {r[0].value: _bool(r[2].value) for r in wb["Checks"].iter_rows(min_row=5) if r[0].value}
 
 
 def _flag(wb) -> bool:
-    return next(_bool(r[2].value) for r in wb["Summary"].iter_rows(max_row=7)
-                if r[0].value == "checks_pass")
+    return next(
+        _bool(r[2].value) for r in wb["Summary"].iter_rows(max_row=7) if r[0].value == "checks_pass"
+    )
 
 
 def test_every_check_passes_as_exported(recalculated):
@@ -66,10 +68,13 @@ def test_every_check_passes_as_exported(recalculated):
     assert _flag(recalculated["base"]) is True
 
 
-@pytest.mark.parametrize("what, label", [
-    ("revenue", "ai-2027: revenue at most the tokens served times the price in every step"),
-    ("price", "status-quo: price per million tokens within the sourced band in every step"),
-])
+@pytest.mark.parametrize(
+    "what, label",
+    [
+        ("revenue", "ai-2027: revenue at most the tokens served times the price in every step"),
+        ("price", "status-quo: price per million tokens within the sourced band in every step"),
+    ],
+)
 def test_a_nonsense_value_turns_its_check_and_the_summary_flag_false(recalculated, what, label):
     checks = _checks(recalculated[what])
     assert checks[label] is False

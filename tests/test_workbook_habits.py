@@ -38,8 +38,10 @@ def _example_values(name: str):
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     path = tmp_path_factory.mktemp("habits") / "openai.xlsx"
-    write_workbook(build_workbook("openai-2024", ["status-quo", "ai-2027"], years=3,
-                                  created=date(2025, 1, 1)), path)
+    write_workbook(
+        build_workbook("openai-2024", ["status-quo", "ai-2027"], years=3, created=date(2025, 1, 1)),
+        path,
+    )
     return openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
 
 
@@ -62,8 +64,10 @@ def test_a_number_outside_the_structural_ones_prints_as_a_named_constant():
     assert excel_formula(x * 250 + 1, {x: "x"}, constant_name) == "=k_two_five_zero*x+1"
     assert excel_formula(x / 100 + 0.5, {x: "x"}, constant_name) == "=x/100+0.5"
     choice = sympy.Piecewise((x, sympy.Eq(policy, 3)), (0, True))
-    assert excel_formula(choice, {x: "x", policy: "allocation_policy_index"}, constant_name) \
+    assert (
+        excel_formula(choice, {x: "x", policy: "allocation_policy_index"}, constant_name)
         == "=IF(allocation_policy_index=allocation_policy_value_maximising,x,0)"
+    )
     assert 1e-6 not in STRUCTURAL and constant_name(1e-6) == "near_zero"
 
 
@@ -73,14 +77,16 @@ def test_every_named_constant_is_on_the_constants_sheet_with_its_value(fresh):
     listed = {r[0].value: r[1].value for r in ws.iter_rows(min_row=5) if r[1].value is not None}
     assert listed["binds_customers"] == 3 and listed["near_zero"] == 1e-6
     for name, value in listed.items():
-        (title, coord), = wb.defined_names[name].destinations
+        ((title, coord),) = wb.defined_names[name].destinations
         assert title == "Constants" and ws[coord.replace("$", "")].value == value
 
 
 def test_split_cuts_a_long_expression_into_short_pieces_of_the_same_value():
     xs = sympy.symbols("x0:40")
-    expr = sympy.Piecewise((sum(v**2 for v in xs) / (1 + xs[0]), xs[1] > 0),
-                           (sympy.exp(sum(xs[:20])) * sum(xs[20:]), True))
+    expr = sympy.Piecewise(
+        (sum(v**2 for v in xs) / (1 + xs[0]), xs[1] > 0),
+        (sympy.exp(sum(xs[:20])) * sum(xs[20:]), True),
+    )
     names = {v: f"long_input_name_{i}" for i, v in enumerate(xs)}
     helpers, final = split(expr, names, lambda i: (sympy.Symbol(f"h{i}"), f"h{i}"))
     refs = {**names, **{h: str(h) for h, _ in helpers}}
@@ -123,11 +129,12 @@ def test_scenario_sheets_read_their_inputs_by_names_scoped_to_them(fresh):
     header = [c.value for c in inputs[3]]
     row = next(r[0].row for r in inputs.iter_rows(min_row=4) if r[0].value == "fleet_gpus")
     ws = wb["Projection ai-2027"]
-    (title, coord), = ws.defined_names["fleet_gpus"].destinations
+    ((title, coord),) = ws.defined_names["fleet_gpus"].destinations
     col = openpyxl.utils.get_column_letter(header.index("ai-2027") + 1)
     assert (title, coord) == ("Inputs", f"${col}${row}")
-    assert any("fleet_gpus" in c.value for r in ws.iter_rows(min_row=4) for c in r
-               if c.data_type == "f")
+    assert any(
+        "fleet_gpus" in c.value for r in ws.iter_rows(min_row=4) for c in r if c.data_type == "f"
+    )
 
 
 def test_binding_constraint_reads_in_words_on_every_projection_and_the_summary(fresh):
@@ -137,8 +144,10 @@ def test_binding_constraint_reads_in_words_on_every_projection_and_the_summary(f
         codes = [c.value for c in values[title][rows["binding_constraint"]][2:6]]
         words = [c.value for c in values[title][rows["binding_constraint_words"]][2:6]]
         assert words == [BINDING_CONSTRAINTS[int(c)] for c in codes]
-        assert wb[title].cell(rows["binding_constraint_words"], 3).value == \
-            f"=INDEX(binding_constraint_words,C{rows['binding_constraint']}+1)"
+        assert (
+            wb[title].cell(rows["binding_constraint_words"], 3).value
+            == f"=INDEX(binding_constraint_words,C{rows['binding_constraint']}+1)"
+        )
     summary = {r[0].value: r for r in values["Summary"].iter_rows(min_row=8)}
     assert {c.value for c in summary["binding_constraint"][2:6]} <= set(BINDING_CONSTRAINTS)
 
@@ -147,7 +156,7 @@ def test_summary_shows_the_checks_sheets_overall_flag(fresh):
     wb, values = fresh
     flag = next(r for r in wb["Summary"].iter_rows(max_row=7) if r[0].value == "checks_pass")
     assert flag[2].value == "=checks_pass"
-    (title, coord), = wb.defined_names["checks_pass"].destinations
+    ((title, coord),) = wb.defined_names["checks_pass"].destinations
     checks = wb["Checks"]
     assert title == "Checks" and checks[coord.replace("$", "")].value.startswith("=AND(")
     assert values["Summary"][flag[2].coordinate].value is True
@@ -179,6 +188,10 @@ def test_inputs_and_equations_print_landscape_on_a4_one_page_wide(fresh, title):
     assert setup.orientation == "landscape" and str(setup.paperSize) == ws.PAPERSIZE_A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and int(setup.fitToWidth) == 1
     assert int(setup.fitToHeight) == 0  # as many pages tall as it needs
-    wrapped = [c for r in ws.iter_rows(min_row=5, max_row=30) for c in r
-               if isinstance(c.value, str) and len(c.value) > 60]
+    wrapped = [
+        c
+        for r in ws.iter_rows(min_row=5, max_row=30)
+        for c in r
+        if isinstance(c.value, str) and len(c.value) > 60
+    ]
     assert wrapped and all(c.alignment.wrap_text for c in wrapped)

@@ -11,8 +11,11 @@ from model.workbook._constants import STRUCTURAL
 from model.workbook._split import MAX_LENGTH
 
 # In order: a quoted sheet name or string, a name or cell reference ($ included), a number.
-_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_$][A-Za-z0-9_.$]*"""
-                    r"|(\d+\.?\d*(?:E[+-]?\d+)?|\.\d+(?:E[+-]?\d+)?)", re.IGNORECASE)
+_TOKEN = re.compile(
+    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_$][A-Za-z0-9_.$]*"""
+    r"|(\d+\.?\d*(?:E[+-]?\d+)?|\.\d+(?:E[+-]?\d+)?)",
+    re.IGNORECASE,
+)
 RAW_INPUTS = re.compile(r"'?Inputs'?!\$?[A-Z]{1,3}\$?\d+")
 
 

@@ -108,9 +108,12 @@ def templates(coupled: bool = False) -> tuple[tuple[str, ...], dict, dict[str, l
         hf, ref_f, first = _cut(r, initial[r], {**inputs, **earlier})
         hl, ref_l, later = _cut(r, step[r], {**inputs, **earlier, **prevs})
         helpers[r] = [
-            Helper(f"{r}__h{i}", f"{r}_part{i + 1}",
-                   _piece(hf[i][1], ref_f) if i < len(hf) else None,
-                   _piece(hl[i][1], ref_l) if i < len(hl) else None)
+            Helper(
+                f"{r}__h{i}",
+                f"{r}_part{i + 1}",
+                _piece(hf[i][1], ref_f) if i < len(hf) else None,
+                _piece(hl[i][1], ref_l) if i < len(hl) else None,
+            )
             for i in range(max(len(hf), len(hl)))
         ]
         out[r] = (tokens(formula(first, ref_f)), tokens(formula(later, ref_l)))
