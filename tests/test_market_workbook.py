@@ -25,6 +25,7 @@ from model.market.world import LABS
 from model.workbook.build import workbook_bytes
 from model.workbook.market_book import CHOSEN, SOLVED, build_market_workbook
 from model.workbook.market_clearing import PARAMETERS
+from tests.workbook_habits import habits
 
 NAMES = ("openai", "anthropic", "rest-of-world")
 YEARS, STEP = 3, "year"
@@ -76,7 +77,8 @@ def shares_of(labs) -> np.ndarray:
 
 
 def test_sheets_one_per_lab_then_market(wb):
-    assert wb.sheetnames == ["Cover", "Inputs", *NAMES, "Market", "Observed"]
+    assert wb.sheetnames == ["Cover", "Inputs", "Constants", *NAMES, "Market", "Observed",
+                             "Checks"]
 
 
 def test_each_lab_reads_its_own_inputs_by_names_scoped_to_its_sheet(wb):
@@ -87,8 +89,10 @@ def test_each_lab_reads_its_own_inputs_by_names_scoped_to_its_sheet(wb):
         (title, coord), = names["fleet_gpus"].destinations
         assert title == "Inputs" and coord == f"${'CDE'[k]}${inputs_row(inputs, 'fleet_gpus')}"
         assert "allocation_policy_index" in names  # a choice's option number
-    # workbook-wide: the Market sheet's parameters only
-    assert set(wb.defined_names) == {*PARAMETERS, "lab_count"}
+    # workbook-wide: the Market sheet's parameters, the constants and the checks' names only
+    constants = {n for n, d in wb.defined_names.items() if d.attr_text.startswith("'Constants'!")}
+    assert constants and set(wb.defined_names) == {*PARAMETERS, "lab_count", *constants,
+                                                   "tolerance", "checks_pass"}
 
 
 def inputs_row(ws, name: str) -> int:
@@ -99,19 +103,23 @@ def test_lab_sheets_are_the_coupled_rows_then_the_labelled_input_rows(wb, solved
     _, eq = solved
     ws = wb["anthropic"]
     labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
-    assert labels[3:3 + len(STEP_ROWS)] == list(STEP_ROWS)
+    rows = [label for label in labels if label in STEP_ROWS]  # between them: helper rows
+    assert rows == list(STEP_ROWS) and labels[3] == STEP_ROWS[0]
+    last = labels.index(STEP_ROWS[-1])
+    assert all(label in STEP_ROWS or "_part" in label for label in labels[3:last + 1])
     chosen, solved_at = labels.index(CHOSEN) + 1, labels.index(SOLVED) + 1
     assert labels[chosen:chosen + 5] == [f"chosen_share_{u}" for u in (
         "training", "research", "automation", "inference", "other")]
     assert labels[solved_at:solved_at + 6] == ["market_supply_share", "chip_price_change",
                                                "rival_odds", "rival_demand", "spilled_demand",
                                                "financing_share"]
-    for r in range(4, 4 + len(STEP_ROWS)):  # every projection cell a formula, every path not
-        assert all(c.data_type == "f" for c in ws[r][2:2 + YEARS])
+    for r in range(4, last + 2):  # every projection cell a formula, every path not
+        if labels[r - 1] in STEP_ROWS:
+            assert all(c.data_type == "f" for c in ws[r][2:2 + YEARS]), labels[r - 1]
     research = [ws.cell(chosen + 2, 3 + t).value for t in range(YEARS)]
     assert research == pytest.approx(eq.paths[1]["chosen_share_research"], rel=RTOL)
     # the coupled rows read the coupling inputs: gpu_rental_price the price change, by cell
-    rent = ws.cell(4 + STEP_ROWS.index("gpu_rental_price"), 4).value
+    rent = ws.cell(1 + labels.index("gpu_rental_price"), 4).value
     assert f"D{solved_at + 2}" in rent
 
 
@@ -121,13 +129,31 @@ def test_every_market_cell_is_a_formula_without_numbers_but_0_and_1(wb):
     first = rows["customer_odds[openai]"]
     literals = set()
     for r in range(first, ws.max_row + 1):
-        if ws.cell(r, 2).value is None:  # section labels and the check
+        if ws.cell(r, 2).value is None or ws.cell(r, 1).value == "checks_pass":  # labels, checks
             continue
         for c in ws[r][2:2 + YEARS]:
             assert c.data_type == "f", (ws.cell(r, 1).value, c.coordinate)
             text = re.sub(r"'[^']*'!|\$?[A-Z]{1,3}\$?\d+|[a-z_]+", "", c.value)
             literals |= set(re.findall(r"\d+(?:\.\d+)?(?:E[+-]?\d+)?", text))
     assert literals <= {"0", "1"}
+
+
+def test_no_formula_hides_a_number_runs_long_or_reads_an_inputs_cell_raw(wb):
+    found = habits(wb)  # every sheet: the labs', Market, Observed, Checks
+    assert not found["literals"], found["literals"][:5]
+    assert not found["long"], found["long"][:5]
+    assert not found["raw"], found["raw"][:5]
+
+
+def test_checks_sheet_has_the_market_shares_and_each_labs_checks(wb):
+    ws = wb["Checks"]
+    labels = [r[0].value for r in ws.iter_rows(min_row=5) if r[0].value]
+    assert any(label.startswith("market shares (share_of_tokens_sold) sum to 1")
+               for label in labels)
+    for name in NAMES:
+        assert any(label.startswith(f"{name}: revenue at most") for label in labels)
+    flag = [r for r in wb["Market"].iter_rows() if r[0].value == "checks_pass"]
+    assert flag and flag[0][2].value == "=checks_pass"
 
 
 def test_market_sheet_labels_every_lab_and_the_fixed_point(wb):

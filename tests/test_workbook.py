@@ -17,8 +17,8 @@ from model.loop.projection import STEP_ROWS
 from model.loop.scenarios import SCENARIOS
 from model.workbook.build import build_workbook, workbook_bytes, write_workbook
 
-SHEETS = ["Summary", "Cover", "Inputs", "Budget", "Projection", "Projection brakes", "Finance",
-          "Compare", "Charts", "Equations", "Sources", "Checks"]
+SHEETS = ["Summary", "Cover", "Inputs", "Constants", "Budget", "Projection", "Projection brakes",
+          "Finance", "Compare", "Charts", "Equations", "Sources", "Checks"]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_every_defined_name_is_a_valid_excel_name(formulas):
     assert projection_only and not projection_only & set(names)  # no names for projection rows
     for name in names:  # Budget outputs are named on Budget, inputs on Inputs
         (title, _), = formulas.defined_names[name].destinations
-        assert title in ("Inputs", "Budget", "Checks") or name in ("summary_scenario",
+        assert title in ("Inputs", "Constants", "Budget", "Checks") or name in ("summary_scenario",
                                                                    "summary_index")
 
 
@@ -92,8 +92,13 @@ def test_projection_one_consistent_formula_per_row(formulas):
     assert ws.freeze_panes == "C4"
     from openpyxl.formula.translate import Translator
 
-    for row in ws.iter_rows(min_row=4, max_row=3 + len(STEP_ROWS)):  # below: the path inputs
+    labels = [r[0].value for r in ws.iter_rows(min_row=4, max_col=1)]
+    last = 4 + labels.index(STEP_ROWS[-1])  # between the rows: helper rows; below: the paths
+    for row in ws.iter_rows(min_row=4, max_row=last):
         first = row[3]  # the first later-step column (D): every later column is it, shifted
+        if first.value is None:  # a helper of the first step's formula only
+            assert "_part" in row[0].value and all(c.value is None for c in row[4:])
+            continue
         for cell in row[4:]:
             moved = Translator(first.value, origin=first.coordinate).translate_formula(
                 cell.coordinate)
@@ -110,7 +115,7 @@ def test_cached_values_are_visible_to_pandas(exported):
 
 def test_formula_cells_stay_formulas(exported):
     with zipfile.ZipFile(exported[0]) as z:
-        xml = z.read("xl/worksheets/sheet4.xml").decode()  # Budget: the fourth sheet
+        xml = z.read("xl/worksheets/sheet5.xml").decode()  # Budget: the fifth sheet
     assert "<f>" in xml and "<v />" not in xml
 
 

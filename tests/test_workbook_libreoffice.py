@@ -30,6 +30,7 @@ from tests.external import require, soffice
 pytestmark = pytest.mark.libreoffice
 YEARS = 8
 SCENARIO_NAMES = list(SCENARIOS)
+NOISE = 1e-12  # the rounding noise of a helper row's difference (see the cached-value test)
 # One edit per preset: (input, new value as written into the cell).
 EDITS = {
     "meta-2024": ("fleet_gpus", 900_000.0),
@@ -162,8 +163,13 @@ def test_every_formula_cell_carries_the_value_libreoffice_computes(rounds, prese
                     continue
                 ours = cached[ws.title][cell.coordinate].value
                 theirs = computed[ws.title][cell.coordinate].value
+                # a helper row can be a difference of near-equal terms, whose last bits differ
+                # between engines (4.6e-15 against 0): there, rounding noise is not a mismatch
+                helper = "_part" in str(ws.cell(cell.row, 1).value)
+                noise = NOISE if helper else 0.0
                 same = ours == theirs or (
-                    isinstance(ours, float) and _close(ours, theirs, abs(ours)))
+                    isinstance(ours, float)
+                    and (_close(ours, theirs, abs(ours)) or _close(ours, theirs, noise / 1e-9)))
                 if not same and not (isinstance(ours, str) and isinstance(theirs, str)):
                     bad.append((ws.title, cell.coordinate, ws.cell(cell.row, 1).value, ours,
                                 theirs))

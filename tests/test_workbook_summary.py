@@ -103,11 +103,10 @@ def test_block_formulas_choose_the_same_cell_of_each_projection(wb):
     assert ws["A8"].value == "budget_research" and ws["B8"].value == "USD/year"
     assert ws["C8"].value == (f"=CHOOSE(summary_index,'Projection'!C{row},"
                               f"'Projection status-quo'!C{row},'Projection brakes'!C{row})")
-    code = _projection_row(wb, "Projection", "binding_constraint")
+    words = _projection_row(wb, "Projection", "binding_constraint_words")  # its lookup row
     binds = next(r for r in ws.iter_rows(min_row=8) if r[0].value == "binding_constraint")
-    assert binds[2].value == (f"=CHOOSE(CHOOSE(summary_index,'Projection'!C{code},"
-                              f"'Projection status-quo'!C{code},'Projection brakes'!C{code})"
-                              '+1,"none","chip supply","capital","customers")')
+    assert binds[2].value == (f"=CHOOSE(summary_index,'Projection'!C{words},"
+                              f"'Projection status-quo'!C{words},'Projection brakes'!C{words})")
     for r in ws.iter_rows(min_row=7, max_row=7 + len(ROWS)):  # one formula per row, shifted
         for cell in r[3:2 + YEARS]:
             assert cell.value == Translator(r[2].value, origin=r[2].coordinate) \

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from model.core.catalogue import is_valid_excel_name
+from model.core.catalogue import CATALOGUE, is_valid_excel_name
 from model.core.errors import ModelDefinitionError
 
 from ._styles import column_letter
@@ -36,6 +36,13 @@ def excel_number(value: float) -> str:
     """A number as Excel formula text (repr round-trips; upper-case exponent)."""
     return repr(float(value)).upper() if value != int(value) or abs(value) >= 1e15 else str(
         int(value))
+
+
+def local_name(symbol) -> str:
+    """The name a sheet reads input `symbol` by: its own, a choice's `<name>_index` (the option
+    number its formulas compare)."""
+    q = CATALOGUE[str(symbol)]
+    return f"{q.name}_index" if q.kind == "choice" else q.name
 
 
 @dataclass
@@ -100,6 +107,25 @@ class Book:
         self.wb.defined_names[name] = DefinedName(name, attr_text=target)
         self.defined[name] = target
         return name
+
+    def define_range(self, name: str, ws, row: int, col: int, last_row: int, last_col: int):
+        """A workbook-level defined name for a block of cells."""
+        if not is_valid_excel_name(name) or name.lower() in {n.lower() for n in self.defined}:
+            raise ModelDefinitionError(f"{name!r} cannot be a (new) Excel defined name")
+        target = f"{absolute(ws.title, row, col)}:${column_letter(last_col)}${last_row}"
+        self.wb.defined_names[name] = DefinedName(name, attr_text=target)
+        self.defined[name] = target
+        return name
+
+    def define_local(self, title: str, targets: dict) -> None:
+        """Names scoped to the sheet `title` for the inputs `targets` (symbol -> absolute
+        reference), each its local_name: a sheet reads its own inputs by the model's names."""
+        ws = self.wb[title]
+        for symbol, target in targets.items():
+            name = local_name(symbol)
+            if not is_valid_excel_name(name):
+                raise ModelDefinitionError(f"{name!r} cannot be an Excel defined name")
+            ws.defined_names[name] = DefinedName(name, attr_text=target)
 
     def validate(self, ws, ref: str, kind: str, low: str, high: str | None, message: str):
         """Data validation on the cells `ref`: decimal/whole between bounds, or a list."""

@@ -13,6 +13,8 @@ from model.core.equations import EQUATIONS
 from ._book import Book
 from ._styles import BOLD, BOOLEAN, CHECK_FILL, TITLE_FONT, set_widths, style_header
 
+PASS = "checks_pass"  # the defined name of the overall flag
+
 
 def budget_checks(values: dict[str, float]) -> list[tuple[str, str, bool]]:
     """(label, formula, model value) checks on the fleet-year budget."""
@@ -27,8 +29,9 @@ def budget_checks(values: dict[str, float]) -> list[tuple[str, str, bool]]:
     return checks
 
 
-def write_checks(book: Book, items: Sequence[tuple[str, str, bool]]) -> None:
-    """Checks showing TRUE/FALSE, and one overall TRUE when all pass."""
+def write_checks(book: Book, items: Sequence[tuple[str, str, bool]]) -> bool:
+    """Checks showing TRUE/FALSE, and one overall TRUE when all pass (the name `checks_pass`);
+    returns the model's overall value."""
     ws = book.sheet("Checks")
     book.text(ws, 1, 1, "Checks", TITLE_FONT)
     book.row(ws, 2, ["tolerance (absolute, of the equality checks)"])
@@ -44,7 +47,18 @@ def write_checks(book: Book, items: Sequence[tuple[str, str, bool]]) -> None:
     last = first + len(items) - 1
     total = first + len(items) + 1
     book.text(ws, total, 1, "All checks pass", BOLD)
-    book.formula(ws, total, 3, f"=AND(C{first}:C{last})",
-                 all(bool(v) for *_, v in items), BOOLEAN).fill = CHECK_FILL
+    passed = all(bool(v) for *_, v in items)
+    book.formula(ws, total, 3, f"=AND(C{first}:C{last})", passed, BOOLEAN).fill = CHECK_FILL
+    book.define(PASS, ws, total, 3)
     ws.freeze_panes = "A5"
     set_widths(ws, {"A": max([50, *(len(label) + 2 for label, *_ in items)]), "B": 4, "C": 12})
+    return passed
+
+
+def show_flag(book: Book, title: str, row: int, col: int, passed: bool) -> None:
+    """The Checks sheet's overall flag on another sheet (the Summary), labelled."""
+    ws = book.wb[title]
+    book.text(ws, row, 1, PASS, BOLD)
+    book.text(ws, row, 2, "true/false")
+    book.formula(ws, row, col, f"={PASS}", passed, BOOLEAN).fill = CHECK_FILL
+    book.text(ws, row, col + 1, "every check on the Checks sheet passes")

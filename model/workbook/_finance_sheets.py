@@ -1,9 +1,10 @@
 """Presentation sheets over the Projection sheets: Finance, Compare and Charts.
 
-Finance restates the primary scenario's money rows per step (all references to Projection
-cells), then the cash flows, their discounted values, the NPV at the `discount_rate` input
-(SUMPRODUCT of cash flows and the model's discount factors; Excel's own NPV beside it for yearly
-steps, where the two agree) and the payback year, all live formulas.
+Finance restates the money rows per step of the scenario picked on the Summary
+(CHOOSE(summary_index, that cell of each Projection sheet)), then the cash flows, their
+discounted values, the NPV at that scenario's `discount_rate` (SUMPRODUCT of cash flows and the
+model's discount factors; Excel's own NPV beside it for yearly steps, where the two agree) and
+the payback year, all live formulas.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from ._styles import (
 
 MONEY_ROWS = ("inference_revenue", *(f"budget_{u}" for u in USES), "compute_cost",
               "gross_margin", "capex", "depreciation", "free_cash_flow", "cumulative_cash",
-              "discount_factor")
+              "discount_factor", "step_length", "npv_to_date")
 COMPARE_ROWS = ("share_research", "share_inference", "budget_research", "budget_inference",
                 "compute_research", "ai_rd_multiplier", "research_speedup",
                 "software_efficiency", "capability", "fleet_gpus", "inference_revenue",
                 "cumulative_cash", "npv_to_date")
 NEVER = "not within the horizon"
+Projections = list[tuple[str, str, dict[str, int], pd.DataFrame]]
 NOTE = Alignment(horizontal="left", indent=1)
 # Beside each result: what it is, for a reader who has not seen the model's names.
 NOTES = {
@@ -54,12 +56,10 @@ NOTES = {
 
 
 def _outlay_expr() -> sympy.Expr:
-    """The initial fleet outlay, recovered from the first-step NPV row of the projection."""
-    from model.loop.rows import INIT_RAW
-
+    """The initial fleet outlay, recovered from the first-step NPV row of the projection (whose
+    first step is the discounted first cash flow less the outlay)."""
     s = sym
-    return sympy.expand(s("free_cash_flow") * s("step_length") * s("discount_factor")
-                        - INIT_RAW["npv_to_date"])
+    return s("free_cash_flow") * s("step_length") * s("discount_factor") - s("npv_to_date")
 
 
 def _header(book: Book, ws, n: int, label: str) -> None:
@@ -72,20 +72,36 @@ def _header(book: Book, ws, n: int, label: str) -> None:
     style_header(ws, 3, 1, FIRST_COL + n - 1)
 
 
-def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
-            dt: float, scenario: str = "") -> dict:
-    """The Finance sheet for the primary scenario; returns its summary values."""
+def pick(done: Projections, name: str, col: int) -> str:
+    """CHOOSE(summary_index, this cell of each scenario's Projection sheet): the scenario
+    picked on the Summary (the sheets share one row layout)."""
+    c = column_letter(col)
+    cells = ",".join(f"{quote_sheet(title)}{c}{rows[name]}" for title, _, rows, _ in done)
+    return f"CHOOSE(summary_index,{cells})"
+
+
+def _picked(done: Projections, name: str) -> str:
+    """CHOOSE(summary_index, the sheet-scoped input `name` of each Projection sheet)."""
+    return "CHOOSE(summary_index," + ",".join(
+        name if k == 0 else f"{quote_sheet(title)}{name}" for k, (title, *_) in enumerate(done)
+    ) + ")"
+
+
+def finance(book: Book, done: Projections, dt: float) -> dict:
+    """The Finance sheet of the scenario picked on the Summary (cached: the primary one's);
+    returns the primary scenario's summary values."""
     from model.loop.projection import summary
 
-    from .excel_printer import excel_formula
+    from ._constants import formula as excel_formula
 
+    df, n = done[0][3], len(done[0][3])
     ws = book.sheet("Finance")
-    n, last = len(df), column_letter(FIRST_COL + len(df) - 1)
-    book.text(ws, 1, 1, f"Finance: {scenario} (the primary scenario)" if scenario
-              else "Finance (primary scenario)", TITLE_FONT)
-    book.text(ws, 2, 1, "Money per step from the Projection sheet; cash flow = free cash flow "
-              "x step length; NPV at the discount_rate input, with the terminal value; all "
-              "live formulas.")
+    last = column_letter(FIRST_COL + n - 1)
+    book.text(ws, 1, 1, "Finance: the scenario picked on the Summary", TITLE_FONT)
+    book.formula(ws, 1, FIRST_COL + 2, "=summary_scenario", done[0][1]).font = TITLE_FONT
+    book.text(ws, 2, 1, "Money per step from that scenario's Projection sheet; cash flow = free "
+              "cash flow x step length; NPV at its discount_rate input, with the terminal "
+              "value; all live formulas.")
     _header(book, ws, n, "unit")
     here: dict[str, int] = {}
     lengths = df["step_length"]
@@ -103,9 +119,9 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
         for t in range(n):
             c = column_letter(FIRST_COL + t)
             if r in MONEY_ROWS:
-                formula = f"=Projection!{c}{rows[r]}"
+                formula = f"={pick(done, r, FIRST_COL + t)}"
             elif r == "cash_flow":
-                formula = f"={c}{here['free_cash_flow']}*Projection!{c}{rows['step_length']}"
+                formula = f"={c}{here['free_cash_flow']}*{c}{here['step_length']}"
             elif r == "discounted_cash_flow":
                 formula = f"={c}{here['cash_flow']}*{c}{here['discount_factor']}"
             else:
@@ -115,21 +131,21 @@ def finance(book: Book, rows: dict[str, int], names: dict, df: pd.DataFrame,
                          bool(value) if r == "paid_back" else float(value), fmts[t])
     top = FIRST_ROW + len(here) + 1
     summ = summary(df)
-    first = {sym(r): f"Projection!{column_letter(FIRST_COL)}{row}" for r, row in rows.items()}
-    outlay = _outlay_expr()
+    parts = ("free_cash_flow", "step_length", "discount_factor", "npv_to_date")
+    first = {sym(r): f"{column_letter(FIRST_COL)}{here[r]}" for r in parts}
     outlay_value = float(df["free_cash_flow"].iloc[0] * lengths.iloc[0]
                          * df["discount_factor"].iloc[0] - df["npv_to_date"].iloc[0])
     cf = f"{column_letter(FIRST_COL)}{here['cash_flow']}:{last}{here['cash_flow']}"
     dfs = f"{column_letter(FIRST_COL)}{here['discount_factor']}:{last}{here['discount_factor']}"
-    terminal = f"Projection!{last}{rows['terminal_value']}"
-    items = [("initial_outlay", "USD", excel_formula(outlay, {**names, **first}), outlay_value),
-             ("terminal_value", "USD", f"={terminal}", summ["terminal_value"]),
+    items = [("initial_outlay", "USD", excel_formula(_outlay_expr(), first), outlay_value),
+             ("terminal_value", "USD", f"={pick(done, 'terminal_value', FIRST_COL + n - 1)}",
+              summ["terminal_value"]),
              ("npv", "USD", f"=SUMPRODUCT({cf},{dfs})-C{top}+C{top + 1}", summ["npv"])]
     if dt == 1.0 and n > 1:
         # Excel's NPV discounts each year's flow at its end; the model at its middle
-        row_cf = here["cash_flow"]
-        items.append(("npv_excel", "USD", f"=NPV(discount_rate,{column_letter(FIRST_COL)}"
-                      f"{row_cf}:{last}{row_cf})*(1+discount_rate)^0.5-C{top}+C{top + 1}",
+        row_cf, rate = here["cash_flow"], _picked(done, "discount_rate")
+        items.append(("npv_excel", "USD", f"=NPV({rate},{column_letter(FIRST_COL)}"
+                      f"{row_cf}:{last}{row_cf})*(1+{rate})^0.5-C{top}+C{top + 1}",
                       summ["npv"]))
     payback = summ["payback_year"]
     # the calendar year in which cash first reaches 0, as the app and the CLI print it

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._book import Book, quote_sheet
+from ._book import Book, local_name, quote_sheet
+from ._constants import formula as excel_formula
 from ._projection_sheets import FIRST_COL
 from ._styles import (
     BOOLEAN,
@@ -30,7 +31,6 @@ from ._styles import (
     style_input,
     unit_text,
 )
-from .excel_printer import excel_formula
 from .market_clearing import PARAMETERS, Clearing, Ref, evaluate
 
 TITLE = "Market"
@@ -59,8 +59,9 @@ def _label(name: str, lab: int | None, labs: Sequence[LabSheet]) -> str:
 
 
 def market_sheet(book: Book, c: Clearing, labs: Sequence[LabSheet],
-                 lookup: Callable[[Ref], object], n: int, heading: str) -> dict:
-    """Write the Market sheet; return its values {(name, lab): (n,)} (as cached)."""
+                 lookup: Callable[[Ref], object], n: int, heading: str) -> tuple[dict, list]:
+    """Write the Market sheet; return its values {(name, lab): (n,)} (as cached) and its
+    checks for the Checks sheet."""
     ws = book.sheet(TITLE)
     book.text(ws, 1, 1, heading, TITLE_FONT)
     book.text(ws, 2, 1, "Every cell right of the units is a formula over the labs' sheets; the "
@@ -99,9 +100,13 @@ def market_sheet(book: Book, c: Clearing, labs: Sequence[LabSheet],
             formula = _fill(first if t == 0 else later, col, rows, labs)
             book.formula(ws, at, col, formula, float(shown[t]), fmts[t])
     _fixed_point(book, ws, c, rows, values, row + 1, n)
+    fixed = f"{column_letter(FIRST_COL)}{row + 1}"
+    checks = [*share_checks(c, rows, values, n),
+              ("the coupling paths are the market's fixed point", f"={quote_sheet(TITLE)}{fixed}",
+               bool(book.cached[TITLE][fixed]))]
     ws.freeze_panes = ws.cell(header + 1, FIRST_COL)
     set_widths(ws, {"A": 40, "B": 14, **{column_letter(FIRST_COL + t): 16 for t in range(n)}})
-    return values
+    return values, checks
 
 
 def _parameters(book: Book, ws, labs: int, top: int) -> int:
@@ -138,13 +143,29 @@ def _fill(template: tuple[str, list[Ref]], col: int, rows: dict, labs: Sequence[
         kind, name, lab = refs[int(m[1])]
         if kind == "lab":
             return f"{quote_sheet(labs[lab].title)}{letter}{labs[lab].rows[name]}"
-        if kind == "input":
-            return labs[lab].inputs[name]
+        if kind == "input":  # by the name scoped to the lab's sheet
+            return f"{quote_sheet(labs[lab].title)}{local_name(name)}"
         if kind in ("row", "prev"):
             return f"{letter if kind == 'row' else before}{rows[(name, lab)]}"
         return name
 
     return _TOKEN.sub(one, text)
+
+
+def share_checks(c: Clearing, rows: dict, values: dict, n: int) -> list[tuple[str, str, bool]]:
+    """The labs' market shares (the customers' logit shares, the shares of the tokens sold) sum
+    to 1 in every step."""
+    out = []
+    last = column_letter(FIRST_COL + n - 1)
+    for name in ("logit_share", "share_of_tokens_sold"):
+        labs = [r.lab for r in c.rows if r.name == name]
+        spans = "+".join(f"{quote_sheet(TITLE)}{column_letter(FIRST_COL)}{rows[(name, j)]}:"
+                         f"{last}{rows[(name, j)]}" for j in labs)
+        total = sum(np.asarray(values[(name, j)], dtype=float) for j in labs)
+        out.append((f"market shares ({name}) sum to 1 in every step",
+                    f"=SUMPRODUCT(--(ABS({spans}-1)>tolerance))=0",
+                    bool(np.all(np.abs(total - 1) <= 1e-6))))
+    return out
 
 
 def _fixed_point(book: Book, ws, c: Clearing, rows: dict, values: dict, at: int,

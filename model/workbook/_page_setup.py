@@ -25,6 +25,16 @@ LANDSCAPE_OVER = 120
 PAGE_CHARACTERS = 200
 
 
+MAX_ROW_POINTS = 409  # Excel's tallest row
+
+
+def cap_row_heights(ws) -> None:
+    """Rows no taller than Excel allows (a long equation's wrapped text would ask for more)."""
+    for dim in ws.row_dimensions.values():
+        if dim.height and dim.height > MAX_ROW_POINTS:
+            dim.height = MAX_ROW_POINTS
+
+
 def _width(ws, col: int) -> float:
     """Characters; .get, because indexing column_dimensions would create a column entry."""
     found = ws.column_dimensions.get(column_letter(col))
@@ -54,6 +64,12 @@ def used_extent(ws) -> tuple[int, int]:
     return rows, cols
 
 
+# Sheets of long text (wrapped in their columns) that print landscape one page wide: read as a
+# table, row by row, they must not break across pages sideways (issue 20: they printed
+# unreadably at a sliver of a page or over several).
+LANDSCAPE_SHEETS = ("Inputs", "Equations")
+
+
 def print_setup(ws, one_page: bool = False) -> None:
     """Print area, A4, fit to width (and to one page tall if `one_page`: a summary or a page
     of charts reads best unbroken), landscape when wide, title rows, header and footer."""
@@ -65,6 +81,9 @@ def print_setup(ws, one_page: bool = False) -> None:
     setup.orientation = (ws.ORIENTATION_LANDSCAPE if width > LANDSCAPE_OVER
                          else ws.ORIENTATION_PORTRAIT)
     setup.fitToWidth = max(1, math.ceil(width / PAGE_CHARACTERS))
+    if ws.title in LANDSCAPE_SHEETS:
+        setup.orientation, setup.fitToWidth = ws.ORIENTATION_LANDSCAPE, 1
+        ws.page_margins.left = ws.page_margins.right = 0.4  # inches: more width for the text
     setup.fitToHeight = 1 if one_page else 0  # 0: as many pages tall as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if ws.freeze_panes:  # the rows frozen on screen are the headers each printed page repeats

@@ -6,21 +6,21 @@ step expression, shifted: `<row>_prev` is the same row in the previous column, o
 cells of the same column, and inputs are the Inputs sheet's defined names (the primary scenario)
 or absolute references to that scenario's own Inputs column.
 
-Formulas are printed once per row as templates with tokens (CUR__row, PRV__row, INP__input) and
-then filled in per column and per scenario by string substitution: printing is the slow part.
+Formulas are printed once per row as templates (model.workbook._templates), then filled in per
+column and per scenario; a row whose formula would be long has named helper rows above it.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from functools import cache
 
 import pandas as pd
+from openpyxl.styles import Alignment
 
-from model.core.catalogue import CATALOGUE, sym
+from model.core.catalogue import CATALOGUE
 
 from ._book import Book
+from ._constants import WORDS
 from ._styles import (
     PERCENT,
     SECTION_FONT,
@@ -33,55 +33,16 @@ from ._styles import (
     style_input,
     unit_text,
 )
+from ._templates import Helper, helper_value, templates
 
 FIRST_COL = 3
 FIRST_ROW = 4
 COUNT = "#,##0"
-_TOKEN = re.compile(r"(CUR|PRV|INP)__([a-z0-9_]+)")
+RIGHT = Alignment(horizontal="right")  # words under numbers
 # Rows that can never be negative (checked on the Checks sheet).
 _NON_NEGATIVE_PREFIXES = ("gpus_", "compute_", "budget_", "share_", "scheduled_share_")
 _NON_NEGATIVE = ("fleet_gpus", "hardware_price", "capex", "inference_revenue", "tokens_served",
                  "depreciation", "compute_cost", "cost_per_gpu_hour")
-
-
-def _split(formula: str) -> list[str | tuple[str, str]]:
-    """A template as literal text and (kind, name) tokens."""
-    parts: list[str | tuple[str, str]] = []
-    last = 0
-    for m in _TOKEN.finditer(formula):
-        parts += [formula[last:m.start()], (m[1], m[2])]
-        last = m.end()
-    return [*parts, formula[last:]]
-
-
-@cache
-def templates(coupled: bool = False) -> tuple[tuple[str, ...], dict[str, tuple[list, list]]]:
-    """Row order and, per row, the (first-step, later-step) formula templates: a lab alone's,
-    or (coupled) a lab's in a market of labs, whose coupling inputs are input rows of its sheet
-    (model.loop.coupling) but for quality_sensitivity, which keeps each lab's own (the market
-    engine's default: it sets none)."""
-    from model.loop.coupling import DEFAULTS
-    from model.loop.projection import STEP, STEP_ROWS
-    from model.loop.rows import COUPLED_RAW, INIT_RAW  # short: earlier rows stay cell references
-
-    from .excel_printer import excel_formula
-
-    rows, initial, step = STEP_ROWS, dict(INIT_RAW), dict(STEP)
-    if coupled:
-        own = {sym("quality_sensitivity"): DEFAULTS["quality_sensitivity"]}
-        initial |= {n: first.xreplace(own) for n, (first, _) in COUPLED_RAW.items()}
-        step |= {n: later.xreplace(own) for n, (_, later) in COUPLED_RAW.items()}
-    inputs = {q.symbol: f"INP__{n}" for n, q in CATALOGUE.items() if q.is_input}
-    # the optimiser's path is an input row of the sheet itself: the same column's cell
-    inputs |= {q.symbol: f"CUR__{n}" for n, q in CATALOGUE.items() if q.is_path}
-    prevs = {sym(f"{r}_prev"): f"PRV__{r}" for r in rows if f"{r}_prev" in CATALOGUE}
-    out, earlier = {}, {}
-    for r in rows:
-        first = excel_formula(initial[r], {**inputs, **earlier})
-        later = excel_formula(step[r], {**inputs, **earlier, **prevs})
-        out[r] = (_split(first), _split(later))
-        earlier[sym(r)] = f"CUR__{r}"
-    return tuple(rows), out
 
 
 def _fill(parts: list, col: int, rows: dict[str, int], names: dict[str, str]) -> str:
@@ -107,20 +68,26 @@ NOTE = ("One formula per row: the first column starts the projection, later colu
 def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.DataFrame,
                      step_years: float, *, coupled: bool = False,
                      inputs: list[tuple[str, dict]] | None = None,
-                     note: str = NOTE) -> dict[str, int]:
+                     note: str = NOTE, values: dict | None = None) -> dict[str, int]:
     """Write one Projection sheet for the projection `df`; return row name -> sheet row.
     `inputs`: the sections of per-step input rows below the projection, each (label, {name:
     values}) (default: the optimiser's path, from `df`); `coupled`: the market's rows
-    (see templates)."""
-    order, forms = templates(coupled)
+    (see templates); `values`: the inputs' values (for the helper rows' cached values)."""
+    order, forms, helpers = templates(coupled)
+    given = values or {}
     ws = book.sheet(title)
     refs = {str(s): ref for s, ref in names.items()}
-    rows = {r: FIRST_ROW + i for i, r in enumerate(order)}
+    rows: dict[str, int] = {}
+    for r in order:  # each row below its helper rows
+        for h in helpers[r]:
+            rows[h.key] = FIRST_ROW + len(rows)
+        rows[r] = FIRST_ROW + len(rows)
     from model.loop.projection import PATHS
 
     if inputs is None:
         inputs = [(CHOSEN, {p: df[p].to_numpy(dtype=float) for p in PATHS})]
-    top, tops = FIRST_ROW + len(order) + 1, []
+    words_row = FIRST_ROW + len(rows)  # binding_constraint in words, below the rows
+    top, tops = words_row + 2, []
     for _, paths in inputs:  # a label row, its input rows, a blank row
         tops.append(top)
         rows |= {p: top + 1 + i for i, p in enumerate(paths)}
@@ -137,7 +104,18 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
                      year_fmt)
     style_header(ws, 3, 1, FIRST_COL + n - 1)
     widest = 0  # characters of the longest count (#,##0 shows every digit, or ### if cut)
+    found: dict[str, list[float]] = {}  # the helper rows' values, for the later helpers
+    columns = {k: v for _, paths in inputs for k, v in paths.items()}
+
+    def column(name: str, t: int) -> float | None:
+        for source in (found, columns, df):
+            if name in source:
+                return float(source[name][t])
+        return None
+
     for r in order:
+        for h in helpers[r]:
+            found[h.key] = _helper_row(book, ws, h, rows, refs, n, column, given)
         row, (first, later) = rows[r], forms[r]
         q = CATALOGUE[r]
         values = df[r].to_numpy(dtype=float)
@@ -150,13 +128,43 @@ def projection_sheet(book: Book, title: str, heading: str, names: dict, df: pd.D
             col = FIRST_COL + t
             book.formula(ws, row, col, _fill(first if t == 0 else later, col, rows, refs),
                          float(values[t]), fmts[t])
+    _words_row(book, ws, words_row, rows["binding_constraint"], df["binding_constraint"])
+    rows[WORDS] = words_row
     for (label, paths), at in zip(inputs, tops, strict=True):
         _input_rows(book, ws, label, paths, at)
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
     set_widths(ws, {"A": 34, "B": 14})
     for t in range(n):
         set_widths(ws, {column_letter(FIRST_COL + t): max(13, widest + 2)})
-    return rows
+    return {k: v for k, v in rows.items() if "__h" not in k}  # the model's rows
+
+
+def _helper_row(book: Book, ws, h: Helper, rows: dict, refs: dict, n: int, column,
+                values: dict) -> list[float]:
+    """One helper row (a piece of the row below it); returns its values by step."""
+    row, out = rows[h.key], []
+    book.text(ws, row, 1, h.label)
+    book.text(ws, row, 2, "helper")
+    for t in range(n):
+        piece = h.first if t == 0 else h.later
+        value = helper_value(piece, t, column, values) if piece else float("nan")
+        out.append(value)
+        if piece is not None:
+            col = FIRST_COL + t
+            book.formula(ws, row, col, _fill(piece.parts, col, rows, refs), value, "General")
+    return out
+
+
+def _words_row(book: Book, ws, row: int, codes_row: int, codes: pd.Series) -> None:
+    """binding_constraint's code in words: a lookup in the Constants sheet's words."""
+    from model.loop.rows import BINDING_CONSTRAINTS
+
+    book.text(ws, row, 1, WORDS)
+    book.text(ws, row, 2, "what binds")
+    for t, code in enumerate(codes.to_numpy(dtype=float)):
+        c = column_letter(FIRST_COL + t)
+        book.formula(ws, row, FIRST_COL + t, f"=INDEX({WORDS},{c}{codes_row}+1)",
+                     BINDING_CONSTRAINTS[int(code)]).alignment = RIGHT
 
 
 def _input_rows(book: Book, ws, label: str, paths: dict, top: int) -> None:
@@ -190,16 +198,41 @@ def projection_checks(title: str, scenario: str, rows: dict[str, int], df: pd.Da
     shares = [f"share_{u}" for u in uses]
     total = df[shares].sum(axis=1)
     summed = "+".join(span(s) for s in shares)
-    keep = non_negative_rows(rows)
-    low = df[keep].min().min()
     return [
         (f"{scenario}: shares sum to 1 in every step",
          f"=SUMPRODUCT(--(ABS({summed}-1)>tolerance))=0",
          bool(((total - 1).abs() <= 1e-6).all())),
-        (f"{scenario}: GPUs, compute, spend and revenue never negative",
-         f"=MIN({','.join(span(r) for r in keep)})>=0", bool(low >= 0)),
+        *non_negative_checks(scenario, span, non_negative_rows(rows), df),
         price_band_check(scenario, span, df),
+        revenue_check(scenario, span, df),
     ]
+
+
+def non_negative_checks(scenario: str, span, keep: list[str], df: pd.DataFrame,
+                        limit: int = 300) -> list[tuple[str, str, bool]]:
+    """GPUs, compute, spend and revenue never negative: one check per run of rows whose MIN
+    fits in `limit` characters (a reader can read each)."""
+    groups: list[list[str]] = [[]]
+    for r in keep:
+        if groups[-1] and len(f"=MIN({','.join(map(span, [*groups[-1], r]))})>=0") > limit:
+            groups.append([])
+        groups[-1].append(r)
+    return [(f"{scenario}: never negative: {group[0]} to {group[-1]} ({len(group)} rows)",
+             f"=MIN({','.join(map(span, group))})>=0", bool(df[group].min().min() >= 0))
+            for group in groups]
+
+
+def revenue_check(scenario: str, span, df: pd.DataFrame) -> tuple[str, str, bool]:
+    """Revenue no more than the tokens served at the price, in every step: a revenue row
+    that has lost its link to the tokens (a price in the wrong unit, an edited cell) fails."""
+    from model.core.catalogue import CATALOGUE
+
+    per_million = float(CATALOGUE["tokens_per_million"].default)
+    most = df["tokens_served"] * df["token_price"] / per_million
+    return (f"{scenario}: revenue at most the tokens served times the price in every step",
+            f"=SUMPRODUCT(--({span('inference_revenue')}>{span('tokens_served')}"
+            f"*{span('token_price')}/tokens_per_million*(1+tolerance)))=0",
+            bool((df["inference_revenue"] <= most * (1 + 1e-6)).all()))
 
 
 def price_band_check(scenario: str, span, df: pd.DataFrame) -> tuple[str, str, bool]:

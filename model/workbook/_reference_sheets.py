@@ -17,6 +17,7 @@ from model.core.sources import REFERENCES, cited_by
 from model.report.latex import equation_latex
 
 from ._book import Book
+from ._page_setup import cap_row_heights
 from ._styles import TITLE_FONT, WRAP, fit_row_heights, set_widths, style_header, unit_text
 
 HEADER_ROW = 3
@@ -38,9 +39,14 @@ def equations(book: Book, entries: Sequence[tuple[str, str, str, str, str, str]]
     style_header(ws, HEADER_ROW, 1, len(header))
     for row, entry in enumerate(entries, start=HEADER_ROW + 1):
         for col, text in enumerate(entry, start=1):
-            book.text(ws, row, col, text)
+            book.text(ws, row, col, text).alignment = WRAP
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 2)
-    set_widths(ws, {"A": 30, "B": 16, "C": 70, "D": 50, "E": 70, "F": 50})
+    # wrapped, to print legibly on one landscape A4 page wide (model.workbook._page_setup)
+    widths = {"A": 26, "B": 12, "C": 60, "D": 40, "E": 40, "F": 30}
+    set_widths(ws, widths)
+    fit_row_heights(ws, {k: widths[c] for k, c in enumerate(widths, start=1) if k > 2},
+                    first=HEADER_ROW + 1)
+    cap_row_heights(ws)
 
 
 def equation_entries(names: Sequence[str], exprs: dict[str, sympy.Expr]) -> list[tuple]:

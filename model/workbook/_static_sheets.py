@@ -20,6 +20,8 @@ from model.core.numpy_printer import FastNumPyPrinter
 from model.core.presets import PRESETS
 
 from ._book import Book, absolute, excel_number
+from ._constants import formula as excel_formula
+from ._split import compiled, split
 from ._styles import (
     BOLD,
     LEGEND,
@@ -35,7 +37,6 @@ from ._styles import (
     style_input,
     unit_text,
 )
-from .excel_printer import excel_formula
 
 Names = dict[sympy.Symbol, str]
 FIRST_VALUE_COL = 3
@@ -210,9 +211,15 @@ def inputs(book: Book, ex, define: bool = True) -> list[Names]:
     ws.freeze_panes = ws.cell(4, FIRST_VALUE_COL)
     # wide enough for the longest unit, a bound such as 1,000,000,000 and each scenario's name
     unit_width = max(14, max(len(q.unit) for q in records) + 2)
-    set_widths(ws, {"A": 30, "B": 34, column_letter(after): unit_width,
-                    column_letter(after + 1): 16, column_letter(after + 2): 16,
-                    column_letter(after + 3): 70, column_letter(after + 4): 60})
+    # description and source wrapped, so that the sheet prints legibly one landscape A4 page
+    # wide (model.workbook._page_setup)
+    set_widths(ws, {"A": 30, "B": 30, column_letter(after): unit_width,
+                    column_letter(after + 1): 14, column_letter(after + 2): 14,
+                    column_letter(after + 3): 45, column_letter(after + 4): 35})
+    for r in range(4, row):
+        for c in (after + 3, after + 4):
+            ws.cell(r, c).alignment = WRAP
+    fit_row_heights(ws, {after + 3: 45, after + 4: 35}, first=4)
     for k, label in enumerate(labels):
         set_widths(ws, {column_letter(FIRST_VALUE_COL + k): max(16, len(label) + 3)})
     return names
@@ -232,6 +239,17 @@ def _choice_helpers(book: Book, ws, ex, names: list[Names], choices, row: int,
                          int(settings.values[q.name]), "0")
             names[k][q.symbol] = (book.define(f"{q.name}_index", ws, i, col)
                                   if k == 0 and define else absolute(ws.title, i, col))
+
+
+def _part(name: str):
+    """The i-th helper row of output `name`: its symbol and defined name."""
+    return lambda i: (sympy.Symbol(f"{name}_part{i + 1}"), f"{name}_part{i + 1}")
+
+
+def _evaluate(expr: sympy.Expr, values: dict) -> float:
+    """expr at `values` (by symbol name), as a helper cell's cached value."""
+    names, fn = compiled(expr)
+    return fn(*(values[n] for n in names))
 
 
 def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
@@ -254,11 +272,19 @@ def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
         row += 1
         for name in outputs:
             q = CATALOGUE[name]
-            book.row(ws, row, [name, unit_text(name, q.unit)])
             expr = (fleet_year().expressions[name] if name in expanded
                     else EQUATIONS[name])
-            formula = excel_formula(expr, refs)
-            book.formula(ws, row, 3, formula, values[name],
+            helpers, expr = split(expr, refs, _part(name))
+            known = {**ex.settings[0].values, **values}
+            for symbol, piece in helpers:  # a long formula's pieces, named, above it
+                known[str(symbol)] = value = _evaluate(piece, known)
+                book.row(ws, row, [str(symbol), "helper"])
+                book.formula(ws, row, 3, excel_formula(piece, refs), value, "General")
+                book.text(ws, row, 4, f"a piece of {name}'s formula, below")
+                refs[symbol] = book.define(str(symbol), ws, row, 3)
+                row += 1
+            book.row(ws, row, [name, unit_text(name, q.unit)])
+            book.formula(ws, row, 3, excel_formula(expr, refs), values[name],
                          number_format(name, q.unit, [values[name]]))
             book.text(ws, row, 4, q.description)
             refs[sym(name)] = book.define(name, ws, row, 3)

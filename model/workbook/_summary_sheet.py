@@ -20,7 +20,8 @@ from model.report.formats import CODE_WORDS
 from model.report.palette import excel
 
 from ._book import Book, absolute, quote_sheet
-from ._finance_sheets import line_chart, series
+from ._constants import WORDS
+from ._finance_sheets import line_chart, pick, series
 from ._projection_sheets import FIRST_COL
 from ._styles import (
     BOLD,
@@ -34,7 +35,7 @@ from ._styles import (
 )
 
 TITLE = "Summary"
-SELECT_ROW, INDEX_ROW, HEADER_ROW = 4, 5, 7
+SELECT_ROW, INDEX_ROW, FLAG_ROW, HEADER_ROW = 4, 5, 6, 7
 ROWS = ("budget_research", "budget_inference", "share_research", "share_inference",
         "fleet_gpus", "inference_revenue", "capex", "free_cash_flow", "npv",
         "binding_constraint")
@@ -42,13 +43,6 @@ BINDS = CODE_WORDS["binding_constraint"]  # its codes 0..3, as words
 RIGHT = Alignment(horizontal="right")
 NOTE = Alignment(horizontal="left", indent=1)  # clear of the number to its left
 Projections = list[tuple[str, str, dict[str, int], pd.DataFrame]]
-
-
-def _pick(done: Projections, name: str, col: int) -> str:
-    """CHOOSE(summary_index, this cell of each scenario's Projection sheet)."""
-    c = column_letter(col)
-    cells = ",".join(f"{quote_sheet(title)}{c}{rows[name]}" for title, _, rows, _ in done)
-    return f"CHOOSE(summary_index,{cells})"
 
 
 def _selector(book: Book, ws, done: Projections, list_row: int) -> None:
@@ -89,7 +83,6 @@ def _block(book: Book, ws, done: Projections) -> dict[str, int]:
     style_header(ws, HEADER_ROW, 1, FIRST_COL + n - 1)
     rows = {}
     df = done[0][3]
-    words = ",".join(f'"{w}"' for w in BINDS)
     for i, name in enumerate(ROWS, start=HEADER_ROW + 1):
         rows[name] = i
         unit = CATALOGUE[name].unit
@@ -100,11 +93,11 @@ def _block(book: Book, ws, done: Projections) -> dict[str, int]:
         fmts = number_formats(name, unit, df[name].tolist())
         for t in range(n):
             col, value = FIRST_COL + t, float(df[name].iloc[t])
-            if name == "binding_constraint":
-                book.formula(ws, i, col, f"=CHOOSE({_pick(done, name, col)}+1,{words})",
+            if name == "binding_constraint":  # the Projection sheets' words row
+                book.formula(ws, i, col, f"={pick(done, WORDS, col)}",
                              BINDS[int(value)]).alignment = RIGHT  # under the numbers
             else:
-                book.formula(ws, i, col, f"={_pick(done, name, col)}", value, fmts[t])
+                book.formula(ws, i, col, f"={pick(done, name, col)}", value, fmts[t])
     return rows
 
 

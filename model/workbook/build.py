@@ -4,8 +4,9 @@
     write_workbook(book, "openai.xlsx")
 
 Sheets, in the FAST order (control, inputs, calculations, presentation, checks): Summary (the
-sheet it opens on: a scenario dropdown and that scenario's key figures), Cover, Inputs, Budget,
-Projection (one per scenario), Finance, Compare, Charts, Equations, Sources, Checks.
+sheet it opens on: a scenario dropdown and that scenario's key figures), Cover, Inputs,
+Constants (the numbers the formulas name), Budget, Projection (one per scenario), Finance,
+Compare, Charts, Equations, Sources, Checks.
 Every formula is printed from the model's sympy expressions by model.workbook.excel_printer;
 every formula cell also carries the value the Python model computes for it
 (model.workbook.cached_values), so the file shows numbers even where nothing recalculates.
@@ -29,9 +30,12 @@ from model.loop.steps import DEFAULT_STEP
 
 from . import _reference_sheets as reference
 from . import _static_sheets as sheets
-from ._book import Book
-from ._checks_sheet import budget_checks, write_checks
+from ._book import Book, local_name
+from ._checks_sheet import budget_checks, show_flag, write_checks
+from ._constants import constants_sheet
 from ._page_setup import print_setup
+from ._projection_sheets import FIRST_COL
+from ._summary_sheet import FLAG_ROW
 from .cached_values import finish_xlsx
 
 
@@ -98,11 +102,15 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
         if PATHS[0] not in df:  # not value-maximising: the path rows show the first shares
             df = df.assign(**default_paths(settings.values, len(df)))
         title = projection_title(scenario, k == 0)
-        rows = tim.projection_sheet(book, title, f"Projection: {scenario}", names[k], df,
-                                    STEPS[ex.step])
+        # every scenario's sheet reads its own Inputs column by the model's names, scoped to it
+        local = names[k] if k == 0 else {s: local_name(s) for s in names[k]}
+        rows = tim.projection_sheet(book, title, f"Projection: {scenario}", local, df,
+                                    STEPS[ex.step], values=settings.values)
+        if k:
+            book.define_local(title, names[k])
         checks += tim.projection_checks(title, scenario, rows, df, USES)
         done.append((title, scenario, rows, df))
-    fin.finance(book, done[0][2], names[0], done[0][3], STEPS[ex.step], done[0][1])
+    fin.finance(book, done, STEPS[ex.step])
     if len(done) > 1:
         fin.compare(book, done)
     fin.charts(book, book.wb, done)
@@ -148,7 +156,10 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
         entries += more_entries
     reference.equations(book, entries)
     reference.sources(book, ex.settings)
-    write_checks(book, checks)
+    passed = write_checks(book, checks)
+    if scenarios:  # the overall flag where the reader starts
+        show_flag(book, "Summary", FLAG_ROW, FIRST_COL, passed)
+    constants_sheet(book)
     for ws in book.wb.worksheets:
         print_setup(ws, one_page=ws.title in ("Summary", "Charts"))
     return book

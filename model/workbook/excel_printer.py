@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -36,6 +36,11 @@ NEG = ADD
 _REFERENCE = re.compile(r"(?:(?:'(?:[^']|'')+'|[\w.]+)!)?[\w.$]+")
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
 _RELATIONS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+# constants(value, about) -> the defined name to print for a non-negative number (about: the
+# symbol it is compared with, or None), or None to print the number itself.
+Constants = Callable[[float, sympy.Basic | None], str | None]
 
 
 class ExcelPrintError(ValueError):
@@ -103,9 +108,11 @@ class ExcelPrinter(CodePrinter):
     known_functions = {"exp": "EXP", "log": "LN", "Abs": "ABS", "floor": "INT", "sign": "SIGN"}
     known_functions |= {"Mod": "MOD", "Max": "MAX", "Min": "MIN"}
 
-    def __init__(self, names: Mapping[sympy.Symbol, str], settings: dict | None = None) -> None:
+    def __init__(self, names: Mapping[sympy.Symbol, str], settings: dict | None = None,
+                 constants: Constants | None = None) -> None:
         super().__init__(settings)
         self._names = names
+        self._constants = constants
 
     def doprint(self, expr: sympy.Basic) -> str:
         text = "=" + self._print(sympy.sympify(expr))
@@ -146,7 +153,10 @@ class ExcelPrinter(CodePrinter):
             raise ExcelPrintError(f"{name} of {len(args)} arguments, over Excel's {MAX_ARGUMENTS}")
         return _Text(f"{name}({','.join(self._print(arg) for arg in args)})", ATOM)
 
-    def _number(self, value: int | float) -> _Text:
+    def _number(self, value: int | float, about: sympy.Basic | None = None) -> _Text:
+        named = self._constants(abs(value), about) if self._constants else None
+        if named is not None:
+            return self._negate(_Text(named, ATOM)) if value < 0 else _Text(named, ATOM)
         if not abs(value) <= MAX_NUMBER or 0 < abs(value) < sys.float_info.min:
             raise ExcelPrintError(f"cannot express the number {_brief(value)} in Excel")
         if isinstance(value, int) and abs(value) < 10**15:
@@ -248,7 +258,14 @@ class ExcelPrinter(CodePrinter):
 
     def _print_Relational(self, expr: sympy.core.relational.Relational) -> _Text:
         op = _RELATIONS[expr.rel_op]
-        return _Text(f"{self._sub(expr.lhs, ADD)}{op}{self._sub(expr.rhs, ADD)}", CMP)
+        return _Text(f"{self._side(expr.lhs, expr.rhs)}{op}{self._side(expr.rhs, expr.lhs)}", CMP)
+
+    def _side(self, expr: sympy.Basic, other: sympy.Basic) -> str:
+        """One side of a comparison: an integer compared with a symbol (a choice's option)
+        is named for that symbol when constants are named."""
+        if expr.is_Integer and other.is_Symbol:
+            return self._wrap(self._number(int(expr), about=other), ADD)
+        return self._sub(expr, ADD)
 
     _print_ITE = _calling("IF")  # sympy's boolean if-then-else
     _print_And = _calling("AND")
@@ -268,14 +285,15 @@ class ExcelPrinter(CodePrinter):
         return text
 
 
-def excel_formula(expr: sympy.Expr, names: Mapping[sympy.Symbol, str]) -> str:
+def excel_formula(expr: sympy.Expr, names: Mapping[sympy.Symbol, str],
+                  constants: Constants | None = None) -> str:
     """The Excel formula, with its leading ``=``, computing expr from the named references.
 
     >>> x, y = sympy.symbols("x y")
     >>> excel_formula(-x**2 + 1 / (x * y), {x: "C7", y: "growth"})
     '=-(C7^2)+1/(C7*growth)'
     """
-    return ExcelPrinter(names).doprint(expr)
+    return ExcelPrinter(names, constants=constants).doprint(expr)
 
 
 def helper_rows(

@@ -26,23 +26,24 @@ from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
-from openpyxl.workbook.defined_name import DefinedName
 
 from model import __version__
-from model.core.catalogue import CATALOGUE, is_valid_excel_name
 from model.core.errors import InputError
+from model.core.fleet_inputs import USES
 from model.loop.projection import STEP_ROWS, STEPS, default_paths, steps_for
 from model.market.engine import SPILL, SUPPLY_ON, Market, lab_coupling
 from model.market.nash import choosing
 from model.market.single_lab import lab_settings
 
 from . import _static_sheets as sheets
-from ._book import Book
+from ._book import Book, local_name
+from ._checks_sheet import show_flag, write_checks
+from ._constants import constants_sheet
 from ._market_sheet import TITLE, LabSheet, market_sheet
 from ._observed_sheet import TITLE as OBSERVED
 from ._observed_sheet import observed_sheet
 from ._page_setup import print_setup
-from ._projection_sheets import projection_sheet
+from ._projection_sheets import FIRST_COL, projection_checks, projection_sheet
 from ._styles import BOLD, LEGEND, TITLE_FONT, WRAP, fit_row_heights, set_widths
 from .market_clearing import PARAMETERS, clearing
 
@@ -84,23 +85,6 @@ def market_settings(labs: Sequence, scenario: str | None, choosing_paths: bool,
         s.values.update(step_years=dt, supply_limit=SUPPLY_ON)
         out.append(s)
     return out
-
-
-def _local_name(symbol) -> str:
-    """The name a lab's sheet reads input `symbol` by: its own, a choice's `<name>_index` (the
-    option number its formulas compare)."""
-    q = CATALOGUE[str(symbol)]
-    return f"{q.name}_index" if q.kind == "choice" else q.name
-
-
-def _define_local(book: Book, title: str, targets: dict) -> None:
-    """Sheet-scoped names on `title` for the inputs `targets` (symbol -> absolute reference)."""
-    ws = book.wb[title]
-    for symbol, target in targets.items():
-        name = _local_name(symbol)
-        if not is_valid_excel_name(name):
-            raise InputError(f"{name!r} cannot be an Excel defined name")
-        ws.defined_names[name] = DefinedName(name, attr_text=target)
 
 
 def _cover(book: Book, labs: Sequence, scenario: str | None, chose: bool, years: int,
@@ -170,10 +154,10 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
         coupling = {k: np.asarray(v, dtype=float) for k, v in lab_coupling(m, j).items()}
         rows = projection_sheet(
             book, name, f"{lab.title}: its projection in the market",
-            {symbol: _local_name(symbol) for symbol in refs[j]}, df, dt,
-            coupled=True, note=NOTE,
+            {symbol: local_name(symbol) for symbol in refs[j]}, df, dt,
+            coupled=True, note=NOTE, values=s.values,
             inputs=[(CHOSEN if paths is not None else POLICY, chosen), (SOLVED, coupling)])
-        _define_local(book, name, refs[j])
+        book.define_local(name, refs[j])
         sheets_.append(LabSheet(lab.name, name, rows, {str(k): v for k, v in refs[j].items()}))
 
     couplings = [lab_coupling(m, j) for j in range(len(labs))]
@@ -186,9 +170,15 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
             return settings[j].values[key]
         return len(labs) if key == "lab_count" else PARAMETERS[key][0]
 
-    market_sheet(book, clearing(len(labs)), sheets_, lookup, n,
-                 f"The market of {len(labs)} labs, {scenario or 'status-quo'}")
+    _, checks = market_sheet(book, clearing(len(labs)), sheets_, lookup, n,
+                             f"The market of {len(labs)} labs, {scenario or 'status-quo'}")
     observed_sheet(book, sheets_, n)
+    for j, (lab, sheet) in enumerate(zip(labs, sheets_, strict=True)):
+        df = pd.DataFrame({r: m.rows[r][:, j] for r in STEP_ROWS})
+        checks += projection_checks(sheet.title, lab.name, sheet.rows, df, USES)
+    passed = write_checks(book, checks)
+    show_flag(book, TITLE, book.wb[TITLE].max_row + 2, FIRST_COL, passed)  # under the gaps
+    constants_sheet(book)
     for ws in book.wb.worksheets:
         print_setup(ws)
     return book

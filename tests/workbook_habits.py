@@ -1,0 +1,52 @@
+"""What the workbook tests measure of every formula (issue 20): numeric literals, length, and
+raw references to the Inputs sheet.  Used by tests/test_workbook_habits.py and the market
+workbook's tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from model.workbook._constants import STRUCTURAL
+from model.workbook._split import MAX_LENGTH
+
+# In order: a quoted sheet name or string, a name or cell reference ($ included), a number.
+_TOKEN = re.compile(
+    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_$][A-Za-z0-9_.$]*"""
+    r"|(\d+\.?\d*(?:E[+-]?\d+)?|\.\d+(?:E[+-]?\d+)?)",
+    re.IGNORECASE,
+)
+RAW_INPUTS = re.compile(r"'?Inputs'?!\$?[A-Z]{1,3}\$?\d+")
+
+
+def literals(formula: str) -> list[str]:
+    """The numbers written in a formula (not the digits of a reference or a name)."""
+    return [m[1] for m in _TOKEN.finditer(formula) if m[1]]
+
+
+def stray_literals(formula: str) -> list[str]:
+    """Its numbers other than the structural ones (0, 0.5, 1, 2, 10, 100)."""
+    return [n for n in literals(formula) if float(n) not in STRUCTURAL]
+
+
+def formulas(wb) -> Iterator[tuple[str, str, str]]:
+    """(sheet, cell, formula) of every formula cell of an openpyxl workbook."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    yield ws.title, cell.coordinate, cell.value
+
+
+def habits(wb) -> dict[str, list]:
+    """Every formula with a stray literal, over MAX_LENGTH characters, or with a raw Inputs
+    reference: (sheet, cell, what)."""
+    found: dict[str, list] = {"literals": [], "long": [], "raw": []}
+    for title, coord, text in formulas(wb):
+        if stray := stray_literals(text):
+            found["literals"].append((title, coord, stray))
+        if len(text) > MAX_LENGTH:
+            found["long"].append((title, coord, len(text)))
+        if RAW_INPUTS.search(text):
+            found["raw"].append((title, coord, text[:80]))
+    return found
