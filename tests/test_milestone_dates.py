@@ -136,9 +136,11 @@ def test_measured_spreads_quoted_in_model_md():
     expected = {"sc": -24, "sar": -30, "siar": -38}  # weeks (quarterly steps, 15 years)
     for m, weeks in expected.items():
         assert spread(frame, m, *PLAUSIBLE)["change"] == pytest.approx(weeks, abs=2)
-    # over dark_compute's range, near the optimum, SC moves a few weeks only
+    # over dark_compute's range SC moves two weeks from 80% to 90% of the pool, but at 95% revenue
+    # binds and it comes 45 weeks later
     near = swept("openai-2024", "ai-2027", hold=True, fractions=(0.80, 0.85, 0.90, 0.95))
-    assert spread(near, "sc", *DARK_COMPUTE)["widest"] == pytest.approx(6, abs=2)
+    assert spread(near, "sc", 0.80, 0.90)["widest"] < 3
+    assert spread(near, "sc", *DARK_COMPUTE)["widest"] == pytest.approx(45, abs=3)
     # under the schedule, the same lab's SIAR moves by more than a year over the plausible range
     scheduled = swept("openai-2024", "ai-2027", fractions=tuple(np.linspace(*PLAUSIBLE, 9)))
     assert spread(scheduled, "siar", *PLAUSIBLE)["widest"] > 52
