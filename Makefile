@@ -35,7 +35,7 @@ app: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python --version
-	$(BIN)/ruff check model app tests benchmarks streamlit_app.py
+	$(BIN)/ruff check model app tests benchmarks notebooks streamlit_app.py
 	$(BIN)/python -m pytest -n 2 -q -m "not serial"
 	$(BIN)/python -m pytest -q -m serial
 
@@ -44,7 +44,7 @@ test-latest:
 	$(MAKE) test CONSTRAINTS= VENV=.venv-latest
 
 lint: $(STAMP)
-	$(BIN)/ruff check model app tests benchmarks streamlit_app.py
+	$(BIN)/ruff check model app tests benchmarks notebooks streamlit_app.py
 	$(BIN)/ruff format --check model app tests benchmarks streamlit_app.py
 
 workbooks: $(STAMP)

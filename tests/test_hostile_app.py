@@ -9,23 +9,13 @@ from pathlib import Path
 
 import pytest
 from hostile import HOSTILE_NUMBERS, inflate, with_raw_cell
+from pages import page
 from streamlit.testing.v1 import AppTest
 
 from app import inputs as ui
 from model.core.catalogue import CATALOGUE
 from model.core.resolve import resolve
 from model.workbook.build import build_workbook, write_workbook
-
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-
-
-def page(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(query)
-    at.session_state["tab"] = "Budget"
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def warnings(at: AppTest) -> list[str]:

@@ -8,11 +8,9 @@ every number unchanged at a very different value, and one called read moves some
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from pages import page
 
 from model.cli.main import main
 from model.core.compiled import fleet_year
@@ -23,7 +21,6 @@ from model.loop.projection import STEP_ROWS, project
 from model.loop.reach import projection_reach
 from model.loop.scenarios import scenario_settings
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 RENT = "gpu_rental_price=2.5 USD/GPU/hour"
 YEARS, STEPS = 5, 17  # 5 years at quarterly steps: the base year, then 16 quarters
 
@@ -117,15 +114,6 @@ def test_cli_run_notes_what_the_projection_ignores(capsys):
                  "--set", "raise_rate=0.5") == [
         "note: raise_rate changes nothing in the projection, which does not read it with "
         "financing_model parent"]
-
-
-def page(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query)
-    at.session_state["tab"] = "Budget"
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_the_page_captions_the_rent_of_an_owned_fleet():

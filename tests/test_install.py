@@ -19,7 +19,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from served import free_port, wait_healthy
+from served import free_port, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (
@@ -148,12 +148,7 @@ def test_fleet_split_app_serves_the_page(installed, tmp_path):
                     a for a in page if a.endswith(b"streamlit_app.py")
                 )
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 def test_app_passes_streamlit_options_on_and_serves_the_checkouts_page(monkeypatch, tmp_path):

@@ -36,7 +36,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from served import free_port, wait_healthy
+from served import free_port, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -169,8 +169,7 @@ def serve(command: str, scratch: Path, env: dict[str, str]) -> None:
         with urllib.request.urlopen(url, timeout=10) as reply:
             assert reply.status == 200 and b"<noscript>" in reply.read()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
 
 
 def test_every_readme_command_has_a_check():
