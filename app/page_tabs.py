@@ -177,10 +177,11 @@ def market_tab(ctx: calc.Context) -> None:
                "scenario's): the market those policies meet.")
     view = market_view(scenario, ctx.years, ctx.step)
     if not view.converged:
-        st.warning(f"The market did not settle in {view.iterations} iterations (last change "
-                   f"{view.change:.1e}): read its paths as unfinished.")
+        st.warning(f"The market did not clear: a step still moved after {view.iterations} "
+                   f"runs (change {view.change:.1e}); read its paths as unfinished.")
     else:
-        st.caption(f"Settled in {view.iterations} iterations (last change {view.change:.1e}).")
+        st.caption(f"Cleared step by step, each in at most {view.iterations} runs (last change "
+                   f"{view.change:.1e}).")
     for column, title in (("market_share", "Share of customers"),
                           ("share_research", "Research share of the fleet"),
                           ("share_inference", "Inference share of the fleet"),

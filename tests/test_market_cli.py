@@ -117,7 +117,7 @@ def test_the_table_says_what_it_is(capsys):
     assert "equilibrium in" in out and "joint optimum" in out and "rest-of-world" in out
     assert "race: Nash less joint" in out and "Not a forecast" in out
     assert main([*BASE, "--choice", "policy"]) == 0
-    assert "each lab keeping its allocation policy: converged in" in capsys.readouterr().out
+    assert "each lab keeping its allocation policy: cleared step by step" in capsys.readouterr().out
 
 
 def test_preset_chooses_the_labs(capsys):

@@ -161,3 +161,32 @@ def test_draws_are_columns_too():
         for name in ("fleet_stock", "inference_revenue", "software_efficiency"):
             np.testing.assert_allclose(both.rows[name][:, :, k], one.rows[name], rtol=1e-4,
                                        err_msg=name)
+
+
+@pytest.mark.parametrize("scenario", ["status-quo", "ai-2027"])
+def test_clearing_step_by_step_is_the_fixed_point_of_the_whole_paths(scenario):
+    """The market clears one step at a time (model.market.clearing); its paths must be the
+    fixed point of the whole-horizon map too: every lab run over all steps with the cleared
+    coupling paths gives back the same rows, and the coupling those rows call for is the one
+    they were run with (within the clearing's tolerance)."""
+    from model.loop.projection import run_arrays
+    from model.market.clearing import couple
+    from model.market.engine import _paths, stacked
+
+    settings = [lab_settings(lab, scenario) for lab in MARKET]
+    m = equilibrium(settings, [lab.name for lab in MARKET], years=4, step="quarter")
+    assert m.converged and m.iterations <= 20  # the secant: ~7 runs of a step, not ~70
+    values = stacked(settings, len(m.rows["year"]), 0.25)
+    rows = run_arrays(_paths(values, m.coupling, None), len(m.rows["year"]), specialise=False)
+    for name in ("fleet_gpus", "inference_revenue", "npv", "token_price"):
+        np.testing.assert_allclose(rows[name], m.rows[name], rtol=1e-12, err_msg=name)
+    shares = np.asarray([s.values["lab_supply_share"] for s in settings], dtype=float)
+    target, _ = couple(rows, shares, False, False)
+    np.testing.assert_allclose(target[0], m.coupling[0], rtol=0, atol=10 * TOLERANCE)
+    np.testing.assert_allclose(np.log(target[1]), np.log(m.coupling[1]), rtol=0,
+                               atol=10 * TOLERANCE)
+    for k in (2, 3):  # the rivals' odds and demand, as shares of the market's
+        total = target[k].sum(axis=1, keepdims=True) + rows["customer_odds" if k == 2 else
+                                                             "own_tokens_demanded"]
+        assert np.max(np.abs(target[k] - m.coupling[k]) / total) <= 10 * TOLERANCE
+    np.testing.assert_allclose(target[5], m.coupling[5], rtol=0, atol=10 * TOLERANCE)

@@ -18,7 +18,7 @@ from model.cli.main import main
 from model.core.errors import InputError
 from model.loop.projection import STEP_ROWS
 from model.market import capital, chips
-from model.market.engine import TOLERANCE, _couple
+from model.market.clearing import TOLERANCE, couple
 from model.market.nash import choosing, nash
 from model.market.single_lab import lab_settings
 from model.market.world import LABS
@@ -59,8 +59,8 @@ def market_rows(ws) -> dict[str, int]:
 
 def engine_values(m, shares: np.ndarray) -> dict[str, np.ndarray]:
     """What the engine computes for the Market sheet's rows (n, labs) or (n,), from the final
-    market's rows (model.market.engine._couple, model.market.chips)."""
-    target, (served, chosen) = _couple(m.rows, shares, False, False)
+    market's rows (model.market.clearing.couple, model.market.chips)."""
+    target, (served, chosen) = couple(m.rows, shares, False, False)
     bids = m.rows["gpus_affordable"].copy()
     bids[0] = 0.0
     supply = chips.market_supply(m.rows["world_gpu_production"], shares)

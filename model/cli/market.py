@@ -154,9 +154,9 @@ def cmd_market(args: argparse.Namespace) -> str:
                  money(float(m.rows["inference_revenue"][-1, j]), "USD/year"),
                  money(float(m.rows["npv"][-1, j])))
                 for j, lab in enumerate(m.labs)]
-        state = (f"converged in {m.iterations} iterations (last change {m.change:.1e})"
-                 if m.converged else f"NOT converged after {m.iterations} iterations "
-                 f"(last change {m.change:.1e})")
+        state = (f"cleared step by step, each in at most {m.iterations} runs (last change "
+                 f"{m.change:.1e})" if m.converged else f"NOT cleared: a step still moved "
+                 f"after {m.iterations} runs (change {m.change:.1e})")
         return (f"{head}, each lab keeping its allocation policy: {state}; chip price index "
                 f"{np.max(m.price_index):.2f}x at its highest; the labs raise "
                 f"{np.min(m.financing_share):.0%} of what investors offer at the tightest\n\n"

@@ -25,12 +25,12 @@ def write_market_book(args: argparse.Namespace, labs, result) -> str:
         m, paths = eq.market, eq.paths
         notes = (f"Nash equilibrium {'reached' if eq.converged else 'NOT reached'} in "
                  f"{eq.rounds} rounds; largest deviation gain {eq.max_deviation_gain:+.2%} of "
-                 f"a lab's NPV; the market's fixed point in {m.iterations} iterations (last "
-                 f"change {m.change:.1e})")
+                 f"a lab's NPV; the market cleared step by step, each in at most {m.iterations} "
+                 f"runs (last change {m.change:.1e})")
     else:
         m, paths = result, None
-        notes = (f"the market's fixed point {'reached' if m.converged else 'NOT reached'} in "
-                 f"{m.iterations} iterations (last change {m.change:.1e})")
+        notes = (f"the market {'cleared' if m.converged else 'NOT cleared'} step by step, "
+                 f"each in at most {m.iterations} runs (last change {m.change:.1e})")
     book = build_market_workbook(labs, args.scenario, m, paths, years=args.years,
                                  step=args.step, notes=notes)
     path = write_workbook(book, args.out)

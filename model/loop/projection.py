@@ -19,13 +19,13 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 
 from model.core.catalogue import CATALOGUE, sym
 from model.core.dimensions import check_equation
-from model.core.errors import InputError, ModelDefinitionError, quoted
+from model.core.errors import InputError, ModelDefinitionError
 from model.core.numpy_printer import FastNumPyPrinter
 
 from . import band_rows  # noqa: F401 - imports the earlier blocks first, in order
 from .coupling import COUPLING, coupling_defaults
 from .rows import COUPLED_RAW, INIT_RAW, STEP_RAW, missing
-from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years  # noqa: F401 - re-exported
+from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years, step_starts, steps_for  # noqa: F401 - re-exported
 
 if missing():
     raise ModelDefinitionError(f"declared rows without expressions: {missing()}")
@@ -177,28 +177,9 @@ def program(choices: tuple[float, ...] | None = None, coupled: bool = False) -> 
 SPECIALISE_ABOVE = 256
 
 
-def steps_for(years: int, step: str) -> tuple[int, float]:
-    """Number of steps and step length in years; InputError on a bad horizon or step."""
-    if step not in STEPS:
-        raise InputError(f"step: expected one of {', '.join(STEPS)}, got {quoted(step)}")
-    if isinstance(years, bool) or not isinstance(years, int | np.integer) or years <= 0:
-        raise InputError(f"years: expected a whole number of years >= 1, got {quoted(years)}")
-    n = 1 + int(round((years - 1) / STEPS[step]))  # the base year, then steps of `step`
-    if n > MAX_STEPS:
-        raise InputError(f"years: {years} years at {step} steps is {n:,} steps, over the "
-                         f"{MAX_STEPS}-step limit; the longest horizon at {step} steps is "
-                         f"{max_years(step)} years")
-    return n, STEPS[step]
-
-
-def step_starts(n: int, dt: float) -> np.ndarray:
-    """Years from the base year's start to each step's start: 0, then 1, 1 + dt, ..."""
-    return np.concatenate([[0.0], 1.0 + dt * np.arange(n - 1)])
-
-
 def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
                keep: Sequence[str] | None = None, on_step=None,
-               specialise: bool | None = None) -> dict[str, np.ndarray]:
+               specialise: bool | None = None, solve_step=None) -> dict[str, np.ndarray]:
     """Evaluate the projection on arrays of inputs; return {row: array (n_steps, *shape)}.
 
     A path input (the optimiser's chosen shares) is an array whose first axis is the step;
@@ -208,6 +189,10 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     `specialise` forces (True) or forbids (False) a program compiled for these choices (by
     default: above SPECIALISE_ABOVE samples). Values holding any of the market's coupling paths
     (model.loop.coupling.COUPLING) run the market's program, the missing ones at their defaults.
+    `solve_step(t, evaluate)`, if given, settles each step before the next: `evaluate(over)`
+    returns the step's rows with the path inputs in `over` ({name: value at this step}) in
+    place of theirs, and solve_step returns the rows to keep (the market of labs clears each
+    step this way: model.market.engine).
     """
     coupled = any(n in values for n in COUPLING)
     values = {**default_paths(values, n_steps), **values}
@@ -234,15 +219,29 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
             now = list(args)
             for i in per_step:
                 now[i] = args[i][t]
-            result = prog.initial(now) if t == 0 else prog.step(now, rows)
             # Rows keep their natural shape: one that no sampled input reaches stays a scalar,
             # so the next step does not redo it once per sample.
-            rows = dict(zip(STEP_ROWS, result, strict=True))
+            evaluate = _evaluator(prog, now, rows if t else None)
+            rows = evaluate({}) if solve_step is None else solve_step(t, evaluate)
             for n in keep:
                 out[n][t] = rows[n]
             if on_step is not None:  # rows in their natural shape: a scalar is the same for all
                 on_step(t, rows)
     return out
+
+
+def _evaluator(prog: _Program, args: list, last: Mapping[str, np.ndarray] | None):
+    """The step's rows as a function of per-step inputs replaced ({name: value})."""
+    where = {n: i for i, n in enumerate(prog.inputs)}
+
+    def evaluate(over: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        now = list(args)
+        for name, value in over.items():
+            now[where[name]] = value
+        result = prog.initial(now) if last is None else prog.step(now, last)
+        return dict(zip(STEP_ROWS, result, strict=True))
+
+    return evaluate
 
 
 def chooses(settings) -> bool:

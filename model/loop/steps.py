@@ -1,10 +1,19 @@
 """Step lengths of the projection and the limits of a run (a light module: importing it imports
 and compiles nothing, so the command line's --help can quote it).
 
-Quarters agree with months within 5% for every preset and scenario but one NPV
-(model.loop.convergence); years do not where revenue grows tenfold a year, so they are not the
-default.
+Quarters agree with months within 5% for every preset and scenario (model.loop.convergence);
+years do not where revenue grows tenfold a year, so they are not the default.
 """
+
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING
+
+from model.core.errors import InputError, quoted
+
+if TYPE_CHECKING:
+    import numpy as np
 
 STEPS = {"year": 1.0, "quarter": 0.25, "month": 1 / 12}
 DEFAULT_STEP = "quarter"
@@ -20,3 +29,24 @@ def max_years(step: str) -> int:
     """The longest horizon (whole years) that fits in MAX_STEPS steps: the base year, then
     steps of `step`."""
     return int(1 + (MAX_STEPS - 1) * STEPS[step] + 1e-9)
+
+
+def steps_for(years: int, step: str) -> tuple[int, float]:
+    """Number of steps and step length in years; InputError on a bad horizon or step."""
+    if step not in STEPS:
+        raise InputError(f"step: expected one of {', '.join(STEPS)}, got {quoted(step)}")
+    if isinstance(years, bool) or not isinstance(years, numbers.Integral) or years <= 0:
+        raise InputError(f"years: expected a whole number of years >= 1, got {quoted(years)}")
+    n = 1 + int(round((years - 1) / STEPS[step]))  # the base year, then steps of `step`
+    if n > MAX_STEPS:
+        raise InputError(f"years: {years} years at {step} steps is {n:,} steps, over the "
+                         f"{MAX_STEPS}-step limit; the longest horizon at {step} steps is "
+                         f"{max_years(step)} years")
+    return n, STEPS[step]
+
+
+def step_starts(n: int, dt: float) -> np.ndarray:
+    """Years from the base year's start to each step's start: 0, then 1, 1 + dt, ..."""
+    import numpy as np  # here, not above: --help imports this module and must stay light
+
+    return np.concatenate([[0.0], 1.0 + dt * np.arange(n - 1)])

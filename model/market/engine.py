@@ -1,6 +1,6 @@
 """The market of labs as a fixed point: every lab's projection (the labs are columns of one
 `run_arrays` call) given the chip market's rations and price and the customers' shares, those
-recomputed from the projections, damped, until nothing moves.
+recomputed from the projections until nothing moves, step by step (model.market.clearing).
 
 Not an equilibrium of choices (each lab keeps its allocation policy; no lab best-responds):
 this is the market the policies meet. Deterministic: no sampling, a fixed order of operations.
@@ -27,20 +27,11 @@ from model.loop.projection import (
 )
 from model.loop.steps import DEFAULT_STEP
 
-from .capital import financing_share
-from .chips import market_supply, price_index, rationed
-from .customers import capacity_capped
+from .clearing import DAMPING, MAX_ITERATIONS, TOLERANCE, Clearing
 from .fields import Lab
 from .single_lab import lab_settings
 from .world import MARKET
 
-# Weight of the new paths in the first iteration; halved (down to MIN_DAMPING) whenever the
-# change grows, since the chip price and the customers can feed back on each other and cycle,
-# and grown back by a quarter while it shrinks.
-DAMPING = 0.5
-MIN_DAMPING = 0.05
-TOLERANCE = 1e-6  # largest change of a path in an iteration (see `_change`) at convergence
-MAX_ITERATIONS = 200
 # Whether demand beyond a lab's serving capacity moves to labs with room (customers.
 # capacity_capped). Off by default: the lab short of capacity already prices that demand away
 # (its scarcity pricing, model.loop.market_rows), so moving it too would count it twice; and the
@@ -107,48 +98,6 @@ def _over_labs(each: Sequence, axis: int = 0) -> np.ndarray:
     return np.stack([np.broadcast_to(a, shape) for a in arrays], axis=axis)
 
 
-def _change(old: tuple, new: tuple) -> float:
-    """Largest change between iterations: supply shares as shares of world production, the
-    price index in e-folds, and the customers' paths as shares of the market (each lab's odds
-    and demand over the market's: every step's total is the same in both)."""
-    (s0, i0, o0, d0, p0, f0), (s1, i1, o1, d1, p1, f1) = old, new
-    odds, demand = o1.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        customers = [np.where(total > 0, np.abs(b - a) / total, 0.0)
-                     for a, b, total in ((o0, o1, odds), (d0, d1, demand), (p0, p1, demand))]
-    return float(max(np.max(np.abs(s1 - s0)), np.max(np.abs(np.log(i1 / i0))),
-                     np.max(np.abs(f1 - f0)),
-                     *(np.max(c) for c in customers)))
-
-
-def _couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
-    """The coupling paths the rows call for: (supply share, price index, rival odds, rival
-    demand, spilled demand, financing share), and the customers' (served, chosen) shares."""
-    production = rows["world_gpu_production"]
-    bids = rows["gpus_affordable"].copy()
-    bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
-    supply = market_supply(production, shares)
-    index = np.ones_like(supply) if alone else price_index(bids, supply)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = rationed(bids, supply, shares) / production.mean(axis=1, keepdims=True)
-    share = np.where(np.isfinite(share), share, shares)
-    share[0] = shares
-    # the customers: each lab's odds and own demand are its rows (model.loop.market_rows)
-    odds, demand = rows["customer_odds"], rows["own_tokens_demanded"]
-    total_odds, total = odds.sum(axis=1, keepdims=True), demand.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        chosen = np.where(total_odds > 0, odds / total_odds, 1 / odds.shape[1])
-    wanted = chosen * total
-    spilled = (capacity_capped(wanted, rows["token_capacity"], chosen) - wanted if spill
-               else np.zeros_like(wanted))
-    sold = rows["tokens_served"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        served = np.where(sold.sum(axis=1, keepdims=True) > 0,
-                          sold / sold.sum(axis=1, keepdims=True), chosen)
-    financing = financing_share(rows["external_financing"], rows["year"], alone)
-    return (share, index, total_odds - odds, total - demand, spilled, financing), (served, chosen)
-
-
 def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
     share, index, odds, demand, spilled, financing = coupling
     change = np.concatenate([np.ones_like(index[:1]), index[1:] / index[:-1]])
@@ -166,25 +115,18 @@ def lab_coupling(m: Market, j: int) -> dict[str, np.ndarray]:
     return {k: v[:, j] for k, v in _paths({}, m.coupling, None).items()}
 
 
-def _mix(old: tuple, new: tuple, weight: float) -> tuple:
-    """`weight` of the way from `old` paths to `new`: the price index geometrically (it is a
-    ratio), the rest arithmetically (rivals' odds and demand may be 0, spills negative)."""
-    return tuple(a ** (1 - weight) * b ** weight if k == 1 else a * (1 - weight) + b * weight
-                 for k, (a, b) in enumerate(zip(old, new, strict=True)))
-
-
 def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
                 step: str = DEFAULT_STEP, damping: float = DAMPING,
                 tolerance: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS,
                 sensitivity: float | None = None,
                 start: tuple | None = None, spill: bool = SPILL) -> Market:
     """The market of the labs `settings` (resolved single-lab settings, one per lab, named
-    `names`): damped fixed-point iteration of the coupling paths, from `start` (a Market's
-    `coupling`, e.g. the last one's) or the labs alone. `sensitivity` (log-odds per OOM) sets
+    `names`), cleared step by step: each step's coupling (chip rations and price, customers,
+    capital) by damped fixed-point iteration of that step alone, from `start`'s (a Market's
+    `coupling`, e.g. the last one's) or the last step's. `sensitivity` (log-odds per OOM) sets
     every lab's quality_sensitivity; by default each lab's follows its own inputs. `spill`:
-    see SPILL. Values may
-    be arrays of draws (samples), each draw its own market in the same runs; the iteration
-    stops when every draw's market has settled."""
+    see SPILL. Values may be arrays of draws (samples), each draw its own market in the same
+    runs; a step is settled when every draw's is."""
     if not settings:
         raise InputError("a market needs at least one lab")
     began = time.perf_counter()
@@ -192,24 +134,17 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     values = stacked(settings, n, dt)
     lane = np.broadcast_shapes(*(np.shape(v) for k, v in values.items() if k not in PATHS))
     shares = np.broadcast_to(values["lab_supply_share"], lane)  # (labs, *samples)
-    labs = len(settings)
     zero = np.zeros((n, *lane))
-    paths = start or (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
+    first = start or (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
                       zero, zero, zero, np.ones((n, *lane)))
-    change, converged, iterations, start_damping = np.inf, False, 0, damping
-    while iterations < max_iterations and not converged:
-        iterations += 1
-        rows = run_arrays(_paths(values, paths, sensitivity), n, specialise=False)
-        target, _ = _couple(rows, shares, labs == 1, spill)
-        last, change = change, _change(paths, target)
-        converged = change <= tolerance
-        damping = (max(MIN_DAMPING, damping / 2) if change > last
-                   else min(start_damping, damping * 1.25))
-        paths = _mix(paths, target, damping)
-    rows = run_arrays(_paths(values, paths, sensitivity), n, specialise=False)
-    _, (served, chosen) = _couple(rows, shares, labs == 1, spill)
-    return Market(tuple(names), rows, paths, served, chosen, converged, iterations, change,
-                  time.perf_counter() - began)
+    clearing = Clearing(shares, lane, len(settings) == 1, spill, first, start is not None,
+                         damping, tolerance, max_iterations)
+    rows = run_arrays(_paths(values, first, sensitivity), n, specialise=False,
+                      solve_step=clearing)
+    coupling = tuple(np.stack(path) for path in zip(*clearing.settled, strict=True))
+    served, chosen = (np.stack(c) for c in zip(*clearing.customers, strict=True))
+    return Market(tuple(names), rows, coupling, served, chosen, clearing.converged,
+                  clearing.iterations, clearing.change, time.perf_counter() - began)
 
 
 def frame(m: Market) -> pd.DataFrame:

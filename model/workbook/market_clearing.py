@@ -1,5 +1,5 @@
 """The market's clearing, one step of it, as sympy expressions: what the market engine computes
-in numpy (model.market.engine._couple, model.market.chips, the customers' logit) written once
+in numpy (model.market.clearing.couple, model.market.chips, the customers' logit) written once
 more, from the same parameters (model.market.parameters), so that the workbook's Market sheet
 prints its formulas from them rather than by hand.
 
@@ -195,7 +195,7 @@ def _capital(c: Clearing) -> None:
 
 def _gaps(c: Clearing) -> None:
     """Fixed-point rows: each coupling input's distance from what the market recomputes, in
-    the engine's measure (model.market.engine._change); all within fixed_point_tolerance at a
+    the engine's measure (model.market.clearing._change); all within fixed_point_tolerance at a
     fixed point."""
     why = "fixed point: |recomputed - input|"
     c.add("gap_market_supply_share", "share", f"{why} (share of world production)",

@@ -1,0 +1,159 @@
+"""Clearing the market of labs step by step: each step's coupling paths (chip rations and price,
+the customers' odds and demand, the capital market's share) from the labs' rows, iterated with
+that step's projection until they no longer move (model.market.engine runs the steps).
+
+A step's coupling reads only that step's rows and the base year's (and the chip price's change,
+the last step's index), so settling the steps in order is the fixed point of the whole paths,
+at one step's cost per iteration rather than the horizon's: ~7 runs of a step, where iterating
+the whole paths took ~70 runs of all of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .capital import financing_share
+from .chips import market_supply, price_index, rationed
+from .customers import capacity_capped
+
+# Weight of the new paths in the first iteration; halved (down to MIN_DAMPING) whenever the
+# change grows, since the chip price and the customers can feed back on each other and cycle,
+# and grown back by a quarter while it shrinks.
+DAMPING = 1.0
+MIN_DAMPING = 0.05
+TOLERANCE = 1e-6  # largest change of a path in an iteration (see `_change`) at convergence
+MAX_ITERATIONS = 200
+def _change(old: tuple, new: tuple) -> float:
+    """Largest change between iterations: supply shares as shares of world production, the
+    price index in e-folds, and the customers' paths as shares of the market (each lab's odds
+    and demand over the market's: every step's total is the same in both)."""
+    (s0, i0, o0, d0, p0, f0), (s1, i1, o1, d1, p1, f1) = old, new
+    odds, demand = o1.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        customers = [np.where(total > 0, np.abs(b - a) / total, 0.0)
+                     for a, b, total in ((o0, o1, odds), (d0, d1, demand), (p0, p1, demand))]
+    return float(max(np.max(np.abs(s1 - s0)), np.max(np.abs(np.log(i1 / i0))),
+                     np.max(np.abs(f1 - f0)),
+                     *(np.max(c) for c in customers)))
+
+
+def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
+    """The coupling paths the rows call for: (supply share, price index, rival odds, rival
+    demand, spilled demand, financing share), and the customers' (served, chosen) shares."""
+    production = rows["world_gpu_production"]
+    bids = rows["gpus_affordable"].copy()
+    bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
+    supply = market_supply(production, shares)
+    index = np.ones_like(supply) if alone else price_index(bids, supply)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = rationed(bids, supply, shares) / production.mean(axis=1, keepdims=True)
+    share = np.where(np.isfinite(share), share, shares)
+    share[0] = shares
+    # the customers: each lab's odds and own demand are its rows (model.loop.market_rows)
+    odds, demand = rows["customer_odds"], rows["own_tokens_demanded"]
+    total_odds, total = odds.sum(axis=1, keepdims=True), demand.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chosen = np.where(total_odds > 0, odds / total_odds, 1 / odds.shape[1])
+    wanted = chosen * total
+    spilled = (capacity_capped(wanted, rows["token_capacity"], chosen) - wanted if spill
+               else np.zeros_like(wanted))
+    sold = rows["tokens_served"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        served = np.where(sold.sum(axis=1, keepdims=True) > 0,
+                          sold / sold.sum(axis=1, keepdims=True), chosen)
+    financing = financing_share(rows["external_financing"], rows["year"], alone)
+    return (share, index, total_odds - odds, total - demand, spilled, financing), (served, chosen)
+
+
+def _mix(old: tuple, new: tuple, weight: float) -> tuple:
+    """`weight` of the way from `old` paths to `new`: the price index geometrically (it is a
+    ratio), the rest arithmetically (rivals' odds and demand may be 0, spills negative)."""
+    return tuple(a ** (1 - weight) * b ** weight if k == 1 else a * (1 - weight) + b * weight
+                 for k, (a, b) in enumerate(zip(old, new, strict=True)))
+
+
+# The rows the coupling reads: each step's (labs, *samples) beside the base year's.
+_COUPLED_ROWS = ("world_gpu_production", "gpus_affordable", "customer_odds",
+                 "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
+                 "year")
+
+
+class Clearing:
+    """Settles each step's coupling (run_arrays' solve_step): the step is run, the coupling
+    its rows call for is mixed in, damped, until it no longer moves. A step's coupling reads
+    only that step's rows and the base year's (the chip price's change, the last step's), so
+    settling the steps in order is the whole paths' fixed point, at a step's cost per
+    iteration rather than the horizon's."""
+
+    def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit):
+        self.shares, self.lane, self.alone, self.spill = shares, lane, alone, spill
+        self.warm = warm
+        self.first, self.damping, self.tolerance, self.limit = first, damping, tolerance, limit
+        self.settled, self.customers, self.base = [], [], None
+        self.converged, self.iterations, self.change = True, 0, 0.0
+
+    def _target(self, rows: dict, t: int) -> tuple:
+        # the lanes: the labs' inputs', and the draws' the paths alone may carry (a deviation)
+        lane = np.broadcast_shapes(self.lane, *(np.shape(rows[k]) for k in _COUPLED_ROWS))
+        now = {k: np.broadcast_to(rows[k], lane) for k in _COUPLED_ROWS}
+        stack = ({k: v[None] for k, v in now.items()} if t == 0 else
+                 {k: np.stack([self.base[k], now[k]]) for k in _COUPLED_ROWS})
+        coupling, customers = couple(stack, self.shares, self.alone, self.spill)
+        return tuple(c[-1] for c in coupling), tuple(c[-1] for c in customers)
+
+    def __call__(self, t: int, evaluate) -> dict:
+        # from the start's paths, or where the last step settled (the nearer guess)
+        paths = (tuple(np.array(p[t]) for p in self.first) if self.warm or not t
+                 else tuple(np.array(p) for p in self.settled[-1]))
+        before = self.settled[-1][1] if t else np.ones_like(paths[1])
+        damping, change, iterations, secant = self.damping, np.inf, 0, None
+        while True:
+            iterations += 1
+            rows = evaluate(_over(paths, before))
+            target, customers = self._target(rows, t)
+            last, change = change, _change(tuple(p[None] for p in paths),
+                                           tuple(p[None] for p in target))
+            if change <= self.tolerance or iterations >= self.limit:
+                break
+            damping = (max(MIN_DAMPING, damping / 2) if change > last
+                       else min(self.damping, damping * 1.25))
+            index, secant = _secant(np.log(paths[1]), np.log(target[1]), secant, damping)
+            paths = _mix(paths, target, damping)
+            paths = (paths[0], index, *paths[2:])
+        self.converged &= change <= self.tolerance
+        self.iterations = max(self.iterations, iterations)
+        self.change = max(self.change, change)
+        if t == 0:
+            lane = np.broadcast_shapes(self.lane, *(np.shape(rows[k]) for k in _COUPLED_ROWS))
+            self.base = {k: np.broadcast_to(rows[k], lane) for k in _COUPLED_ROWS}
+        self.settled.append(paths)
+        self.customers.append(customers)
+        return rows
+
+
+def _secant(x: np.ndarray, g: np.ndarray, last: tuple | None, damping: float) -> tuple:
+    """The chip price index's next guess, and what the next call needs: x is its log, g the
+    log the bids at x call for. The bids fall as the price rises, so a full step overshoots
+    (by 1 / elasticity: at elasticity 0.5 it diverges); the secant through the last two
+    guesses solves g(x) = x where g is a power law (a line in logs), in about three runs of
+    the step. Where the slope is unknown (the first run, a kink of the clip), a damped step."""
+    step = damping * (g - x)
+    if last is not None:
+        x0, g0 = last
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = (g - g0) / (x - x0)
+        usable = np.isfinite(slope) & (slope < 1) & (np.abs(x - x0) > 1e-12)
+        step = np.where(usable, (g - x) / np.where(usable, 1 - slope, 1), step)
+    return np.exp(x + step), (x, g)
+
+
+def _over(paths: tuple, before: np.ndarray) -> dict[str, np.ndarray]:
+    """The step's coupling inputs (labs, *samples) from its coupling paths, the chip price's
+    change over the last step's index `before`."""
+    share, index, odds, demand, spilled, financing = paths
+    return {"market_supply_share": share,
+            "chip_price_change": np.broadcast_to((index / before)[None], share.shape),
+            "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
+            "financing_share": financing}
+
+
