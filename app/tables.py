@@ -220,11 +220,17 @@ def inputs_frame(settings: Settings) -> pd.DataFrame:
 
 
 def reveal_frame(result: Mapping) -> pd.DataFrame:
-    """docs/reveal.json's rows as text, the README's table (model.market.reveal_table.cells)."""
-    return pd.DataFrame(reveal_table.cells(result))
+    """docs/reveal.json's rows as text, the README's table (model.market.reveal_table.cells)
+    narrowed to a laptop's width: '2. openai 2024' for its first three columns, and no measure
+    (the observed points' tooltips give it)."""
+    cells = pd.DataFrame(reveal_table.cells(result))
+    seen = cells["index"] + ". " + cells["lab"] + " " + cells["period"]
+    return cells.drop(columns=["index", "lab", "period", "measure"]).assign(
+        observation=seen)[["observation", "observed", "best_response", *result["sweeps"]]]
 
 
 def reveal_columns(result: Mapping) -> dict[str, tuple[str, None]]:
-    """reveal_frame's headings: each swept input with the scenario it is swept under."""
-    return {"index": ("#", None), "best_response": ("best response", None)} | {
-        key: (f"{s['input']} ({s['scenario']})", None) for key, s in result["sweeps"].items()}
+    """reveal_frame's headings: each swept input by its name (the caption says under which
+    scenario)."""
+    return {"best_response": ("best response", None)} | {
+        key: (s["input"], None) for key, s in result["sweeps"].items()}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -433,11 +432,11 @@ def shown_revealed(at: AppTest) -> None:
     found = [d.value for d in at.dataframe if "best_response" in d.value.columns]
     assert len(found) == 1
     shown = found[0]
-    pd.testing.assert_frame_equal(shown.reset_index(drop=True), tables.reveal_frame(result))
+    assert shown.reset_index(drop=True).equals(tables.reveal_frame(result))
     assert len(shown) == len(result["rows"]) == 10
     # row 2, OpenAI 2024 with research separated: 4.5 / (4.5 + 1.8) of research + inference
     epoch = PANEL[1]
-    row = shown[shown["index"] == "2"].iloc[0]
+    row = shown[shown["observation"] == "2. openai 2024"].iloc[0]
     share = epoch.research_share / (epoch.research_share + epoch.inference_share)
     assert row["observed"] == f"{share:.1%} (research)" == "71.4% (research)"
     assert row["compute-bottleneck"] == reveal_table.ranges_text(
