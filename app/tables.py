@@ -24,6 +24,7 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.resolve import Settings, citations
 from model.core.sources import REFERENCES, cited_by
+from model.market import reveal_table
 from model.report.formats import (
     calendar_year,
     format_value,
@@ -216,3 +217,20 @@ def inputs_frame(settings: Settings) -> pd.DataFrame:
         "value": [format_value(n, settings.values[n]) for n in names],
         "source": [settings.sources[n] for n in names],
     })
+
+
+def reveal_frame(result: Mapping) -> pd.DataFrame:
+    """docs/reveal.json's rows as text, the README's table (model.market.reveal_table.cells)
+    narrowed to a laptop's width: '2. openai 2024' for its first three columns, and no measure
+    (the observed points' tooltips give it)."""
+    cells = pd.DataFrame(reveal_table.cells(result))
+    seen = cells["index"] + ". " + cells["lab"] + " " + cells["period"]
+    return cells.drop(columns=["index", "lab", "period", "measure"]).assign(
+        observation=seen)[["observation", "observed", "best_response", *result["sweeps"]]]
+
+
+def reveal_columns(result: Mapping) -> dict[str, tuple[str, None]]:
+    """reveal_frame's headings: each swept input by its name (the caption says under which
+    scenario)."""
+    return {"best_response": ("best response", None)} | {
+        key: (s["input"], None) for key, s in result["sweeps"].items()}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -18,3 +21,14 @@ def page(query: dict[str, str], tab: str = "Budget", timeout: float = 120) -> Ap
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def charts(at: AppTest) -> list[tuple[dict, pd.DataFrame | None]]:
+    """Each Vega-Lite chart on the page, in order: its spec and the data the page gave it."""
+    out = []
+    for element in at.get("vega_lite_chart"):
+        proto = element.proto
+        data = (pa.ipc.open_stream(proto.data.data).read_pandas() if proto.HasField("data")
+                else None)
+        out.append((json.loads(proto.spec), data))
+    return out

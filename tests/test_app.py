@@ -22,9 +22,11 @@ from model.core.presets import PRESETS
 from model.core.resolve import resolve
 from model.loop.projection import STEP
 from model.loop.scenarios import SCENARIOS
-from model.market.observed import panel, research_points
+from model.market import reveal_table
+from model.market.observed import PANEL, panel, research_points
 from model.odds import headline as odds_headline
 from model.workbook import build as workbook
+from tests.pages import charts as page_charts
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 TIMEOUT = 60
@@ -397,6 +399,50 @@ def test_market_tab_shows_the_labs_and_the_chip_price():
         assert title in text
     assert "Settled in" in text and "Not a forecast" in text
     assert "Points: published shares" in text  # the observed panel beside the research lines
+    lines = shown_observed(at)
+    want = calc.market_view("ai-2027", 3, "year").labs
+    assert lines["value"].to_numpy() == pytest.approx(want["share_research"], abs=1e-12)
+    assert list(lines["lab"]) == list(want["lab"])
+    shown_revealed(at)
+
+
+def shown_observed(at: AppTest):
+    """The research chart's observed points checked against the panel (issue 19, point 1);
+    its model lines returned."""
+    found = [data for _, data in page_charts(at)
+             if data is not None and "citation" in data.columns]
+    assert len(found) == 1, "one chart of the observed panel beside the model's research"
+    frame = found[0]
+    seen = frame[frame["kind"] != charts.MODEL_PATH]
+    want = research_points(panel())
+    assert [(p["lab"], p["year"], p["citation"]) for p in want] == list(
+        zip(seen["lab"], seen["year"], seen["citation"], strict=True))
+    assert seen["value"].to_numpy() == pytest.approx([p["value"] for p in want], abs=1e-12)
+    # OpenAI's 2024 research, Epoch's split: $4.5B of ~$6.8B
+    epoch = seen[(seen["lab"] == "openai") & seen["kind"].str.startswith("research")]
+    assert list(epoch["year"]) == [2024]
+    assert epoch["value"].iloc[0] == pytest.approx(PANEL[1].research_share, abs=1e-12)
+    assert epoch["value"].iloc[0] == pytest.approx(4.5 / 6.8, abs=1e-12)
+    return frame[frame["kind"] == charts.MODEL_PATH]
+
+
+def shown_revealed(at: AppTest) -> None:
+    """The revealed-beliefs table is docs/reveal.json's (issue 19, point 2), not re-solved."""
+    result = reveal_table.read()
+    found = [d.value for d in at.dataframe if "best_response" in d.value.columns]
+    assert len(found) == 1
+    shown = found[0]
+    assert shown.reset_index(drop=True).equals(tables.reveal_frame(result))
+    assert len(shown) == len(result["rows"]) == 10
+    # row 2, OpenAI 2024 with research separated: 4.5 / (4.5 + 1.8) of research + inference
+    epoch = PANEL[1]
+    row = shown[shown["observation"] == "2. openai 2024"].iloc[0]
+    share = epoch.research_share / (epoch.research_share + epoch.inference_share)
+    assert row["observed"] == f"{share:.1%} (research)" == "71.4% (research)"
+    assert row["compute-bottleneck"] == reveal_table.ranges_text(
+        result["rows"][1]["sweeps"]["compute-bottleneck"])
+    assert row["multiplier"] == "none in range"  # docs/reveal.json as committed
+    assert any("docs/reveal.json" in c.value for c in at.caption)
 
 
 def test_the_research_chart_sets_the_observed_panel_beside_the_model():
@@ -427,6 +473,14 @@ def test_market_tab_shows_the_equilibrium_beside_the_joint_optimum():
     assert "An equilibrium after" in text and "The race" in text
     labels = [m.label for m in at.metric]
     assert labels == ["Summed NPV, equilibrium", "Summed NPV, one owner", "What the race costs"]
+    # the observed panel beside the equilibrium's research paths, and the revealed beliefs
+    assert "Lines: the equilibrium's research shares" in text
+    lines = shown_observed(at)
+    panel_ = next(data for _, data in page_charts(at) if data is not None
+                  and "scenario" in data.columns and (data["scenario"].str.startswith(
+                      "equilibrium").all()))  # the research panels come first
+    assert lines["value"].to_numpy() == pytest.approx(panel_["value"].to_numpy(), abs=1e-12)
+    shown_revealed(at)
 
 
 def test_the_nash_view_is_the_outcomes():

@@ -241,3 +241,30 @@ def test_the_observed_sheet_has_no_formulas_and_a_chart_beside_the_paths(observe
     assert titles[:2] == ["openai (model)", "meta (model)"]
     seen = {p["lab"] for p in research_points(panel())}
     assert sorted(titles[2:]) == sorted(f"{lab} (observed)" for lab in seen)
+
+
+def _cells(wb, ref: str) -> list:
+    """The cells a chart series reference ('Sheet'!$C$5:$C$9, a row or a column) names."""
+    sheet, span = ref.rsplit("!", 1)
+    found = wb[sheet.strip("'")][span.replace("$", "")]
+    return [found] if isinstance(found, openpyxl.cell.Cell) else [c for row in found for c in row]
+
+
+def test_the_chart_plots_the_panel_beside_each_labs_research_row(observed_ws):
+    wb = observed_ws.parent
+    series = {s.tx.strRef.f if s.tx.strRef else s.tx.v: s for s in observed_ws._charts[0].series}
+    for lab in ("openai", "meta"):  # the model: each lab sheet's year and share_research rows
+        line = series[f"{lab} (model)"]
+        xs, ys = _cells(wb, line.xVal.numRef.f), _cells(wb, line.yVal.numRef.f)
+        assert {wb[lab].cell(c.row, 1).value for c in xs} == {"year"}
+        assert {wb[lab].cell(c.row, 1).value for c in ys} == {"share_research"}
+        assert len(xs) == len(ys) == 2  # two yearly steps
+    for lab in {p["lab"] for p in research_points(panel())}:  # the panel: its points' cells
+        dots = series[f"{lab} (observed)"]
+        want = [p for p in research_points(panel()) if p["lab"] == lab]
+        xs, ys = _cells(wb, dots.xVal.numRef.f), _cells(wb, dots.yVal.numRef.f)
+        assert [c.value for c in xs] == [p["year"] for p in want]
+        assert [c.value for c in ys] == pytest.approx([p["value"] for p in want], abs=0)
+    openai = _cells(wb, series["openai (observed)"].yVal.numRef.f)
+    assert openai[1].value == pytest.approx(4.5 / 6.8, abs=TOL)  # Epoch's 2024 research split
+    assert openai[0].value == pytest.approx(4 / 5.8, abs=TOL)  # all R&D, as reported

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from model.cli.main import main
-from model.market import reveal
+from model.market import reveal, reveal_table
 from model.market.observed import PANEL, Observation
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -75,11 +75,11 @@ def test_an_unreachable_split_is_none_in_range():
                             bisections=0)[0]
     assert out["ranges"] == []
     assert all(v > 0.45 for _, v in out["points"])
-    assert reveal.ranges_text({"ranges": [], "bounds": [1, 1e4]}) == "none in range"
+    assert reveal_table.ranges_text({"ranges": [], "bounds": [1, 1e4]}) == "none in range"
 
 
 def test_ranges_text_marks_the_catalogue_bounds():
-    assert reveal.ranges_text({"ranges": [[1.0, 2.5], [7.0, 7.0]], "bounds": [1.0, 1e4]}) == \
+    assert reveal_table.ranges_text({"ranges": [[1.0, 2.5], [7.0, 7.0]], "bounds": [1.0, 1e4]}) == \
         "1 (bound) to 2.5, 7"
 
 
@@ -132,7 +132,7 @@ def test_table_and_csv(capsys, canned):
     code, out, err = run(capsys, "--lab", "openai", "--year", "2024")
     assert code == 0 and not err
     assert "base_multiplier (status-quo)" in out and "price-taker" in out
-    texts = [reveal.ranges_text(s) for r in canned["rows"] for s in r["sweeps"].values()]
+    texts = [reveal_table.ranges_text(s) for r in canned["rows"] for s in r["sweeps"].values()]
     assert all(t in out for t in texts)
     code, out, err = run(capsys, "--lab", "openai", "--year", "2024", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -159,8 +159,9 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
 
 # --- the README -------------------------------------------------------------------------------
 def test_the_readme_table_is_the_reveal_file():
-    result = reveal.read()
-    assert reveal.markdown(result) in README.read_text(), "regenerate (model.report.model_doc)"
+    result = reveal_table.read()
+    assert reveal_table.markdown(result) in README.read_text(), \
+        "regenerate (model.report.model_doc)"
     used, _ = reveal.targets()
     assert [(r["index"], r["best_response"] == "market") for r in result["rows"]] == \
         [(t.index, t.market) for t in used]

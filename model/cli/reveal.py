@@ -9,7 +9,8 @@ import argparse
 import csv
 import io
 
-from model.market.reveal import check_selection, ranges_text, reveal
+from model.market.reveal import check_selection, reveal
+from model.market.reveal_table import ranges_text
 from model.report.formats import format_value, json_number, strict_json, table
 
 CSV_COLUMNS = ("index", "lab", "year", "period", "measure", "compared", "observed", "tolerance",

@@ -1,6 +1,7 @@
 """Revealed beliefs: for each usable lab-year of the observed panel (model.market.observed), the
 values of one input under which the observed split is the lab's value-maximising choice
-(`python -m model reveal`; the README's table from docs/reveal.json).
+(`python -m model reveal`; docs/reveal.json, read back as the README's and the app's table by
+model.market.reveal_table).
 
 Three inputs, each swept over its catalogue bounds under the scenario that makes it matter, the
 lab's other inputs held at its preset's:
@@ -41,13 +42,11 @@ within a bisected step of the true edge); 'none in range' where no solved value 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -61,6 +60,7 @@ from .engine import Market, equilibrium
 from .lockstep import in_lockstep
 from .nash import _fixed_paths, best_response, choosing
 from .observed import PANEL, Observation
+from .reveal_table import BASE_YEAR, MARKET_YEAR
 from .single_lab import lab_settings
 from .world import LABS, MARKET
 
@@ -71,12 +71,9 @@ TOLERANCE = 0.05  # of the research + inference pool, either way
 TOLERANCE_WHY = ("+-5 points of the pool: no source gives an interval (Epoch's shares are "
                  "'~' figures)")
 RHO_GAP = 1e-3  # rho is kept this far from 0 (the CES is undefined there)
-REVEAL_FILE = Path(__file__).resolve().parents[2] / "docs" / "reveal.json"
 VALUE_MAXIMISING = "value-maximising"
 # The single-lab preset holding each market lab's end-2024 state.
 PRESETS = {"openai": "openai-2024", "anthropic": "anthropic-2024"}
-BASE_YEAR = 2024
-MARKET_YEAR = 2025  # the market's base year: its labs' splits are 2025's observed ones
 MARKET_LABS = ("openai", "anthropic")
 
 
@@ -372,53 +369,3 @@ def check_selection(lab: str | None, year: int | None, panel=PANEL) -> None:
         if year not in years:
             raise InputError(f"--year {year}: {lab or 'the panel'} has observations in "
                              f"{', '.join(map(str, years))}")
-
-
-# --- the README's table ----------------------------------------------------------------------
-def write(result: dict, path: Path = REVEAL_FILE) -> None:
-    path.write_text(json.dumps(result, indent=1) + "\n")
-
-
-def read(path: Path = REVEAL_FILE) -> dict:
-    return json.loads(path.read_text())
-
-
-def _number(v: float) -> str:
-    return f"{v:.3g}" if abs(v) < 1e4 else f"{v:.0f}"
-
-
-def ranges_text(sweep: dict) -> str:
-    """'1-2.2, 7.7' or 'none in range'; an end at the catalogue bound is marked."""
-    if not sweep["ranges"]:
-        return "none in range"
-    lo, hi = sweep["bounds"]
-
-    def end(v: float) -> str:
-        return _number(v) + ("" if lo < v < hi else " (bound)")
-    return ", ".join(end(a) if a == b else f"{end(a)} to {end(b)}" for a, b in sweep["ranges"])
-
-
-def reading(r: dict) -> str:
-    """A record's kind of best response, in a few words (the full text is its `kind`)."""
-    if r["best_response"] == "market":
-        return f"best reply in the end-{MARKET_YEAR} market, Q1 {MARKET_YEAR + 1}"
-    return {"first": f"price-taker keeps it, Q1 {BASE_YEAR + 1}",
-            "end": f"price-taker from end-{BASE_YEAR}, last step of {r['year']}",
-            "year": f"price-taker from end-{BASE_YEAR}, mean of {r['year']}"}[r["when"]]
-
-
-def markdown(result: dict | None = None) -> str:
-    """The README's table: one row per revealed lab-year."""
-    result = read() if result is None else result
-    names = [s for s in result["sweeps"]]
-    heads = [f"{result['sweeps'][s]['label']} ({result['sweeps'][s]['input']}, under "
-             f"`{result['sweeps'][s]['scenario']}`)" for s in names]
-    lines = ["| # | lab | period | measure | observed | best response | "
-             + " | ".join(heads) + " |", "|" + "---|" * (6 + len(names))]
-    for r in result["rows"]:
-        what = "research" if r["compared"] == "research" else "all R&D"
-        lines.append(f"| {r['index']} | {r['lab']} | {r['period']} | {r['measure']} | "
-                     f"{r['observed']:.1%} ({what}) | {reading(r)} | "
-                     + " | ".join(ranges_text(r["sweeps"][s]) for s in names) + " |")
-    return "\n".join(lines)
-

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from model.loop import backtest, convergence, milestone_dates
-from model.market import answer, reveal
+from model.market import answer, reveal, reveal_table
 from model.odds import headline as odds_headline
 
 from . import equations_table, split_doc
@@ -40,11 +40,11 @@ def regenerate(text: str, generated: dict[str, str]) -> str:
 if __name__ == "__main__":
     DOC.write_text(regenerate(DOC.read_text(), parts()))
     answer.write(answer.answers())
-    reveal.write(reveal.reveal())
+    reveal_table.write(reveal.reveal())
     README.write_text(regenerate(README.read_text(), {
         "value-split": split_doc.value_split_markdown(),
         "deciders": split_doc.deciders_markdown(),
         "market-answer": answer.markdown(),
         "market-odds": odds_headline.markdown(),
-        "reveal": reveal.markdown()}))
+        "reveal": reveal_table.markdown()}))
     sys.stdout.write(f"regenerated {DOC} and {README}\n")
