@@ -113,6 +113,14 @@ def test_split_cuts_an_expression_over_excels_own_limit():
     assert float(final.subs(at)) == pytest.approx(float(level.subs(at)), rel=1e-12)
 
 
+def test_split_leaves_a_short_expression_alone():
+    x, y = sympy.symbols("x y")
+    assert split(x + y, {x: "x", y: "y"}, lambda i: (sympy.Symbol(f"h{i}"), f"h{i}")) == (
+        [],
+        x + y,
+    )
+
+
 def test_long_rows_have_named_helper_rows_above_them(fresh):
     wb, _ = fresh
     ws = wb["Projection"]
