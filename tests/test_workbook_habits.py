@@ -17,7 +17,8 @@ import sympy
 from model.core.errors import ModelDefinitionError
 from model.loop.rows import BINDING_CONSTRAINTS
 from model.workbook._constants import STRUCTURAL, constant_name
-from model.workbook._split import MAX_LENGTH, split
+from model.workbook._guards import reached
+from model.workbook._split import MAX_LENGTH, compiled, split
 from model.workbook.build import build_workbook, write_workbook
 from model.workbook.examples import example_files
 from model.workbook.excel_printer import excel_formula
@@ -138,6 +139,36 @@ def test_split_cuts_an_expression_over_excels_own_limit():
     for h, e in helpers:
         at[h] = e.subs(at)
     assert float(final.subs(at)) == pytest.approx(float(level.subs(at)), rel=1e-12)
+
+
+def test_a_helper_cut_out_of_an_if_branch_computes_only_where_the_if_takes_it():
+    """A helper row is computed in every column: cut out of a branch, it carries the branch's
+    condition, so that it shows 0 rather than an error (#NUM!, LN(0)) where the IF does not
+    take it (issue 20)."""
+    xs, y = sympy.symbols("x0:30"), sympy.Symbol("y")
+    branch = sum(sympy.log(xs[i] / xs[i + 1]) for i in range(29)) / y
+    expr = sympy.Piecewise((0, y <= 0), (branch, True))
+    names = {v: f"long_input_name_{i}" for i, v in enumerate([*xs, y])}
+    helpers, final = split(expr, names, lambda i: (sympy.Symbol(f"h{i}"), f"h{i}"))
+    assert helpers
+    for _, piece in helpers:
+        assert piece == sympy.Piecewise((piece.args[0][0], y > 0), (0, True))
+        order, fn = compiled(piece)
+        assert fn(*(0.0 for _ in order)) == 0  # y = 0: the IF takes 0, LN(0/0) is not reached
+    at = {v: 1.0 + 0.1 * i for i, v in enumerate(xs)} | {y: 2.0}
+    for h, piece in helpers:
+        at[h] = piece.subs(at)
+    assert float(final.subs(at)) == pytest.approx(float(branch.subs(at)), rel=1e-12)
+
+
+def test_reached_follows_nested_ifs_and_ors_their_places():
+    a, b, c, d, x = sympy.symbols("a b c d x")
+    inner = sympy.Piecewise((b * x, d > 0), (x, True))
+    when = reached(sympy.Piecewise((a, c > 0), (inner, True)) + sympy.exp(b * d))
+    assert when[a] == (c > 0) and when[inner] == (c <= 0)
+    assert when[b * x] == sympy.And(c <= 0, d > 0)
+    assert when[x] == (c <= 0)  # in both of inner's branches: the weaker of the two
+    assert when[b] is sympy.true  # also in EXP(b*d), computed always
 
 
 def test_split_leaves_a_short_expression_alone():

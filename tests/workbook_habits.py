@@ -66,3 +66,16 @@ def badly_named(wb) -> list[str]:
     """The constants whose name spells their number or that give no reason."""
     return [n for n, (_, why) in constants_listed(wb).items()
             if SPELLED.fullmatch(n) or not (isinstance(why, str) and len(why) > 20)]
+
+
+# What a cell shows for an error, as openpyxl reads a recalculated file (LibreOffice's own
+# "Err:5xx" codes too).
+ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
+
+
+def error_cells(wb) -> list[tuple[str, str, object, str]]:
+    """(sheet, cell, its row's name, error) of every cell of a recalculated workbook (openpyxl,
+    data_only) that shows an error: a financial modeller reads any as a broken model."""
+    return [(ws.title, cell.coordinate, ws.cell(cell.row, 1).value, cell.value)
+            for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith(ERRORS)]

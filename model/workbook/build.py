@@ -108,7 +108,7 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
                                     STEPS[ex.step], values=settings.values)
         if k:
             book.define_local(title, names[k])
-        checks += tim.projection_checks(title, scenario, rows, df, USES)
+        checks += tim.projection_checks(title, scenario, rows, df, USES, scoped=k > 0)
         done.append((title, scenario, rows, df))
     fin.finance(book, done, STEPS[ex.step])
     if len(done) > 1:

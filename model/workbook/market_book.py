@@ -175,7 +175,8 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
     observed_sheet(book, sheets_, n)
     for j, (lab, sheet) in enumerate(zip(labs, sheets_, strict=True)):
         df = pd.DataFrame({r: m.rows[r][:, j] for r in STEP_ROWS})
-        checks += projection_checks(sheet.title, lab.name, sheet.rows, df, USES)
+        checks += projection_checks(sheet.title, lab.name, sheet.rows, df, USES,
+                                    scoped=True)
     passed = write_checks(book, checks)
     show_flag(book, TITLE, book.wb[TITLE].max_row + 2, FIRST_COL, passed)  # under the gaps
     constants_sheet(book)
