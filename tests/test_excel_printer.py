@@ -3,8 +3,6 @@ test_jscode.py).  tests/test_excel_printer_libreoffice.py checks the values in a
 
 from __future__ import annotations
 
-import math
-
 import pytest
 import sympy
 from sympy import (
@@ -42,11 +40,9 @@ from sympy import (
 from sympy.codegen.ast import Assignment
 
 from model.workbook.excel_printer import (
-    MAX_FORMULA_LENGTH,
     ExcelPrinter,
     ExcelPrintError,
     excel_formula,
-    helper_rows,
 )
 
 x, y, z = sympy.symbols("x y z")
@@ -298,33 +294,3 @@ def test_too_many_arguments_raise() -> None:
     terms = sympy.symbols("t0:300")
     with pytest.raises(ExcelPrintError, match="MAX of 300 arguments"):
         excel_formula(Max(*terms, evaluate=False), {t: t.name for t in terms})
-
-
-def _huge() -> sympy.Expr:
-    """A revenue-style recursion whose tree (not DAG) doubles with every level."""
-    level = x
-    for _ in range(8):
-        level = (level + y) / (level * z + 1) + x
-    return level
-
-
-def test_helper_rows_split_a_huge_expression_into_short_pieces() -> None:
-    expr = _huge()
-    names = {x: "'Model Inputs'!$C$17", y: "'Model Inputs'!$C$18", z: "'Model Inputs'!$C$19"}
-    with pytest.raises(ExcelPrintError, match="over Excel's 8192 limit"):
-        excel_formula(expr, names)
-    helpers, final = helper_rows(expr, names, "rev")
-    assert [h.name for h, _ in helpers] == [f"rev_h{i}" for i in range(len(helpers))]
-    refs = {**names, **{h: h.name for h, _ in helpers}}
-    formulas = [excel_formula(piece, refs) for piece in [*(e for _, e in helpers), final]]
-    assert max(map(len, formulas)) < 200 < MAX_FORMULA_LENGTH
-    values = {x: Float(1.3, 30), y: Float(0.7, 30), z: Float(2.1, 30)}
-    for helper, piece in helpers:  # each helper sees only inputs and earlier helpers
-        values[helper] = piece.xreplace(values)
-        assert values[helper].is_Number
-    recombined = float(final.xreplace(values))
-    assert math.isclose(recombined, float(expr.xreplace(values)), rel_tol=1e-12)
-
-
-def test_helper_rows_leave_a_short_expression_alone() -> None:
-    assert helper_rows(x + y, NAMES, "p") == ([], x + y)

@@ -25,7 +25,7 @@ from model.market.world import LABS
 from model.workbook.build import workbook_bytes
 from model.workbook.market_book import CHOSEN, SOLVED, build_market_workbook
 from model.workbook.market_clearing import PARAMETERS
-from tests.workbook_habits import habits
+from tests.workbook_habits import badly_named, constants_listed, habits
 
 NAMES = ("openai", "anthropic", "rest-of-world")
 YEARS, STEP = 3, "year"
@@ -143,6 +143,10 @@ def test_no_formula_hides_a_number_runs_long_or_reads_an_inputs_cell_raw(wb):
     assert not found["literals"], found["literals"][:5]
     assert not found["long"], found["long"][:5]
     assert not found["raw"], found["raw"][:5]
+
+
+def test_every_constant_has_a_name_that_says_what_it_is_and_a_reason(wb):
+    assert "exp_cap" in constants_listed(wb) and not badly_named(wb)
 
 
 def test_checks_sheet_has_the_market_shares_and_each_labs_checks(wb):

@@ -30,6 +30,7 @@ from model.workbook.market_book import market_settings
 from tests.external import soffice
 from tests.test_market_workbook import engine_values, market_rows, shares_of
 from tests.test_workbook_libreoffice import recalculate_all
+from tests.workbook_habits import error_cells
 
 pytestmark = pytest.mark.libreoffice
 RTOL = 1e-6  # relative; absolute floor 1e-9 of the row's largest value (a row crossing 0)
@@ -164,3 +165,11 @@ def test_an_edited_input_recalculates_its_lab_and_leaves_the_fixed_point(run):
             for v in _values(market, r)]
     assert max(gaps) > 100 * TOLERANCE
     assert market.cell(rows["fixed_point: every gap within fixed_point_tolerance"], 3).value == 0
+
+
+def test_no_cell_recalculates_to_an_error(run):
+    """As exported and after the edit: the lab sheets' helper rows are guarded by their IF's
+    condition, and the Checks sheet reads each lab's inputs by its sheet's names."""
+    for wb in run[3:]:
+        found = error_cells(wb)
+        assert not found, f"{len(found)} error cells: {found[:10]}"

@@ -14,13 +14,21 @@ import openpyxl
 import pytest
 import sympy
 
+from model.core.errors import ModelDefinitionError
 from model.loop.rows import BINDING_CONSTRAINTS
 from model.workbook._constants import STRUCTURAL, constant_name
-from model.workbook._split import MAX_LENGTH, split
+from model.workbook._guards import reached
+from model.workbook._split import MAX_LENGTH, compiled, split
 from model.workbook.build import build_workbook, write_workbook
 from model.workbook.examples import example_files
 from model.workbook.excel_printer import excel_formula
-from tests.workbook_habits import habits, stray_literals
+from tests.workbook_habits import (
+    SPELLED,
+    badly_named,
+    constants_listed,
+    habits,
+    stray_literals,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "workbooks"
 
@@ -61,7 +69,9 @@ def test_examples_hide_no_number_keep_formulas_short_and_read_inputs_by_name(nam
 
 def test_a_number_outside_the_structural_ones_prints_as_a_named_constant():
     x, policy = sympy.Symbol("x"), sympy.Symbol("allocation_policy")
-    assert excel_formula(x * 250 + 1, {x: "x"}, constant_name) == "=k_two_five_zero*x+1"
+    assert excel_formula(x * 700 + 1, {x: "x"}, constant_name) == "=exp_cap*x+1"
+    with pytest.raises(ModelDefinitionError, match="number 250 in a formula has no name"):
+        excel_formula(x * 250 + 1, {x: "x"}, constant_name)  # not one of the model's
     assert excel_formula(x / 100 + 0.5, {x: "x"}, constant_name) == "=x/100+0.5"
     choice = sympy.Piecewise((x, sympy.Eq(policy, 3)), (0, True))
     assert (
@@ -69,6 +79,24 @@ def test_a_number_outside_the_structural_ones_prints_as_a_named_constant():
         == "=IF(allocation_policy_index=allocation_policy_value_maximising,x,0)"
     )
     assert 1e-6 not in STRUCTURAL and constant_name(1e-6) == "near_zero"
+
+
+@pytest.mark.parametrize("name", list(example_files()))
+def test_every_constant_has_a_name_that_says_what_it_is_and_a_reason(name):
+    assert len(constants_listed(_example(name))) > 20, "the Constants sheet's rows not found"
+    assert not badly_named(_example(name))
+
+
+def test_every_number_of_the_equations_has_a_known_name():
+    """Every number any Projection template or fleet-year formula holds is structural, a
+    choice's option, or in KNOWN (printing one that is not raises)."""
+    from model.workbook._templates import templates
+
+    assert SPELLED.fullmatch("k_two_e_minus_six") and SPELLED.fullmatch("four")
+    assert not SPELLED.fullmatch("near_zero_twice")
+    for coupled in (False, True):
+        templates(coupled)  # raises ModelDefinitionError on a number without a name
+    assert constant_name(4.0) == "half_step_series_divisor"
 
 
 def test_every_named_constant_is_on_the_constants_sheet_with_its_value(fresh):
@@ -111,6 +139,44 @@ def test_split_cuts_an_expression_over_excels_own_limit():
     for h, e in helpers:
         at[h] = e.subs(at)
     assert float(final.subs(at)) == pytest.approx(float(level.subs(at)), rel=1e-12)
+
+
+def test_a_helper_cut_out_of_an_if_branch_computes_only_where_the_if_takes_it():
+    """A helper row is computed in every column: cut out of a branch, it carries the branch's
+    condition, so that it shows 0 rather than an error (#NUM!, LN(0)) where the IF does not
+    take it (issue 20)."""
+    xs, y = sympy.symbols("x0:30"), sympy.Symbol("y")
+    branch = sum(sympy.log(xs[i] / xs[i + 1]) for i in range(29)) / y
+    expr = sympy.Piecewise((0, y <= 0), (branch, True))
+    names = {v: f"long_input_name_{i}" for i, v in enumerate([*xs, y])}
+    helpers, final = split(expr, names, lambda i: (sympy.Symbol(f"h{i}"), f"h{i}"))
+    assert helpers
+    for _, piece in helpers:
+        assert piece == sympy.Piecewise((piece.args[0][0], y > 0), (0, True))
+        order, fn = compiled(piece)
+        assert fn(*(0.0 for _ in order)) == 0  # y = 0: the IF takes 0, LN(0/0) is not reached
+    at = {v: 1.0 + 0.1 * i for i, v in enumerate(xs)} | {y: 2.0}
+    for h, piece in helpers:
+        at[h] = piece.subs(at)
+    assert float(final.subs(at)) == pytest.approx(float(branch.subs(at)), rel=1e-12)
+
+
+def test_reached_follows_nested_ifs_and_ors_their_places():
+    a, b, c, d, x = sympy.symbols("a b c d x")
+    inner = sympy.Piecewise((b * x, d > 0), (x, True))
+    when = reached(sympy.Piecewise((a, c > 0), (inner, True)) + sympy.exp(b * d))
+    assert when[a] == (c > 0) and when[inner] == (c <= 0)
+    assert when[b * x] == sympy.And(c <= 0, d > 0)
+    assert when[x] == (c <= 0)  # in both of inner's branches: the weaker of the two
+    assert when[b] is sympy.true  # also in EXP(b*d), computed always
+
+
+def test_split_leaves_a_short_expression_alone():
+    x, y = sympy.symbols("x y")
+    assert split(x + y, {x: "x", y: "y"}, lambda i: (sympy.Symbol(f"h{i}"), f"h{i}")) == (
+        [],
+        x + y,
+    )
 
 
 def test_long_rows_have_named_helper_rows_above_them(fresh):

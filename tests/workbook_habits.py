@@ -17,6 +17,10 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 RAW_INPUTS = re.compile(r"'?Inputs'?!\$?[A-Z]{1,3}\$?\d+")
+# A constant's name that only spells its number ('k_two_e_minus_six', 'four') says nothing of
+# what the number is.
+_NUMBER_WORDS = "zero|one|two|three|four|five|six|seven|eight|nine|ten|point|e|minus|k"
+SPELLED = re.compile(rf"(?:{_NUMBER_WORDS})(?:_(?:{_NUMBER_WORDS}))*")
 
 
 def literals(formula: str) -> list[str]:
@@ -50,3 +54,28 @@ def habits(wb) -> dict[str, list]:
         if RAW_INPUTS.search(text):
             found["raw"].append((title, coord, text[:80]))
     return found
+
+
+def constants_listed(wb) -> dict[str, tuple[float, str]]:
+    """The Constants sheet's name -> (value, why)."""
+    rows = wb["Constants"].iter_rows(min_row=5, values_only=True)
+    return {r[0]: (r[1], r[3]) for r in rows if r[0] and r[1] is not None}
+
+
+def badly_named(wb) -> list[str]:
+    """The constants whose name spells their number or that give no reason."""
+    return [n for n, (_, why) in constants_listed(wb).items()
+            if SPELLED.fullmatch(n) or not (isinstance(why, str) and len(why) > 20)]
+
+
+# What a cell shows for an error, as openpyxl reads a recalculated file (LibreOffice's own
+# "Err:5xx" codes too).
+ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
+
+
+def error_cells(wb) -> list[tuple[str, str, object, str]]:
+    """(sheet, cell, its row's name, error) of every cell of a recalculated workbook (openpyxl,
+    data_only) that shows an error: a financial modeller reads any as a broken model."""
+    return [(ws.title, cell.coordinate, ws.cell(cell.row, 1).value, cell.value)
+            for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith(ERRORS)]

@@ -29,6 +29,9 @@ from model.core.catalogue import CATALOGUE, Quantity
 from model.loop.rows import BINDING_CONSTRAINTS
 
 from .excel_text import excel_text
+from .money import decimals as _decimals
+from .money import money_format
+from .money import places as _places
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,6 @@ def label(q: Quantity) -> str:
 
 # Shares shown with other than one decimal: a training run takes a sliver of a fleet-year.
 SHARE_DECIMALS = {"training_share_of_fleet_year": 3}
-SIG = 3  # significant figures of money, counts under 100 and multipliers
-_MONEY = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
 _PERCENTILE = re.compile(r"_p(5|50|95)$")  # a Monte Carlo column reads as its quantity
 
 
@@ -132,29 +133,6 @@ def _finite(values) -> list[float]:
 
 def _ok(value) -> bool:
     return bool(_finite([value]))
-
-
-def _decimals(size: float, digits: int = SIG) -> int:
-    """Decimals that show `size` (>= 0) to `digits` significant figures."""
-    return max(0, digits - 1 - math.floor(math.log10(size))) if size > 0 else 0
-
-
-def _places(decimals: int) -> str:
-    return "." + "0" * decimals if decimals else ""
-
-
-def money_format(value: float) -> str:
-    """The Excel format that shows `value` dollars by the one money rule (module doc)."""
-    size = float(f"{abs(value):.{SIG - 1}e}")  # rounded first: $999.6B reads $1.00T
-    for scale, letter in _MONEY:
-        if size >= scale:
-            commas = "," * round(math.log10(scale) / 3)
-            return f'"$"#,##0{_places(_decimals(size / scale))}{commas}"{letter}"'
-    if size >= 1000 or size == 0:  # zero is exact: '$0', not '$0.00' beside '$658B'
-        return '"$"#,##0'
-    if size >= 1e-4:
-        return f'"$"#,##0{_places(max(2, _decimals(size)))}'
-    return '"$"0.00E+00'
 
 
 def _scaled(big: float, suffix: str = "") -> str:

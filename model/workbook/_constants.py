@@ -2,9 +2,12 @@
 sheet, so that no formula hides a number a reader cannot look up (issue 20).
 
 The printer (model.workbook.excel_printer) asks `constant_name` for every number it prints
-outside STRUCTURAL, and for the option a choice is compared with.  Names are a pure function of
-the number (and of the choice compared), so that the printed templates can be cached across
-workbooks; each workbook then lists the constants its formulas use (`constants_sheet`).
+outside STRUCTURAL, and for the option a choice is compared with.  Every such number has a name
+that says what it is and a reason (KNOWN, or the choice's option): a number the equations gain
+without one is refused when printed, rather than shown under a name that only spells its digits.
+Names depend on the number (and the choice compared) alone, so that the printed templates can be
+cached across workbooks; each workbook then lists the constants its formulas use
+(`constants_sheet`).
 """
 
 from __future__ import annotations
@@ -32,7 +35,11 @@ KNOWN = {
         "closed form that would lose digits (or divide 0 by 0)",
     ),
     2e-6: ("near_zero_twice", "near_zero for twice a rate (the series switch of a half step)"),
-    4.0: ("four", "the series of (e^x - 1)/x over a half step: 1 + x/4"),
+    4.0: (
+        "half_step_series_divisor",
+        "a path's mean growth over half a step, by its series where the closed form "
+        "(e^(x/2) - 1)/(x/2) loses digits: 1 + x/4, for x e-folds over the whole step",
+    ),
     1e-9: (
         "catch_up_margin",
         "a share that has just caught up with demand equals it only to "
@@ -84,17 +91,6 @@ def _register(name: str, value: float, why: str) -> str:
     return name
 
 
-def _auto(value: float) -> str:
-    """A number's own name where the model has not given it one: digits spelt as letters, so
-    that no digit of a name reads as a literal ('k_two_e_minus_six')."""
-    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-    spelt = []
-    text = str(int(value)) if float(value).is_integer() and value < 1e15 else repr(float(value))
-    for char in text.lower().replace("e-0", "e-").replace("e+", "e"):
-        spelt.append({".": "point", "e": "e", "-": "minus"}.get(char) or words[int(char)])
-    return "k_" + "_".join(spelt)
-
-
 def constant_name(value: float, about: sympy.Basic | None = None) -> str | None:
     """The defined name for the number `value` (not negative) in a formula, or None to print it
     as it is; `about`: the symbol it is compared with (a choice's option reads as its name)."""
@@ -113,8 +109,13 @@ def constant_name(value: float, about: sympy.Basic | None = None) -> str | None:
         )
     if float(value) in STRUCTURAL:
         return None
-    name, why = KNOWN.get(float(value), (None, "a number of the model's equations"))
-    return _register(name or _auto(value), float(value), why)
+    if float(value) not in KNOWN:
+        raise ModelDefinitionError(
+            f"the number {value!r} in a formula has no name: add it to KNOWN in "
+            "model/workbook/_constants.py with what it is and why the equations hold it"
+        )
+    name, why = KNOWN[float(value)]
+    return _register(name, float(value), why)
 
 
 def binds_symbols() -> dict[sympy.Symbol, str]:

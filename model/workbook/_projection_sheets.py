@@ -186,9 +186,10 @@ def non_negative_rows(order) -> list[str]:
 
 
 def projection_checks(title: str, scenario: str, rows: dict[str, int], df: pd.DataFrame,
-                      uses) -> list[tuple[str, str, bool]]:
+                      uses, scoped: bool = False) -> list[tuple[str, str, bool]]:
     """Shares sum to 1 in every step; no negative GPUs, compute, spend or revenue; the price
-    within the sourced band."""
+    within the sourced band. `scoped`: the sheet reads its inputs by names scoped to it, which
+    another sheet reads as 'sheet'!name (the workbook-level name may not exist)."""
     last = column_letter(FIRST_COL + len(df) - 1)
     sheet = "'" + title.replace("'", "''") + "'!"
 
@@ -204,7 +205,7 @@ def projection_checks(title: str, scenario: str, rows: dict[str, int], df: pd.Da
          bool(((total - 1).abs() <= 1e-6).all())),
         *non_negative_checks(scenario, span, non_negative_rows(rows), df),
         price_band_check(scenario, span, df),
-        revenue_check(scenario, span, df),
+        revenue_check(scenario, span, df, sheet if scoped else ""),
     ]
 
 
@@ -222,7 +223,7 @@ def non_negative_checks(scenario: str, span, keep: list[str], df: pd.DataFrame,
             for group in groups]
 
 
-def revenue_check(scenario: str, span, df: pd.DataFrame) -> tuple[str, str, bool]:
+def revenue_check(scenario: str, span, df: pd.DataFrame, scope: str) -> tuple[str, str, bool]:
     """Revenue no more than the tokens served at the price, in every step: a revenue row
     that has lost its link to the tokens (a price in the wrong unit, an edited cell) fails."""
     from model.core.catalogue import CATALOGUE
@@ -231,7 +232,7 @@ def revenue_check(scenario: str, span, df: pd.DataFrame) -> tuple[str, str, bool
     most = df["tokens_served"] * df["token_price"] / per_million
     return (f"{scenario}: revenue at most the tokens served times the price in every step",
             f"=SUMPRODUCT(--({span('inference_revenue')}>{span('tokens_served')}"
-            f"*{span('token_price')}/tokens_per_million*(1+tolerance)))=0",
+            f"*{span('token_price')}/{scope}tokens_per_million*(1+tolerance)))=0",
             bool((df["inference_revenue"] <= most * (1 + 1e-6)).all()))
 
 

@@ -7,10 +7,11 @@ length times its occurrences, so a repeated subexpression goes first, as in symp
 those short enough to be one helper's formula.  The helpers and the final expression are the
 same sympy tree, cut: every piece is still printed from the model's expressions.
 
-A helper cut out of one branch of an IF is computed in every column, where the IF computes it
-only when that branch is taken, so a helper cell can show an error (#DIV/0!) where the row's
-own cell, taking the other branch, does not.  `compiled` evaluates a helper as the spreadsheet
-does, for the value the file carries: branches lazily, and an error where Excel has one.
+A helper cut out of one branch of an IF carries the condition under which the IF reaches it,
+as IF(condition, piece, 0) (model.workbook._guards.reached): a helper row is computed in every
+column, and unguarded would show an error (#DIV/0!) wherever its row takes another branch.
+`compiled` evaluates a piece as the spreadsheet does, for the value the file carries: branches
+lazily, and an error where Excel has one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable, Mapping
 import sympy
 
 from ._constants import formula
+from ._guards import guarded, reached
 from .excel_printer import ExcelPrintError
 
 MAX_LENGTH = 300  # characters of a formula, "=" included
@@ -78,20 +80,22 @@ def split(
             return math.inf
 
     while measure(expr) > limit:
-        best, saved, whole = None, 0, None
+        best, saved, whole, when = None, 0, None, reached(expr)
         for node, count in _candidates(expr).items():
             size = measure(node) - 1  # without its "="
-            if size < limit and count * size > saved:
+            if size < limit and count * size <= saved:
+                continue  # whether it fits or not, it saves less
+            if size < limit and measure(guarded(node, when[node])) <= limit:
                 best, saved, whole = node, count * size, None
-            elif size >= limit and isinstance(node, sympy.Add | sympy.Mul):
-                part = _leading(node, measure, limit)
+            elif isinstance(node, sympy.Add | sympy.Mul):
+                part = _leading(node, measure, limit, when[node])
                 if part is not None and measure(part) > saved:
                     best, saved, whole = part, measure(part), node
         if best is None:
             break  # nothing left to cut: the caller's formula stays long
         symbol, ref = helper(len(helpers))
         refs[symbol] = ref
-        helpers.append((symbol, best))
+        helpers.append((symbol, guarded(best, when[whole if whole is not None else best])))
         if whole is None:
             expr = expr.xreplace({best: symbol})
         else:  # a sum or product too long for one helper: its leading terms are one
@@ -100,13 +104,13 @@ def split(
     return helpers, expr
 
 
-def _leading(node: sympy.Expr, measure, limit: int) -> sympy.Expr | None:
-    """The longest run of node's leading terms (or factors) printed within limit, if two or
-    more."""
+def _leading(node: sympy.Expr, measure, limit: int, cond: sympy.Basic) -> sympy.Expr | None:
+    """The longest run of node's leading terms (or factors) printed within limit, guarded by
+    cond, if two or more."""
     best = None
     for k in range(2, len(node.args)):
         part = node.func(*node.args[:k])
-        if measure(part) > limit:
+        if measure(guarded(part, cond)) > limit:
             break
         best = part
     return best

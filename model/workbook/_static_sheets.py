@@ -21,6 +21,7 @@ from model.core.presets import PRESETS
 
 from ._book import Book, absolute, excel_number
 from ._constants import formula as excel_formula
+from ._guards import ratio_formula
 from ._split import compiled, split
 from ._styles import (
     BOLD,
@@ -284,7 +285,7 @@ def budget(book: Book, ex, names: Names) -> tuple[dict[str, float], Names]:
                 refs[symbol] = book.define(str(symbol), ws, row, 3)
                 row += 1
             book.row(ws, row, [name, unit_text(name, q.unit)])
-            book.formula(ws, row, 3, excel_formula(expr, refs), values[name],
+            book.formula(ws, row, 3, *ratio_formula(expr, refs, values[name], values),
                          number_format(name, q.unit, [values[name]]))
             book.text(ws, row, 4, q.description)
             refs[sym(name)] = book.define(name, ws, row, 3)

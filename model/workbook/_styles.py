@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from itertools import groupby
 
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 
 from model.report.formats import excel_format, excel_formats, measure_of
+from model.report.money import MONEY_TINY, MONEY_ZERO, money_scales
 
 INPUT_FONT = Font(color="0000CC")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -51,8 +56,8 @@ def number_format(name: str, unit: str, values: Iterable[float] = ()) -> str:
 def number_formats(name: str, unit: str, values: Iterable[float]) -> list[str]:
     """One format per cell of a row, as the app and the CLI print each value: money and
     multipliers on each value's own scale (a price from $0.55 to $8M never reads '$0.00M'), the
-    rest the row's. A recalculated cell keeps its format: the text stays right, its scale may not
-    be the one the rule would choose for the new value."""
+    rest the row's. A recalculated money cell follows the rule through follow_money; another
+    keeps its format (the text stays right, its decimals may not be the rule's)."""
     return excel_formats(name, list(values), unit)
 
 
@@ -108,3 +113,35 @@ def style_input(cell, constant: bool = False) -> None:
         cell.fill = CONSTANT_FILL
     else:
         cell.font, cell.fill = INPUT_FONT, INPUT_FILL
+
+
+MONEY_FORMATS = frozenset({MONEY_ZERO, MONEY_TINY, *(fmt for _, fmt in money_scales())})
+_DXF_IDS = 300  # the conditional formats' number format ids: clear of the cells' (164 up)
+
+
+def _money_rules(first: str) -> list[Rule]:
+    """The money rule (model.report.formats.money_scales) as conditional formats of a range
+    whose top-left cell is `first`, largest scale first; the first that holds applies."""
+    tests = [(f"ABS({first})>={least:.10G}", fmt) for least, fmt in money_scales()]
+    tests += [(f"{first}=0", MONEY_ZERO), (f"ISNUMBER({first})", MONEY_TINY)]
+    return [Rule(type="expression", formula=[test], stopIfTrue=True, dxf=DifferentialStyle(
+        numFmt=NumberFormat(numFmtId=_DXF_IDS + i, formatCode=fmt)))
+        for i, (test, fmt) in enumerate(tests)]
+
+
+def follow_money(ws) -> None:
+    """Let every money cell of ws (one with a money rule's format) follow the rule live: the
+    formats are fixed at export, so a value an edit moves to another scale ($658B to $1.30T)
+    would keep the old one; conditional formats choose the scale from the value instead (Excel
+    and LibreOffice both apply a number format from a conditional format). One set of rules
+    per first column, so that each set's formula is relative to its top-left cell."""
+    runs: dict[int, list[str]] = {}
+    for row in ws.iter_rows():
+        for money, group in groupby(row, key=lambda c: c.number_format in MONEY_FORMATS):
+            cells = list(group)
+            if money:
+                end = f":{cells[-1].coordinate}" if len(cells) > 1 else ""
+                runs.setdefault(cells[0].column, []).append(cells[0].coordinate + end)
+    for ranges in runs.values():
+        for rule in _money_rules(ranges[0].split(":")[0]):  # ranges in row order: top-left
+            ws.conditional_formatting.add(" ".join(ranges), rule)

@@ -35,6 +35,7 @@ from ._checks_sheet import budget_checks, show_flag, write_checks
 from ._constants import constants_sheet
 from ._page_setup import print_setup
 from ._projection_sheets import FIRST_COL
+from ._styles import follow_money
 from ._summary_sheet import FLAG_ROW
 from .cached_values import finish_xlsx
 
@@ -108,7 +109,7 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
                                     STEPS[ex.step], values=settings.values)
         if k:
             book.define_local(title, names[k])
-        checks += tim.projection_checks(title, scenario, rows, df, USES)
+        checks += tim.projection_checks(title, scenario, rows, df, USES, scoped=k > 0)
         done.append((title, scenario, rows, df))
     fin.finance(book, done, STEPS[ex.step])
     if len(done) > 1:
@@ -162,6 +163,7 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
     constants_sheet(book)
     for ws in book.wb.worksheets:
         print_setup(ws, one_page=ws.title in ("Summary", "Charts"))
+        follow_money(ws)
     return book
 
 

@@ -294,20 +294,3 @@ def excel_formula(expr: sympy.Expr, names: Mapping[sympy.Symbol, str],
     '=-(C7^2)+1/(C7*growth)'
     """
     return ExcelPrinter(names, constants=constants).doprint(expr)
-
-
-def helper_rows(
-    expr: sympy.Expr, names: Mapping[sympy.Symbol, str], prefix: str
-) -> tuple[list[tuple[sympy.Symbol, sympy.Expr]], sympy.Expr]:
-    """Split expr with sympy.cse into helpers named f"{prefix}_h{i}" and a final expression.
-
-    Each helper uses only names' symbols and earlier helpers, so the caller writes one row per
-    helper, in order, each under the defined name of its symbol.  Every piece is printed with
-    the helpers referenced by those names; ExcelPrintError if one is still too long.
-    """
-    symbols = sympy.numbered_symbols(f"{prefix}_h", exclude=expr.free_symbols)
-    helpers, (final,) = sympy.cse(expr, symbols=symbols)
-    refs = {**names, **{helper: helper.name for helper, _ in helpers}}
-    for piece in [*(value for _, value in helpers), final]:
-        excel_formula(piece, refs)
-    return helpers, final

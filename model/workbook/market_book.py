@@ -44,7 +44,7 @@ from ._observed_sheet import TITLE as OBSERVED
 from ._observed_sheet import observed_sheet
 from ._page_setup import print_setup
 from ._projection_sheets import FIRST_COL, projection_checks, projection_sheet
-from ._styles import BOLD, LEGEND, TITLE_FONT, WRAP, fit_row_heights, set_widths
+from ._styles import BOLD, LEGEND, TITLE_FONT, WRAP, fit_row_heights, follow_money, set_widths
 from .market_clearing import PARAMETERS, clearing
 
 CHOSEN = "Chosen by the equilibrium (model.market.nash): the lab's best reply to the others' paths"
@@ -175,10 +175,12 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
     observed_sheet(book, sheets_, n)
     for j, (lab, sheet) in enumerate(zip(labs, sheets_, strict=True)):
         df = pd.DataFrame({r: m.rows[r][:, j] for r in STEP_ROWS})
-        checks += projection_checks(sheet.title, lab.name, sheet.rows, df, USES)
+        checks += projection_checks(sheet.title, lab.name, sheet.rows, df, USES,
+                                    scoped=True)
     passed = write_checks(book, checks)
     show_flag(book, TITLE, book.wb[TITLE].max_row + 2, FIRST_COL, passed)  # under the gaps
     constants_sheet(book)
     for ws in book.wb.worksheets:
         print_setup(ws)
+        follow_money(ws)
     return book
