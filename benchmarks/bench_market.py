@@ -1,5 +1,5 @@
 """Benchmark the market of labs over 10 years at quarterly steps: the end-2025 six-lab
-equilibrium (open-loop Nash by best replies, model.market.nash), the market's fixed point at
+equilibrium (open-loop Nash by best replies, model.market.nash), the market's clearing at
 fixed splits (its inner loop), beside one single-lab value-maximising solve (the unit a best
 reply costs), in the same process, as medians.
 
