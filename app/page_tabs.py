@@ -20,6 +20,7 @@ from model.report.formats import format_value, money
 from . import charts, headline, tables
 from . import compute as calc
 from . import widget_state as widgets
+from .ignored import market_caption
 from .inputs import CUSTOM
 from .page_common import (
     chart,
@@ -168,6 +169,9 @@ def market_tab(ctx: calc.Context) -> None:
                "production does not answer the price, revenue falls with the frontier's price "
                f"while fleets grow, and the page runs {calc.MARKET_YEARS} years at most "
                "(`python -m model market` runs any horizon and step).")
+    unread = market_caption(ctx)
+    if unread:
+        st.caption(unread)
     if st.toggle("Labs choose their research shares: the equilibrium beside the joint optimum "
                  f"({calc.NASH_STEP}ly steps; about a minute the first time)",
                  key="market_nash"):

@@ -42,11 +42,28 @@ def labs_from(args: argparse.Namespace) -> tuple:
     return apply_sets(args.sets, base) if args.sets else tuple(base)
 
 
-def run_market(args: argparse.Namespace):
-    """(labs, Outcome) under --choice nash; (labs, Market) under --choice policy."""
+def note_ignored(args: argparse.Namespace, labs: tuple) -> None:
+    """A line on stderr for each `--set LAB.FIELD=VALUE` the market does not read under that
+    lab's choices (model.market.ignored, from the equations): accepted, and changes nothing."""
+    from model.core.ignored import note
+    from model.market.files import parse_sets
+    from model.market.ignored import ignored_fields
+
+    edited = [(e.lab, e.field) for e in parse_sets(args.sets) if e.field is not None]
+    choosing = getattr(args, "choice", "nash") == "nash"
+    for lab, field, reasons, settings in ignored_fields(labs, edited, args.scenario,
+                                                        args.years, args.step, choosing):
+        print(note(f"{lab}.{field}", reasons, "the market", settings.text), file=sys.stderr)
+
+
+def run_market(args: argparse.Namespace, notes: bool = False):
+    """(labs, Outcome) under --choice nash; (labs, Market) under --choice policy; `notes`: first
+    say which --set edits change nothing (note_ignored)."""
     if args.scenario is not None and args.scenario not in SCENARIOS:
         raise InputError(f"scenario: expected one of {', '.join(SCENARIOS)}")
     labs = labs_from(args)
+    if notes and args.sets:
+        note_ignored(args, labs)
     if getattr(args, "choice", "nash") == "nash":
         from model.market.outcome import solve  # the optimiser: scipy, only when choosing
 
@@ -128,7 +145,7 @@ def cmd_market(args: argparse.Namespace) -> str:
     out = getattr(args, "out", None)
     if out:
         check_out(out)
-    labs, result = run_market(args)
+    labs, result = run_market(args, notes=True)
     if out:  # said on stderr: stdout stays the table, JSON or CSV
         print(write_market_book(args, labs, result), file=sys.stderr)
     if args.format == "json":
