@@ -86,7 +86,7 @@ EXPECT: dict[str, dict[str, str]] = {
     'python -m model market --choice policy --set=-xai --set "openai.fleet_gpus=2e6 GPU" '
     "--format json": {"out": r'"openai"'},
     "python -m model odds --scenario ai-2027 --samples 2 --years 3": {
-        "out": r"^ai-2027 +2 +\d+% \+- \d+%", "file": "odds-results"},
+        "out": r"^ai-2027 +2 +\d+% ± \d+%", "file": "odds-results"},
     "python -m model export --preset openai-2024 --scenarios status-quo,ai-2027,brakes "
     "--years 10 --out openai.xlsx": {"out": r"^wrote openai\.xlsx: 14 sheets",
                                      "file": "openai.xlsx"},
