@@ -24,7 +24,7 @@ test` would run this test inside itself); `make odds` takes ~25 minutes and `mak
 rewrites the committed workbooks; `odds --scheduler tcp://HOST:8786` needs a dask cluster of
 the reader's own. Slow commands are shrunk in the README instead (`market --years 2`, `odds
 --samples 2 --years 3`). Run one after the other the commands took 122 s on two idle cores
-(odds 28 s, split 19 s, market 19 s, export 8 s, the rest 1-8 s each); side by side, ~70 s.
+(odds 28 s, split 19 s, market 19 s, export 8 s, the rest 1-8 s each); side by side, 64 s.
 """
 
 from __future__ import annotations
