@@ -1,6 +1,6 @@
 """The page's word on inputs that change nothing: for each input the user changed, which parts of
 the page do not read it under their choices (model.core.ignored: from the equations, not a list),
-as one caption beside the inputs.
+as one caption beside the inputs; and on the Market tab, which reads none of them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from model.core.errors import InputError
 from model.core.ignored import fleet_year_reach, ignored
 from model.loop.projection import steps_for
 from model.loop.reach import projection_reach
+from model.market.fields import FIELDS
 
 from .compute import Context, scenario_settings
 from .inputs import CUSTOM
@@ -68,3 +69,20 @@ def _where(parts: Sequence[str], every: int) -> str:
     tabs = [p for p in parts if p != PROJECTION_TABS]
     named = [f"the {_listed(tabs)} tab{'s' if len(tabs) > 1 else ''}"] if tabs else []
     return "on " + _listed(named + ([PROJECTION_TABS] if PROJECTION_TABS in parts else []))
+
+
+def market_caption(ctx: Context) -> str | None:
+    """The Market tab's word on the changed sidebar inputs: it runs the market's own labs under
+    the chosen scenario (compute.market_view and market_nash_view take the scenario, years and
+    step, no input), so each changed input changes nothing there; those a lab states itself
+    (model.market.fields) can be set per lab on the command line. None without changes."""
+    names = [n for n, _ in ctx.overrides]
+    if not names:
+        return None
+    labelled = [f"{CATALOGUE[n].label} (`{n}`)" for n in names]
+    per_lab = [f"`{n}`" for n in names if n in FIELDS]
+    how = (f"; {_listed(per_lab)} can be set per lab with `python -m model market --set "
+           "LAB.FIELD=VALUE`" if per_lab else "")
+    return (f"Your {_listed(labelled)} change{'s' if len(names) == 1 else ''} nothing here: "
+            "the market runs its own labs, each with its own values and the catalogue's for "
+            f"the rest, under the scenario{how}.")

@@ -16,11 +16,14 @@ from model.loop import montecarlo, projection
 from model.market import reveal_table
 from model.market.observed import panel, research_points
 from model.odds import headline as odds_headline
+from model.report import market_doc
 from model.report.formats import format_value, money
+from model.report.split_doc import optimiser_status
 
 from . import charts, headline, tables
 from . import compute as calc
 from . import widget_state as widgets
+from .ignored import market_caption
 from .inputs import CUSTOM
 from .page_common import (
     chart,
@@ -47,14 +50,14 @@ def headline_tab(ctx: calc.Context) -> None:
                f"as their fleets grow? The share of {odds['samples']} draws of the uncertain "
                "inputs per scenario in which it does, each draw the six labs' equilibrium and "
                "each lab alone (docs/odds.json, `make odds`; ± is the binomial standard error).")
-    st.markdown(odds_headline.markdown(odds))
+    st.markdown(market_doc.odds_markdown(odds))
     st.subheader("Research or inference: who wins the fleet?")
     frames = {k: v[0] for k, v in each("projection", ctx).items()}
     for name, text in headline.sentences(frames).items():
         st.markdown(f"**{name}**: {text}")
         solution = frames[name].attrs.get("solution")
         if solution is not None:
-            st.caption(solution.text())
+            st.caption(optimiser_status(solution))
     panels(charts.long_frame(frames, headline.BUDGETS, True), "Budget [USD/year]", True)
     panels(charts.long_frame(frames, headline.SHARES), "Share of the fleet [%]", False)
     st.subheader("What would a value-maximising lab give research?")
@@ -169,6 +172,9 @@ def market_tab(ctx: calc.Context) -> None:
                "production does not answer the price, revenue falls with the frontier's price "
                f"while fleets grow, and the page runs {calc.MARKET_YEARS} years at most "
                "(`python -m model market` runs any horizon and step).")
+    unread = market_caption(ctx)
+    if unread:
+        st.caption(unread)
     if st.toggle("Labs choose their research shares: the equilibrium beside the joint optimum "
                  f"({calc.NASH_STEP}ly steps; about a minute the first time)",
                  key="market_nash"):
@@ -235,14 +241,14 @@ def _nash_view(scenario: str, ctx: calc.Context) -> None:
     except InputError as exc:
         st.error(str(exc))
         return
+    gain = format_value("max_deviation_gain", view.max_deviation_gain, "")
     if view.converged:
         st.caption(f"An equilibrium after {view.rounds} rounds of best replies: no lab gains "
-                   f"more than {view.max_deviation_gain:.2%} of its NPV by deviating alone.")
+                   f"more than {gain} of its NPV by deviating alone.")
     else:
         st.warning(f"No equilibrium after {view.rounds} rounds (the best replies cycle): in "
-                   f"the paths closest to one a lab still gains {view.max_deviation_gain:.2%} "
-                   "of its NPV by deviating. Read them as "
-                   "unfinished.")
+                   f"the paths closest to one a lab still gains {gain} of its NPV by "
+                   "deviating. Read them as unfinished.")
     metrics([("Summed NPV, equilibrium", money(view.npv), "the labs' NPVs added up"),
              ("Summed NPV, one owner", money(view.joint_npv), "the joint optimum's"),
              ("What the race costs", money(view.joint_npv - view.npv),

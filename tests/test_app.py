@@ -24,7 +24,7 @@ from model.loop.projection import STEP
 from model.loop.scenarios import SCENARIOS
 from model.market import reveal_table
 from model.market.observed import PANEL, panel, research_points
-from model.odds import headline as odds_headline
+from model.report import market_doc
 from model.workbook import build as workbook
 from tests.pages import charts as page_charts
 
@@ -365,7 +365,7 @@ def test_the_page_opens_on_the_headline():
     # budgets and shares, research against inference: a panel per scenario each
     assert len(at.get("vega_lite_chart")) == 2 * len(ui.DEFAULT_VIEW.scenarios)
     # the first screen gives the market's odds, not one path (issue 19, point 3)
-    assert odds_headline.markdown() in said
+    assert market_doc.odds_markdown() in said
     at.button(key="vm_run").click().run()
     clean(at)
     split = at.dataframe[-1].value

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import csv
+import json
+import re
 import subprocess
 import tempfile
 from datetime import date
@@ -24,8 +26,10 @@ from model.cli.run import render
 from model.core.catalogue import CATALOGUE
 from model.loop.projection import project, summary
 from model.loop.scenarios import scenario_settings
+from model.policy.optimise import Solution
 from model.report.excel_text import excel_text
 from model.report.formats import CODE_WORDS, LEGEND, calendar_year, format_value, money, texts
+from model.report.split_doc import optimiser_status
 from model.workbook.build import build_workbook, projection_title, write_workbook
 from tests.external import soffice
 
@@ -213,3 +217,50 @@ def test_libreoffice_shows_the_catalogues_formats_as_excel_text(book, tmp_path):
     wrong = [(p, s, e) for p, s, e in zip([*pairs, *extra], shown, expected, strict=True)
              if s != e]
     assert not wrong, wrong[:10]
+
+
+def test_the_optimisers_status_line_gives_money_by_the_one_rule(capsys):
+    """It printed '$134.40B' beside the tables' '$134B': now money() itself, on a made-up
+    solution and on a solve's own numbers (its JSON record against its text)."""
+    made = Solution(True, "", 134.4e9, {"fixed": 120e9, "inference-first": -2.5e9}, "fixed",
+                    7, 40, 1.0)
+    assert optimiser_status(made) == (
+        "value-maximising path optimal: NPV $134B, $14.4B over the best assumed policy "
+        "(fixed); 7 iterations, 40 batched projections")
+    argv = ("run", "--preset", "ai-2027-lab-2024", "--scenario", "ai-2027", "--years", "3",
+            "--set", "allocation_policy=value-maximising")
+    record = json.loads(cli(capsys, *argv, "--format", "json"))["optimiser"]
+    line = next(x for x in cli(capsys, *argv).splitlines() if "value-maximising path" in x)
+    assert f"NPV {money(record['npv'])}, {money(record['gain'])} over" in line
+
+
+def by_hand(root: Path) -> list[str]:
+    """Where an f-string under `root` in the CLI, the page, the report's documents, the
+    optimiser or the odds puts a '$' before a number, a T/B/M after one, or formats one as a
+    percentage itself (the sources' derivations, in the input modules, are citations)."""
+    found = []
+    paths = [*(root / "model" / "cli").glob("*.py"), *(root / "app").glob("*.py"),
+             *(root / "model" / "report").glob("*_doc.py"), *(root / "model" / "policy").glob(
+                 "*.py"), *(root / "model" / "odds").glob("*.py"),
+             root / "model" / "market" / "answer.py", root / "streamlit_app.py"]
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            parts = node.values
+            for i, part in enumerate(parts):
+                if not isinstance(part, ast.FormattedValue):
+                    continue
+                before = parts[i - 1].value if i and isinstance(parts[i - 1], ast.Constant) else ""
+                after = (parts[i + 1].value if i + 1 < len(parts)
+                         and isinstance(parts[i + 1], ast.Constant) else "")
+                spec = "".join(v.value for v in getattr(part.format_spec, "values", [])
+                               if isinstance(v, ast.Constant))
+                if (str(before).endswith("$") or re.match(r"[TBM]\b", str(after))
+                        or spec.endswith("%")):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_no_surface_formats_money_or_shares_by_hand():
+    assert by_hand(ROOT) == []

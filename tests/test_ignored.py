@@ -1,6 +1,8 @@
 """Inputs that change nothing say so: the CLI prints a note on stderr (exit status still 0) and the
 page a caption beside the inputs, for each input set that what is shown does not read under the
-configuration's choices (model.core.ignored, model.loop.reach: from the equations).
+configuration's choices (model.core.ignored, model.loop.reach: from the equations); the market
+notes each lab field it does not read (model.market.ignored), and the Market tab names the
+sidebar inputs it does not take.
 
 The structural answer is checked against the numbers both ways: an input called ignored leaves
 every number unchanged at a very different value, and one called read moves some.
@@ -20,6 +22,10 @@ from model.core.resolve import resolve
 from model.loop.projection import STEP_ROWS, project
 from model.loop.reach import projection_reach
 from model.loop.scenarios import scenario_settings
+from model.market.engine import frame, market
+from model.market.files import apply_sets
+from model.market.ignored import ignored_fields
+from model.market.world import MARKET
 
 RENT = "gpu_rental_price=2.5 USD/GPU/hour"
 YEARS, STEPS = 5, 17  # 5 years at quarterly steps: the base year, then 16 quarters
@@ -123,3 +129,50 @@ def test_the_page_captions_the_rent_of_an_owned_fleet():
         "Training run tabs; with `cost_basis` owned nothing there reads it."]
     rented = page({"preset": "openai-2024", "gpu_rental_price": "2.5"})
     assert not [c for c in rented.sidebar.caption if "changes nothing" in c.value]
+
+
+# --- the market of labs: a lab's fields (model.market.ignored) ---------------------------------
+
+FINANCING = "openai.external_financing=1e11 USD/year"  # OpenAI raises on its revenue's multiple
+
+
+def test_the_market_ignores_the_offer_of_a_lab_valued_on_its_revenue():
+    labs = MARKET
+    edited = [("openai", "external_financing"), ("openai", "financing_growth"),
+              ("meta", "external_financing"), ("openai", "rented_share"),
+              ("openai", "revenue"), ("openai", "title")]
+    for choosing in (False, True):  # each lab keeping its policy, and the labs choosing
+        found = ignored_fields(labs, edited, "ai-2027", 3, "year", choosing)
+        assert [(lab, field, why) for lab, field, why, _ in found] == [
+            ("openai", "external_financing", ("financing_model",)),
+            ("openai", "financing_growth", ("financing_model",))]
+
+
+@pytest.mark.parametrize("edit, changes", [(FINANCING, False),
+                                           ("meta.external_financing=1e11 USD/year", True)])
+def test_market_ignored_means_unchanged(edit, changes):
+    before = frame(market(MARKET, years=3))
+    after = frame(market(apply_sets([edit]), years=3))
+    numbers = before.columns.drop("lab")
+    same = np.allclose(after[numbers], before[numbers], rtol=1e-12)
+    assert same is not changes
+
+
+def test_cli_market_notes_what_the_market_ignores(capsys):
+    assert notes(capsys, "market", "--choice", "policy", "--years", "2", "--format", "json",
+                 "--set", FINANCING, "--set", "meta.external_financing=1e11 USD/year",
+                 "--set", "openai.title=OpenAI Group") == [
+        "note: openai.external_financing changes nothing in the market, which does not read "
+        "it with financing_model revenue-multiple"]
+
+
+def test_the_market_tab_captions_every_changed_sidebar_input():
+    at = page({"preset": "meta-2024", "gpu_rental_price": "2.5", "training_tokens": "2e13",
+               "years": "2"}, tab="Market")
+    assert [c.value for c in at.caption if "nothing here" in c.value] == [
+        "Your GPU rental price (`gpu_rental_price`) and Training tokens (`training_tokens`) "
+        "change nothing here: the market runs its own labs, each with its own values and the "
+        "catalogue's for the rest, under the scenario; `gpu_rental_price` can be set per lab "
+        "with `python -m model market --set LAB.FIELD=VALUE`."]
+    plain = page({"preset": "meta-2024", "years": "2"}, tab="Market")
+    assert not [c for c in plain.caption if "nothing here" in c.value]

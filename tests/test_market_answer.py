@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from model.core.trend import direction
 from model.market import answer
+from model.report.market_doc import answer_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -15,13 +17,16 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_the_readme_headline_is_the_answer_file():
     records = answer.read()
     assert [r["scenario"] for r in records][:2] == ["status-quo", "ai-2027"]
-    assert answer.markdown(records) in README.read_text(), "regenerate with `make docs`"
+    assert answer_markdown(records) in README.read_text(), "regenerate with `make docs`"
 
 
-def test_the_verdicts_follow_the_ratios():
+def test_the_verdicts_are_the_one_test_on_the_ratio_paths():
     for r in answer.read():
         for name in ("equilibrium", "joint"):
-            assert r[f"{name}_falls"] == (r[f"{name}_ratio_last"] < r[f"{name}_ratio_first"])
+            ratio = r[f"{name}_ratio"]
+            assert (ratio[1], ratio[-1]) == (r[f"{name}_ratio_first"], r[f"{name}_ratio_last"])
+            pool = [x / (1 + x) for x in ratio[1:]]  # research's share of research + inference
+            assert r[f"{name}_trend"] == direction(pool)
         assert r["max_deviation_gain"] <= 0.01 or not r["converged"]
 
 

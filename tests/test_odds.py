@@ -15,6 +15,7 @@ import pytest
 from model.cli.main import main
 from model.core.resolve import input_quantity
 from model.loop.scenario_list import OPEN_LOOP
+from model.market.answer import trend
 from model.market.fields import SHARES
 from model.market.single_lab import lab_settings
 from model.market.world import MARKET
@@ -66,21 +67,45 @@ def test_odds_and_drivers_from_records():
     records = []
     for d in range(20):
         x, noise = rng.normal(size=2)
-        records.append({"scenario": "s", "draw": d, "eq_falls": x > 0, "pt_falls": True,
-                        "eq_converged": True, "eq_log_change": -x, "pt_log_change": 0.0,
-                        "eq_ratio_2026": 1.0, "eq_ratio_2027": math.exp(-x),
-                        "pt_ratio_2026": 1.0, "pt_ratio_2027": 1.0,
+        records.append({"scenario": "s", "draw": d, "eq_converged": True,
+                        "eq_log_change": -x, "pt_log_change": math.log(0.5),
+                        "eq_ratio_2025": 1.0, "eq_ratio_2026": 1.0, "eq_ratio_2027": math.exp(-x),
+                        "pt_ratio_2025": 1.0, "pt_ratio_2026": 1.0, "pt_ratio_2027": 0.5,
                         "in:moves": x, "in:noise": noise, "in:still": 1.0})
     (s,) = summaries(records, ["s"])
+    # the one test, on research's share of research + inference from 2026: 50% -> e^-x / (1 +
+    # e^-x), which falls by more than a point once x > ln(51/49) and rises once x < -ln(51/49)
+    xs, edge = [-r["eq_log_change"] for r in records], math.log(0.51 / 0.49)
+    assert s["p_research_share_falls"] == pytest.approx(np.mean([x > edge for x in xs]))
+    assert s["trends"]["rises"] == pytest.approx(np.mean([x < -edge for x in xs]))
+    assert s["trends"]["flat"] == pytest.approx(np.mean([abs(x) <= edge for x in xs]))
     assert s["drivers"][0]["input"] == "moves"
     assert s["drivers"][0]["spearman_rho"] == pytest.approx(-1.0)
     assert s["drivers"][0]["p_value"] < 1e-6 and s["drivers"][0]["inputs_tested"] == 2
     assert [d["input"] for d in s["drivers"]] == ["moves", "noise"]  # 'still' does not vary
     assert s["drivers_price_taker"] == []  # the outcome does not vary
     assert s["p_research_share_falls_price_taker"] == 1.0
-    assert s["ratio_paths"]["years"] == [2026.0, 2027.0]
-    assert s["ratio_paths"]["p5"][1] < s["ratio_paths"]["p50"][1] < s["ratio_paths"]["p95"][1]
+    assert s["ratio_paths"]["years"] == [2025.0, 2026.0, 2027.0]
+    assert s["ratio_paths"]["p5"][2] < s["ratio_paths"]["p50"][2] < s["ratio_paths"]["p95"][2]
     assert drivers(records[:2], "eq_log_change") == []
+
+
+def test_the_odds_count_what_the_one_test_calls_falls():
+    """A draw falls when research's share of research + inference, from the first year after
+    the base year, falls by the test every surface uses (model.core.trend): 75% -> 50% ->
+    55% is 'falls, then rises', though it ends lower (which the ends alone would call falls)."""
+    paths = {"falls, then rises": [1.0, 3.0, 1.0, 1.2], "falls": [1.0, 3.0, 2.0, 1.0],
+             "flat": [1.0, 1.0, 1.01, 1.0], "rises": [1.0, 1.0, 2.0, 3.0]}
+    records = [{"scenario": "s", "draw": d, "eq_converged": True, "eq_log_change": 0.0,
+                "pt_log_change": 0.0, **{f"{tag}_ratio_{2025 + k}": v for k, v in enumerate(path)
+                                          for tag in ("eq", "pt")}}
+               for d, path in enumerate(paths.values())]
+    (s,) = summaries(records, ["s"])
+    assert s["p_research_share_falls"] == s["p_research_share_falls_price_taker"] == 0.25
+    assert s["trends"] == s["trends_price_taker"] == {
+        "falls": 0.25, "rises": 0.25, "flat": 0.25, "rises, then falls": 0.0,
+        "falls, then rises": 0.25}
+    assert [trend(p) for p in paths.values()] == list(paths)
 
 
 @pytest.fixture(scope="module")

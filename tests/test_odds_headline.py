@@ -7,14 +7,18 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
+
+from model.core.trend import WORDS
 from model.loop.scenario_list import SCENARIOS
 from model.odds import headline
+from model.report.market_doc import odds_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_the_readme_headline_is_the_odds_file():
-    assert headline.markdown() in README.read_text(), "regenerate with `make docs`"
+    assert odds_markdown() in README.read_text(), "regenerate with `make docs`"
 
 
 def test_the_odds_file_covers_every_scenario_with_its_errors():
@@ -37,5 +41,18 @@ def test_a_table_row_by_hand():
         "share_converged": 0.4375, "ratio_paths": {"years": [2025, 2026, 2030],
                                                    "p50": [1.0, 2.0, 0.5]},
         "drivers": [{"input": "software_returns", "spearman_rho": 0.77}]}]}
-    assert headline.markdown(data).splitlines()[-1] == (
-        "| `x` | 25% ± 11% | 50% ± 12% | 2.00 to 0.50 | 44% | `software_returns` (+0.77) |")
+    assert odds_markdown(data).splitlines()[-1] == (
+        "| `x` | 25% ± 11% | 50% ± 13% | 2.00 to 0.50 | 44% | `software_returns` (+0.77) |")
+    # 12.5% reads 13% as a workbook cell shows it (half away from zero), not Python's 12%
+
+
+@pytest.mark.xfail(strict=True, reason="docs/odds.json predates the one rises/falls test (its "
+                   "P(falls) compares the ends only, and its draws were not kept): run `make "
+                   "odds`, then drop this mark")
+def test_the_odds_file_judges_by_the_one_trend_test():
+    for r in headline.read()["scenarios"]:
+        for tag in ("", "_price_taker"):
+            shares = r[f"trends{tag}"]
+            assert list(shares) == list(WORDS)
+            assert shares["falls"] == r[f"p_research_share_falls{tag}"]
+            assert math.fsum(shares.values()) == pytest.approx(1.0, abs=1e-12)

@@ -42,11 +42,28 @@ def labs_from(args: argparse.Namespace) -> tuple:
     return apply_sets(args.sets, base) if args.sets else tuple(base)
 
 
-def run_market(args: argparse.Namespace):
-    """(labs, Outcome) under --choice nash; (labs, Market) under --choice policy."""
+def note_ignored(args: argparse.Namespace, labs: tuple) -> None:
+    """A line on stderr for each `--set LAB.FIELD=VALUE` the market does not read under that
+    lab's choices (model.market.ignored, from the equations): accepted, and changes nothing."""
+    from model.core.ignored import note
+    from model.market.files import parse_sets
+    from model.market.ignored import ignored_fields
+
+    edited = [(e.lab, e.field) for e in parse_sets(args.sets) if e.field is not None]
+    choosing = getattr(args, "choice", "nash") == "nash"
+    for lab, field, reasons, settings in ignored_fields(labs, edited, args.scenario,
+                                                        args.years, args.step, choosing):
+        print(note(f"{lab}.{field}", reasons, "the market", settings.text), file=sys.stderr)
+
+
+def run_market(args: argparse.Namespace, notes: bool = False):
+    """(labs, Outcome) under --choice nash; (labs, Market) under --choice policy; `notes`: first
+    say which --set edits change nothing (note_ignored)."""
     if args.scenario is not None and args.scenario not in SCENARIOS:
         raise InputError(f"scenario: expected one of {', '.join(SCENARIOS)}")
     labs = labs_from(args)
+    if notes and args.sets:
+        note_ignored(args, labs)
     if getattr(args, "choice", "nash") == "nash":
         from model.market.outcome import solve  # the optimiser: scipy, only when choosing
 
@@ -54,11 +71,6 @@ def run_market(args: argparse.Namespace):
     settings = [lab_settings(lab, args.scenario, None) for lab in labs]
     return labs, equilibrium(settings, [lab.name for lab in labs], years=args.years,
                              step=args.step)
-
-
-def _year(year: float) -> str:
-    """2027, or 2034.75 within a year's steps."""
-    return f"{year:.0f}" if abs(year - round(year)) < 1e-9 else f"{year:.2f}"
 
 
 def _records(table) -> list[dict]:
@@ -85,6 +97,17 @@ def _financing(m) -> list[dict]:
             for y, v in zip(years, m.financing_share, strict=True)]
 
 
+def _gain(share: float) -> str:
+    """A deviation gain (a share of the lab's NPV scale) as the catalogue shows it: '0.94%'."""
+    return format_value("deviation_gain", share, "")
+
+
+def _raised(m) -> str:
+    """What the labs raise of their offers where the capital market is tightest, in words."""
+    return (f"the labs raise {format_value('financing_share', float(np.min(m.financing_share)))}"
+            " of what investors offer at the tightest")
+
+
 def _json(args, result) -> str:
     if not hasattr(result, "nash"):
         m = result
@@ -103,7 +126,7 @@ def _json(args, result) -> str:
         "max_deviation_gain": json_number(eq.max_deviation_gain),
         "max_deviation_gain_note": "largest NPV gain of a lab deviating alone to its best "
         "reply against the paths shown, the market re-solved, as a share of that lab's NPV "
-        f"scale; within {DEVIATION_TOLERANCE:.0%} is an equilibrium to the optimiser's "
+        f"scale; within {_gain(DEVIATION_TOLERANCE)} is an equilibrium to the optimiser's "
         "resolution (round_gains: each round's largest gain, local rounds' with the market "
         "held)",
         "deviation_gain": {lab: json_number(g) for lab, g in
@@ -128,7 +151,7 @@ def cmd_market(args: argparse.Namespace) -> str:
     out = getattr(args, "out", None)
     if out:
         check_out(out)
-    labs, result = run_market(args)
+    labs, result = run_market(args, notes=True)
     if out:  # said on stderr: stdout stays the table, JSON or CSV
         print(write_market_book(args, labs, result), file=sys.stderr)
     if args.format == "json":
@@ -143,9 +166,9 @@ def cmd_market(args: argparse.Namespace) -> str:
         first, last = texts(name, [float(series[0, j]), float(series[-1, j])], with_unit=False)
         return f"{first} -> {last}"
 
-    years = m.rows["year"][:, 0]
+    first, last = texts("year", [float(y) for y in m.rows["year"][[0, -1], 0]])
     head = (f"Market of {len(labs)} labs, scenario {args.scenario or 'status-quo'}, "
-            f"{years[0]:.0f} to {_year(years[-1])}")
+            f"{first} to {last}")
     if not hasattr(result, "nash"):
         rows = [(lab, moved(m.rows["share_research"], j, "share_research"),
                  moved(m.rows["share_inference"], j, "share_inference"),
@@ -157,9 +180,9 @@ def cmd_market(args: argparse.Namespace) -> str:
         state = (f"cleared step by step, each in at most {m.iterations} runs (last change "
                  f"{m.change:.1e})" if m.converged else f"NOT cleared: a step still moved "
                  f"after {m.iterations} runs (change {m.change:.1e})")
+        index = texts("chip_price_index", [float(np.max(m.price_index))], "", False)[0]
         return (f"{head}, each lab keeping its allocation policy: {state}; chip price index "
-                f"{np.max(m.price_index):.2f}x at its highest; the labs raise "
-                f"{np.min(m.financing_share):.0%} of what investors offer at the tightest\n\n"
+                f"{index} at its highest; {_raised(m)}\n\n"
                 + table(rows, ("lab", "research share", "inference share", "fleet (H100e)",
                                "share of customers", "revenue, last step", "NPV"),
                         legend="research, inference share = of the lab's fleet, first step -> "
@@ -174,15 +197,14 @@ def cmd_market(args: argparse.Namespace) -> str:
              format_value("share_research", float(alone[j][-1])),
              f"{np.mean(race[:, j]) * 100:+.1f}", moved(m.customer_share, j, "customer_share"),
              money(float(m.rows["npv"][-1, j])),
-             f"{eq.deviation_gain[j] / eq.deviation_scale[j]:+.2%}")
+             _gain(eq.deviation_gain[j] / eq.deviation_scale[j]))
             for j, lab in enumerate(m.labs)]
     state = (f"equilibrium in {eq.rounds} rounds of best replies" if eq.converged else
              f"NOT an equilibrium after {eq.rounds} rounds (the replies cycle; the paths shown "
              "are the checked ones closest to one)")
-    return (f"{head}: {state}; largest deviation gain {eq.max_deviation_gain:+.2%}; joint "
+    return (f"{head}: {state}; largest deviation gain {_gain(eq.max_deviation_gain)}; joint "
             f"optimum {money(planner.npv)} against Nash's "
-            f"{money(float(m.rows['npv'][-1].sum()))} summed NPV; the labs raise "
-            f"{np.min(m.financing_share):.0%} of what investors offer at the tightest\n\n"
+            f"{money(float(m.rows['npv'][-1].sum()))} summed NPV; {_raised(m)}\n\n"
             + table(rows, ("lab", "research share (Nash)", "joint, last step",
                            "alone, last step", "race (points)", "share of customers", "NPV",
                            "deviation gain"),

@@ -17,6 +17,7 @@ def check_out(path: str) -> None:
 def write_market_book(args: argparse.Namespace, labs, result) -> str:
     """Write the market `result` (an Outcome under --choice nash, a Market under policy) of
     `labs` to args.out; return what was written."""
+    from model.report.formats import format_value
     from model.workbook.build import write_workbook
     from model.workbook.market_book import build_market_workbook
 
@@ -24,9 +25,10 @@ def write_market_book(args: argparse.Namespace, labs, result) -> str:
         eq = result.nash
         m, paths = eq.market, eq.paths
         notes = (f"Nash equilibrium {'reached' if eq.converged else 'NOT reached'} in "
-                 f"{eq.rounds} rounds; largest deviation gain {eq.max_deviation_gain:+.2%} of "
-                 f"a lab's NPV; the market cleared step by step, each in at most {m.iterations} "
-                 f"runs (last change {m.change:.1e})")
+                 f"{eq.rounds} rounds; largest deviation gain "
+                 f"{format_value('deviation_gain', eq.max_deviation_gain, '')} of a lab's "
+                 f"NPV; the market cleared step by step, each in at most {m.iterations} runs "
+                 f"(last change {m.change:.1e})")
     else:
         m, paths = result, None
         notes = (f"the market {'cleared' if m.converged else 'NOT cleared'} step by step, "

@@ -27,7 +27,8 @@ def _fractions(text: str | None) -> list[float] | None:
 
 
 def _date(value: float) -> str:
-    return "not reached" if value != value else f"{value:.2f}"
+    """A milestone's moment as the catalogue shows a year: '2027.43' (or '2028' when whole)."""
+    return "not reached" if value != value else format_value("year", value)
 
 
 def _weeks(value: float | None) -> float | None:

@@ -30,10 +30,13 @@ from .market import labs_from
 DEFAULT_SAMPLES = 8
 MAX_SAMPLES = 10_000
 MAX_WORKERS = 256
-NOTE = ("p_research_share_falls: share of the draws in which the labs' summed research GPUs "
-        "over inference GPUs is lower in the last year than in the first after the base year, "
-        "in the open-loop Nash equilibrium (_price_taker: each lab alone, value-maximising, "
-        "their fleets summed); _se: its binomial standard error sqrt(p(1-p)/samples); "
+NOTE = ("p_research_share_falls: share of the draws in which research falls relative to "
+        "inference, by the one rises/falls test on research's share of the labs' summed "
+        "research + inference GPUs from the first year after the base year to the last "
+        "(model.core.trend: down by more than 1 point, never back up by more than 1), in the "
+        "open-loop Nash equilibrium (_price_taker: each lab alone, value-maximising, their "
+        "fleets summed); _se: its binomial standard error sqrt(p(1-p)/samples); trends: the "
+        "share of the draws giving each of the test's answers; "
         "ratio_paths: the ratio's 5th, 50th and 95th percentiles over the draws per year; "
         "drivers: the drawn inputs with the largest Spearman rank correlation with the ratio's "
         "log change, last year over first (a loop input is its factor over the setting; "
@@ -109,34 +112,30 @@ def run_odds(args: argparse.Namespace) -> dict:
         "scenarios": summaries(records, scenarios)}
 
 
-def _pct(p, se) -> str:
-    return "-" if p is None else f"{p:.0%} +- {se:.0%}"
-
-
 def cmd_odds(args: argparse.Namespace) -> str:
+    from model.report.market_doc import MARKET_TEST, odds, other_answers, year
+
     doc = run_odds(args)
     if args.format == "json":
         return strict_json(doc)
     rows = []
     for s in doc["scenarios"]:
         paths = s["ratio_paths"]
-        rows.append((s["scenario"], str(s["samples"]),
-                     _pct(s["p_research_share_falls"], s["p_research_share_falls_se"]),
-                     _pct(s["p_research_share_falls_price_taker"],
-                          s["p_research_share_falls_price_taker_se"]),
+        rows.append((s["scenario"], str(s["samples"]), odds(s, "p_research_share_falls"),
+                     odds(s, "p_research_share_falls_price_taker"), other_answers(s["trends"]),
                      f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}",
                      ", ".join(f"{d['input']} ({d['spearman_rho']:+.2f})"
                                for d in s["drivers"]) or "-"))
     years = doc["scenarios"][0]["ratio_paths"]["years"]
     saved = f", {doc['read']} read from {doc['results']}" if doc["read"] else ""
     return (f"Does research's share of the labs' compute fall relative to inference, "
-            f"{years[1]:g} to {years[-1]:g}? Odds over {doc['samples']} draws per scenario "
-            f"(seed {doc['seed']}; {doc['computed']} draws computed{saved})\n\n"
+            f"{year(years[1])} to {year(years[-1])}? Odds over {doc['samples']} draws per "
+            f"scenario (seed {doc['seed']}; {doc['computed']} draws computed{saved})\n\n"
             + table(rows, ("scenario", "draws", "P(falls), equilibrium",
-                           "P(falls), price-takers", "median ratio (eq.)",
-                           "drivers (Spearman rho, equilibrium)"),
-                    legend="P(falls) = the share of draws in which research / inference GPUs is "
-                    "lower in the last year than in the first after the base year (ends only); "
-                    "+-: binomial standard error; median ratio = research / inference GPUs, "
-                    "first year -> last")
+                           "P(falls), price-takers", "other answers (eq.)",
+                           "median ratio (eq.)", "drivers (Spearman rho, equilibrium)"),
+                    legend=f"P(falls) = the share of draws in which research falls relative to "
+                    f"inference ({MARKET_TEST}); ±: binomial standard error; other answers = "
+                    "the share of draws giving each other answer of the test; median ratio = "
+                    "research / inference GPUs, first year -> last")
             + "\n\n" + NOTE)

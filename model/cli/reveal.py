@@ -42,8 +42,8 @@ def _text(result: dict, lab: str) -> str:
                 f"{'research' if r['compared'] == 'research' else 'all R&D'}",
                  *(ranges_text(r["sweeps"][k]) for k in sweeps)) for r in result["rows"]]
         head = (f"{lab}: the values under which the observed split is the lab's value-maximising "
-                f"choice, within {result['tolerance']:.0%} of the research + inference pool "
-                f"({result['tolerance_why']})\n\n"
+                f"choice, within {format_value('reveal_tolerance', result['tolerance'], '')} "
+                f"of the research + inference pool ({result['tolerance_why']})\n\n"
                 + table(rows, ("#", "period", "measure", "observed",
                                *(f"{s['input']} ({s['scenario']})" for s in sweeps.values())),
                         legend="observed = the published share (research: of research + "

@@ -134,7 +134,10 @@ def cmd_run(args) -> str:
                  "discount_rate": settings.values["discount_rate"]}
         solution = df.attrs.get("solution")
         if solution is not None:
-            extra["optimiser"] = solution.record() if args.format == "json" else solution.text()
+            from model.report.split_doc import optimiser_status
+
+            extra["optimiser"] = (solution.record() if args.format == "json"
+                                  else optimiser_status(solution))
     if columns is not None:
         unknown = [c for c in columns if c not in df.columns]
         if unknown:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 THRESHOLD = 0.01  # of a share: one point of the fleet; smaller moves are noise of the optimiser
+# Every word `direction` answers, in a fixed order (for tables of how often each comes).
+WORDS = ("falls", "rises", "flat", "rises, then falls", "falls, then rises")
 
 
 def direction(values: Sequence[float], threshold: float = THRESHOLD) -> str:

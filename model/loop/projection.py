@@ -117,7 +117,8 @@ def default_paths(values: Mapping[str, float], n_steps: int) -> dict[str, np.nda
     return out
 
 
-def _rows(coupled: bool) -> tuple[dict, dict]:
+@lru_cache(maxsize=2)
+def raw_rows(coupled: bool) -> tuple[dict, dict]:
     """(first-step, later-step) raw rows: a lab alone's, or the market's (coupling inputs free,
     their units checked here: only the market compiles them)."""
     if not coupled:
@@ -142,7 +143,7 @@ class _Program:
         fixed = {} if choices is None else {
             sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)}
         outs = [sym(n) for n in STEP_ROWS]
-        first, later = _rows(coupled)
+        first, later = raw_rows(coupled)
         init = [(sym(n), first[n].xreplace(fixed)) for n in STEP_ROWS]
         step = [(sym(n), later[n].xreplace(fixed)) for n in STEP_ROWS]
         names = input_names() + (COUPLING if coupled else ())

@@ -16,18 +16,19 @@ from functools import cache
 from model.core.catalogue import CATALOGUE
 from model.core.ignored import Reach, fixed_choices, symbols_of
 
-from .projection import CHOICES, PATHS, STEP_ROWS
-from .rows import INIT_RAW, STEP_RAW
+from .projection import CHOICES, PATHS, STEP_ROWS, raw_rows
 
 _PREV = "_prev"
 
 
 @cache
-def _symbols(choices: tuple[float, ...], free: tuple[str, ...]) -> tuple[dict, dict]:
+def _symbols(choices: tuple[float, ...], free: tuple[str, ...],
+             coupled: bool) -> tuple[dict, dict]:
     """Each row's (first-step, later-step) symbols with the choices not `free` fixed."""
     fixed = fixed_choices(dict(zip(CHOICES, choices, strict=True)), CHOICES, free)
-    return ({n: symbols_of(INIT_RAW[n], fixed) for n in STEP_ROWS},
-            {n: symbols_of(STEP_RAW[n], fixed) for n in STEP_ROWS})
+    first, later = raw_rows(coupled)
+    return ({n: symbols_of(first[n], fixed) for n in STEP_ROWS},
+            {n: symbols_of(later[n], fixed) for n in STEP_ROWS})
 
 
 def _level(symbols: Mapping[str, frozenset[str]],
@@ -49,8 +50,8 @@ def _level(symbols: Mapping[str, frozenset[str]],
 
 @cache
 def _reach(choices: tuple[float, ...], outputs: tuple[str, ...], n_steps: int,
-           free: tuple[str, ...]) -> frozenset[str]:
-    first, later = _symbols(choices, free)
+           free: tuple[str, ...], coupled: bool = False) -> frozenset[str]:
+    first, later = _symbols(choices, free, coupled)
     rows = _level(first, None)
     used = set().union(*(rows[o] for o in outputs))
     for _ in range(1, n_steps):
@@ -61,17 +62,19 @@ def _reach(choices: tuple[float, ...], outputs: tuple[str, ...], n_steps: int,
         rows = after
     policies = tuple(sorted({*free, "allocation_policy"}))
     if used & set(PATHS) and (outputs, free) != (("npv",), policies):  # not the NPV's own path
-        used |= _reach(choices, ("npv",), n_steps, policies)
+        used |= _reach(choices, ("npv",), n_steps, policies, coupled)
     return frozenset(used)
 
 
 def projection_reach(values: Mapping[str, float], n_steps: int,
-                     outputs: Sequence[str] = STEP_ROWS) -> Reach:
+                     outputs: Sequence[str] = STEP_ROWS, coupled: bool = False) -> Reach:
     """What the projection's `outputs` over `n_steps` read under `values`' choices, the choices
-    named in the reach's argument left free."""
+    named in the reach's argument left free; `coupled`: in a market of labs, the coupling
+    inputs (model.loop.coupling) read as inputs rather than as their defaults."""
     choices = tuple(float(values[n]) for n in CHOICES)
 
     def reach(free: Collection[str]) -> frozenset[str]:
-        return _reach(choices, tuple(outputs), n_steps, tuple(sorted(set(free) & set(CHOICES))))
+        return _reach(choices, tuple(outputs), n_steps, tuple(sorted(set(free) & set(CHOICES))),
+                      coupled)
 
     return reach

@@ -3,10 +3,12 @@ labs' compute fall relative to inference as their fleets grow, in equilibrium an
 owner, and how much research does the race add?
 
 The observable is the market's research-to-inference ratio (research GPUs over inference GPUs,
-summed over the labs) from the first step after the base year to the last; the race is the
+summed over the labs) from the first step after the base year to the last, and whether research
+rises or falls relative to inference is the tool's one test (model.core.trend) on research's
+share of research + inference, ratio / (1 + ratio), over those steps; the race is the
 equilibrium's research share of the market's fleet less the joint optimum's, averaged over those
 steps (points of the fleet). `make docs` writes the answers to docs/market_answer.json and the
-README's table from it; tests re-solve one scenario against the file.
+README's table from it (model.report.market_doc); tests re-solve one scenario against the file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model.core.trend import direction
 from model.loop.scenario_list import SCENARIOS
 
 from .outcome import Outcome, solve
@@ -31,9 +34,11 @@ def research_ratio(rows: dict) -> np.ndarray:
     return rows["gpus_research"].sum(axis=1) / rows["gpus_inference"].sum(axis=1)
 
 
-def falls(ratio: np.ndarray) -> bool:
-    """Whether the ratio is lower at the last step than at the first after the base year."""
-    return bool(ratio[-1] < ratio[1])
+def trend(ratio) -> str:
+    """'falls', 'rises', ... (model.core.trend.direction) of research's share of research +
+    inference, ratio / (1 + ratio), from the first step after the base year to the last."""
+    after = np.asarray(ratio, dtype=float)[1:]
+    return direction([float(r / (1 + r)) for r in after])
 
 
 def _share(rows: dict) -> np.ndarray:
@@ -52,7 +57,7 @@ def summary(scenario: str, out: Outcome) -> dict:
         ratio, share = research_ratio(rows), _share(rows)
         record |= {f"{name}_ratio_first": float(ratio[1]), f"{name}_ratio_last": float(ratio[-1]),
                    f"{name}_share_first": float(share[1]), f"{name}_share_last": float(share[-1]),
-                   f"{name}_falls": falls(ratio)}
+                   f"{name}_ratio": [float(r) for r in ratio], f"{name}_trend": trend(ratio)}
     record["fleet_growth"] = float(eq["fleet_gpus"][-1].sum() / eq["fleet_gpus"][1].sum())
     record["race"] = float(np.mean(_share(eq)[1:] - _share(planner)[1:]))
     return record
@@ -70,25 +75,3 @@ def write(records: list[dict], path: Path = ANSWER_FILE) -> None:
 
 def read(path: Path = ANSWER_FILE) -> list[dict]:
     return json.loads(path.read_text())["scenarios"]
-
-
-def _verdict(r: dict, name: str) -> str:
-    word = "falls" if r[f"{name}_falls"] else "rises"
-    return (f"{word}: {r[f'{name}_ratio_first']:.2f} to {r[f'{name}_ratio_last']:.2f} "
-            f"({r[f'{name}_share_first']:.0%} to {r[f'{name}_share_last']:.0%} of the fleet)")
-
-
-def markdown(records: list[dict] | None = None) -> str:
-    """The README's headline table."""
-    records = read() if records is None else records
-    first, last = records[0]["first_year"], records[0]["last_year"]
-    lines = [f"| scenario | research / inference, {first:.0f} to {last:.0f}, in equilibrium | "
-             "under one owner | the race (points of the fleet) | fleet grows | equilibrium? |",
-             "|---|---|---|---|---|---|"]
-    for r in records:
-        check = (f"yes (deviation gain {r['max_deviation_gain']:.2%})" if r["converged"] else
-                 f"no (a lab still gains {r['max_deviation_gain']:.2%})")
-        lines.append(f"| `{r['scenario']}` | {_verdict(r, 'equilibrium')} | "
-                     f"{_verdict(r, 'joint')} | {r['race'] * 100:+.1f} | "
-                     f"{r['fleet_growth']:.1f}x | {check} |")
-    return "\n".join(lines)

@@ -18,6 +18,9 @@ from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, ScenarioSettings, 
 from .fields import CATALOGUE_FIELDS, REQUIRED, Lab
 from .labs import BASE_YEAR, BASE_YEAR_SOURCE
 
+# The lab's own fields from which an input is derived (see lab_inputs and lab_settings).
+DERIVED = {"rented_share": "cost_basis", "revenue": "token_price"}
+
 
 def lab_inputs(lab: Lab) -> dict[str, tuple[float | str, str]]:
     """The lab as single-lab inputs: catalogue name -> (value, citation), without the token

@@ -2,11 +2,12 @@
 and whether research's share of the labs' compute falls relative to inference.
 
 The observable is model.market.answer's: research GPUs over inference GPUs, summed over the
-labs, from the first step after the base year to the last (answer.research_ratio,
-answer.falls). In equilibrium the labs' paths are model.market.nash.nash's; as price-takers
-each lab chooses alone against the exogenous frontier (model.policy.optimise.choose_path, as
-model.market.outcome.solve's `price_takers`), the labs' solves batched as columns of one
-projection call (model.market.lockstep), their fleets then summed. The joint optimum is not
+labs, from the first step after the base year to the last (answer.research_ratio), and whether
+research rises or falls relative to inference is the tool's one test on it (answer.trend). In
+equilibrium the labs' paths are model.market.nash.nash's; as price-takers each lab chooses alone
+against the exogenous frontier (model.policy.optimise.choose_path, as model.market.outcome.solve's
+`price_takers`), the labs' solves batched as columns of one projection call
+(model.market.lockstep), their fleets then summed. The joint optimum is not
 solved: the odds ask about the labs, and it would double a draw's cost.
 """
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.loop.projection import run_arrays, steps_for
-from model.market.answer import STEP, YEARS, falls, research_ratio
+from model.market.answer import STEP, YEARS, research_ratio, trend
 from model.market.fields import Lab
 from model.market.lockstep import in_lockstep
 from model.market.nash import choosing, nash
@@ -54,16 +55,17 @@ def price_takers(settings: Sequence, years: int, step: str) -> dict[str, np.ndar
 
 
 def _path(ratio: np.ndarray) -> dict:
-    """Falls (last step below the first after the base year), and the log change."""
+    """The trend (answer.trend: 'falls', 'rises', ...), and the log change from the first step
+    after the base year to the last."""
     first, last = float(ratio[1]), float(ratio[-1])
     change = float(np.log(last / first)) if first > 0 and last > 0 else float("nan")
-    return {"falls": falls(ratio), "log_change": change}
+    return {"trend": trend(ratio), "log_change": change}
 
 
 def solve_draw(spec: Spec, scenario: str, draw: int) -> dict:
     """One draw's record: its key (scenario, draw, seed), its inputs ('in:' + name), the
     equilibrium's and the price-takers' ratio path ('eq_ratio_<year>', 'pt_ratio_<year>'),
-    whether each falls and its log change, and the equilibrium's convergence and seconds."""
+    each one's trend and log change, and the equilibrium's convergence and seconds."""
     began = time.perf_counter()
     settings, inputs = draw_settings(spec.labs, scenario, spec.overrides, spec.seed, draw)
     names = [lab.name for lab in spec.labs]
@@ -74,7 +76,7 @@ def solve_draw(spec: Spec, scenario: str, draw: int) -> dict:
     for tag, rows in (("eq", eq.market.rows), ("pt", alone)):
         ratio = research_ratio(rows)
         path = _path(ratio)
-        record |= {f"{tag}_falls": path["falls"], f"{tag}_log_change": path["log_change"]}
+        record |= {f"{tag}_trend": path["trend"], f"{tag}_log_change": path["log_change"]}
         record |= {f"{tag}_ratio_{y:g}": float(r) for y, r in zip(years, ratio, strict=True)}
     record |= {"eq_converged": bool(eq.converged),
                "eq_max_deviation_gain": float(eq.max_deviation_gain),

@@ -1,6 +1,8 @@
 """Draws into odds: for each scenario the share of draws in which research's share of the labs'
 compute falls relative to inference (in equilibrium, and the price-takers summed), with its
-binomial standard error, the 5th, 50th and 95th percentile paths of the research-to-inference
+binomial standard error, and how often each other answer of the one rises/falls test comes
+(model.market.answer.trend, read from each draw's ratio path, so that draws on disk are judged
+by the test as it is now), the 5th, 50th and 95th percentile paths of the research-to-inference
 ratio, and the inputs that move the outcome most: the largest Spearman rank correlations, over
 the draws, between a drawn input and the ratio's log change from the first step after the base
 year to the last (its continuous measure; negative: falls).
@@ -13,7 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from model.core.trend import WORDS
 from model.loop.montecarlo import PERCENTILES
+from model.market.answer import trend
 
 DRIVERS = 3
 
@@ -54,11 +58,28 @@ def drivers(records: Sequence[dict], outcome: str, top: int = DRIVERS) -> list[d
     return found[:top]
 
 
+def _columns(records: Sequence[dict], tag: str) -> list[str]:
+    """The record fields of the `tag` ratio's path ('eq_ratio_2025', ...), in year order."""
+    prefix = f"{tag}_ratio_"
+    return sorted({k for r in records for k in r if k.startswith(prefix)},
+                  key=lambda k: float(k.removeprefix(prefix)))
+
+
+def trends(records: Sequence[dict], tag: str) -> list[str]:
+    """Each draw's answer (answer.trend) from its `tag` ratio path: 'falls', 'rises', ..."""
+    names = _columns(records, tag)
+    return [trend([r[k] for k in names]) for r in records]
+
+
+def _shares(words: Sequence[str]) -> dict[str, float | None]:
+    """{word: the share of draws answering it} for every word of the test, in WORDS order."""
+    return {w: (float(np.mean([x == w for x in words])) if words else None) for w in WORDS}
+
+
 def _paths(records: Sequence[dict], tag: str) -> dict:
     """{'years': [...], 'p5': [...], 'p50': [...], 'p95': [...]} of the `tag` ratio's path."""
     prefix = f"{tag}_ratio_"
-    names = sorted({k for r in records for k in r if k.startswith(prefix)},
-                   key=lambda k: float(k.removeprefix(prefix)))
+    names = _columns(records, tag)
     table = np.array([[r[k] for k in names] for r in records], dtype=float)
     out = {"years": [float(k.removeprefix(prefix)) for k in names]}
     for p, row in zip(PERCENTILES, np.nanpercentile(table, PERCENTILES, axis=0), strict=True):
@@ -68,12 +89,14 @@ def _paths(records: Sequence[dict], tag: str) -> dict:
 
 def summarise(scenario: str, records: Sequence[dict]) -> dict:
     """One scenario's odds from its draws' records."""
-    eq, eq_se = binomial([bool(r["eq_falls"]) for r in records])
-    pt, pt_se = binomial([bool(r["pt_falls"]) for r in records])
+    eq_words, pt_words = trends(records, "eq"), trends(records, "pt")
+    eq, eq_se = binomial([w == "falls" for w in eq_words])
+    pt, pt_se = binomial([w == "falls" for w in pt_words])
     return {
         "scenario": scenario, "samples": len(records),
         "p_research_share_falls": eq, "p_research_share_falls_se": eq_se,
         "p_research_share_falls_price_taker": pt, "p_research_share_falls_price_taker_se": pt_se,
+        "trends": _shares(eq_words), "trends_price_taker": _shares(pt_words),
         "share_converged": float(np.mean([bool(r["eq_converged"]) for r in records])),
         "ratio_paths": _paths(records, "eq"), "ratio_paths_price_taker": _paths(records, "pt"),
         "drivers": drivers(records, "eq_log_change"),

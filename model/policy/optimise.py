@@ -67,13 +67,6 @@ class Solution:
                 "iterations": self.iterations, "evaluations": self.evaluations,
                 "seconds": round(self.seconds, 3)}
 
-    def text(self) -> str:
-        best = max(self.assumed, key=self.assumed.get)
-        verdict = "optimal" if self.success else f"stopped early ({self.message})"
-        return (f"value-maximising path {verdict}: NPV ${self.npv / 1e9:,.2f}B, "
-                f"${self.gain / 1e9:,.2f}B over the best assumed policy ({best}); "
-                f"{self.iterations} iterations, {self.evaluations} batched projections")
-
 
 def _reason(result) -> str:
     """scipy's termination message, in words a reader can act on."""

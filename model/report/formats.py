@@ -77,7 +77,7 @@ _DIMENSIONLESS = (
      r"^chip_price_change$|^customer_share_factor$)", "multiplier"),  # (the market's ratios)
     (r"(_params|_staff)$", "count"),
     (r"(share|^schedule_|util_|mfu_|margin|_rate$|headroom|floor|ceiling|weight|markup|target|"
-     r"adjustment|discount|^terminal_growth$|fleet_year$)", "share"),
+     r"adjustment|discount|^terminal_growth$|fleet_year$|deviation_gain$|_tolerance$)", "share"),
 )
 _CALENDAR = re.compile(r"(^year$|_year$|^schedule_start_)")
 
@@ -121,8 +121,12 @@ def label(q: Quantity) -> str:
     return f"{q.label} [{unit_label(q)}]"
 
 
-# Shares shown with other than one decimal: a training run takes a sliver of a fleet-year.
-SHARE_DECIMALS = {"training_share_of_fleet_year": 3}
+# Shares shown with other than one decimal: a training run takes a sliver of a fleet-year; a
+# lab's gain from deviating is judged against 1% (two decimals say how near); odds over a few
+# dozen draws are whole points at best.
+_ODDS = ("p_research_share_falls", "p_research_share_falls_price_taker")
+SHARE_DECIMALS = {"training_share_of_fleet_year": 3, "deviation_gain": 2, "max_deviation_gain": 2,
+                  "share_converged": 0, **{f"{p}{se}": 0 for p in _ODDS for se in ("", "_se")}}
 _PERCENTILE = re.compile(r"_p(5|50|95)$")  # a Monte Carlo column reads as its quantity
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from model.loop import backtest, convergence, milestone_dates
 from model.market import answer, reveal, reveal_table
-from model.odds import headline as odds_headline
 
-from . import equations_table, split_doc
+from . import equations_table, market_doc, split_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "MODEL.md"
@@ -44,7 +43,7 @@ if __name__ == "__main__":
     README.write_text(regenerate(README.read_text(), {
         "value-split": split_doc.value_split_markdown(),
         "deciders": split_doc.deciders_markdown(),
-        "market-answer": answer.markdown(),
-        "market-odds": odds_headline.markdown(),
+        "market-answer": market_doc.answer_markdown(),
+        "market-odds": market_doc.odds_markdown(),
         "reveal": reveal_table.markdown()}))
     sys.stdout.write(f"regenerated {DOC} and {README}\n")

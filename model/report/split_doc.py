@@ -1,6 +1,6 @@
 """The README's value-split and deciders tables (`make docs`), printed by the display catalogue:
 calendar years rather than "year 1", shares to one decimal, money by the one scale rule, and the
-rises/falls words of model.core.trend."""
+rises/falls words of model.core.trend; and the value-maximising optimiser's status line."""
 
 from __future__ import annotations
 
@@ -51,3 +51,13 @@ def deciders_markdown(preset: str | None = "ai-2027-lab-2024") -> str:
                  for r in group.itertuples()]
         out.append(f"| `{name}` {end} ({value}) | " + " | ".join(cells) + " |")
     return "\n".join(out)
+
+
+def optimiser_status(solution) -> str:
+    """The value-maximising optimiser's one line (model.policy.optimise.Solution), its money by
+    the one rule."""
+    best = max(solution.assumed, key=solution.assumed.get)
+    verdict = "optimal" if solution.success else f"stopped early ({solution.message})"
+    return (f"value-maximising path {verdict}: NPV {money(solution.npv)}, "
+            f"{money(solution.gain)} over the best assumed policy ({best}); "
+            f"{solution.iterations} iterations, {solution.evaluations} batched projections")
