@@ -56,7 +56,7 @@ docs: $(STAMP)
 # The README's odds: 16 draws of the six-lab market per scenario on a local dask cluster (~25
 # minutes on 2 cores); `make docs` then renders them.
 odds: $(STAMP)
-	$(BIN)/python -m model odds --samples 16 --workers 2 --no-results --format json > docs/odds.json
+	$(BIN)/python -m model odds --samples 16 --workers 2 --no-results --format json > docs/odds.json.part && mv docs/odds.json.part docs/odds.json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json

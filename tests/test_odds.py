@@ -130,6 +130,15 @@ def test_two_workers_give_the_serial_numbers_and_a_rerun_reads_what_is_done(seri
     assert results.config_key(Spec(labs=TINY, years=4, step="year", seed=7)) != config
 
 
+def test_a_changed_model_never_reads_the_draws_of_the_old_one(monkeypatch):
+    """The key holds a digest of the model's code: draws a stale model wrote (same labs, same
+    seeds) are another configuration's, never read back as this model's."""
+    before = results.config_key(SPEC)
+    assert len(results.model_digest()) == 16
+    monkeypatch.setattr(results, "model_digest", lambda: "0" * 16)
+    assert results.config_key(SPEC) != before
+
+
 # Constructed markets (measured with this tiny market, 2026 to 2027, and 2026 to 2028 at draws
 # 0-1): where customers pay a flat price for every token and capability earns nothing, the
 # labs move their fleets to inference (research/inference 1.04 -> 0.51 -> 0.20 in draw 0);
