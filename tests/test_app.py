@@ -397,7 +397,7 @@ def test_market_tab_shows_the_labs_and_the_chip_price():
     assert "market of labs under ai-2027" in " ".join(s.value for s in at.subheader)
     for title in ("Share of customers", "Research share of the fleet", "Chip price index"):
         assert title in text
-    assert "Settled in" in text and "Not a forecast" in text
+    assert "Cleared step by step" in text and "Not a forecast" in text
     assert "Points: published shares" in text  # the observed panel beside the research lines
     lines = shown_observed(at)
     want = calc.market_view("ai-2027", 3, "year").labs
