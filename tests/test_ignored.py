@@ -166,6 +166,24 @@ def test_cli_market_notes_what_the_market_ignores(capsys):
         "it with financing_model revenue-multiple"]
 
 
+def test_cli_odds_notes_what_the_market_ignores_once(capsys, monkeypatch):
+    """odds edits the labs as market does: the same note, once over its scenarios, before any
+    draw runs (the draws are stopped here: the note is all this test reads)."""
+    import model.odds.run
+
+    def stop(*args, **kwargs):
+        raise SystemExit(0)
+
+    monkeypatch.setattr(model.odds.run, "odds_records", stop)
+    with pytest.raises(SystemExit):
+        main(["odds", "--years", "3", "--scenario", "status-quo,brakes", "--no-results",
+              "--set", FINANCING, "--set", "meta.external_financing=1e11 USD/year"])
+    assert [line for line in capsys.readouterr().err.splitlines()
+            if line.startswith("note:")] == [
+        "note: openai.external_financing changes nothing in the market, which does not read "
+        "it with financing_model revenue-multiple"]
+
+
 def test_the_market_tab_captions_every_changed_sidebar_input():
     at = page({"preset": "meta-2024", "gpu_rental_price": "2.5", "training_tokens": "2e13",
                "years": "2"}, tab="Market")

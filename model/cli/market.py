@@ -42,18 +42,23 @@ def labs_from(args: argparse.Namespace) -> tuple:
     return apply_sets(args.sets, base) if args.sets else tuple(base)
 
 
-def note_ignored(args: argparse.Namespace, labs: tuple) -> None:
+def note_ignored(args: argparse.Namespace, labs: tuple, scenarios=None) -> None:
     """A line on stderr for each `--set LAB.FIELD=VALUE` the market does not read under that
-    lab's choices (model.market.ignored, from the equations): accepted, and changes nothing."""
+    lab's choices (model.market.ignored, from the equations): accepted, and changes nothing.
+    `scenarios`: each of them (odds), a line once however many ignore it; else --scenario."""
     from model.core.ignored import note
     from model.market.files import parse_sets
     from model.market.ignored import ignored_fields
 
     edited = [(e.lab, e.field) for e in parse_sets(args.sets) if e.field is not None]
     choosing = getattr(args, "choice", "nash") == "nash"
-    for lab, field, reasons, settings in ignored_fields(labs, edited, args.scenario,
-                                                        args.years, args.step, choosing):
-        print(note(f"{lab}.{field}", reasons, "the market", settings.text), file=sys.stderr)
+    lines = {}
+    for scenario in [args.scenario] if scenarios is None else scenarios:
+        for lab, field, reasons, settings in ignored_fields(labs, edited, scenario, args.years,
+                                                            args.step, choosing):
+            lines.setdefault(note(f"{lab}.{field}", reasons, "the market", settings.text))
+    for line in lines:
+        print(line, file=sys.stderr)
 
 
 def run_market(args: argparse.Namespace, notes: bool = False):

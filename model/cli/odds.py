@@ -25,7 +25,7 @@ from model.loop.scenario_list import SCENARIOS
 from model.loop.steps import STEPS
 from model.report.formats import strict_json, table
 
-from .market import labs_from
+from .market import labs_from, note_ignored
 
 DEFAULT_SAMPLES = 8
 MAX_SAMPLES = 10_000
@@ -77,6 +77,8 @@ def run_odds(args: argparse.Namespace) -> dict:
     from model.odds.summary import summaries
 
     labs = labs_from(args)
+    if args.sets:
+        note_ignored(args, labs, scenarios)
     spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed)
     # the labs, horizon and inputs checked here, on one line, before any worker starts
     if steps_for(args.years, args.step)[0] < 3:
