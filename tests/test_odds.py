@@ -102,6 +102,8 @@ def test_the_odds_count_what_the_one_test_calls_falls():
                for d, path in enumerate(paths.values())]
     (s,) = summaries(records, ["s"])
     assert s["p_research_share_falls"] == s["p_research_share_falls_price_taker"] == 0.25
+    # the net move: 75% -> 55% and 75% -> 50% end more than a point lower; flat and rises do not
+    assert s["p_research_share_ends_lower"] == s["p_research_share_ends_lower_price_taker"] == 0.5
     assert s["trends"] == s["trends_price_taker"] == {
         "falls": 0.25, "rises": 0.25, "flat": 0.25, "rises, then falls": 0.0,
         "falls, then rises": 0.25}

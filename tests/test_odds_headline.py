@@ -25,7 +25,8 @@ def test_the_odds_file_covers_every_scenario_with_its_errors():
     data = headline.read()
     assert [r["scenario"] for r in data["scenarios"]] == list(SCENARIOS)
     for r in data["scenarios"]:
-        for key in ("p_research_share_falls", "p_research_share_falls_price_taker"):
+        for key in ("p_research_share_falls", "p_research_share_falls_price_taker",
+                    "p_research_share_ends_lower", "p_research_share_ends_lower_price_taker"):
             p, n = r[key], r["samples"]
             # a share of n draws, and its binomial standard error sqrt(p(1-p)/n)
             assert abs(p * n - round(p * n)) < 1e-9
@@ -38,21 +39,24 @@ def test_a_table_row_by_hand():
     data = {"scenarios": [{
         "scenario": "x", "p_research_share_falls": 0.25, "p_research_share_falls_se": 0.108,
         "p_research_share_falls_price_taker": 0.5, "p_research_share_falls_price_taker_se": 0.125,
+        "p_research_share_ends_lower": 0.75, "p_research_share_ends_lower_se": 0.108,
+        "p_research_share_ends_lower_price_taker": 1.0,
+        "p_research_share_ends_lower_price_taker_se": 0.0,
         "share_converged": 0.4375, "ratio_paths": {"years": [2025, 2026, 2030],
                                                    "p50": [1.0, 2.0, 0.5]},
         "drivers": [{"input": "software_returns", "spearman_rho": 0.77}]}]}
     assert odds_markdown(data).splitlines()[-1] == (
-        "| `x` | 25% ± 11% | 50% ± 13% | 2.00 to 0.50 | 44% | `software_returns` (+0.77) |")
+        "| `x` | 25% ± 11% | 50% ± 13% | 75% ± 11% | 100% ± 0% | 2.00 to 0.50 | 44% | "
+        "`software_returns` (+0.77) |")
     # 12.5% reads 13% as a workbook cell shows it (half away from zero), not Python's 12%
 
 
-@pytest.mark.xfail(strict=True, reason="docs/odds.json predates the one rises/falls test (its "
-                   "P(falls) compares the ends only, and its draws were not kept): run `make "
-                   "odds`, then drop this mark")
 def test_the_odds_file_judges_by_the_one_trend_test():
     for r in headline.read()["scenarios"]:
         for tag in ("", "_price_taker"):
             shares = r[f"trends{tag}"]
             assert list(shares) == list(WORDS)
             assert shares["falls"] == r[f"p_research_share_falls{tag}"]
+            # a draw that falls ends lower; one that ends lower may have risen on the way
+            assert r[f"p_research_share_ends_lower{tag}"] >= shares["falls"]
             assert math.fsum(shares.values()) == pytest.approx(1.0, abs=1e-12)

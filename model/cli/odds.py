@@ -115,7 +115,7 @@ def run_odds(args: argparse.Namespace) -> dict:
 
 
 def cmd_odds(args: argparse.Namespace) -> str:
-    from model.report.market_doc import MARKET_TEST, odds, other_answers, year
+    from model.report.market_doc import MARKET_ENDS, MARKET_TEST, odds, other_answers, year
 
     doc = run_odds(args)
     if args.format == "json":
@@ -125,6 +125,7 @@ def cmd_odds(args: argparse.Namespace) -> str:
         paths = s["ratio_paths"]
         rows.append((s["scenario"], str(s["samples"]), odds(s, "p_research_share_falls"),
                      odds(s, "p_research_share_falls_price_taker"), other_answers(s["trends"]),
+                     odds(s, "p_research_share_ends_lower"),
                      f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}",
                      ", ".join(f"{d['input']} ({d['spearman_rho']:+.2f})"
                                for d in s["drivers"]) or "-"))
@@ -135,9 +136,11 @@ def cmd_odds(args: argparse.Namespace) -> str:
             f"scenario (seed {doc['seed']}; {doc['computed']} draws computed{saved})\n\n"
             + table(rows, ("scenario", "draws", "P(falls), equilibrium",
                            "P(falls), price-takers", "other answers (eq.)",
+                           "P(ends lower), equilibrium",
                            "median ratio (eq.)", "drivers (Spearman rho, equilibrium)"),
                     legend=f"P(falls) = the share of draws in which research falls relative to "
                     f"inference ({MARKET_TEST}); ±: binomial standard error; other answers = "
-                    "the share of draws giving each other answer of the test; median ratio = "
+                    "the share of draws giving each other answer of the test; P(ends lower) = "
+                    f"the share of draws in which research {MARKET_ENDS}; median ratio = "
                     "research / inference GPUs, first year -> last")
             + "\n\n" + NOTE)

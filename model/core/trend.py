@@ -33,7 +33,15 @@ def direction(values: Sequence[float], threshold: float = THRESHOLD) -> str:
     return "rises, then falls" if first > 0 else "falls, then rises"
 
 
-# The test in words, for legends and the README's glossary.
+def ends_lower(values: Sequence[float], threshold: float = THRESHOLD) -> bool:
+    """True when the last value is below the first by more than `threshold`, whatever the path
+    between: the net move, which "falls" also asks never to reverse."""
+    return bool(values[-1] < values[0] - threshold)
+
+
+# The tests in words, for legends and the README's glossary.
 DIRECTION_TEST = ("rises / falls when the shares shown move up / down by more than 1 point and "
                   "never back by more; flat within 1 point; otherwise 'rises, then falls' or "
                   "'falls, then rises'")
+ENDS_TEST = ("ends lower when the last share shown is more than 1 point below the first, "
+             "whatever the path between")

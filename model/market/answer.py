@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from model.core.trend import direction
+from model.core.trend import ends_lower as _ends_lower
 from model.loop.scenario_list import SCENARIOS
 
 from .outcome import Outcome, solve
@@ -39,6 +40,13 @@ def trend(ratio) -> str:
     inference, ratio / (1 + ratio), from the first step after the base year to the last."""
     after = np.asarray(ratio, dtype=float)[1:]
     return direction([float(r / (1 + r)) for r in after])
+
+
+def ends_lower(ratio) -> bool:
+    """Whether research's share of research + inference ends more than a point below where it
+    was in the first step after the base year (model.core.trend.ends_lower): the net move."""
+    after = np.asarray(ratio, dtype=float)[1:]
+    return _ends_lower([float(r / (1 + r)) for r in after])
 
 
 def _share(rows: dict) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 
 from model.core.trend import WORDS
 from model.loop.montecarlo import PERCENTILES
-from model.market.answer import trend
+from model.market.answer import ends_lower, trend
 
 DRIVERS = 3
 
@@ -71,6 +71,12 @@ def trends(records: Sequence[dict], tag: str) -> list[str]:
     return [trend([r[k] for k in names]) for r in records]
 
 
+def lower(records: Sequence[dict], tag: str) -> list[bool]:
+    """Whether each draw's `tag` ratio path ends lower (answer.ends_lower): the net move."""
+    names = _columns(records, tag)
+    return [ends_lower([r[k] for k in names]) for r in records]
+
+
 def _shares(words: Sequence[str]) -> dict[str, float | None]:
     """{word: the share of draws answering it} for every word of the test, in WORDS order."""
     return {w: (float(np.mean([x == w for x in words])) if words else None) for w in WORDS}
@@ -92,10 +98,15 @@ def summarise(scenario: str, records: Sequence[dict]) -> dict:
     eq_words, pt_words = trends(records, "eq"), trends(records, "pt")
     eq, eq_se = binomial([w == "falls" for w in eq_words])
     pt, pt_se = binomial([w == "falls" for w in pt_words])
+    eq_low, eq_low_se = binomial(lower(records, "eq"))
+    pt_low, pt_low_se = binomial(lower(records, "pt"))
     return {
         "scenario": scenario, "samples": len(records),
         "p_research_share_falls": eq, "p_research_share_falls_se": eq_se,
         "p_research_share_falls_price_taker": pt, "p_research_share_falls_price_taker_se": pt_se,
+        "p_research_share_ends_lower": eq_low, "p_research_share_ends_lower_se": eq_low_se,
+        "p_research_share_ends_lower_price_taker": pt_low,
+        "p_research_share_ends_lower_price_taker_se": pt_low_se,
         "trends": _shares(eq_words), "trends_price_taker": _shares(pt_words),
         "share_converged": float(np.mean([bool(r["eq_converged"]) for r in records])),
         "ratio_paths": _paths(records, "eq"), "ratio_paths_price_taker": _paths(records, "pt"),

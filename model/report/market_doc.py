@@ -5,7 +5,7 @@ the README's single-path table (docs/market_answer.json, model.market.answer), i
 
 from __future__ import annotations
 
-from model.core.trend import DIRECTION_TEST
+from model.core.trend import DIRECTION_TEST, ENDS_TEST
 from model.market import answer
 from model.odds import headline
 
@@ -15,6 +15,7 @@ from .formats import format_value
 MARKET_TEST = (f"rises / falls: the one test ({DIRECTION_TEST}) on research's share of research "
                "+ inference GPUs, summed over the labs, from the first year after the base year "
                "to the last")
+MARKET_ENDS = f"ends lower: {ENDS_TEST} (the same share, first year to last)"
 
 
 def year(value: float) -> str:
@@ -39,19 +40,23 @@ def _drivers(r: dict) -> str:
 
 
 def odds_markdown(data: dict | None = None) -> str:
-    """The headline table: odds in equilibrium and for the price-takers, the median ratio's
+    """The headline table: odds in equilibrium and for the price-takers (that research falls,
+    and that it ends lower whatever the path between), the median ratio's
     path, the draws that reached an equilibrium, and the inputs most rank-correlated with the
     outcome."""
     data = headline.read() if data is None else data
     years = data["scenarios"][0]["ratio_paths"]["years"]
     lines = [f"| scenario | P(research / inference falls, {year(years[1])} to "
-             f"{year(years[-1])}), equilibrium | each lab alone (price-takers) | median ratio | "
-             "draws in equilibrium | inputs that move it most (Spearman rho) |",
-             "|---|---|---|---|---|---|"]
+             f"{year(years[-1])}), equilibrium | each lab alone (price-takers) | P(ends lower), "
+             "equilibrium | each lab alone | median ratio | draws in equilibrium | inputs that "
+             "move it most (Spearman rho) |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in data["scenarios"]:
         median = r["ratio_paths"]["p50"]
         lines.append(f"| `{r['scenario']}` | {odds(r, 'p_research_share_falls')} | "
                      f"{odds(r, 'p_research_share_falls_price_taker')} | "
+                     f"{odds(r, 'p_research_share_ends_lower')} | "
+                     f"{odds(r, 'p_research_share_ends_lower_price_taker')} | "
                      f"{median[1]:.2f} to {median[-1]:.2f} | "
                      f"{format_value('share_converged', r['share_converged'], '')} | "
                      f"{_drivers(r)} |")
