@@ -49,7 +49,8 @@ def headline_tab(ctx: calc.Context) -> None:
     st.caption(f"Does research's share of the end-2025 labs' compute fall relative to inference "
                f"as their fleets grow? The share of {odds['samples']} draws of the uncertain "
                "inputs per scenario in which it does, each draw the six labs' equilibrium and "
-               "each lab alone (docs/odds.json, `make odds`; ± is the binomial standard error).")
+               "each lab alone (docs/odds.json, `make odds`; ± is the binomial standard error). "
+               f"Falls: {market_doc.MARKET_TEST}. Ends lower: {market_doc.MARKET_ENDS}.")
     st.markdown(market_doc.odds_markdown(odds))
     st.subheader("Research or inference: who wins the fleet?")
     frames = {k: v[0] for k, v in each("projection", ctx).items()}
