@@ -115,7 +115,8 @@ def run_odds(args: argparse.Namespace) -> dict:
 
 
 def cmd_odds(args: argparse.Namespace) -> str:
-    from model.report.market_doc import MARKET_ENDS, MARKET_TEST, odds, other_answers, year
+    from model.report.market_doc import MARKET_ENDS, MARKET_TEST, drivers, odds, other_answers
+    from model.report.market_doc import year as year_text
 
     doc = run_odds(args)
     if args.format == "json":
@@ -126,14 +127,12 @@ def cmd_odds(args: argparse.Namespace) -> str:
         rows.append((s["scenario"], str(s["samples"]), odds(s, "p_research_share_falls"),
                      odds(s, "p_research_share_falls_price_taker"), other_answers(s["trends"]),
                      odds(s, "p_research_share_ends_lower"),
-                     f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}",
-                     ", ".join(f"{d['input']} ({d['spearman_rho']:+.2f})"
-                               for d in s["drivers"]) or "-"))
+                     f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}", drivers(s, "")))
     years = doc["scenarios"][0]["ratio_paths"]["years"]
     saved = f", {doc['read']} read from {doc['results']}" if doc["read"] else ""
     return (f"Does research's share of the labs' compute fall relative to inference, "
-            f"{year(years[1])} to {year(years[-1])}? Odds over {doc['samples']} draws per "
-            f"scenario (seed {doc['seed']}; {doc['computed']} draws computed{saved})\n\n"
+            f"{year_text(years[1])} to {year_text(years[-1])}? Odds over {doc['samples']} draws "
+            f"per scenario (seed {doc['seed']}; {doc['computed']} draws computed{saved})\n\n"
             + table(rows, ("scenario", "draws", "P(falls), equilibrium",
                            "P(falls), price-takers", "other answers (eq.)",
                            "P(ends lower), equilibrium",

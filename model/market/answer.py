@@ -35,18 +35,21 @@ def research_ratio(rows: dict) -> np.ndarray:
     return rows["gpus_research"].sum(axis=1) / rows["gpus_inference"].sum(axis=1)
 
 
+def _shares_after(ratio) -> list[float]:
+    """Research's share of research + inference, ratio / (1 + ratio), from the first step after
+    the base year: what both tests read."""
+    return [float(r / (1 + r)) for r in np.asarray(ratio, dtype=float)[1:]]
+
+
 def trend(ratio) -> str:
-    """'falls', 'rises', ... (model.core.trend.direction) of research's share of research +
-    inference, ratio / (1 + ratio), from the first step after the base year to the last."""
-    after = np.asarray(ratio, dtype=float)[1:]
-    return direction([float(r / (1 + r)) for r in after])
+    """'falls', 'rises', ... (model.core.trend.direction) of _shares_after(ratio)."""
+    return direction(_shares_after(ratio))
 
 
 def ends_lower(ratio) -> bool:
-    """Whether research's share of research + inference ends more than a point below where it
-    was in the first step after the base year (model.core.trend.ends_lower): the net move."""
-    after = np.asarray(ratio, dtype=float)[1:]
-    return _ends_lower([float(r / (1 + r)) for r in after])
+    """Whether _shares_after(ratio) ends more than a point below where it began
+    (model.core.trend.ends_lower): the net move."""
+    return _ends_lower(_shares_after(ratio))
 
 
 def _share(rows: dict) -> np.ndarray:

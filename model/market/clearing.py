@@ -23,6 +23,8 @@ DAMPING = 1.0
 MIN_DAMPING = 0.05
 TOLERANCE = 1e-6  # largest change of a path in an iteration (see `_change`) at convergence
 MAX_ITERATIONS = 200
+
+
 def _change(old: tuple, new: tuple) -> float:
     """Largest change between iterations: supply shares as shares of world production, the
     price index in e-folds, and the customers' paths as shares of the market (each lab's odds
@@ -65,11 +67,11 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     return (share, index, total_odds - odds, total - demand, spilled, financing), (served, chosen)
 
 
-def _mix(old: tuple, new: tuple, weight: float) -> tuple:
-    """`weight` of the way from `old` paths to `new`: the price index geometrically (it is a
-    ratio), the rest arithmetically (rivals' odds and demand may be 0, spills negative)."""
-    return tuple(a ** (1 - weight) * b ** weight if k == 1 else a * (1 - weight) + b * weight
-                 for k, (a, b) in enumerate(zip(old, new, strict=True)))
+def _mix(old: tuple, new: tuple, weight: float, index: np.ndarray) -> tuple:
+    """`weight` of the way from `old` paths to `new`, arithmetically (rivals' odds and demand
+    may be 0, spills negative), but the price index: `index` (_secant's)."""
+    mixed = tuple(a * (1 - weight) + b * weight for a, b in zip(old, new, strict=True))
+    return (mixed[0], index, *mixed[2:])
 
 
 # The rows the coupling reads: each step's (labs, *samples) beside the base year's.
@@ -92,10 +94,14 @@ class Clearing:
         self.settled, self.customers, self.base = [], [], None
         self.converged, self.iterations, self.change = True, 0, 0.0
 
-    def _target(self, rows: dict, t: int) -> tuple:
-        # the lanes: the labs' inputs', and the draws' the paths alone may carry (a deviation)
+    def _coupled(self, rows: dict) -> dict[str, np.ndarray]:
+        """The rows the coupling reads, on every lane: the labs' inputs', and the draws' the
+        paths alone may carry (a deviation)."""
         lane = np.broadcast_shapes(self.lane, *(np.shape(rows[k]) for k in _COUPLED_ROWS))
-        now = {k: np.broadcast_to(rows[k], lane) for k in _COUPLED_ROWS}
+        return {k: np.broadcast_to(rows[k], lane) for k in _COUPLED_ROWS}
+
+    def _target(self, rows: dict, t: int) -> tuple:
+        now = self._coupled(rows)
         stack = ({k: v[None] for k, v in now.items()} if t == 0 else
                  {k: np.stack([self.base[k], now[k]]) for k in _COUPLED_ROWS})
         coupling, customers = couple(stack, self.shares, self.alone, self.spill)
@@ -118,14 +124,12 @@ class Clearing:
             damping = (max(MIN_DAMPING, damping / 2) if change > last
                        else min(self.damping, damping * 1.25))
             index, secant = _secant(np.log(paths[1]), np.log(target[1]), secant, damping)
-            paths = _mix(paths, target, damping)
-            paths = (paths[0], index, *paths[2:])
+            paths = _mix(paths, target, damping, index)
         self.converged &= change <= self.tolerance
         self.iterations = max(self.iterations, iterations)
         self.change = max(self.change, change)
         if t == 0:
-            lane = np.broadcast_shapes(self.lane, *(np.shape(rows[k]) for k in _COUPLED_ROWS))
-            self.base = {k: np.broadcast_to(rows[k], lane) for k in _COUPLED_ROWS}
+            self.base = self._coupled(rows)
         self.settled.append(paths)
         self.customers.append(customers)
         return rows
@@ -155,5 +159,3 @@ def _over(paths: tuple, before: np.ndarray) -> dict[str, np.ndarray]:
             "chip_price_change": np.broadcast_to((index / before)[None], share.shape),
             "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
             "financing_share": financing}
-
-

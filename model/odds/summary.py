@@ -65,16 +65,20 @@ def _columns(records: Sequence[dict], tag: str) -> list[str]:
                   key=lambda k: float(k.removeprefix(prefix)))
 
 
+def _ratios(records: Sequence[dict], tag: str) -> list[list[float]]:
+    """Each draw's `tag` ratio path, in year order."""
+    names = _columns(records, tag)
+    return [[r[k] for k in names] for r in records]
+
+
 def trends(records: Sequence[dict], tag: str) -> list[str]:
     """Each draw's answer (answer.trend) from its `tag` ratio path: 'falls', 'rises', ..."""
-    names = _columns(records, tag)
-    return [trend([r[k] for k in names]) for r in records]
+    return [trend(path) for path in _ratios(records, tag)]
 
 
 def lower(records: Sequence[dict], tag: str) -> list[bool]:
     """Whether each draw's `tag` ratio path ends lower (answer.ends_lower): the net move."""
-    names = _columns(records, tag)
-    return [ends_lower([r[k] for k in names]) for r in records]
+    return [ends_lower(path) for path in _ratios(records, tag)]
 
 
 def _shares(words: Sequence[str]) -> dict[str, float | None]:
@@ -85,9 +89,8 @@ def _shares(words: Sequence[str]) -> dict[str, float | None]:
 def _paths(records: Sequence[dict], tag: str) -> dict:
     """{'years': [...], 'p5': [...], 'p50': [...], 'p95': [...]} of the `tag` ratio's path."""
     prefix = f"{tag}_ratio_"
-    names = _columns(records, tag)
-    table = np.array([[r[k] for k in names] for r in records], dtype=float)
-    out = {"years": [float(k.removeprefix(prefix)) for k in names]}
+    table = np.array(_ratios(records, tag), dtype=float)
+    out = {"years": [float(k.removeprefix(prefix)) for k in _columns(records, tag)]}
     for p, row in zip(PERCENTILES, np.nanpercentile(table, PERCENTILES, axis=0), strict=True):
         out[f"p{p}"] = [float(v) for v in row]
     return out

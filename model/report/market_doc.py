@@ -35,8 +35,10 @@ def other_answers(shares: dict) -> str:
                      for w, p in found) or "none"
 
 
-def _drivers(r: dict) -> str:
-    return ", ".join(f"`{d['input']}` ({d['spearman_rho']:+.2f})" for d in r["drivers"]) or "-"
+def drivers(r: dict, quote: str = "`") -> str:
+    """"`software_returns` (+0.72), ...": the record's drivers and their Spearman rho."""
+    return ", ".join(f"{quote}{d['input']}{quote} ({d['spearman_rho']:+.2f})"
+                     for d in r["drivers"]) or "-"
 
 
 def odds_markdown(data: dict | None = None) -> str:
@@ -59,7 +61,7 @@ def odds_markdown(data: dict | None = None) -> str:
                      f"{odds(r, 'p_research_share_ends_lower_price_taker')} | "
                      f"{median[1]:.2f} to {median[-1]:.2f} | "
                      f"{format_value('share_converged', r['share_converged'], '')} | "
-                     f"{_drivers(r)} |")
+                     f"{drivers(r)} |")
     return "\n".join(lines)
 
 
