@@ -55,6 +55,16 @@ MISSES = {
     "Anthropic inference share of compute, 2025 (inference first) (year)": "at yearly steps "
     "2025's split is set once against the year's demand, which trails revenue (" + FRONTIER
     + ")",
+    "OpenAI revenue, Q1 2026 (annualised)": FRONTIER + "; " + SUPPLY + " (run from the observed "
+    "end-2025 fleet and revenue, alone or in the market of labs, it reads 0.92-1.04 at "
+    "quarterly and monthly steps: model.market.backtest)",
+    "Anthropic revenue, Q1 2026 (annualised)": FRONTIER + "; its run-rate grew 5x from "
+    "December 2025 to May 2026",
+    "Anthropic annualised revenue, May 2026": FRONTIER + "; its run-rate grew 5x from "
+    "December 2025 to May 2026 ($9B to $47B, gross of cloud partners' fees)",
+    "H100 rent, June 2026 (1-year contracts)": "rent follows Epoch's 2024-25 contract priors "
+    "down; 1-year contracts rose from $1.70 (Oct 2025) to $2.65; in the market of labs, whose "
+    "chip price answers the bids, it reads 0.95-1.14 at quarterly and monthly steps",
     "H100 rent, March 2026 (1-year contracts)": "rent follows Epoch's 2024-25 contract priors "
     "down; rents rose 40% from Oct 2025 (the chip market is the next issue's); no decline reads "
     "0.85",

@@ -21,6 +21,14 @@ def test_model_doc_backtest_is_current():
     assert backtest_markdown(backtest()) in DOC.read_text(), "regenerate with `make docs`"
 
 
+def test_model_doc_market_backtest_is_current():
+    from model.loop.backtest import markdown as backtest_markdown
+    from model.market.backtest import backtest
+
+    assert backtest_markdown(backtest(), "market: lab") in DOC.read_text(), \
+        "regenerate with `make docs`"
+
+
 def test_model_doc_names_every_input_and_row():
     from model.core.catalogue import CATALOGUE
 

@@ -77,6 +77,8 @@ EXPECT: dict[str, dict[str, str]] = {
     "python -m model run --preset openai-2024 --step month --set supply_limit=none": {
         "out": r"^2033\.92 "},
     "python -m model backtest --format json": {"out": r'"observable": "OpenAI revenue, 2025"'},
+    "python -m model backtest --market": {
+        "out": r"^H100 rent, June 2026 \(1-year contracts\) +end-2025: openai +quarter .*yes$"},
     "python -m model milestones --scenario ai-2027 --hold": {
         "out": r"split held fixed[\s\S]*^ai-2027 +42\.1% "},
     "python -m model run --preset ai-2027-lab-2024 --scenario ai-2027 --set "

@@ -1,4 +1,5 @@
-"""`python -m model backtest`: each preset from its base year beside what was later published."""
+"""`python -m model backtest`: each preset from its base year beside what was later published;
+with `--market`, the end-2025 market of labs beside what was published for 2026."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ def _value(value: float, unit: str) -> str:
 
 
 def cmd_backtest(args: argparse.Namespace) -> str:
-    df = backtest()
+    if getattr(args, "market", False):
+        from model.market.backtest import backtest as market_backtest
+
+        df = market_backtest()
+    else:
+        df = backtest()
     if args.format == "json":
         return strict_json({"rows": [{k: (json_number(v) if isinstance(v, float) else v)
                                      for k, v in r.items()} for r in df.to_dict("records")]},
@@ -31,7 +37,8 @@ def cmd_backtest(args: argparse.Namespace) -> str:
     passed = int(df["within"].sum())
     return (f"{passed} of {len(df)} observable readings within their band, each observable "
             "read at every step length (sources: --format json)\n\n"
-            + table(rows, ("observable", "preset", "step", "observed", "modelled", "ratio",
+            + table(rows, ("observable", "market: lab" if getattr(args, "market", False)
+                           else "preset", "step", "observed", "modelled", "ratio",
                            "band", "in band"),
                     legend="observed = the published figure; modelled = the model's at the same "
                     "date; ratio = modelled / observed; band = the ratios counted as a match; "

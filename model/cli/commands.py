@@ -109,6 +109,9 @@ def _export(p: argparse.ArgumentParser) -> None:
 
 def _backtest(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--market", action="store_true",
+                   help="the end-2025 market of labs from its base year beside what was "
+                   "published for 2026 (default: each lab preset alone from its base year)")
 
 
 def _split(p: argparse.ArgumentParser) -> None:

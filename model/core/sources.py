@@ -212,6 +212,24 @@ REFERENCES: dict[str, str] = {
     "xai-grok3": "xAI's Grok 3 launch (17 Feb 2025), as reported (siyaz.com.tr/en/blog/xai-"
     "grok-3-colossus-supercomputer; egretsoft.com/news/NaW9P): Grok 3 trained on Colossus, "
     "100,000 NVIDIA H100 GPUs, later expanded to 200,000 (secondary)",
+    "revenue-q1-2026": "The Information (Jun 2026, from documents OpenAI shared with its "
+    "shareholders), as reported by CNA/Reuters (aeo.washinmura.jp/ai/cna-com-tw-2/en/news/2026-"
+    "06-17) and faq.com.tw/en/ai-ml/2026-05-23-openai-q1-2026-revenue-57b-codex-losses-en: "
+    "OpenAI 'burned through $3.7 billion in the first quarter of 2026, more than half of its "
+    "$5.7 billion in revenue'; Anthropic 'generated an estimated $4.8 billion over the same "
+    "three-month period' (an estimate)",
+    "anthropic-series-h": "Anthropic's Series H announcement (28 May 2026), $65B at a $965B "
+    "post-money valuation, as reported (dengoweb.com/?p=988985; liveinthefuture.org/stories/"
+    "anthropic-965b-valuation-revenue-curve.html): CFO Krishna Rao, 'our run-rate revenue "
+    "crossed $47 billion earlier this month' (gross of what cloud partners keep)",
+    "google-io-2026": "Google I/O 2026 keynote (blog.google, 19 May 2026, 'I/O 2026: Welcome "
+    "to the agentic Gemini era'), as reported (megaoneai.com/launches/google-io-2026-agentic-"
+    "gemini-era; gadg.ai): Google processes 'more than 3.2 quadrillion tokens a month across "
+    "its surfaces, up 7x year over year'; the Gemini app over 900M monthly users",
+    "semianalysis-rental-2026-06": "SemiAnalysis neocloud survey, late June 2026, as reported "
+    "(theinformationmachine.fyi/threads/gpu-spot-contract-pricing, 26 Jun 2026): 'one-year H100 "
+    "contract prices have risen from a trough of ~$1.70/hr to ~$2.65/hr'; spot $2.42/hr, "
+    "~40% below its May 2026 peak",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }

@@ -1,11 +1,12 @@
 """Backtest: each preset run from its base year, beside what was later published.
 
 An observable is a projection row read as a published figure is: a flow over a calendar year
-(the mean of its steps in the year, weighted by their length), a stock at the end of a year, a
-rate at a moment (log-linear between the steps' mid-points, so an annualised revenue at a month
-is read the same at yearly and monthly steps), or a growth factor of a stock between two year
-ends. Each carries the published value, its citation and the band its ratio modelled / observed
-must lie in (at most a factor of 1.5 wide, high / low). None is a figure a default or a preset
+or a quarter (the mean of its steps in the period, weighted by their overlap), a stock at the
+end of a year, a rate at a moment (log-linear between the steps' mid-points, so an annualised
+revenue at a month is read the same at yearly and monthly steps), or a growth factor of a stock
+between two year ends or of a rate between two moments. Each carries the published value, its
+citation and the band its ratio modelled / observed must lie in (at most a factor of 1.5 wide,
+high / low). None is a figure a default or a preset
 was set from: docs/MODEL.md lists the calibration targets apart from these.
 """
 
@@ -35,8 +36,9 @@ class Observable:
     observable: str
     preset: str
     row: str
-    kind: str  # "flow" over calendar year `year`, "end" of year `year`, "at" time `year`,
-    # "growth" of an end-of-year stock from year `since` to `year`
+    kind: str  # "flow" over `length` years from `year`, "end" of year `year`, "at" time
+    # `year`, "growth" of an end-of-year stock from year `since` to `year`, "at-growth" of a
+    # rate from time `since` to time `year`
     year: float
     observed: float
     unit: str
@@ -47,6 +49,7 @@ class Observable:
     # Both labs moved compute to inference in 2025 (Epoch), so the labs are run serving demand
     # first: the inference-share observables test how far that policy moves them.
     overrides: dict = field(default_factory=lambda: dict(_INFERENCE_FIRST))
+    length: float = 1.0  # a flow's period, years (a calendar year, or a quarter: 0.25)
 
 
 OBSERVABLES = (
@@ -95,6 +98,17 @@ OBSERVABLES = (
     Observable("Anthropic inference share of compute, 2025 (inference first)", "anthropic-2024",
                "share_inference", "flow", 2025, 0.40, "",
                cite("epoch-acu", "inference ~40% of Anthropic's 2025 compute (estimate)")),
+    # 2026, published after the first observables were chosen (also read in the market of
+    # labs, model.market.backtest); a quarter's revenue is read as its annualised mean
+    Observable("OpenAI revenue, Q1 2026 (annualised)", "openai-2024", "inference_revenue",
+               "flow", 2026, 4 * 5.7e9, "USD/year",
+               cite("revenue-q1-2026", "$5.7B in Q1 2026, x 4"), length=0.25),
+    Observable("Anthropic revenue, Q1 2026 (annualised)", "anthropic-2024",
+               "inference_revenue", "flow", 2026, 4 * 4.8e9, "USD/year",
+               cite("revenue-q1-2026", "an estimated $4.8B in Q1 2026, x 4"), length=0.25),
+    Observable("Anthropic annualised revenue, May 2026", "anthropic-2024", "inference_revenue",
+               "at", 2026 + 4.5 / 12, 47e9, "USD/year",
+               cite("anthropic-series-h", "run-rate past $47B in mid-May 2026")),
     # Meta's 2025 money is its January 2025 guidance carried forward (a preset input); what the
     # year's capex reads is what the model makes of that guidance, against what Meta spent.
     Observable("Meta capital expenditure, 2025", "meta-2024", "capex", "flow", 2025, 72.22e9,
@@ -103,6 +117,9 @@ OBSERVABLES = (
     Observable("H100 rent, March 2026 (1-year contracts)", "openai-2024", "gpu_rental_price",
                "at", 2026.2, 2.35, "USD/GPU/hour",
                cite("semianalysis-rental", "$2.35 per GPU-hour in Mar 2026")),
+    Observable("H100 rent, June 2026 (1-year contracts)", "openai-2024", "gpu_rental_price",
+               "at", 2026.5, 2.65, "USD/GPU/hour",
+               cite("semianalysis-rental-2026-06", "~$2.65 per GPU-hour in late June 2026")),
 )
 
 
@@ -116,9 +133,9 @@ def read(df: pd.DataFrame, item: Observable) -> float:
     start, end = _times(df)
     values = df[item.row].to_numpy(dtype=float)
     if item.kind == "flow":
-        lo, hi = item.year, item.year + 1
+        lo, hi = item.year, item.year + item.length
         overlap = np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0, None)
-        if overlap.sum() < 1 - 1e-9:
+        if overlap.sum() < item.length - 1e-9:
             raise ValueError(f"the projection does not cover {item.year:g}")
         return float(np.sum(values * overlap) / overlap.sum())
     if item.kind in ("end", "growth"):
@@ -130,9 +147,12 @@ def read(df: pd.DataFrame, item: Observable) -> float:
         value = at_end(item.year)
         return value / at_end(item.since) if item.kind == "growth" else value
     mid = (start + end) / 2
-    if not mid[0] <= item.year <= mid[-1]:
-        raise ValueError(f"the projection does not reach {item.year:g}")
-    return float(np.exp(np.interp(item.year, mid, np.log(values))))
+
+    def at(when: float) -> float:
+        if not mid[0] <= when <= mid[-1]:
+            raise ValueError(f"the projection does not reach {when:g}")
+        return float(np.exp(np.interp(when, mid, np.log(values))))
+    return at(item.year) / at(item.since) if item.kind == "at-growth" else at(item.year)
 
 
 def modelled(item: Observable, step: str = "year", years: int = 4) -> float:
@@ -155,10 +175,11 @@ def backtest(observables=OBSERVABLES, steps=tuple(STEPS)) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def markdown(table: pd.DataFrame) -> str:
-    """The backtest as a Markdown table (docs/MODEL.md): one row an observable, a ratio a step."""
+def markdown(table: pd.DataFrame, label: str = "preset") -> str:
+    """The backtest as a Markdown table (docs/MODEL.md): one row an observable, a ratio a step;
+    `label` heads the column of what was run (a preset, or a market's lab)."""
     steps = list(dict.fromkeys(table["step"]))
-    out = ["| observable | preset | observed | " + " | ".join(f"ratio ({s})" for s in steps)
+    out = [f"| observable | {label} | observed | " + " | ".join(f"ratio ({s})" for s in steps)
            + " | source |", "|---|---|---|" + "---|" * len(steps) + "---|"]
     for name, group in table.groupby("observable", sort=False):
         first = group.iloc[0]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from model.loop import backtest, convergence, milestone_dates
 from model.market import answer, reveal, reveal_table
+from model.market import backtest as market_backtest
 
 from . import equations_table, market_doc, split_doc
 
@@ -24,6 +25,7 @@ def parts() -> dict[str, str]:
     return {"equations": equations_table.markdown(),
             "convergence": convergence.markdown(convergence.convergence_table()),
             "backtest": backtest.markdown(backtest.backtest()),
+            "market-backtest": backtest.markdown(market_backtest.backtest(), "market: lab"),
             "milestone-dates": milestone_dates.markdown(milestone_dates.table())}
 
 

@@ -1,0 +1,109 @@
+"""The market's backtest: the end-2025 market of labs run from its base year, each lab keeping
+its 2025 split (`status-quo`, no lab choosing), beside what was published for 2026, at yearly,
+quarterly and monthly steps.
+
+The single-lab backtest (model.loop.backtest) runs each lab from 2024 against an exogenous
+frontier and a fixed share of chip production; here the labs share one chip supply (its price
+is every renter's rent) and one customer market, so the frontier and the chip price are the
+labs' own. An observable is read from one lab's rows as the single-lab backtest reads a
+preset's (model.loop.backtest.read). None of them set a market default: the figures the end-2025
+labs were built from (2025's fleets, splits and revenue, the end-2025 run-rates, the rounds'
+valuations, the hyperscalers' 2026 capex guidance, and the March 2026 H100 rent that bounds the
+chip price's fall) are calibration targets, listed in docs/MODEL.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from model.core.sources import cite
+from model.loop.backtest import BAND, COLUMNS, read
+from model.loop.steps import STEPS
+
+from .engine import market
+from .presets import DEFAULT_PRESET
+from .world import MARKETS
+
+SCENARIO = "status-quo"
+YEARS = 2  # 2026 and 2027: every observable lies in 2026
+
+
+@dataclass(frozen=True)
+class LabObservable:
+    """A published figure the market's `lab` should reproduce (kinds as model.loop.backtest's:
+    "flow" over `length` years from `year`, "end" of year `year`, "at" time `year`, "at-growth"
+    of a rate from time `since` to time `year`)."""
+
+    observable: str
+    lab: str
+    row: str
+    kind: str
+    year: float
+    observed: float
+    unit: str
+    source: str
+    band: tuple[float, float] = BAND
+    since: float | None = None
+    length: float = 1.0
+
+
+OBSERVABLES = (
+    LabObservable("OpenAI revenue, Q1 2026 (annualised)", "openai", "inference_revenue", "flow",
+                  2026, 4 * 5.7e9, "USD/year",
+                  cite("revenue-q1-2026", "$5.7B in Q1 2026, x 4"), length=0.25),
+    LabObservable("OpenAI annualised revenue, March 2026", "openai", "inference_revenue", "at",
+                  2026.25, 24e9, "USD/year",
+                  cite("openai-rounds", "'$2 billion in monthly revenue' (Mar 2026)")),
+    LabObservable("Anthropic revenue, Q1 2026 (annualised)", "anthropic", "inference_revenue",
+                  "flow", 2026, 4 * 4.8e9, "USD/year",
+                  cite("revenue-q1-2026", "an estimated $4.8B in Q1 2026, x 4"), length=0.25),
+    LabObservable("Anthropic annualised revenue, February 2026", "anthropic",
+                  "inference_revenue", "at", 2026 + 1.5 / 12, 14e9, "USD/year",
+                  cite("anthropic-revenue", "$14B run-rate in Feb 2026")),
+    LabObservable("Anthropic annualised revenue, April 2026", "anthropic", "inference_revenue",
+                  "at", 2026 + 3.25 / 12, 30e9, "USD/year",
+                  cite("anthropic-run-rate-2026", "run-rate past $30B on 7 Apr 2026")),
+    LabObservable("Anthropic annualised revenue, May 2026", "anthropic", "inference_revenue",
+                  "at", 2026 + 4.5 / 12, 47e9, "USD/year",
+                  cite("anthropic-series-h", "run-rate past $47B in mid-May 2026")),
+    # Google's tokens a month in Oct 2025 set its demand's growth (a calibration target); what
+    # they did next is the observable: May 2026 over Oct 2025, all Google's surfaces against the
+    # lab's serving
+    LabObservable("Google tokens a month, May 2026 over October 2025", "google-deepmind",
+                  "tokens_served", "at-growth", 2026 + 4.5 / 12, 3.2e15 / 1.3e15, "",
+                  cite("google-io-2026", "3.2 quadrillion tokens a month (May 2026)") + "; "
+                  + cite("google-tokens", "1.3 quadrillion (Oct 2025)"),
+                  since=2025 + 9.5 / 12),
+    # The chip price's floor is set from March 2026's rent (model.market.parameters), so only
+    # a later rent is an observable
+    LabObservable("H100 rent, June 2026 (1-year contracts)", "openai", "gpu_rental_price", "at",
+                  2026.5, 2.65, "USD/GPU/hour",
+                  cite("semianalysis-rental-2026-06", "~$2.65 per GPU-hour in late June 2026")),
+)
+
+
+def lab_frame(m, lab: str) -> pd.DataFrame:
+    """One lab's rows of a solved market as a projection's frame (one row a step)."""
+    j = m.labs.index(lab)
+    return pd.DataFrame({k: v[:, j] if v.ndim > 1 else v for k, v in m.rows.items()
+                         if v.ndim in (1, 2)})
+
+
+def backtest(observables=OBSERVABLES, steps=tuple(STEPS),
+             preset: str = DEFAULT_PRESET) -> pd.DataFrame:
+    """One row per observable and step length (model.loop.backtest's columns; `preset` names
+    the market and the lab)."""
+    rows = []
+    for step in steps:
+        m = market(MARKETS[preset], SCENARIO, years=YEARS, step=step)
+        frames = {lab: lab_frame(m, lab) for lab in m.labs}
+        for item in observables:
+            value = read(frames[item.lab], item)
+            ratio = value / item.observed
+            low, high = item.band
+            rows.append((item.observable, f"{preset}: {item.lab}", SCENARIO, step, item.kind,
+                         item.year, item.observed, value, item.unit, ratio, low, high,
+                         bool(low <= ratio <= high), item.source))
+    return pd.DataFrame(rows, columns=list(COLUMNS))
