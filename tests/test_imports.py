@@ -248,3 +248,32 @@ def test_the_checker_catches_violations(files, expected):
 ])
 def test_the_checker_allows_downward_imports(files):
     assert violations({**LAYERS, **files}) == []
+
+
+def test_every_core_and_loop_module_imports_first():
+    """Each module of the two layers that register the catalogue imports as the first model
+    module of a fresh interpreter (model.loop.coupling named inputs no module it imported had
+    registered yet, so `import model.market.lockstep` failed unless something else came first).
+    One subprocess: third-party modules stay loaded, only the model's are dropped between."""
+    import subprocess
+    import sys
+
+    script = """
+import importlib, pathlib, sys
+failed = []
+for path in sorted(pathlib.Path("model").glob("[cl]o*/*.py")):
+    if path.parts[1] not in ("core", "loop"):
+        continue
+    name = ".".join(path.with_suffix("").parts).removesuffix(".__init__")
+    for loaded in [m for m in sys.modules if m == "model" or m.startswith("model.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        failed.append(f"{name}: {exc!r}")
+print("\\n".join(failed))
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "", done.stdout

@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 import sympy
 
+from model.core import finance_inputs  # noqa: F401 - the inputs DEFAULTS names, registered
 from model.core.catalogue import Quantity, register, sym
 
 # No reference key: like a projection row, the value is derived (by the market), not cited,
