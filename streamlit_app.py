@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import compute as calc
 from app import inputs as ui
+from app import page_backtest as backtest
 from app import page_tabs as tabs
 from app import widget_state as widgets
 from app.page_common import compute, ignored_captions, ss, workbook_file
@@ -136,6 +137,7 @@ def main() -> None:
         "Uncertainty": lambda: tabs.uncertainty_tab(ctx),
         "Sensitivity": lambda: tabs.sensitivity_tab(ctx, settings),
         "Market": lambda: tabs.market_tab(ctx),
+        "Backtest": backtest.backtest_tab,
         "Training run": lambda: tabs.training_tab(settings, on_event),
         "Equations": tabs.equations_tab,
         "Sources": lambda: tabs.sources_tab(settings),

@@ -35,6 +35,16 @@ def market_nash_view(scenario: str, years: int) -> calc.NashView:
     return calc.market_nash_view(scenario, years)
 
 
+@st.cache_data(max_entries=1, show_spinner="Running the backtests (a few seconds)...")
+def backtests() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(each lab preset from its base year, the end-2025 market of labs) against what was
+    published later: the presets as shipped, whatever the sidebar says."""
+    from model.loop.backtest import backtest
+    from model.market.backtest import backtest as market_backtest
+
+    return backtest(), market_backtest()
+
+
 @st.cache_data(max_entries=64, show_spinner="Computing...")
 def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
     """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""

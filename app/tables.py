@@ -25,6 +25,7 @@ from model.core.fleet_inputs import USES
 from model.core.resolve import Settings, citations
 from model.core.sources import REFERENCES, cited_by
 from model.market import reveal_table
+from model.report.backtest_table import by_observable
 from model.report.formats import (
     calendar_year,
     format_value,
@@ -234,3 +235,17 @@ def reveal_columns(result: Mapping) -> dict[str, tuple[str, None]]:
     scenario)."""
     return {"best_response": ("best response", None)} | {
         key: (s["input"], None) for key, s in result["sweeps"].items()}
+
+
+def backtest_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A backtest (model.loop.backtest's columns) as text, one row an observable: each step
+    length's ratio modelled / observed, '(out)' where it falls outside its band, as the
+    docs' table reads."""
+    wide = by_observable(table)
+    steps = [c.removeprefix("ratio_") for c in wide.columns if c.startswith("ratio_")]
+    return pd.DataFrame({
+        "observable": wide["observable"], "run": wide["preset"], "observed": wide["observed"],
+        **{f"ratio ({s})": [f"{r:.2f}" + ("" if ok else " (out)")
+                            for r, ok in zip(wide[f"ratio_{s}"], wide[f"within_{s}"],
+                                             strict=True)] for s in steps},
+        "source": wide["source"]})

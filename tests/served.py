@@ -55,10 +55,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 def settled(page) -> None:
-    """Wait until the script has finished running."""
+    """Wait until the script has finished running (no status widget, and no spinner: a cached
+    computation's spinner can show before the status widget does)."""
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSpinner\"]')",
         timeout=RENDER_TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
 

@@ -71,7 +71,7 @@ def test_default_page_renders_every_tab(app):
     clean(app)
     assert not app.error
     for name in ["Budget", "Projection", "Finance", "Uncertainty", "Sensitivity", "Market",
-                 "Training run", "Equations", "Sources"]:
+                 "Backtest", "Training run", "Equations", "Sources"]:
         clean(open_tab(app, name))
         assert not app.error, (name, [e.value for e in app.error])
         assert not [i for i in app.info if "not available" in i.value], name
@@ -404,6 +404,30 @@ def test_market_tab_shows_the_labs_and_the_chip_price():
     assert lines["value"].to_numpy() == pytest.approx(want["share_research"], abs=1e-12)
     assert list(lines["lab"]) == list(want["lab"])
     shown_revealed(at)
+
+
+def test_backtest_tab_shows_both_backtests_as_the_cli_reads_them():
+    from model.loop.backtest import backtest
+    from model.market.backtest import backtest as market_backtest
+
+    at = open_tab(fresh(), "Backtest")
+    clean(at)
+    assert not at.error, [e.value for e in at.error]
+    labs, market = backtest(), market_backtest()
+    shown = {m.label: m.value for m in at.metric}
+    for label, table in (("Single labs from 2024", labs), ("Market of labs from end-2025",
+                                                           market)):
+        at_step = table[table["step"] == "quarter"]
+        assert shown[label] == f"{int(at_step['within'].sum())} of {len(at_step)}"
+    frames = [d.value for d in at.dataframe]
+    assert [len(f) for f in frames] == [market["observable"].nunique(),
+                                        labs["observable"].nunique()]
+    rent = frames[0].set_index("observable").loc["H100 rent, June 2026 (1-year contracts)"]
+    want = market[(market["observable"] == rent.name) & (market["step"] == "quarter")]
+    assert rent["ratio (quarter)"] == f"{want['ratio'].iloc[0]:.2f}"  # in band: no "(out)"
+    assert rent["observed"] == "$2.65/GPU/hour" and rent["run"] == "end-2025: openai"
+    revenue = frames[1].set_index("observable").loc["OpenAI revenue, 2025"]
+    assert revenue["ratio (quarter)"].endswith(" (out)")
 
 
 def shown_observed(at: AppTest):

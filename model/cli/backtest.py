@@ -6,16 +6,8 @@ from __future__ import annotations
 import argparse
 
 from model.loop.backtest import backtest
-from model.report.formats import format_value, json_number, money, strict_json, table
-
-
-def _value(value: float, unit: str) -> str:
-    """An observable by the display catalogue: money, GPUs, a share or a ratio."""
-    if unit.startswith("USD"):
-        return money(value, unit)
-    if unit == "GPU":
-        return format_value("fleet_gpus", value)
-    return format_value("share_research" if value <= 1 else "ai_rd_multiplier", value)
+from model.report.backtest_table import observed_text
+from model.report.formats import json_number, strict_json, table
 
 
 def cmd_backtest(args: argparse.Namespace) -> str:
@@ -31,8 +23,8 @@ def cmd_backtest(args: argparse.Namespace) -> str:
                           indent=1)
     if args.format == "csv":
         return df.to_csv(index=False, lineterminator="\n").rstrip("\n")
-    rows = [(r.observable, r.preset, r.step, _value(r.observed, r.unit),
-             _value(r.modelled, r.unit), f"{r.ratio:.2f}", f"{r.band_low:g}-{r.band_high:g}",
+    rows = [(r.observable, r.preset, r.step, observed_text(r.observed, r.unit),
+             observed_text(r.modelled, r.unit), f"{r.ratio:.2f}", f"{r.band_low:g}-{r.band_high:g}",
              "yes" if r.within else "NO") for r in df.itertuples()]
     passed = int(df["within"].sum())
     return (f"{passed} of {len(df)} observable readings within their band, each observable "
