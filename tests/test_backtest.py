@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from backtest_cases import cases, in_band
 
 from model.cli.main import main
 from model.core.presets import PRESETS
@@ -88,17 +89,9 @@ def test_no_band_is_wider_than_a_factor_of_1_5():
         assert 0 < low <= 1 <= high and high / low <= MAX_BAND_WIDTH, item.observable
 
 
-def _cases():
-    for row in TABLE.to_dict("records"):
-        reason = MISSES.get(row["observable"], MISSES.get(f"{row['observable']} ({row['step']})"))
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        yield pytest.param(row, marks=marks, id=f"{row['observable']} ({row['step']})")
-
-
-@pytest.mark.parametrize("row", list(_cases()))
+@pytest.mark.parametrize("row", cases(TABLE, MISSES))
 def test_every_ratio_lies_in_its_band(row):
-    assert row["ratio"] == pytest.approx(row["modelled"] / row["observed"])
-    assert row["band_low"] <= row["ratio"] <= row["band_high"], row
+    in_band(row)
 
 
 def test_every_observable_is_read_at_every_step_length():

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from backtest_cases import cases, in_band
 
 from model.cli.main import main
 from model.core.sources import REFERENCES, reference_keys
@@ -60,17 +61,9 @@ def test_observables_are_published_after_the_base_year_and_cited():
     assert set(MISSES) <= names
 
 
-def _cases():
-    for row in TABLE.to_dict("records"):
-        reason = MISSES.get(f"{row['observable']} ({row['step']})")
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        yield pytest.param(row, marks=marks, id=f"{row['observable']} ({row['step']})")
-
-
-@pytest.mark.parametrize("row", list(_cases()))
+@pytest.mark.parametrize("row", cases(TABLE, MISSES))
 def test_every_ratio_lies_in_its_band(row):
-    assert row["ratio"] == pytest.approx(row["modelled"] / row["observed"])
-    assert row["band_low"] <= row["ratio"] <= row["band_high"], row
+    in_band(row)
 
 
 def test_every_observable_is_read_at_every_step_length():
