@@ -55,12 +55,10 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 def settled(page) -> None:
-    """Wait until the script has finished running (no status widget, and no spinner: a cached
-    computation's spinner can show before the status widget does)."""
+    """Wait until the script has finished running."""
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSpinner\"]')",
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=RENDER_TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
 

@@ -6,8 +6,8 @@ end of a year, a rate at a moment (log-linear between the steps' mid-points, so 
 revenue at a month is read the same at yearly and monthly steps), or a growth factor of a stock
 between two year ends or of a rate between two moments. Each carries the published value, its
 citation and the band its ratio modelled / observed must lie in (at most a factor of 1.5 wide,
-high / low). None is a figure a default or a preset
-was set from: docs/MODEL.md lists the calibration targets apart from these.
+high / low). None is a figure a default or a preset was set from: docs/MODEL.md lists the
+calibration targets apart from these.
 """
 
 from __future__ import annotations

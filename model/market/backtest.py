@@ -2,10 +2,11 @@
 its 2025 split (`status-quo`, no lab choosing), beside what was published for 2026, at yearly,
 quarterly and monthly steps.
 
-The single-lab backtest (model.loop.backtest) runs each lab from 2024 against an exogenous
-frontier and a fixed share of chip production; here the labs share one chip supply (its price
-is every renter's rent) and one customer market, so the frontier and the chip price are the
-labs' own. An observable is read from one lab's rows as the single-lab backtest reads a
+The single-lab backtest (model.loop.backtest) runs each lab from 2024 with a fixed share of
+chip production and a rent path that only falls; here the labs share one chip supply, whose
+price answers their bids (and is every renter's rent), and one customer market that chooses
+between them (each lab's price premium is still measured against the exogenous frontier, as
+alone). An observable is read from one lab's rows as the single-lab backtest reads a
 preset's (model.loop.backtest.read). None of them set a market default: the figures the end-2025
 labs were built from (2025's fleets, splits and revenue, the end-2025 run-rates, the rounds'
 valuations, the hyperscalers' 2026 capex guidance, and the March 2026 H100 rent that bounds the
