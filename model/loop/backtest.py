@@ -161,17 +161,19 @@ def modelled(item: Observable, step: str = "year", years: int = 4) -> float:
     return read(project(settings, years=years, step=step), item)
 
 
+def reading(item, run: str, scenario: str, step: str, value: float) -> tuple:
+    """One row of a backtest (COLUMNS): `item` read as `value` from `run` (a preset, or a
+    market's lab) under `scenario` at `step` steps, its ratio and whether it lies in its band."""
+    ratio = value / item.observed
+    low, high = item.band
+    return (item.observable, run, scenario, step, item.kind, item.year, item.observed, value,
+            item.unit, ratio, low, high, bool(low <= ratio <= high), item.source)
+
+
 def backtest(observables=OBSERVABLES, steps=tuple(STEPS)) -> pd.DataFrame:
     """One row per observable and step length: observed, modelled, ratio, in band or not."""
-    rows = []
-    for step in steps:
-        for item in observables:
-            value = modelled(item, step)
-            ratio = value / item.observed
-            low, high = item.band
-            rows.append((item.observable, item.preset, item.scenario, step, item.kind,
-                         item.year, item.observed, value, item.unit, ratio, low, high,
-                         bool(low <= ratio <= high), item.source))
+    rows = [reading(item, item.preset, item.scenario, step, modelled(item, step))
+            for step in steps for item in observables]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

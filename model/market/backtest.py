@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model.core.sources import cite
-from model.loop.backtest import BAND, COLUMNS, read
+from model.loop.backtest import BAND, COLUMNS, read, reading
 from model.loop.steps import STEPS
 
 from .engine import market
@@ -100,11 +100,6 @@ def backtest(observables=OBSERVABLES, steps=tuple(STEPS),
     for step in steps:
         m = market(MARKETS[preset], SCENARIO, years=YEARS, step=step)
         frames = {lab: lab_frame(m, lab) for lab in m.labs}
-        for item in observables:
-            value = read(frames[item.lab], item)
-            ratio = value / item.observed
-            low, high = item.band
-            rows.append((item.observable, f"{preset}: {item.lab}", SCENARIO, step, item.kind,
-                         item.year, item.observed, value, item.unit, ratio, low, high,
-                         bool(low <= ratio <= high), item.source))
+        rows += [reading(item, f"{preset}: {item.lab}", SCENARIO, step,
+                         read(frames[item.lab], item)) for item in observables]
     return pd.DataFrame(rows, columns=list(COLUMNS))
