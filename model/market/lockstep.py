@@ -60,8 +60,10 @@ class Lockstep:
             lanes = [_lane(self._pending[j][0], n) for j in order]
             widths = [w for _, w in lanes]
             keep = tuple(dict.fromkeys(k for j in order for k in self._pending[j][2]))
+            values = {k: _shared(k, [v[k] for v, _ in lanes])
+                      if k not in PATHS and k not in COUPLING else None for k in lanes[0][0]}
             values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
-                      for k in lanes[0][0]}
+                      if s is None else s for k, s in values.items()}
             out = run_arrays(values, n, keep=keep or None, specialise=False)
             edges = np.cumsum([0, *widths])
             for i, j in enumerate(order):
@@ -81,6 +83,15 @@ def _lane(values: dict, n: int) -> tuple[dict, int]:
         shape = np.shape(v)[1:] if k in PATHS or k in COUPLING else np.shape(v)
         width = max(width, int(np.prod(shape)) if shape else 1)
     return full, width
+
+
+def _shared(name: str, values: list):
+    """The value every lane gives an input, if they agree on one scalar; else None. A shared
+    input stays a scalar, and so do the rows only shared inputs reach: fewer array operations."""
+    first = values[0]
+    if np.ndim(first) or any(np.ndim(v) or v != first for v in values[1:]):
+        return None
+    return np.asarray(first, dtype=float)
 
 
 def _columns(name: str, value, n: int, width: int) -> np.ndarray:

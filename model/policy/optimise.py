@@ -180,12 +180,14 @@ def _assumed(values: dict, n: int, evaluate=run_arrays) -> dict[str, dict]:
 
 
 def choose_path(settings, years: int, step: str, start: dict | None = None,
-                local: bool = False, evaluate=run_arrays):
+                local: bool = False, evaluate=run_arrays, ftol: float | None = None):
     """A copy of `settings` with the value-maximising path (settings.paths) and its report.
     `start` (chosen shares per path input, e.g. the path a lab has) is screened beside the
     Sobol set, so the result is never worse than it; `local` climbs from `start` alone, no
     screen (a market's rounds of replies, where the last path is near). `evaluate` runs the
-    projection (run_arrays' signature): a market batches several labs' solves through it."""
+    projection (run_arrays' signature): a market batches several labs' solves through it.
+    `ftol`: a climb stops once an iteration gains less than this share of the NPV scale (by
+    default scipy's, ~2e-9: as far as the floating point resolves)."""
     from scipy.optimize import minimize  # ~0.3 s to import: only value-maximising runs pay it
 
     began = time.perf_counter()
@@ -224,7 +226,8 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
             screened.append((*problem.screen(problem.anchor, *mine), policy, problem))
     for _, x0, policy, problem in sorted(screened, key=lambda c: -c[0])[:CLIMBS]:
         result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
-                          bounds=[(0.0, 1.0)] * len(x0), options={"maxfun": MAX_EVALUATIONS})
+                          bounds=[(0.0, 1.0)] * len(x0), options={"maxfun": MAX_EVALUATIONS,
+                                   **({} if ftol is None else {"ftol": ftol})})
         paths = {k: v[:, 0] for k, v in problem.paths(result.x[:, None]).items()}
         npv = float(problem.npv(result.x[:, None])[0])
         candidates.append((npv, policy, paths, bool(result.success), _reason(result),
