@@ -131,9 +131,10 @@ def raw_rows(coupled: bool) -> tuple[dict, dict]:
 
 
 class _Program:
-    """INITIAL and STEP compiled, either for one combination of the choice inputs or (choices
-    None) for all, the choices then being ordinary arguments; `coupled`, with the market's
-    coupling inputs (model.loop.coupling) as per-step arguments.
+    """INITIAL and STEP compiled for the values of the choice inputs given (`choices`, one per
+    CHOICES, None for a choice left free; None for all free), the free ones then being ordinary
+    arguments; `coupled`, with the market's coupling inputs (model.loop.coupling) as per-step
+    arguments.
 
     Each function evaluates the rows in order, one assignment per row (the rows are the common
     subexpressions handed to lambdify's `cse`), so nothing is computed twice.
@@ -141,7 +142,8 @@ class _Program:
 
     def __init__(self, choices: tuple[float, ...] | None, coupled: bool = False):
         fixed = {} if choices is None else {
-            sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)}
+            sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)
+            if v is not None}
         outs = [sym(n) for n in STEP_ROWS]
         first, later = raw_rows(coupled)
         init = [(sym(n), first[n].xreplace(fixed)) for n in STEP_ROWS]
@@ -187,8 +189,8 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     missing, it defaults to each use's first-step share. `keep` limits which rows are stored
     (all rows are computed); `on_step(t, rows)` is called with each step's rows (e.g. to take
     percentiles without storing the samples), a row no sampled input reaches as a scalar.
-    `specialise` forces (True) or forbids (False) a program compiled for these choices (by
-    default: above SPECIALISE_ABOVE samples). Values holding any of the market's coupling paths
+    `specialise` forces (True) or forbids (False) a program compiled for these choices, those
+    every sample shares (by default: above SPECIALISE_ABOVE samples). Values holding any of the market's coupling paths
     (model.loop.coupling.COUPLING) run the market's program, the missing ones at their defaults.
     `solve_step(t, evaluate)`, if given, settles each step before the next: `evaluate(over)`
     returns the step's rows with the path inputs in `over` ({name: value at this step}) in
@@ -206,7 +208,7 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
                + [np.size(p[0]) for p in paths.values()])
     if specialise is None:
         specialise = size > SPECIALISE_ABOVE
-    prog = program(tuple(float(values[n]) for n in CHOICES) if specialise else None, coupled)
+    prog = program(tuple(_one(values[n]) for n in CHOICES) if specialise else None, coupled)
     args = [paths[n] if n in paths else np.asarray(values[n], dtype=float)
             for n in prog.inputs]
     per_step = [i for i, n in enumerate(prog.inputs) if n in paths]
@@ -229,6 +231,13 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
             if on_step is not None:  # rows in their natural shape: a scalar is the same for all
                 on_step(t, rows)
     return out
+
+
+def _one(value) -> float | None:
+    """A choice's value if every sample has the same one (the program is compiled for it);
+    else None (the program takes it as an argument)."""
+    flat = np.ravel(np.asarray(value, dtype=float))
+    return float(flat[0]) if (flat == flat[0]).all() else None
 
 
 def _evaluator(prog: _Program, args: list, last: Mapping[str, np.ndarray] | None):

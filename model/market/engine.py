@@ -132,14 +132,16 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     began = time.perf_counter()
     n, dt = steps_for(years, step)
     values = stacked(settings, n, dt)
-    lane = np.broadcast_shapes(*(np.shape(v) for k, v in values.items() if k not in PATHS))
+    # (labs, *samples): the draws the paths alone carry too (a deviation's), so that every
+    # step's rows have them, the base year's too, whatever the program prunes
+    lane = np.broadcast_shapes(*(np.shape(v)[k in PATHS:] for k, v in values.items()))
     shares = np.broadcast_to(values["lab_supply_share"], lane)  # (labs, *samples)
     zero = np.zeros((n, *lane))
     first = start or (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
                       zero, zero, zero, np.ones((n, *lane)))
     clearing = Clearing(shares, lane, len(settings) == 1, spill, first, start is not None,
                          damping, tolerance, max_iterations)
-    rows = run_arrays(_paths(values, first, sensitivity), n, specialise=False,
+    rows = run_arrays(_paths(values, first, sensitivity), n, specialise=True,
                       solve_step=clearing)
     coupling = tuple(np.stack(path) for path in zip(*clearing.settled, strict=True))
     served, chosen = (np.stack(c) for c in zip(*clearing.customers, strict=True))

@@ -4,7 +4,7 @@ columns side by side (the labs' best replies in a round are independent: Jacobi)
 
 The projection's cost is mostly per step, not per column, so six labs' evaluations in one call
 cost little more than one lab's. Choices may differ between labs (a renter and an owner), so the
-combined call runs the program compiled for any choices.
+combined call runs the program compiled for the choices they share, the others its arguments.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class Lockstep:
                       if k not in PATHS and k not in COUPLING else None for k in lanes[0][0]}
             values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
                       if s is None else s for k, s in values.items()}
-            out = run_arrays(values, n, keep=keep or None, specialise=False)
+            out = run_arrays(values, n, keep=keep or None, specialise=True)
             edges = np.cumsum([0, *widths])
             for i, j in enumerate(order):
                 self._results[j] = {k: a[..., edges[i]:edges[i + 1]] for k, a in out.items()}
