@@ -190,8 +190,9 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     (all rows are computed); `on_step(t, rows)` is called with each step's rows (e.g. to take
     percentiles without storing the samples), a row no sampled input reaches as a scalar.
     `specialise` forces (True) or forbids (False) a program compiled for these choices, those
-    every sample shares (by default: above SPECIALISE_ABOVE samples). Values holding any of the market's coupling paths
-    (model.loop.coupling.COUPLING) run the market's program, the missing ones at their defaults.
+    every sample shares (by default: above SPECIALISE_ABOVE samples). Values holding any of the
+    market's coupling paths (model.loop.coupling.COUPLING) run the market's program, the
+    missing ones at their defaults.
     `solve_step(t, evaluate)`, if given, settles each step before the next: `evaluate(over)`
     returns the step's rows with the path inputs in `over` ({name: value at this step}) in
     place of theirs, and solve_step returns the rows to keep (the market of labs clears each
