@@ -34,6 +34,17 @@ def test_the_equilibrium_converges_and_no_lab_gains_by_deviating(three):
     assert eq.deviation_gain.shape == (3,)
 
 
+def test_rounds_started_at_an_equilibrium_stay_there(three):
+    """`start`: the rounds from the equilibrium's own paths make no move (no reply gains more
+    than the tolerance) and pass the check where they began."""
+    settings = [lab_settings(lab, "ai-2027") for lab in THREE]
+    again = nash(settings, [lab.name for lab in THREE], YEARS, STEP, start=three.nash.paths)
+    assert again.converged and again.rounds == 0
+    for before, after in zip(three.nash.paths, again.paths, strict=True):
+        for p in PATHS:
+            np.testing.assert_array_equal(after[p], before[p])
+
+
 def test_a_reply_holds_the_market_the_others_make(three):
     """Lab j alone, fed the market's paths for it (lab_coupling) and its own chosen path,
     reproduces its rows in the market: a best reply values the path the market would."""

@@ -7,8 +7,10 @@ summed over the labs) from the first step after the base year to the last, and w
 rises or falls relative to inference is the tool's one test (model.core.trend) on research's
 share of research + inference, ratio / (1 + ratio), over those steps; the race is the
 equilibrium's research share of the market's fleet less the joint optimum's, averaged over those
-steps (points of the fleet). `make docs` writes the answers to docs/market_answer.json and the
-README's table from it (model.report.market_doc); tests re-solve one scenario against the file.
+steps (points of the fleet). The rounds run twice, from the labs' base-year splits and from
+each lab's price-taker path, since a game can have more than one equilibrium. `make docs`
+writes the answers to docs/market_answer.json and the README's table from it
+(model.report.market_doc); tests re-solve one scenario against the file.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from model.core.trend import direction
 from model.core.trend import ends_lower as _ends_lower
 from model.loop.scenario_list import SCENARIOS
 
-from .outcome import Outcome, solve
+from .nash import Nash, nash
+from .outcome import Outcome, price_taker_start, solve
+from .single_lab import lab_settings
+from .world import MARKET
 
 # Five years on from the base year, at yearly steps: six labs' replies for up to MAX_ROUNDS
 # rounds, for each of six scenarios, is what `make docs` can afford
@@ -57,8 +62,23 @@ def _share(rows: dict) -> np.ndarray:
     return rows["gpus_research"].sum(axis=1) / rows["fleet_gpus"].sum(axis=1)
 
 
-def summary(scenario: str, out: Outcome) -> dict:
-    """The answer for one scenario, as plain JSON values."""
+def _other(nash: Nash, other: Nash) -> dict:
+    """The rounds from the price-takers' paths: their verdict, and how far their paths end
+    from `nash`'s (the largest gap in a lab's research share of its fleet, over the steps)."""
+    rows = other.market.rows
+    ratio, share = research_ratio(rows), _share(rows)
+    gap = np.abs(rows["share_research"] - nash.market.rows["share_research"])[1:]
+    return {"converged": bool(other.converged),
+            "max_deviation_gain": float(other.max_deviation_gain),
+            "ratio_first": float(ratio[1]), "ratio_last": float(ratio[-1]),
+            "share_first": float(share[1]), "share_last": float(share[-1]),
+            "ratio": [float(r) for r in ratio], "trend": trend(ratio),
+            "largest_gap": float(np.max(gap))}
+
+
+def summary(scenario: str, out: Outcome, other: Nash | None = None) -> dict:
+    """The answer for one scenario, as plain JSON values; `other`: the rounds from the
+    price-takers' paths (key `from_price_takers`)."""
     eq, planner = out.nash.market.rows, out.joint.market.rows
     years = eq["year"][:, 0]
     record = {"scenario": scenario, "first_year": float(years[1]), "last_year": float(years[-1]),
@@ -71,12 +91,25 @@ def summary(scenario: str, out: Outcome) -> dict:
                    f"{name}_ratio": [float(r) for r in ratio], f"{name}_trend": trend(ratio)}
     record["fleet_growth"] = float(eq["fleet_gpus"][-1].sum() / eq["fleet_gpus"][1].sum())
     record["race"] = float(np.mean(_share(eq)[1:] - _share(planner)[1:]))
+    if other is not None:
+        record["from_price_takers"] = _other(out.nash, other)
     return record
+
+
+def answer(scenario: str, years: int = YEARS, step: str = STEP) -> dict:
+    """The answer for one scenario of the end-2025 market: the rounds from the base-year
+    splits, and again from each lab's price-taker path (a game may have more than one
+    equilibrium, and where the rounds start decides which they find)."""
+    out = solve(scenario=scenario, years=years, step=step)
+    settings = [lab_settings(lab, scenario) for lab in MARKET]
+    other = nash(settings, [lab.name for lab in MARKET], years, step,
+                 start=price_taker_start(out))
+    return summary(scenario, out, other)
 
 
 def answers(years: int = YEARS, step: str = STEP) -> list[dict]:
     """The answer for every scenario, for the end-2025 market."""
-    return [summary(s, solve(scenario=s, years=years, step=step)) for s in SCENARIOS]
+    return [answer(s, years, step) for s in SCENARIOS]
 
 
 def write(records: list[dict], path: Path = ANSWER_FILE) -> None:

@@ -136,14 +136,17 @@ def _deviations(settings, paths, replies, names, years, step, m: Market) -> np.n
 
 def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = DEFAULT_STEP,
          damping: float = DAMPING, tolerance: float = TOLERANCE,
-         max_rounds: int = MAX_ROUNDS) -> Nash:
+         max_rounds: int = MAX_ROUNDS, start: Sequence[dict] | None = None) -> Nash:
     """The open-loop Nash equilibrium of the labs `settings` (resolved single-lab settings,
-    named `names`), from their base-year splits: rounds of replies until none gains more than
-    `tolerance` (or `max_rounds` rounds)."""
+    named `names`), from their base-year splits (or `start`: each lab's chosen shares (n,) per
+    path input): rounds of replies until none gains more than `tolerance` (or `max_rounds`
+    rounds)."""
     began = time.perf_counter()
     n, _ = steps_for(years, step)
     settings = [choosing(s) for s in settings]
-    paths = [_fixed_paths(s, n) for s in settings]
+    paths = ([_fixed_paths(s, n) for s in settings] if start is None else
+             [{p: np.broadcast_to(np.asarray(q[p], dtype=float), (n,)).copy() for p in PATHS}
+              for q in start])
     m = _market(settings, paths, names, years, step)
     rounds, gains, local, best = 0, [], True, None
     frozen = np.zeros(len(settings), dtype=bool)  # the lab that last jumped

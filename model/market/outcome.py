@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.loop.projection import PATHS
 from model.loop.steps import DEFAULT_STEP
 from model.policy.paths import project
 
@@ -48,6 +49,12 @@ class Outcome:
             extra = {"share_research_joint": frame(self.joint.market)["share_research"],
                      **extra, "race": self.race().T.ravel()}
         return out.assign(**extra)
+
+
+def price_taker_start(out: Outcome) -> list[dict[str, np.ndarray]]:
+    """Each lab's shares as a price-taker (its projection's), as chosen paths: where the
+    rounds start to look for another equilibrium."""
+    return [{p: df[p.replace("chosen_", "")].to_numpy() for p in PATHS} for df in out.price_takers]
 
 
 def solve(labs: Sequence[Lab] = MARKET, scenario: str | None = None,

@@ -77,14 +77,26 @@ def answer_markdown(records: list[dict] | None = None) -> str:
     records = answer.read() if records is None else records
     first, last = records[0]["first_year"], records[0]["last_year"]
     lines = [f"| scenario | research / inference, {year(first)} to {year(last)}, in equilibrium "
-             "| under one owner | the race (points of the fleet) | fleet grows | equilibrium? |",
-             "|---|---|---|---|---|---|"]
+             "| under one owner | the race (points of the fleet) | fleet grows | equilibrium? "
+             "| the rounds from each lab's price-taker path |",
+             "|---|---|---|---|---|---|---|"]
     for r in records:
-        gain = format_value("max_deviation_gain", r["max_deviation_gain"], "")
-        check = (f"yes (deviation gain {gain})" if r["converged"]
-                 else f"no (a lab still gains {gain})")
         lines.append(f"| `{r['scenario']}` | {_verdict(r, 'equilibrium')} | "
                      f"{_verdict(r, 'joint')} | {r['race'] * 100:+.1f} | "
-                     f"{r['fleet_growth']:.1f}x | {check} |")
+                     f"{r['fleet_growth']:.1f}x | {_check(r)} | "
+                     f"{_from_price_takers(r['from_price_takers'])} |")
     return "\n".join(lines)
+
+
+def _check(r: dict) -> str:
+    gain = format_value("max_deviation_gain", r["max_deviation_gain"], "")
+    return f"yes (deviation gain {gain})" if r["converged"] else f"no (a lab still gains {gain})"
+
+
+def _from_price_takers(o: dict) -> str:
+    """The second start's verdict, whether it is an equilibrium, and how far its paths are from
+    the first's (the largest gap in a lab's research share, in points of its fleet)."""
+    return (f"{o['trend']}: {o['ratio_first']:.2f} to {o['ratio_last']:.2f}; equilibrium "
+            f"{_check(o)}; a lab's research share up to {o['largest_gap'] * 100:.1f} points "
+            "from the first's")
 
