@@ -154,6 +154,7 @@ class _Program:
         self.prevs = tuple(n for n in STEP_ROWS if f"{n}_prev" in CATALOGUE
                            and sym(f"{n}_prev") in used)
         args = [sym(n) for n in self.inputs]
+        init, step = _shared(init), _shared(step)
         self._init = sympy.lambdify(args, outs, modules="numpy", printer=FastNumPyPrinter,
                                     cse=lambda _: (init, outs))
         prev_args = [sym(f"{n}_prev") for n in self.prevs]
@@ -165,7 +166,31 @@ class _Program:
         return self._init(*args)
 
     def step(self, args: Sequence, rows: Mapping[str, np.ndarray]) -> list:
-        return self._step(*args, *(rows[n] for n in self.prevs))
+        # as numpy values: a row may be a Python number (a constant), and a subexpression of
+        # it alone (1 / a rate that is 0) must give numpy's inf, not Python's ZeroDivisionError
+        return self._step(*args, *(np.asarray(rows[n]) for n in self.prevs))
+
+
+def _shared(rows: list[tuple]) -> list[tuple]:
+    """The rows' assignments with the subexpressions they repeat (sympy.cse over all of them:
+    a fleet's GPU-hours, a log of a price, in several rows and branches) each assigned once,
+    just before the first row that needs it. A subexpression of a row holds only what the row
+    holds (inputs, last step's rows, earlier rows), so it can go there."""
+    subs, reduced = sympy.cse([e for _, e in rows], symbols=sympy.numbered_symbols("_cse"),
+                              optimizations=None)
+    pending = dict(subs)
+    out, done = [], set()
+    for (name, _), expr in zip(rows, reduced, strict=True):
+        need, stack = set(), [s for s in expr.free_symbols if s in pending]
+        while stack:
+            s = stack.pop()
+            if s not in need and s not in done:
+                need.add(s)
+                stack.extend(t for t in pending[s].free_symbols if t in pending)
+        out += [(s, e) for s, e in subs if s in need]  # in cse's order: each after its parts
+        done |= need
+        out.append((name, expr))
+    return out
 
 
 @lru_cache(maxsize=64)
