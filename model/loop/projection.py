@@ -136,8 +136,8 @@ class _Program:
     arguments; `coupled`, with the market's coupling inputs (model.loop.coupling) as per-step
     arguments.
 
-    Each function evaluates the rows in order, one assignment per row (the rows are the common
-    subexpressions handed to lambdify's `cse`), so nothing is computed twice.
+    Each function evaluates the rows in order, one assignment per row and per subexpression the
+    rows repeat (_shared, handed to lambdify's `cse`), so nothing is computed twice.
     """
 
     def __init__(self, choices: tuple[float, ...] | None, coupled: bool = False):

@@ -60,7 +60,7 @@ class Lockstep:
             lanes = [_lane(self._pending[j][0], n) for j in order]
             widths = [w for _, w in lanes]
             keep = tuple(dict.fromkeys(k for j in order for k in self._pending[j][2]))
-            values = {k: _shared(k, [v[k] for v, _ in lanes])
+            values = {k: _shared([v[k] for v, _ in lanes])
                       if k not in PATHS and k not in COUPLING else None for k in lanes[0][0]}
             values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
                       if s is None else s for k, s in values.items()}
@@ -85,7 +85,7 @@ def _lane(values: dict, n: int) -> tuple[dict, int]:
     return full, width
 
 
-def _shared(name: str, values: list):
+def _shared(values: list):
     """The value every lane gives an input, if they agree on one scalar; else None. A shared
     input stays a scalar, and so do the rows only shared inputs reach: fewer array operations."""
     first = values[0]
