@@ -7,8 +7,6 @@ years do not where revenue grows tenfold a year, so they are not the default.
 
 from __future__ import annotations
 
-import numbers
-
 from model.core.errors import InputError, quoted
 
 # (not typing's: importing typing costs --help 2.5 ms of its ~11 over the import floor)
@@ -36,6 +34,8 @@ def steps_for(years: int, step: str) -> tuple[int, float]:
     """Number of steps and step length in years; InputError on a bad horizon or step."""
     if step not in STEPS:
         raise InputError(f"step: expected one of {', '.join(STEPS)}, got {quoted(step)}")
+    import numbers  # here, not above: ~0.3 ms of --help's start-up
+
     if isinstance(years, bool) or not isinstance(years, numbers.Integral) or years <= 0:
         raise InputError(f"years: expected a whole number of years >= 1, got {quoted(years)}")
     n = 1 + int(round((years - 1) / STEPS[step]))  # the base year, then steps of `step`
