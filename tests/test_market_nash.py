@@ -11,7 +11,14 @@ import pytest
 
 from model.loop.projection import PATHS, run_arrays, steps_for
 from model.market.engine import lab_coupling
-from model.market.nash import DEVIATION_TOLERANCE, TOLERANCE, best_response, choosing, nash
+from model.market.nash import (
+    DEVIATION_TOLERANCE,
+    _deviations,
+    best_response,
+    choosing,
+    climbed,
+    nash,
+)
 from model.market.outcome import solve
 from model.market.single_lab import lab_settings
 from model.market.world import LABS
@@ -32,6 +39,17 @@ def test_the_equilibrium_converges_and_no_lab_gains_by_deviating(three):
     # each lab re-optimised alone against the final paths, the market re-solved around it
     assert eq.max_deviation_gain <= DEVIATION_TOLERANCE, eq.deviation_gain / eq.deviation_scale
     assert eq.deviation_gain.shape == (3,)
+
+
+def test_no_lab_gains_by_climbing_with_the_market_answering(three):
+    """The check's second deviation, done again: each lab's climb from its equilibrium path,
+    each candidate valued with the market re-solved around it, gains at most the tolerance."""
+    eq = three.nash
+    settings = [choosing(lab_settings(lab, "ai-2027")) for lab in THREE]
+    climbs = climbed(settings, list(eq.paths), [lab.name for lab in THREE], YEARS, STEP,
+                     eq.market)
+    for (reply, _), now in zip(climbs, eq.market.rows["npv"][-1], strict=True):
+        assert reply.solution.npv - now <= DEVIATION_TOLERANCE * max(abs(now), 1.0)
 
 
 def test_rounds_started_at_an_equilibrium_stay_there(three):
@@ -112,4 +130,12 @@ def test_a_reply_sees_the_customers_its_research_wins(three):
     values = {**settings.values, **lab_coupling(eq.market, 0), "step_years": dt}
     at = run_arrays({**values, **deaf.paths}, n, keep=("npv",))["npv"][-1]
     assert caring.solution.npv >= float(np.ravel(at)[0]) - 1e-9 * abs(caring.solution.npv)
-    assert gain <= TOLERANCE
+    # the reply gains in the held market (it takes the chip price and the others' customers as
+    # they are), but not once the market answers it: the equilibrium's check
+    assert gain > 0
+    paths = list(eq.paths)
+    deviated = _deviations([choosing(lab_settings(lab, "ai-2027")) for lab in THREE], paths,
+                           [caring.paths, *paths[1:]], [lab.name for lab in THREE], YEARS,
+                           STEP, eq.market)[0]
+    now = float(eq.market.rows["npv"][-1, 0])
+    assert deviated - now <= DEVIATION_TOLERANCE * max(abs(now), abs(deviated))

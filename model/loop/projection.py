@@ -281,8 +281,9 @@ def _evaluator(prog: _Program, args: list, last: Mapping[str, np.ndarray] | None
 
 
 def chooses(settings) -> bool:
-    """True when the settings' allocation policy is value-maximising (the optimiser's path)."""
-    return settings.values["allocation_policy"] == VALUE_MAXIMISING
+    """True when the settings' allocation policy is value-maximising (the optimiser's path), in
+    any of its draws (a market re-solved around one lab's candidates runs several policies)."""
+    return bool(np.any(np.asarray(settings.values["allocation_policy"]) == VALUE_MAXIMISING))
 
 
 def has_paths(settings, n_steps: int) -> bool:

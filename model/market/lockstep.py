@@ -22,7 +22,8 @@ from model.loop.projection import PATHS, default_paths, run_arrays
 class Lockstep:
     """The evaluator the labs' threads share (see `evaluator`)."""
 
-    def __init__(self, labs: int):
+    def __init__(self, labs: int, run: Callable[[dict], dict] | None = None):
+        self._serve = run or combined
         self._cv = threading.Condition()
         self._pending: dict[int, tuple[dict, int, tuple]] = {}
         self._results: dict[int, dict] = {}
@@ -53,28 +54,40 @@ class Lockstep:
                 self._run()
 
     def _run(self) -> None:
-        """One run_arrays for every pending request (called holding the lock)."""
-        order = sorted(self._pending)
+        """One call serving every pending request (called holding the lock)."""
         try:
-            n = self._pending[order[0]][1]
-            lanes = [_lane(self._pending[j][0], n) for j in order]
-            widths = [w for _, w in lanes]
-            keep = tuple(dict.fromkeys(k for j in order for k in self._pending[j][2]))
-            values = {k: _shared([v[k] for v, _ in lanes])
-                      if k not in PATHS and k not in COUPLING else None for k in lanes[0][0]}
-            values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
-                      if s is None else s for k, s in values.items()}
-            out = run_arrays(values, n, keep=keep or None, specialise=True)
-            edges = np.cumsum([0, *widths])
-            for i, j in enumerate(order):
-                self._results[j] = {k: a[..., edges[i]:edges[i + 1]] for k, a in out.items()}
+            self._results.update(self._serve(self._pending))
         except BaseException as exc:  # every waiting thread must hear of it
             self._error = exc
         self._pending.clear()
         self._cv.notify_all()
 
 
-def _lane(values: dict, n: int) -> tuple[dict, int]:
+def combined(pending: dict[int, tuple[dict, int, tuple]]) -> dict[int, dict]:
+    """Each lab's requested rows {j: (values, n_steps, keep)}, from one run_arrays call with
+    the labs' columns side by side."""
+    order = sorted(pending)
+    n = pending[order[0]][1]
+    lanes = [lane(pending[j][0], n) for j in order]
+    keep = tuple(dict.fromkeys(k for j in order for k in pending[j][2]))
+    values = {k: _shared([v[k] for v, _ in lanes])
+              if k not in PATHS and k not in COUPLING else None for k in lanes[0][0]}
+    values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
+              if s is None else s for k, s in values.items()}
+    return split(run_arrays(values, n, keep=keep or None, specialise=True),
+                 order, [w for _, w in lanes])
+
+
+def split(rows: dict[str, np.ndarray], order: Sequence[int], widths: Sequence[int],
+          lab: Callable[[int], tuple] = lambda j: ()) -> dict[int, dict]:
+    """{j: rows' columns for lab j}: the last axis in blocks of `widths`, in `order`; `lab(j)`
+    indexes the axes before it (a market's lab axis)."""
+    edges = np.cumsum([0, *widths])
+    return {j: {k: a[(..., *lab(j), slice(edges[i], edges[i + 1]))] for k, a in rows.items()}
+            for i, j in enumerate(order)}
+
+
+def lane(values: dict, n: int) -> tuple[dict, int]:
     """A request's values, every path and coupling input filled in, and its number of columns."""
     full = {**default_paths(values, n), **values}
     full = {**coupling_defaults(full, n), **full}
@@ -102,10 +115,11 @@ def _columns(name: str, value, n: int, width: int) -> np.ndarray:
     return np.broadcast_to(value.reshape(-1), (width,))
 
 
-def in_lockstep(tasks: Sequence[Callable]) -> list:
+def in_lockstep(tasks: Sequence[Callable], run: Callable[[dict], dict] | None = None) -> list:
     """Run `tasks` (each called with its evaluator) in lockstep threads; their results, in
-    order. An exception in any is raised here."""
-    step = Lockstep(len(tasks))
+    order. An exception in any is raised here. `run` serves each round of requests (default:
+    `combined`)."""
+    step = Lockstep(len(tasks), run)
 
     def run(j: int):
         try:

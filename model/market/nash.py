@@ -2,19 +2,22 @@
 by damped best replies and checked by deviations with the market re-solved.
 
 Each lab chooses its research share path (the value-maximising policy's knots: model.policy) to
-maximise its own NPV given the others' paths. A reply holds the market the others make (the
-chip rations and price, the others' customer odds and demand: the engine's coupling paths)
-while the lab's own customers answer its own software in each step (the projection's logit
-rows): a lab knows its research takes customers from the others, and takes the chip price as
-given.
+maximise its own NPV given the others' paths: its payoff is the market re-solved around its
+choice (the chip price and rations, the others' customers and capital answering it), as the
+joint optimum's is (model.market.joint).
 
-Local rounds: every lab climbs from the path it has (Jacobi: all against the same market), each
-that gains moves DAMPING of the way, and the market is solved again from where it was. Once no
-local reply gains more than TOLERANCE, a global round: every lab's global reply (the
-optimiser's screen of the whole knot box) and the check the issue asks for, each lab deviating
-alone to it with the market re-solved (`max_deviation_gain`). Within DEVIATION_TOLERANCE, the
-paths are an equilibrium; otherwise the lab that gains most jumps to its reply and waits there
-while the others answer it in local rounds. Deterministic: the optimiser and the market are.
+Local rounds, from the base-year splits: a cheap approach. A reply there holds the market the
+others make (the chip rations and price, the others' customer odds and demand: the engine's
+coupling paths) while the lab's own customers answer its own software in each step (the
+projection's logit rows). Every lab climbs from the path it has (Jacobi: all against the same
+market), each that gains moves DAMPING of the way, and the market is solved again. Once no
+local reply gains more than TOLERANCE, global rounds: the check the issue asks for, each lab
+deviating alone, the market re-solved around it, two ways: to its global reply (the optimiser's
+screen of the whole knot box, in the held market), and by a climb from its path valued with the
+market re-solved (model.market.resolved). Within DEVIATION_TOLERANCE
+(`max_deviation_gain`) for every lab, the paths are an equilibrium; otherwise the lab whose
+jump gains most jumps (the others wait), or, where climbs gain most, every lab that gains by its
+climb takes it, and the check runs again. Deterministic: the optimiser and the market are.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from model.policy.optimise import choose_path
 from .engine import Market, equilibrium, lab_coupling
 from .fields import Lab
 from .lockstep import in_lockstep
+from .resolved import resolved
 from .single_lab import lab_settings
 from .world import MARKET
 
@@ -55,6 +59,7 @@ DEVIATION_TOLERANCE = 0.01
 # default, ~2e-9, climbed on through the kinks to the evaluation cap: 3x the evaluations, the
 # same rounds' gains to 3 digits, measured on the end-2025 market.)
 CLIMB_TOLERANCE = TOLERANCE / 20
+RESOLVED_CLIMB_TOLERANCE = DEVIATION_TOLERANCE / 20
 VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maximising"))
 
 
@@ -92,7 +97,7 @@ def _fixed_paths(settings, n: int) -> dict[str, np.ndarray]:
 
 
 def best_response(settings, m: Market, j: int, years: int, step: str, local: bool = False,
-                  evaluate=run_arrays) -> tuple:
+                  evaluate=run_arrays, ftol: float = CLIMB_TOLERANCE) -> tuple:
     """(lab `j`'s value-maximising settings given the market `m` the others' paths make, its
     reply's gain over the path it has (settings.paths; share of its NPV scale)). `local`: a
     climb from the path it has, not the optimiser's global screen; `evaluate`: see
@@ -103,7 +108,7 @@ def best_response(settings, m: Market, j: int, years: int, step: str, local: boo
     held = evaluate({**coupled.values, **settings.paths, "step_years": dt}, n, keep=("npv",))
     now = float(np.ravel(held["npv"][-1])[0])
     reply = choose_path(coupled, years, step, start=settings.paths, local=local,
-                        evaluate=evaluate, ftol=CLIMB_TOLERANCE)
+                        evaluate=evaluate, ftol=ftol)
     return reply, (reply.solution.npv - now) / max(abs(now), abs(reply.solution.npv), 1.0)
 
 
@@ -115,6 +120,25 @@ def replies(settings: Sequence, paths: Sequence[dict], m: Market, years: int, st
         lambda evaluate, j=j, s=s, p=p: best_response(dataclasses.replace(s, paths=p), m, j,
                                                       years, step, local, evaluate)
         for j, (s, p) in enumerate(zip(settings, paths, strict=True))])
+
+
+def _check(settings, paths, chosen, names, years, step, m: Market) -> tuple:
+    """(each lab's NPV deviating alone to its global reply `chosen`, each lab's climb from its
+    path (climbed)), both with the market re-solved."""
+    return (_deviations(settings, paths, chosen, names, years, step, m),
+            climbed(settings, paths, names, years, step, m))
+
+
+def climbed(settings: Sequence, paths: Sequence[dict], names, years: int, step: str,
+            m: Market) -> list[tuple]:
+    """Every lab's local reply (a climb from its path) valued with the market re-solved around
+    it (model.market.resolved), the labs in lockstep: [(reply, gain)]."""
+    run = resolved(settings, paths, names, years, step, m)
+    return in_lockstep([
+        lambda evaluate, j=j, s=s, p=p: best_response(dataclasses.replace(s, paths=p), m, j,
+                                                      years, step, True, evaluate,
+                                                      RESOLVED_CLIMB_TOLERANCE)
+        for j, (s, p) in enumerate(zip(settings, paths, strict=True))], run=run)
 
 
 def _market(settings: Sequence, paths: Sequence[dict], names, years, step, start=None):
@@ -148,8 +172,10 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
              [{p: np.broadcast_to(np.asarray(q[p], dtype=float), (n,)).copy() for p in PATHS}
               for q in start])
     m = _market(settings, paths, names, years, step)
-    rounds, gains, local, best = 0, [], True, None
-    frozen = np.zeros(len(settings), dtype=bool)  # the lab that last jumped
+    # From the base-year splits, rounds of held replies first (cheap, and near); from `start`
+    # (paths someone chose), the check first: the held market's replies would move labs off an
+    # equilibrium of the game re-solved
+    rounds, gains, local, best = 0, [], start is None, None
     while True:
         answers = replies(settings, paths, m, years, step, local)
         chosen = [r.paths for r, _ in answers]
@@ -158,7 +184,6 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
                                           - p["chosen_share_research"])))
                      for r, p in zip(chosen, paths, strict=True))
         if local:
-            held = np.where(frozen, 0.0, held)
             gain = float(np.max(held))
             gains.append(gain)
             # settled locally: go global (the optimiser's screen of the whole knot box, the
@@ -169,29 +194,32 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             if not local:
                 continue
         else:
-            # the check, and the move: each lab deviating alone to its global reply, the
-            # market re-solved around it (the held market misleads a big lab: a reply worth
-            # 13% held was worth -16% re-solved, and the lab jumped there and back, round
-            # after round). The lab that gains most moves all the way (its reply may lie in
-            # another basin of its NPV, and the midpoint between two optima is no optimum);
-            # the others wait, as two labs jumping at once each found the jump no longer paid
-            # once the other had made it
-            deviated = _deviations(settings, paths, chosen, names, years, step, m)
-            beyond = (deviated - m.rows["npv"][-1]) / _scale(m, deviated)
+            # the check, two ways for each lab to deviate alone, each valued with the market
+            # re-solved around it: to its global reply (a jump, maybe to another basin of its
+            # NPV), and by a climb from its path (the held market misleads: a reply worth 13%
+            # held was worth -16% re-solved, and a climb re-solved gained OpenAI 108% of its
+            # NPV where the held check found 0.8%: what the others' answers are worth to it)
+            npv = m.rows["npv"][-1]
+            jumped, climbs = _check(settings, paths, chosen, names, years, step, m)
+            climbed_npv = np.array([r.solution.npv for r, _ in climbs])
+            deviated = np.maximum(jumped, climbed_npv)
+            beyond = (deviated - npv) / _scale(m, deviated)
             gain = float(np.max(beyond))
             gains.append(gain)
             if best is None or gain < best[0]:
                 best = (gain, paths, m, deviated, change, rounds)
             if gain <= DEVIATION_TOLERANCE:
                 break
-            # and until the next global round it stays there while the others answer it:
-            # held-market climbs would drag it back towards the basin the market (re-solved)
-            # says it should leave
-            # (labs tied for the largest gain, as identical labs are, move together: which of
-            # two twins goes first is no choice of theirs)
-            frozen = beyond >= gain - 1e-12 * abs(gain)
-            weights = np.where(frozen, 1.0, 0.0)
-            local = True
+            if jumped[int(np.argmax(beyond))] > climbed_npv[int(np.argmax(beyond))]:
+                # a jump pays most: that lab moves all the way (the midpoint between two
+                # optima is no optimum) and the others wait, as two labs jumping at once each
+                # found the jump no longer paid once the other had made it (labs tied for the
+                # largest gain, as identical labs are, move together: which of two twins goes
+                # first is no choice of theirs)
+                weights = np.where(beyond >= gain - 1e-12 * abs(gain), 1.0, 0.0)
+            else:  # climbs pay most: every lab whose climb gains takes it
+                chosen = [r.paths for r, _ in climbs]
+                weights = np.where(climbed_npv > npv, 1.0, 0.0)
         if rounds == max_rounds:
             break
         rounds += 1
@@ -200,7 +228,8 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
         m = _market(settings, paths, names, years, step, start=m.coupling)
     if best is None:  # stopped at max_rounds before any check: check where it stopped
         chosen = [r.paths for r, _ in replies(settings, paths, m, years, step)]
-        deviated = _deviations(settings, paths, chosen, names, years, step, m)
+        jumped, climbs = _check(settings, paths, chosen, names, years, step, m)
+        deviated = np.maximum(jumped, [r.solution.npv for r, _ in climbs])
         best = (float(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))), paths, m,
                 deviated, change, rounds)
     # Without an equilibrium (the replies can cycle: one lab's jump makes another's pay, whose

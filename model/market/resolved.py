@@ -1,0 +1,79 @@
+"""Labs' solves valued with the market re-solved: the lockstep's requests (model.market.lockstep)
+answered by one market run instead of one projection, so that a lab's candidate path is worth
+what it earns once the chip price, the rations and the other labs' customers answer it.
+
+A request of lab j is a batch of its candidates (columns). Each candidate is one draw of the
+market, in which lab j plays the candidate and every other lab the path it has; the draws of all
+the labs' batches run side by side. This is the open-loop game's own payoff: a lab's reply holds
+the others' paths, not the market they make (a reply to the held market credits revenue with no
+more chips, while re-solved the capital it raises wins a larger ration).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from model.loop.coupling import COUPLING
+from model.loop.projection import PATHS
+
+from .engine import Market, equilibrium
+from .lockstep import split
+
+OWN = ("step_years",)  # a request's inputs the market sets itself (with the coupling paths)
+
+
+def _width(value, path: bool) -> int:
+    shape = np.shape(value)[1:] if path else np.shape(value)
+    return int(np.prod(shape)) if shape else 1
+
+
+def _draws(blocks: Sequence[tuple[int, int]], own: int, mine: dict, theirs: dict,
+           n: int) -> dict:
+    """Lab `own`'s inputs over every block's draws: its request's `mine` in its own block,
+    `theirs` (its settings and path) in the others'; a scalar where every draw agrees."""
+    out = {}
+    for name in dict.fromkeys([*theirs, *mine]):
+        path = name in PATHS
+        parts = [mine.get(name, theirs.get(name)) if j == own else theirs.get(name, mine.get(name))
+                 for j, _ in blocks]
+        if not path and all(np.ndim(v) == 0 for v in parts) and all(
+                v == parts[0] for v in parts[1:]):
+            out[name] = parts[0]
+            continue
+        cols = [np.broadcast_to(np.asarray(v, dtype=float).reshape((n, -1) if path else (-1,)),
+                                (n, w) if path else (w,)) for v, (_, w) in zip(parts, blocks,
+                                                                              strict=True)]
+        out[name] = np.concatenate(cols, axis=-1)
+    return out
+
+
+def resolved(settings: Sequence, paths: Sequence[dict], names: Sequence[str], years: int,
+             step: str, m: Market) -> Callable[[dict], dict]:
+    """A lockstep `run` (model.market.lockstep.in_lockstep) for the labs `settings` playing
+    `paths` in the market `m`: every round of requests, one market run from m's coupling."""
+    fixed = set(COUPLING) | set(OWN)
+
+    def run(pending: dict[int, tuple[dict, int, tuple]]) -> dict[int, dict]:
+        order = sorted(pending)
+        n = pending[order[0]][1]
+        mine = {j: {k: v for k, v in pending[j][0].items() if k not in fixed} for j in order}
+        blocks = [(j, max([1, *(_width(v, k in PATHS) for k, v in mine[j].items())]))
+                  for j in order]
+        draws = sum(w for _, w in blocks)
+        lanes = []
+        for k, s in enumerate(settings):
+            values = _draws(blocks, k, mine.get(k, {}),
+                            {**s.values, **{p: paths[k][p] for p in PATHS}}, n)
+            lanes.append(dataclasses.replace(
+                s, values={q: v for q, v in values.items() if q not in PATHS},
+                paths={p: np.broadcast_to(values[p], (n, draws)) for p in PATHS}))
+        start = tuple(np.repeat(c[..., None], draws, axis=-1) for c in m.coupling)
+        out = equilibrium(lanes, names, years, step, start=start)
+        keep = tuple(dict.fromkeys(k for j in order for k in pending[j][2]))
+        rows = {k: np.broadcast_to(out.rows[k], (n, len(settings), draws)) for k in keep}
+        return split(rows, order, [w for _, w in blocks], lab=lambda j: (j,))
+
+    return run

@@ -1,0 +1,49 @@
+"""Labs' solves valued with the market re-solved (model.market.resolved): each candidate of each
+lab is one draw of a market in which the others keep their paths, and is worth what that
+market, solved on its own, says."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.loop.projection import PATHS, steps_for
+from model.market.engine import lab_coupling
+from model.market.lockstep import in_lockstep
+from model.market.nash import _fixed_paths, _market, choosing
+from model.market.resolved import resolved
+from model.market.single_lab import lab_settings
+from model.market.world import LABS
+
+YEARS, STEP = 3, "year"
+NAMES = ("openai", "anthropic", "google-deepmind")  # renters and an owner
+
+
+def test_each_candidate_is_worth_what_its_own_market_says():
+    n, dt = steps_for(YEARS, STEP)
+    settings = [choosing(lab_settings(LABS[name])) for name in NAMES]
+    paths = [_fixed_paths(s, n) for s in settings]
+    m = _market(settings, paths, NAMES, YEARS, STEP)
+    # each lab asks for its own path and for one with 10 points of the fleet moved from
+    # inference to research, as an optimiser would: its values, the held coupling, two columns
+    moved = [{**p, "chosen_share_research": p["chosen_share_research"] + 0.1,
+              "chosen_share_inference": p["chosen_share_inference"] - 0.1} for p in paths]
+
+    def task(j):
+        def run(evaluate):
+            values = {**settings[j].values, **lab_coupling(m, j), "step_years": dt,
+                      **{q: np.column_stack([paths[j][q], moved[j][q]]) for q in PATHS}}
+            return evaluate(values, n, keep=("npv", "fleet_gpus"))["npv"][-1]
+        return run
+
+    out = in_lockstep([task(j) for j in range(len(NAMES))],
+                      run=resolved(settings, paths, NAMES, YEARS, STEP, m))
+    moves = []
+    for j, npv in enumerate(out):
+        alone = _market(settings, [moved[k] if k == j else paths[k] for k in range(3)], NAMES,
+                        YEARS, STEP)
+        np.testing.assert_allclose(npv, [m.rows["npv"][-1, j], alone.rows["npv"][-1, j]],
+                                   rtol=1e-6, err_msg=NAMES[j])
+        moves.append(abs(npv[1] - npv[0]) / abs(npv[0]))
+    # and a move is worth something (not to a lab whose customers want less than either path
+    # serves: what it chose for inference beyond demand goes to research either way)
+    assert max(moves) > 1e-3, moves
