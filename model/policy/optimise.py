@@ -68,14 +68,14 @@ class Solution:
                 "seconds": round(self.seconds, 3)}
 
 
-def _reason(result) -> str:
+def _reason(result, cap: int = MAX_EVALUATIONS) -> str:
     """scipy's termination message, in words a reader can act on."""
     text = str(result.message)
     if "ABNORMAL" in text:
         return ("the line search stalled where a constraint switches on (the NPV has kinks "
                 "there); the best path found is kept")
     if "TOTAL NO. OF F" in text.upper() or "MAXFUN" in text.upper():
-        return f"stopped after {MAX_EVALUATIONS} evaluations; the best path found is kept"
+        return f"stopped after {cap} evaluations; the best path found is kept"
     return text.lower()
 
 
@@ -180,14 +180,16 @@ def _assumed(values: dict, n: int, evaluate=run_arrays) -> dict[str, dict]:
 
 
 def choose_path(settings, years: int, step: str, start: dict | None = None,
-                local: bool = False, evaluate=run_arrays, ftol: float | None = None):
+                local: bool = False, evaluate=run_arrays, ftol: float | None = None,
+                max_evaluations: int = MAX_EVALUATIONS):
     """A copy of `settings` with the value-maximising path (settings.paths) and its report.
     `start` (chosen shares per path input, e.g. the path a lab has) is screened beside the
     Sobol set, so the result is never worse than it; `local` climbs from `start` alone, no
     screen (a market's rounds of replies, where the last path is near). `evaluate` runs the
     projection (run_arrays' signature): a market batches several labs' solves through it.
     `ftol`: a climb stops once an iteration gains less than this share of the NPV scale (by
-    default scipy's, ~2e-9: as far as the floating point resolves)."""
+    default scipy's, ~2e-9: as far as the floating point resolves); `max_evaluations` caps
+    its evaluations."""
     from scipy.optimize import minimize  # ~0.3 s to import: only value-maximising runs pay it
 
     began = time.perf_counter()
@@ -226,12 +228,12 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
             screened.append((*problem.screen(problem.anchor, *mine), policy, problem))
     for _, x0, policy, problem in sorted(screened, key=lambda c: -c[0])[:CLIMBS]:
         result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
-                          bounds=[(0.0, 1.0)] * len(x0), options={"maxfun": MAX_EVALUATIONS,
+                          bounds=[(0.0, 1.0)] * len(x0), options={"maxfun": max_evaluations,
                                    **({} if ftol is None else {"ftol": ftol})})
         paths = {k: v[:, 0] for k, v in problem.paths(result.x[:, None]).items()}
         npv = float(problem.npv(result.x[:, None])[0])
-        candidates.append((npv, policy, paths, bool(result.success), _reason(result),
-                           int(result.nit)))
+        candidates.append((npv, policy, paths, bool(result.success),
+                           _reason(result, max_evaluations), int(result.nit)))
     evaluations += sum(c[-1].evaluations for c in screened)
     npv, policy, paths, success, message, iterations = max(candidates, key=lambda c: c[0])
     if not math.isfinite(npv):
