@@ -53,7 +53,7 @@ workbooks: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m model.report.model_doc
 
-# The README's odds: 16 draws of the six-lab market per scenario on a local dask cluster (~12
+# The README's odds: 16 draws of the six-lab market per scenario on a local dask cluster (~4
 # minutes on 2 cores); `make docs` then renders them.
 odds: $(STAMP)
 	$(BIN)/python -m model odds --samples 16 --workers 2 --no-results --format json > docs/odds.json.part && mv docs/odds.json.part docs/odds.json

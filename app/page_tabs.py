@@ -247,7 +247,7 @@ def _nash_view(scenario: str, ctx: calc.Context) -> None:
         st.caption(f"An equilibrium after {view.rounds} rounds of best replies: no lab gains "
                    f"more than {gain} of its NPV by deviating alone.")
     else:
-        st.warning(f"No equilibrium after {view.rounds} rounds (the best replies cycle): in "
+        st.warning(f"No equilibrium after {view.rounds} rounds (the rounds' cap): in "
                    f"the paths closest to one a lab still gains {gain} of its NPV by "
                    "deviating. Read them as unfinished.")
     metrics([("Summed NPV, equilibrium", money(view.npv), "the labs' NPVs added up"),

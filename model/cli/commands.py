@@ -141,8 +141,8 @@ def _market(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
     p.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
     p.add_argument("--step", choices=tuple(STEPS), default="year",
-                   help="step length (default year: at quarterly steps the labs' best replies "
-                        "can cycle, and take minutes)")
+                   help="step length (default year: a 10-year quarterly equilibrium takes "
+                        "about half a minute)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="EDIT",
                    help="edit the labs: 'openai.fleet_gpus=2e6 GPU', '+rival=anthropic'; "
                         "remove one with --set=-xai (see model/market/files.py)")

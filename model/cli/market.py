@@ -205,8 +205,8 @@ def cmd_market(args: argparse.Namespace) -> str:
              _gain(eq.deviation_gain[j] / eq.deviation_scale[j]))
             for j, lab in enumerate(m.labs)]
     state = (f"equilibrium in {eq.rounds} rounds of best replies" if eq.converged else
-             f"NOT an equilibrium after {eq.rounds} rounds (the replies cycle; the paths shown "
-             "are the checked ones closest to one)")
+             f"NOT an equilibrium after {eq.rounds} rounds (the rounds stopped at their cap; "
+             "the paths shown are the checked ones closest to one)")
     return (f"{head}: {state}; largest deviation gain {_gain(eq.max_deviation_gain)}; joint "
             f"optimum {money(planner.npv)} against Nash's "
             f"{money(float(m.rows['npv'][-1].sum()))} summed NPV; {_raised(m)}\n\n"
