@@ -68,7 +68,7 @@ CLIMB_TOLERANCE = TOLERANCE / 20
 # The check's climbs, each evaluation a market run: they stop once an iteration gains less than
 # a twentieth of the check's bar, and after RESOLVED_EVALUATIONS (the lockstep waits for the
 # slowest lab: uncapped, one took 63 evaluations, most of them a stalled line search; at 16
-# every scenario's rounds still converge, and the 10-year quarterly market takes 28 s, not 37)
+# every scenario's rounds still converge, and the 10-year quarterly market takes 26 s, not 37)
 RESOLVED_CLIMB_TOLERANCE = DEVIATION_TOLERANCE / 20
 RESOLVED_EVALUATIONS = 16
 VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maximising"))
@@ -222,7 +222,8 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
                 best = (gain, paths, m, deviated, change, rounds)
             if gain <= DEVIATION_TOLERANCE:
                 break
-            if jumped[int(np.argmax(beyond))] > climbed_npv[int(np.argmax(beyond))]:
+            most = int(np.argmax(beyond))
+            if jumped[most] > climbed_npv[most]:
                 # a jump pays most: that lab moves all the way (the midpoint between two
                 # optima is no optimum) and the others wait, as two labs jumping at once each
                 # found the jump no longer paid once the other had made it (labs tied for the
