@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from model.core.trend import direction
+from model.core.trend import THRESHOLD, direction
 from model.market import answer
 from model.report.market_doc import answer_markdown
 
@@ -36,14 +37,16 @@ def test_the_verdicts_are_the_one_test_on_the_ratio_paths():
 
 def test_the_answer_file_is_current():
     """ai-2027 re-solved (its labs reach equilibrium, so the answer is a fixed point, not where a
-    cycle was stopped): the same verdicts, and the numbers within what the solvers resolve from
-    one machine to another. Measured: a last-bit change of one input (Python 3.12's float sum)
-    moved the equilibrium's shares by 6e-5; the same code on OpenBLAS's Zen and Haswell kernels
-    (the file was written on a third machine) moved the equilibrium's ratios and shares by up to
-    3.6%, the joint optimum's first and last by up to 12% (its path between by 25%), the race
-    (then -3.9 in the file) to -0.85 and -0.26 points, and the verdicts not at all: the joint is
-    not resolved (README, "The answer"). The rounds from the price-takers' paths find another
-    equilibrium, a lab's research share up to 6.5 points from the first's."""
+    cycle was stopped): the same verdicts, up to a move within half a point of the one test's
+    threshold, and the numbers within what the solvers resolve from one machine to another.
+    Measured: a last-bit change of one input (Python 3.12's float sum) moved the equilibrium's
+    shares by 6e-5; the same code on OpenBLAS's Zen and Haswell kernels moved the equilibrium's
+    ratios and shares by up to 3.6%, the joint optimum's first and last by up to 12% (its path
+    between by 25%) and the race by up to 3.6 points. Against this file, Haswell's kernels give
+    the same equilibria (ratios within 0.001%, race -0.2 against -0.3 points) and turn the
+    joint's second move, +0.99 points here, into a rise of more than one: the joint is not
+    resolved (README, "The answer"). The rounds from the price-takers' paths find another
+    equilibrium, a lab's research share up to 12.6 points from the first's."""
     again = answer.answer("ai-2027")
     stored = next(r for r in answer.read() if r["scenario"] == "ai-2027")
     assert stored["converged"] and stored["from_price_takers"]["converged"]
@@ -53,9 +56,29 @@ def test_the_answer_file_is_current():
     assert again["from_price_takers"]["max_deviation_gain"] <= 0.01
 
 
+# Which ratio path each verdict reads (the rounds from the price-takers' paths: "ratio")
+_PATHS = {"equilibrium_trend": "equilibrium_ratio", "joint_trend": "joint_ratio",
+          "trend": "ratio"}
+# The one test's threshold moved half a point either way: what a path's verdict may read on
+# another machine where one of its moves lies that near the threshold. Measured on OpenBLAS's
+# Haswell kernels against this file: the joint's second move under ai-2027, +0.99 points here,
+# crossed it ("rises, then falls" for "falls").
+_THRESHOLDS = np.linspace(THRESHOLD / 2, THRESHOLD * 3 / 2, 11)
+
+
+def _verdicts(ratio) -> set[str]:
+    """Every verdict the one test gives research's share on `ratio` (the stored or re-solved
+    path) with its threshold within half a point of its own."""
+    shares = [x / (1 + x) for x in ratio[1:]]
+    return {direction(shares, t) for t in _THRESHOLDS}
+
+
 def _close(again: dict, stored: dict) -> None:
     for key, value in stored.items():
-        if isinstance(value, (bool, str)):
+        if key in _PATHS:  # the same verdict, up to a move within half a point of the threshold
+            assert (again[key] in _verdicts(stored[_PATHS[key]])
+                    or value in _verdicts(again[_PATHS[key]])), (key, again[key], value)
+        elif isinstance(value, (bool, str)):
             assert again[key] == value, key
         elif key in ("race", "largest_gap"):
             assert again[key] == pytest.approx(value, abs=0.05), key  # 5 points
