@@ -125,13 +125,15 @@ def best_response(settings, m: Market, j: int, years: int, step: str, local: boo
 
 
 def replies(settings: Sequence, paths: Sequence[dict], m: Market, years: int, step: str,
-            local: bool = False) -> list[tuple]:
+            local: bool = False, run=None, ftol: float = CLIMB_TOLERANCE,
+            max_evaluations: int = MAX_EVALUATIONS) -> list[tuple]:
     """Every lab's best_response to the market `m`, in lockstep (one projection call serves
-    all the labs' evaluations)."""
+    all the labs' evaluations; `run`: what serves them instead, model.market.lockstep)."""
     return in_lockstep([
         lambda evaluate, j=j, s=s, p=p: best_response(dataclasses.replace(s, paths=p), m, j,
-                                                      years, step, local, evaluate)
-        for j, (s, p) in enumerate(zip(settings, paths, strict=True))])
+                                                      years, step, local, evaluate, ftol,
+                                                      max_evaluations)
+        for j, (s, p) in enumerate(zip(settings, paths, strict=True))], run=run)
 
 
 def _check(settings, paths, chosen, names, years, step, m: Market) -> tuple:
@@ -145,13 +147,9 @@ def climbed(settings: Sequence, paths: Sequence[dict], names, years: int, step: 
             m: Market) -> list[tuple]:
     """Every lab's local reply (a climb from its path) valued with the market re-solved around
     it (model.market.resolved), the labs in lockstep: [(reply, gain)]."""
-    run = resolved(settings, paths, names, years, step, m)
-    return in_lockstep([
-        lambda evaluate, j=j, s=s, p=p: best_response(dataclasses.replace(s, paths=p), m, j,
-                                                      years, step, True, evaluate,
-                                                      RESOLVED_CLIMB_TOLERANCE,
-                                                      RESOLVED_EVALUATIONS)
-        for j, (s, p) in enumerate(zip(settings, paths, strict=True))], run=run)
+    return replies(settings, paths, m, years, step, True,
+                   resolved(settings, paths, names, years, step, m),
+                   RESOLVED_CLIMB_TOLERANCE, RESOLVED_EVALUATIONS)
 
 
 def _market(settings: Sequence, paths: Sequence[dict], names, years, step, start=None):
