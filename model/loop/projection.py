@@ -9,20 +9,20 @@ The equations themselves are declared in model.loop.rows; this module checks and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import sympy
-from sympy.functions.elementary.piecewise import ExprCondPair
 
 from model.core.catalogue import CATALOGUE, sym
 from model.core.dimensions import check_equation
 from model.core.errors import InputError, ModelDefinitionError
-from model.core.numpy_printer import FastNumPyPrinter
 
 from . import band_rows  # noqa: F401 - imports the earlier blocks first, in order
+from .compiled import hoisted, replace, shared
+from .compiled import program as compile_rows
 from .coupling import COUPLING, coupling_defaults
 from .rows import COUPLED_RAW, INIT_RAW, STEP_RAW, missing
 from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years, step_starts, steps_for  # noqa: F401 - re-exported
@@ -35,28 +35,14 @@ CHOICES = ("allocation_policy", "multiplier_path", "multiplier_scope", "cost_bas
            "supply_limit", "capital_limit", "demand_model", "competition", "ceiling_model",
            "financing_model", "terminal_model", "pricing")
 _ROW_SYMS = {sym(n): n for n in STEP_ROWS}
-
-
-def _replace(expr: sympy.Basic, mapping: Mapping[sympy.Basic, sympy.Basic]) -> sympy.Basic:
-    """xreplace without evaluation (sympy folds Piecewise conditions, exponentially slowly)."""
-    if expr in mapping:
-        return mapping[expr]
-    if not expr.args:
-        return expr
-    args = [_replace(a, mapping) for a in expr.args]
-    if all(new is old for new, old in zip(args, expr.args, strict=True)):
-        return expr
-    if isinstance(expr, sympy.Piecewise | ExprCondPair):
-        return sympy.Basic.__new__(type(expr), *args)
-    with sympy.evaluate(False):
-        return expr.func(*args)
+_COUPLING = frozenset(COUPLING)
 
 
 def _expand(raw: Mapping[str, sympy.Expr]) -> dict[str, sympy.Expr]:
     """Each row as an expression of inputs only: earlier rows substituted, in order."""
     done: dict[sympy.Basic, sympy.Basic] = {}
     for name, expr in raw.items():
-        done[sym(name)] = _replace(expr, done)
+        done[sym(name)] = replace(expr, done)
     return {str(k): v for k, v in done.items()}
 
 
@@ -137,7 +123,7 @@ class _Program:
     arguments.
 
     Each function evaluates the rows in order, one assignment per row and per subexpression the
-    rows repeat (_shared, handed to lambdify's `cse`), so nothing is computed twice.
+    rows repeat (compiled.shared), so nothing is computed twice.
     """
 
     def __init__(self, choices: tuple[float, ...] | None, coupled: bool = False):
@@ -154,13 +140,14 @@ class _Program:
         self.prevs = tuple(n for n in STEP_ROWS if f"{n}_prev" in CATALOGUE
                            and sym(f"{n}_prev") in used)
         args = [sym(n) for n in self.inputs]
-        init, step = _shared(init), _shared(step)
-        self._init = sympy.lambdify(args, outs, modules="numpy", printer=FastNumPyPrinter,
-                                    cse=lambda _: (init, outs))
+        init, step = shared(init), shared(step)
         prev_args = [sym(f"{n}_prev") for n in self.prevs]
-        self._step = sympy.lambdify(args + prev_args, outs, modules="numpy",
-                                    printer=FastNumPyPrinter,
-                                    cse=lambda _: (step, outs))
+        self._init = compile_rows(args, init, outs)
+        self._step = compile_rows(args + prev_args, step, outs)
+        # the market's clearing runs a step again and again with only the coupling inputs
+        # changed: what they do not reach (over half the step's operations) runs once a step
+        self._hoisted = (hoisted(args + prev_args, step, outs, {sym(n) for n in COUPLING})
+                         if coupled else None)
 
     def initial(self, args: Sequence) -> list:
         return self._init(*args)
@@ -168,29 +155,23 @@ class _Program:
     def step(self, args: Sequence, rows: Mapping[str, np.ndarray]) -> list:
         # as numpy values: a row may be a Python number (a constant), and a subexpression of
         # it alone (1 / a rate that is 0) must give numpy's inf, not Python's ZeroDivisionError
-        return self._step(*args, *(np.asarray(rows[n]) for n in self.prevs))
+        return self._step(*args, *self._prevs(rows))
 
+    @property
+    def hoists(self) -> bool:
+        """Whether `stepper` may serve (the market's program)."""
+        return self._hoisted is not None
 
-def _shared(rows: list[tuple]) -> list[tuple]:
-    """The rows' assignments with the subexpressions they repeat (sympy.cse over all of them:
-    a fleet's GPU-hours, a log of a price, in several rows and branches) each assigned once,
-    just before the first row that needs it. A subexpression of a row holds only what the row
-    holds (inputs, last step's rows, earlier rows), so it can go there."""
-    subs, reduced = sympy.cse([e for _, e in rows], symbols=sympy.numbered_symbols("_cse"),
-                              optimizations=None)
-    pending = dict(subs)
-    out, done = [], set()
-    for (name, _), expr in zip(rows, reduced, strict=True):
-        need, stack = set(), [s for s in expr.free_symbols if s in pending]
-        while stack:
-            s = stack.pop()
-            if s not in need and s not in done:
-                need.add(s)
-                stack.extend(t for t in pending[s].free_symbols if t in pending)
-        out += [(s, e) for s, e in subs if s in need]  # in cse's order: each after its parts
-        done |= need
-        out.append((name, expr))
-    return out
+    def _prevs(self, rows: Mapping[str, np.ndarray]) -> list:
+        return [np.asarray(rows[n]) for n in self.prevs]
+
+    def stepper(self, args: Sequence, rows: Mapping[str, np.ndarray]):
+        """step's rows as a function of new `args` that differ from these in coupling inputs
+        alone (the market's program): the rest of the step is computed once, here."""
+        fixed, rest, _ = self._hoisted
+        prevs = self._prevs(rows)
+        kept = [np.asarray(k) for k in fixed(*args, *prevs)]
+        return lambda now: rest(*now, *prevs, *kept)
 
 
 @lru_cache(maxsize=64)
@@ -207,7 +188,8 @@ SPECIALISE_ABOVE = 256
 
 def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
                keep: Sequence[str] | None = None, on_step=None,
-               specialise: bool | None = None, solve_step=None) -> dict[str, np.ndarray]:
+               specialise: bool | None = None, solve_step=None,
+               free: Collection[str] = ()) -> dict[str, np.ndarray]:
     """Evaluate the projection on arrays of inputs; return {row: array (n_steps, *shape)}.
 
     A path input (the optimiser's chosen shares) is an array whose first axis is the step;
@@ -215,7 +197,8 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     (all rows are computed); `on_step(t, rows)` is called with each step's rows (e.g. to take
     percentiles without storing the samples), a row no sampled input reaches as a scalar.
     `specialise` forces (True) or forbids (False) a program compiled for these choices, those
-    every sample shares (by default: above SPECIALISE_ABOVE samples). Values holding any of the
+    every sample shares (by default: above SPECIALISE_ABOVE samples), but those named in
+    `free` (a caller whose calls differ in them shares one program). Values holding any of the
     market's coupling paths (model.loop.coupling.COUPLING) run the market's program, the
     missing ones at their defaults.
     `solve_step(t, evaluate)`, if given, settles each step before the next: `evaluate(over)`
@@ -234,7 +217,8 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
                + [np.size(p[0]) for p in paths.values()])
     if specialise is None:
         specialise = size > SPECIALISE_ABOVE
-    prog = program(tuple(_one(values[n]) for n in CHOICES) if specialise else None, coupled)
+    prog = program(tuple(None if n in free else _one(values[n]) for n in CHOICES)
+                   if specialise else None, coupled)
     args = [paths[n] if n in paths else np.asarray(values[n], dtype=float)
             for n in prog.inputs]
     per_step = [i for i, n in enumerate(prog.inputs) if n in paths]
@@ -269,12 +253,20 @@ def _one(value) -> float | None:
 def _evaluator(prog: _Program, args: list, last: Mapping[str, np.ndarray] | None):
     """The step's rows as a function of per-step inputs replaced ({name: value})."""
     where = {n: i for i, n in enumerate(prog.inputs)}
+    moving = None  # the market's step, its part no coupling input reaches computed
 
     def evaluate(over: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        nonlocal moving
         now = list(args)
         for name, value in over.items():
             now[where[name]] = value
-        result = prog.initial(now) if last is None else prog.step(now, last)
+        if last is None:
+            result = prog.initial(now)
+        elif over and prog.hoists and _COUPLING.issuperset(over):
+            moving = moving or prog.stepper(args, last)
+            result = moving(now)
+        else:
+            result = prog.step(now, last)
         return dict(zip(STEP_ROWS, result, strict=True))
 
     return evaluate
