@@ -10,20 +10,20 @@ combined call runs the program compiled for the choices they share, the others i
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from model.loop.coupling import COUPLING, coupling_defaults
-from model.loop.projection import PATHS, default_paths, run_arrays
+from model.loop.projection import CHOICES, PATHS, default_paths, run_arrays
 
 
 class Lockstep:
     """The evaluator the labs' threads share (see `evaluator`)."""
 
     def __init__(self, labs: int, run: Callable[[dict], dict] | None = None):
-        self._serve = run or combined
+        self._serve = run or combining()
         self._cv = threading.Condition()
         self._pending: dict[int, tuple[dict, int, tuple]] = {}
         self._results: dict[int, dict] = {}
@@ -63,9 +63,26 @@ class Lockstep:
         self._cv.notify_all()
 
 
-def combined(pending: dict[int, tuple[dict, int, tuple]]) -> dict[int, dict]:
+def combining() -> Callable[[dict], dict]:
+    """`combined` for one lockstep: the choices its labs differ in at its first round (every
+    lab asks in it) stay the program's arguments in every round after, so that the last lab
+    climbing alone runs the program the others shared, not one compiled for it."""
+    free = None
+
+    def run(pending: dict[int, tuple[dict, int, tuple]]) -> dict[int, dict]:
+        nonlocal free
+        if free is None:
+            free = {k for k in CHOICES
+                    if _shared([values.get(k, 0.0) for values, _, _ in pending.values()]) is None}
+        return combined(pending, free)
+
+    return run
+
+
+def combined(pending: dict[int, tuple[dict, int, tuple]],
+             free: Collection[str] = ()) -> dict[int, dict]:
     """Each lab's requested rows {j: (values, n_steps, keep)}, from one run_arrays call with
-    the labs' columns side by side."""
+    the labs' columns side by side (`free`: see run_arrays)."""
     order = sorted(pending)
     n = pending[order[0]][1]
     lanes = [lane(pending[j][0], n) for j in order]
@@ -74,7 +91,7 @@ def combined(pending: dict[int, tuple[dict, int, tuple]]) -> dict[int, dict]:
               if k not in PATHS and k not in COUPLING else None for k in lanes[0][0]}
     values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
               if s is None else s for k, s in values.items()}
-    return split(run_arrays(values, n, keep=keep or None, specialise=True),
+    return split(run_arrays(values, n, keep=keep or None, specialise=True, free=free),
                  order, [w for _, w in lanes])
 
 
