@@ -40,6 +40,18 @@ SCREEN = COUNT  # Sobol points screened per base, one batched call (512, stored)
 CLIMBS = 1  # bases climbed from, the best screened first (more found the same NPV to 1e-7)
 PULL = 1e-4  # towards the assumed split, per unit of knot fraction squared (x scaled NPV)
 MAX_EVALUATIONS = 40  # batched projections per solve: the app's 1.5 s budget
+LINE_STEPS = 20  # evaluations a line search may take (scipy's maxls, and its default)
+
+
+@dataclass(frozen=True)
+class Climb:
+    """How far a climb goes: it stops once an iteration gains less than `ftol` of the NPV
+    scale (None: scipy's, ~2e-9, as far as the floating point resolves), after `evaluations`
+    batched projections, or when a line search has taken `line_steps` without an ascent."""
+
+    ftol: float | None = None
+    evaluations: int = MAX_EVALUATIONS
+    line_steps: int = LINE_STEPS
 
 
 @dataclass(frozen=True)
@@ -57,8 +69,8 @@ class Solution:
 
     @property
     def gain(self) -> float:
-        """NPV over the best assumed policy's (USD)."""
-        return self.npv - max(self.assumed.values())
+        """NPV over the best assumed policy's (USD; 0 for a climb, which values none)."""
+        return self.npv - max(self.assumed.values(), default=self.npv)
 
     def record(self) -> dict:
         """The report as plain JSON values."""
@@ -111,10 +123,21 @@ class Problem:
         self.pool, self.width = pool, pool - self.low
         self.anchor = self.start(base["research"], dt)  # the assumed split, as knots
         self.evaluations = 0
+        self.seen: dict[bytes, float] = {}  # NPV at each knot vector the climb evaluated
+        self.residual = np.zeros(n)  # what the knots leave of a path climbed from (`around`)
+
+    def around(self, research: np.ndarray) -> np.ndarray:
+        """Knots that give back `research` (n,) exactly, knots or not (an assumed policy's path
+        jumps within a step): the part the knots miss is kept beside them (a climb moves the
+        path by what its knots move). Returns the knots."""
+        knots = self.fit(research)
+        self.residual = self._fraction(research) - self.matrix @ knots
+        return knots
 
     def paths(self, fractions: np.ndarray) -> dict[str, np.ndarray]:
         """Chosen shares (n x m) for m columns of knot fractions (k x m)."""
-        research = self.low[:, None] + (self.matrix @ fractions) * self.width[:, None]
+        share = np.clip(self.matrix @ fractions + self.residual[:, None], 0, 1)
+        research = self.low[:, None] + share * self.width[:, None]
         shares = {"research": research, "inference": self.pool[:, None] - research,
                   **{u: np.repeat(p[:, None], fractions.shape[1], axis=1)
                      for u, p in self.others.items()}}
@@ -134,6 +157,7 @@ class Problem:
         if not np.isfinite(npv).all():
             raise InputError("allocation_policy value-maximising: the projection's NPV is not "
                              "finite at these inputs; choose another policy")
+        self.seen[f.tobytes()] = float(npv[0])
         # Where NPV is flat in a knot (research no longer pays or costs: customers' spending
         # and the software ceiling both bind), the path is not determined by value; a small
         # pull towards the assumed split decides it, so the lab moves only as far as it pays.
@@ -154,23 +178,26 @@ class Problem:
     def fit(self, research: np.ndarray) -> np.ndarray:
         """Knot fractions whose path is nearest `research` (n,) in least squares: exactly the
         knots of any path this problem made (or a weighted mean of such paths)."""
-        share = np.where(self.width > 0, (research - self.low) / np.where(self.width > 0,
-                                                                           self.width, 1), 0)
-        return np.clip(np.linalg.lstsq(self.matrix, share, rcond=None)[0], 0, 1)
+        return np.clip(np.linalg.lstsq(self.matrix, self._fraction(research), rcond=None)[0],
+                       0, 1)
+
+    def _fraction(self, research: np.ndarray) -> np.ndarray:
+        """`research` (n,) as the fraction of the pool above the floor."""
+        return np.where(self.width > 0, (research - self.low) / np.where(self.width > 0,
+                                                                          self.width, 1), 0)
 
     def start(self, research: np.ndarray, dt: float) -> np.ndarray:
         """Knot fractions that reproduce `research` (n,) at the knot times."""
-        share = np.where(self.width > 0, (research - self.low) / np.where(self.width > 0,
-                                                                           self.width, 1), 0)
-        times = step_starts(self.n, dt)
-        return np.clip(np.interp(_knots(self.n, dt), times, share), 0, 1)
+        return np.clip(np.interp(_knots(self.n, dt), step_starts(self.n, dt),
+                                 self._fraction(research)), 0, 1)
 
 
-def _assumed(values: dict, n: int, evaluate=run_arrays) -> dict[str, dict]:
+def _assumed(values: dict, n: int, evaluate=run_arrays,
+             policies: tuple[str, ...] = ASSUMED) -> dict[str, dict]:
     """Each assumed policy's share paths, NPV and compute bill (one projection each)."""
     out = {}
     keep = (*(f"share_{u}" for u in USES), "npv", "compute_cost", "discount_factor")
-    for policy in ASSUMED:
+    for policy in policies:
         rows = evaluate({**values, "allocation_policy": _index(policy)}, n, keep=keep,
                         specialise=True)
         out[policy] = {"shares": {u: np.asarray(rows[f"share_{u}"]).ravel() for u in USES},
@@ -179,26 +206,82 @@ def _assumed(values: dict, n: int, evaluate=run_arrays) -> dict[str, dict]:
     return out
 
 
+def _problem(values: dict, n: int, dt: float, base: dict, evaluate) -> Problem:
+    """The knot problem on an assumed policy's base (its shares, NPV and bill: _assumed)."""
+    return Problem(values, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt, 1.0),
+                   evaluate)
+
+
+def _climb(problem: Problem, x0: np.ndarray, policy: str, limits: Climb) -> tuple:
+    """L-BFGS-B from x0: the candidate (npv, policy, paths, success, message, iterations)."""
+    from scipy.optimize import minimize  # ~0.3 s to import: only value-maximising runs pay it
+
+    options = {"maxfun": limits.evaluations, "maxls": limits.line_steps,
+               **({} if limits.ftol is None else {"ftol": limits.ftol})}
+    result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
+                      bounds=[(0.0, 1.0)] * len(x0), options=options)
+    paths = {k: v[:, 0] for k, v in problem.paths(result.x[:, None]).items()}
+    npv = problem.seen.get(result.x.tobytes())  # the climb ends where it evaluated
+    npv = float(problem.npv(result.x[:, None])[0]) if npv is None else npv
+    return (npv, policy, paths, bool(result.success), _reason(result, limits.evaluations),
+            int(result.nit))
+
+
 def choose_path(settings, years: int, step: str, start: dict | None = None,
-                local: bool = False, evaluate=run_arrays, ftol: float | None = None,
-                max_evaluations: int = MAX_EVALUATIONS):
+                local: bool = False, evaluate=run_arrays, limits: Climb = Climb(),
+                start_value: tuple[float, float] | None = None):
     """A copy of `settings` with the value-maximising path (settings.paths) and its report.
     `start` (chosen shares per path input, e.g. the path a lab has) is screened beside the
     Sobol set, so the result is never worse than it; `local` climbs from `start` alone, no
-    screen (a market's rounds of replies, where the last path is near). `evaluate` runs the
-    projection (run_arrays' signature): a market batches several labs' solves through it.
-    `ftol`: a climb stops once an iteration gains less than this share of the NPV scale (by
-    default scipy's, ~2e-9: as far as the floating point resolves); `max_evaluations` caps
-    its evaluations."""
-    from scipy.optimize import minimize  # ~0.3 s to import: only value-maximising runs pay it
-
+    screen and no assumed path (a market's rounds of replies, where the last path is near).
+    `evaluate` runs the projection (run_arrays' signature): a market batches several labs'
+    solves through it. `limits`: how far the climb goes (Climb); `start_value`: start's NPV
+    and discounted compute bill (USD) under `evaluate`, if known (a climb then does not
+    evaluate it again)."""
     began = time.perf_counter()
     n, dt = steps_for(years, step)
     values = {**settings.values, "step_years": dt}
-    assumed = _assumed(values, n, evaluate)
     vm = {**values, "allocation_policy": VALUE_MAXIMISING}
+    if local and start is not None:
+        candidates, assumed, problems = _local(values, vm, n, dt, start, evaluate, limits,
+                                               start_value)
+    else:
+        candidates, assumed, problems = _global(values, vm, n, dt, start, evaluate, limits)
+    evaluations = len(assumed) + sum(p.evaluations for p in problems) + (
+        0 if local and start is not None and start_value is not None else 1)
+    npv, policy, paths, success, message, iterations = max(candidates, key=lambda c: c[0])
+    if not math.isfinite(npv):
+        raise InputError("allocation_policy value-maximising: no finite NPV at these inputs")
+    solution = Solution(success, message, npv, {p: a["npv"] for p, a in assumed.items()},
+                        policy, iterations, evaluations, time.perf_counter() - began)
+    return dataclasses.replace(settings, paths={p: paths[p] for p in PATHS}, solution=solution)
+
+
+def _local(values, vm, n, dt, start, evaluate, limits: Climb, known) -> tuple:
+    """A climb from `start` that moves research against inference within the start's own
+    shares (a global reply's may be an assumed policy's: inference-first's training share),
+    scaled by the start's NPV and bill: (candidates, assumed, problems). The path it had is a
+    candidate, so the climb never ends worse."""
+    here = {p: np.asarray(start[p], dtype=float) for p in PATHS}
+    if known is None:
+        rows = evaluate({**vm, **{k: v[:, None] for k, v in here.items()}}, n,
+                        keep=("npv", "compute_cost", "discount_factor"), specialise=True)
+        known = (float(np.ravel(rows["npv"][-1])[0]),
+                 float(np.sum(rows["compute_cost"] * rows["discount_factor"])))
+    npv, bill = known
+    base = {"shares": {u: here[f"chosen_share_{u}"] for u in USES}, "npv": npv, "bill": bill}
+    problem = _problem(vm, n, dt, base, evaluate)
+    candidates = [(npv, ASSUMED[0], here, True, "the path it had", 0),
+                  _climb(problem, problem.around(here["chosen_share_research"]), ASSUMED[0],
+                         limits)]
+    return candidates, {}, [problem]
+
+
+def _global(values, vm, n, dt, start, evaluate, limits: Climb) -> tuple:
+    """Every assumed policy's path, each base screened (its own path, `start`'s fit and a
+    Sobol set), the best climbed: (candidates, assumed, problems)."""
+    assumed = _assumed(values, n, evaluate)
     candidates = []  # (npv, base policy, paths, success, message, iterations)
-    evaluations = len(ASSUMED)
     # Each assumed policy's shares as a chosen path, valued as the value-maximising policy
     # realises them (its demand rule may move idle inference to research), in one batched call.
     # `start` too: the result is never worse than the path the lab has.
@@ -208,7 +291,6 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
     columns = {k: np.column_stack([e[k] for e in exact]) for k in exact[0]}
     realised = np.broadcast_to(evaluate({**vm, **columns}, n, keep=("npv",),
                                         specialise=True)["npv"][-1], (len(exact),))
-    evaluations += 1
     for k, (policy, paths, npv) in enumerate(zip(names, exact, realised, strict=True)):
         candidates.append((float(npv), policy, paths, True,
                            "assumed path" if k < len(ASSUMED) else "the path it had", 0))
@@ -216,28 +298,10 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
     # policy's base (the best of its own path and a Sobol set), climb from the best CLIMBS of
     # them, and keep the best path found.
     screened = []
-    for policy in ASSUMED[:1] if local else ASSUMED:
-        base = assumed[policy]
-        problem = Problem(vm, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt,
-                                                          1.0), evaluate)
+    for policy in ASSUMED:
+        problem = _problem(vm, n, dt, assumed[policy], evaluate)
         mine = () if start is None else (problem.fit(start["chosen_share_research"]),)
-        if local and mine:
-            screened.append((float(problem.npv(mine[0][:, None])[0]), mine[0], policy,
-                             problem))
-        else:
-            screened.append((*problem.screen(problem.anchor, *mine), policy, problem))
+        screened.append((*problem.screen(problem.anchor, *mine), policy, problem))
     for _, x0, policy, problem in sorted(screened, key=lambda c: -c[0])[:CLIMBS]:
-        result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
-                          bounds=[(0.0, 1.0)] * len(x0), options={"maxfun": max_evaluations,
-                                   **({} if ftol is None else {"ftol": ftol})})
-        paths = {k: v[:, 0] for k, v in problem.paths(result.x[:, None]).items()}
-        npv = float(problem.npv(result.x[:, None])[0])
-        candidates.append((npv, policy, paths, bool(result.success),
-                           _reason(result, max_evaluations), int(result.nit)))
-    evaluations += sum(c[-1].evaluations for c in screened)
-    npv, policy, paths, success, message, iterations = max(candidates, key=lambda c: c[0])
-    if not math.isfinite(npv):
-        raise InputError("allocation_policy value-maximising: no finite NPV at these inputs")
-    solution = Solution(success, message, npv, {p: a["npv"] for p, a in assumed.items()},
-                        policy, iterations, evaluations, time.perf_counter() - began)
-    return dataclasses.replace(settings, paths={p: paths[p] for p in PATHS}, solution=solution)
+        candidates.append(_climb(problem, x0, policy, limits))
+    return candidates, assumed, [p for *_, p in screened]
