@@ -13,7 +13,8 @@ from model.loop.projection import PATHS, run_arrays, steps_for
 from model.market.engine import lab_coupling
 from model.market.nash import (
     DEVIATION_TOLERANCE,
-    _deviations,
+    HELD,
+    _deviated,
     best_response,
     choosing,
     climbed,
@@ -97,14 +98,18 @@ def test_the_frame_has_every_answer_per_lab_and_step(three):
 
 
 def test_a_market_of_one_lab_is_worth_what_the_lab_alone_chooses():
-    """One lab has no others: its equilibrium is its own optimum, to the optimiser's resolution
-    (the paths may differ where its NPV is flat in research)."""
+    """One lab has no others: its equilibrium is its own optimum, to the resolution of the
+    rounds' optimiser (HELD: a climb stops at 0.01% an iteration), and within 1.5% of the
+    optimiser alone at scipy's tolerance, which creeps on through the kinks (1.24% more for
+    Anthropic, measured; the paths may differ where its NPV is flat in research)."""
     lab = LABS["anthropic"]
     eq = nash([lab_settings(lab)], [lab.name], YEARS, STEP)
-    alone = choose_path(choosing(lab_settings(lab)), YEARS, STEP).solution.npv
+    npv = float(eq.market.rows["npv"][-1, 0])
     assert eq.converged and eq.max_deviation_gain <= DEVIATION_TOLERANCE
-    assert float(eq.market.rows["npv"][-1, 0]) == pytest.approx(alone,
-                                                                 rel=DEVIATION_TOLERANCE)
+    held = choose_path(choosing(lab_settings(lab)), YEARS, STEP, limits=HELD).solution.npv
+    assert held - npv <= DEVIATION_TOLERANCE * abs(npv)
+    alone = choose_path(choosing(lab_settings(lab)), YEARS, STEP).solution.npv
+    assert alone - npv <= 0.015 * abs(npv)
 
 
 def test_identical_labs_choose_identical_paths():
@@ -134,8 +139,8 @@ def test_a_reply_sees_the_customers_its_research_wins(three):
     # they are), but not once the market answers it: the equilibrium's check
     assert gain > 0
     paths = list(eq.paths)
-    deviated = _deviations([choosing(lab_settings(lab, "ai-2027")) for lab in THREE], paths,
-                           [caring.paths, *paths[1:]], [lab.name for lab in THREE], YEARS,
-                           STEP, eq.market)[0]
+    deviated = float(_deviated([choosing(lab_settings(lab, "ai-2027")) for lab in THREE],
+                               paths, [caring.paths, *paths[1:]], [lab.name for lab in THREE],
+                               YEARS, STEP, eq.market).rows["npv"][-1, 0, 0])
     now = float(eq.market.rows["npv"][-1, 0])
     assert deviated - now <= DEVIATION_TOLERANCE * max(abs(now), abs(deviated))

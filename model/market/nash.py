@@ -32,7 +32,7 @@ import numpy as np
 from model.core.catalogue import CATALOGUE
 from model.loop.projection import PATHS, run_arrays, steps_for
 from model.loop.steps import DEFAULT_STEP
-from model.policy.optimise import MAX_EVALUATIONS, choose_path
+from model.policy.optimise import Climb, choose_path
 
 from .engine import Market, equilibrium, lab_coupling
 from .fields import Lab
@@ -64,13 +64,21 @@ DEVIATION_TOLERANCE = 0.01
 # twentieth of TOLERANCE, so the rounds' test is not decided by where a climb stopped. (scipy's
 # default, ~2e-9, climbed on through the kinks to the evaluation cap: 3x the evaluations, the
 # same rounds' gains to 3 digits, measured on the end-2025 market.)
-CLIMB_TOLERANCE = TOLERANCE / 20
+HELD = Climb(ftol=TOLERANCE / 20)
+# The held rounds' climbs from the path a lab has give up a line search after 5 evaluations,
+# not scipy's 20: at a kink of the NPV the 20 went on one failed search, and these rounds only
+# approach (the check decides): the end-2025 market's equilibrium in 9 s, not 10.5. The global
+# replies (the check's jumps) keep 20.
+HELD_LOCAL = Climb(ftol=TOLERANCE / 20, line_steps=5)
 # The check's climbs, each evaluation a market run: they stop once an iteration gains less than
-# a twentieth of the check's bar, and after RESOLVED_EVALUATIONS (the lockstep waits for the
-# slowest lab: uncapped, one took 63 evaluations, most of them a stalled line search; at 16
-# every scenario's rounds still converge, and the 10-year quarterly market takes 26 s, not 37)
-RESOLVED_CLIMB_TOLERANCE = DEVIATION_TOLERANCE / 20
+# a twentieth of the check's bar, after RESOLVED_EVALUATIONS (the lockstep waits for the
+# slowest lab), or once a line search has taken RESOLVED_LINE_STEPS without an ascent: at a
+# kink of the NPV scipy's 20 were spent on one failed line search (Anthropic's climbs took 18
+# runs and ended where they began); with 5 the same 16 runs climb on, and found it 12% more.
 RESOLVED_EVALUATIONS = 16
+RESOLVED_LINE_STEPS = 5
+RESOLVED = Climb(ftol=DEVIATION_TOLERANCE / 20, evaluations=RESOLVED_EVALUATIONS,
+                 line_steps=RESOLVED_LINE_STEPS)
 VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maximising"))
 
 
@@ -108,48 +116,62 @@ def _fixed_paths(settings, n: int) -> dict[str, np.ndarray]:
 
 
 def best_response(settings, m: Market, j: int, years: int, step: str, local: bool = False,
-                  evaluate=run_arrays, ftol: float = CLIMB_TOLERANCE,
-                  max_evaluations: int = MAX_EVALUATIONS) -> tuple:
+                  evaluate=run_arrays, limits: Climb = HELD, value: tuple | None = None) -> tuple:
     """(lab `j`'s value-maximising settings given the market `m` the others' paths make, its
     reply's gain over the path it has (settings.paths; share of its NPV scale)). `local`: a
     climb from the path it has, not the optimiser's global screen; `evaluate`: see
-    model.policy.optimise.choose_path."""
+    model.policy.optimise.choose_path; `value`: the path's NPV and discounted bill (USD)
+    under `evaluate`, if not m's (the path is not the one m was run with)."""
     coupled = dataclasses.replace(settings, values={**settings.values, **lab_coupling(m, j)},
                                   paths={})
-    n, dt = steps_for(years, step)
-    held = evaluate({**coupled.values, **settings.paths, "step_years": dt}, n, keep=("npv",))
-    now = float(np.ravel(held["npv"][-1])[0])
+    # its path's NPV and bill are the market's: held or re-solved, the market around it is m
+    now, bill = _value(m, j) if value is None else value
     reply = choose_path(coupled, years, step, start=settings.paths, local=local,
-                        evaluate=evaluate, ftol=ftol, max_evaluations=max_evaluations)
+                        evaluate=evaluate, limits=limits, start_value=(now, bill))
     return reply, (reply.solution.npv - now) / max(abs(now), abs(reply.solution.npv), 1.0)
 
 
+def _value(m: Market, j: int, draw: int = 0) -> tuple[float, float]:
+    """Lab j's NPV and discounted compute bill (USD) in `draw` of the market m."""
+    column = (slice(None), j, *(draw,) * (m.rows["npv"].ndim - 2))
+    return (float(m.rows["npv"][column][-1]),
+            float(np.sum(m.rows["compute_cost"][column] * m.rows["discount_factor"][column])))
+
+
 def replies(settings: Sequence, paths: Sequence[dict], m: Market, years: int, step: str,
-            local: bool = False, run=None, ftol: float = CLIMB_TOLERANCE,
-            max_evaluations: int = MAX_EVALUATIONS) -> list[tuple]:
-    """Every lab's best_response to the market `m`, in lockstep (one projection call serves
-    all the labs' evaluations; `run`: what serves them instead, model.market.lockstep)."""
+            local: bool = False, run=None, limits: Climb = HELD,
+            values: Sequence[tuple | None] | None = None) -> list[tuple]:
+    """Every lab's best_response to the market `m` from `paths`, in lockstep (one projection
+    call serves all the labs' evaluations; `run`: what serves them instead, model.market.
+    lockstep; `values`: each path's best_response `value`)."""
+    values = values or [None] * len(settings)
     return in_lockstep([
-        lambda evaluate, j=j, s=s, p=p: best_response(dataclasses.replace(s, paths=p), m, j,
-                                                      years, step, local, evaluate, ftol,
-                                                      max_evaluations)
-        for j, (s, p) in enumerate(zip(settings, paths, strict=True))], run=run)
+        lambda evaluate, j=j, s=s, p=p, v=v: best_response(
+            dataclasses.replace(s, paths=p), m, j, years, step, local, evaluate, limits, v)
+        for j, (s, p, v) in enumerate(zip(settings, paths, values, strict=True))], run=run)
 
 
 def _check(settings, paths, chosen, names, years, step, m: Market) -> tuple:
-    """(each lab's NPV deviating alone to its global reply `chosen`, each lab's climb from its
-    path (climbed)), both with the market re-solved."""
-    return (_deviations(settings, paths, chosen, names, years, step, m),
-            climbed(settings, paths, names, years, step, m))
+    """Each lab deviating alone, the market re-solved around it: (its NPV at its global reply
+    `chosen` (a jump), its climb [(reply, gain)] from the better of that reply and its path,
+    whether that was the reply)."""
+    jumps = _deviated(settings, paths, chosen, names, years, step, m)
+    jumped = np.array([_value(jumps, j, j)[0] for j in range(len(settings))])
+    leaps = jumped > m.rows["npv"][-1]
+    starts = [c if leap else p for c, p, leap in zip(chosen, paths, leaps, strict=True)]
+    values = [_value(jumps, j, j) if leap else None for j, leap in enumerate(leaps)]
+    return jumped, climbed(settings, paths, names, years, step, m, starts, values), leaps
 
 
 def climbed(settings: Sequence, paths: Sequence[dict], names, years: int, step: str,
-            m: Market) -> list[tuple]:
-    """Every lab's local reply (a climb from its path) valued with the market re-solved around
-    it (model.market.resolved), the labs in lockstep: [(reply, gain)]."""
-    return replies(settings, paths, m, years, step, True,
+            m: Market, starts: Sequence[dict] | None = None,
+            values: Sequence[tuple | None] | None = None) -> list[tuple]:
+    """Every lab's local reply (a climb from its path, or from `starts` valued `values`)
+    valued with the market re-solved around it, the others at `paths` (model.market.
+    resolved), the labs in lockstep: [(reply, gain)]."""
+    return replies(settings, starts or paths, m, years, step, True,
                    resolved(settings, paths, names, years, step, m),
-                   RESOLVED_CLIMB_TOLERANCE, RESOLVED_EVALUATIONS)
+                   RESOLVED, values)
 
 
 def _market(settings: Sequence, paths: Sequence[dict], names, years, step, start=None):
@@ -157,16 +179,15 @@ def _market(settings: Sequence, paths: Sequence[dict], names, years, step, start
     return equilibrium(lanes, names, years, step, start=start)
 
 
-def _deviations(settings, paths, replies, names, years, step, m: Market) -> np.ndarray:
-    """(labs,) each lab's NPV deviating alone to `replies[j]`, the market re-solved around the
-    deviation: one market run whose k-th draw is lab k deviating."""
+def _deviated(settings, paths, replies, names, years, step, m: Market) -> Market:
+    """The market re-solved around each lab deviating alone to `replies[j]`: one market run
+    whose j-th draw is lab j deviating."""
     labs = len(settings)
     columns = [{p: np.column_stack([replies[j][p] if k == j else paths[j][p]
                                     for k in range(labs)]) for p in PATHS}
                for j in range(labs)]
     start = tuple(np.repeat(c[..., None], labs, axis=-1) for c in m.coupling)
-    deviated = _market(settings, columns, names, years, step, start)
-    return np.array([deviated.rows["npv"][-1, j, j] for j in range(labs)])
+    return _market(settings, columns, names, years, step, start)
 
 
 def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = DEFAULT_STEP,
@@ -188,7 +209,8 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
     # equilibrium of the game re-solved
     rounds, gains, local, best = 0, [], start is None, None
     while True:
-        answers = replies(settings, paths, m, years, step, local)
+        answers = replies(settings, paths, m, years, step, local,
+                          limits=HELD_LOCAL if local else HELD)
         chosen = [r.paths for r, _ in answers]
         held = np.array([g for _, g in answers])
         change = max(float(np.max(np.abs(r["chosen_share_research"]
@@ -204,15 +226,16 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             if not local:
                 continue
         else:
-            # the check, two ways for each lab to deviate alone, each valued with the market
-            # re-solved around it: to its global reply (a jump, maybe to another basin of its
-            # NPV), and by a climb from its path (the held market misleads: a reply worth 13%
-            # held was worth -16% re-solved, and a climb re-solved gained OpenAI 108% of its
-            # NPV where the held check found 0.8%: what the others' answers are worth to it)
+            # the check, each lab deviating alone, valued with the market re-solved around
+            # it: to its global reply (a jump, maybe to another basin of its NPV), then a climb
+            # from the better of that reply and its path (the held market misleads: a reply
+            # worth 13% held was worth -16% re-solved, and a climb re-solved gained OpenAI
+            # 108% of its NPV where the held check found 0.8%: what the others' answers are
+            # worth to it; and a jump's own basin may hold more: OpenAI's 3.5% jump climbed
+            # on to 19%, a check later)
             npv = m.rows["npv"][-1]
-            jumped, climbs = _check(settings, paths, chosen, names, years, step, m)
-            climbed_npv = np.array([r.solution.npv for r, _ in climbs])
-            deviated = np.maximum(jumped, climbed_npv)
+            jumped, climbs, leaps = _check(settings, paths, chosen, names, years, step, m)
+            deviated = np.maximum(jumped, [r.solution.npv for r, _ in climbs])
             beyond = (deviated - npv) / _scale(m, deviated)
             gain = float(np.max(beyond))
             gains.append(gain)
@@ -220,17 +243,16 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
                 best = (gain, paths, m, deviated, change, rounds)
             if gain <= DEVIATION_TOLERANCE:
                 break
-            most = int(np.argmax(beyond))
-            if jumped[most] > climbed_npv[most]:
+            chosen = [r.paths for r, _ in climbs]
+            if leaps[int(np.argmax(beyond))]:
                 # a jump pays most: that lab moves all the way (the midpoint between two
                 # optima is no optimum) and the others wait, as two labs jumping at once each
                 # found the jump no longer paid once the other had made it (labs tied for the
                 # largest gain, as identical labs are, move together: which of two twins goes
                 # first is no choice of theirs)
-                weights = np.where(beyond >= gain - 1e-12 * abs(gain), 1.0, 0.0)
-            else:  # climbs pay most: every lab whose climb gains takes it
-                chosen = [r.paths for r, _ in climbs]
-                weights = np.where(climbed_npv > npv, 1.0, 0.0)
+                weights = np.where(leaps & (beyond >= gain - 1e-12 * abs(gain)), 1.0, 0.0)
+            else:  # climbs pay most: every lab whose climb (from its path) gains takes it
+                weights = np.where(~leaps & (deviated > npv), 1.0, 0.0)
         if rounds == max_rounds:
             break
         rounds += 1
@@ -239,7 +261,7 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
         m = _market(settings, paths, names, years, step, start=m.coupling)
     if best is None:  # stopped at max_rounds before any check: check where it stopped
         chosen = [r.paths for r, _ in replies(settings, paths, m, years, step)]
-        jumped, climbs = _check(settings, paths, chosen, names, years, step, m)
+        jumped, climbs, _ = _check(settings, paths, chosen, names, years, step, m)
         deviated = np.maximum(jumped, [r.solution.npv for r, _ in climbs])
         best = (float(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))), paths, m,
                 deviated, change, rounds)
