@@ -117,7 +117,7 @@ def market_view(scenario: str, years: int, step: str) -> MarketView:
     return MarketView(labs, chips, bool(m.converged), int(m.iterations), float(m.change))
 
 
-# The labs' choices run at yearly steps on the page (six best replies a round; ~20 s for ten
+# The labs' choices run at yearly steps on the page (six best replies a round; ~12 s for ten
 # years the first time): the CLI's `market` runs any step.
 NASH_STEP = "year"
 

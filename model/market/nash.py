@@ -12,12 +12,13 @@ coupling paths) while the lab's own customers answer its own software in each st
 projection's logit rows). Every lab climbs from the path it has (Jacobi: all against the same
 market), each that gains moves DAMPING of the way, and the market is solved again. Once no
 local reply gains more than TOLERANCE, global rounds: the check the issue asks for, each lab
-deviating alone, the market re-solved around it, two ways: to its global reply (the optimiser's
-screen of the whole knot box, in the held market), and by a climb from its path valued with the
-market re-solved (model.market.resolved). Within DEVIATION_TOLERANCE
-(`max_deviation_gain`) for every lab, the paths are an equilibrium; otherwise the lab whose
-jump gains most jumps (the others wait), or, where climbs gain most, every lab that gains by its
-climb takes it, and the check runs again. Deterministic: the optimiser and the market are.
+deviating alone, the market re-solved around it: a jump to its global reply (the optimiser's
+screen of the whole knot box, in the held market), then a climb from the better of that reply
+and its path, every evaluation valued with the market re-solved (model.market.resolved).
+Within DEVIATION_TOLERANCE (`max_deviation_gain`) for every lab, the paths are an equilibrium;
+otherwise the lab that gains most by climbing from its jump moves there (the others wait), or,
+where a climb from a path gains most, every lab that gains by climbing from its path takes it,
+and the check runs again. Deterministic: the optimiser and the market are.
 """
 
 from __future__ import annotations
@@ -232,7 +233,7 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             # worth 13% held was worth -16% re-solved, and a climb re-solved gained OpenAI
             # 108% of its NPV where the held check found 0.8%: what the others' answers are
             # worth to it; and a jump's own basin may hold more: OpenAI's 3.5% jump climbed
-            # on to 19%, a check later)
+            # on to 22%)
             npv = m.rows["npv"][-1]
             jumped, climbs, leaps = _check(settings, paths, chosen, names, years, step, m)
             deviated = np.maximum(jumped, [r.solution.npv for r, _ in climbs])
