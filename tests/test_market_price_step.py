@@ -1,0 +1,38 @@
+"""The chip price's step in the market's clearing (model.market.clearing._secant): the secant
+solves the price the bids call for, kept within the bounds its guesses put on the root."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.market.clearing import _secant
+from model.market.nash import market_nash
+from model.market.parameters import CHIP_PRICE_CAP, CHIP_PRICE_FLOOR
+
+
+def _called_for(x: np.ndarray, steepness: float, knee: float) -> np.ndarray:
+    """Log of the index the bids call for at log index x: bids falling as the price rises,
+    steeply past a knee (a lab's capital running out), clipped to the floor and the cap."""
+    bids = np.exp(-x) + 5.0 / (1.0 + np.exp(steepness * (x - knee)))
+    return np.log(np.clip(bids ** 2, CHIP_PRICE_FLOOR.value, CHIP_PRICE_CAP.value))
+
+
+@pytest.mark.parametrize("steepness", [1.0, 10.0, 40.0, 200.0])
+@pytest.mark.parametrize("knee", [0.2, 0.8])
+def test_the_price_step_settles_where_the_bids_fall_steeply(steepness, knee):
+    x, last = np.array([np.log(2.27)]), None
+    for _ in range(60):
+        g = _called_for(x, steepness, knee)
+        if abs(g - x)[0] < 1e-9:
+            break
+        index, last = _secant(x, g, last, 1.0)
+        x = np.log(index)
+    assert abs(_called_for(x, steepness, knee) - x)[0] < 1e-9
+
+
+def test_the_ten_year_quarterly_market_clears_under_every_scenario_it_cycled_in():
+    """At quarterly steps over ten years the market cycled in 2030 (the index 0.7, 10, 1.6,
+    3.5 and again for 200 runs) under the brakes: the equilibrium's market now clears."""
+    eq = market_nash(scenario="brakes", years=10, step="quarter")
+    assert eq.market.converged and eq.market.iterations < 200
