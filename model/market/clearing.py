@@ -23,10 +23,10 @@ DAMPING = 1.0
 MIN_DAMPING = 0.05
 TOLERANCE = 1e-6  # largest change of a path in an iteration (see `_change`) at convergence
 MAX_ITERATIONS = 200
-# Runs of a step in which the chip price takes its secant step freely; after them the step is
-# kept within the bounds the guesses put on the root. Every step of every market the equilibria
-# solve settled within 11 where it settled at all, and halving bounds from the first run took
-# the benchmark's equilibrium from 8.6 s to 9.5 s (more runs a step, not fewer).
+# Runs of a step in which the chip price takes its secant step freely; from then on the step is
+# kept within the bounds the later guesses put on the root. Every step of every market the
+# equilibria solve settled within 11 where it settled at all, and halving bounds from the first
+# run took the benchmark's equilibrium from 8.6 s to 9.5 s (more runs a step, not fewer).
 SECANT_RUNS = 12
 
 
@@ -129,7 +129,7 @@ class Clearing:
             damping = (max(MIN_DAMPING, damping / 2) if change > last
                        else min(self.damping, damping * 1.25))
             index, secant = _secant(np.log(paths[1]), np.log(target[1]), secant, damping,
-                                    iterations > SECANT_RUNS)
+                                    iterations >= SECANT_RUNS)
             paths = _mix(paths, target, damping, index)
         self.converged &= change <= self.tolerance
         self.iterations = max(self.iterations, iterations)
@@ -148,9 +148,10 @@ def _secant(x: np.ndarray, g: np.ndarray, last: tuple | None, damping: float,
     (by 1 / elasticity: at elasticity 0.5 it diverges); the secant through the last two
     guesses solves g(x) = x where g is a power law (a line in logs), in about three runs of
     the step. Where the slope is unknown (the first run, a kink of the clip), a damped step.
-    Since g - x falls as x rises, every guess also bounds the root (`_bounds`); `bounded`, a
-    step that leaves the bounds halves them instead: where the bids fall steeply the secant
-    cycled (the index 0.7, 10, 1.6, 3.5 and again, for 200 runs)."""
+    Since g - x falls as x rises, every guess also bounds the root (`_bounds`); `bounded`,
+    the bounds are kept from this guess on, and a step that would leave them halves them
+    instead: where the bids fall steeply the secant cycled (the index 0.7, 10, 1.6, 3.5 and
+    again, for 200 runs)."""
     step = damping * (g - x)
     if last is not None:
         x0, g0 = last[:2]
@@ -158,9 +159,11 @@ def _secant(x: np.ndarray, g: np.ndarray, last: tuple | None, damping: float,
             slope = (g - g0) / (x - x0)
         usable = np.isfinite(slope) & (slope < 1) & (np.abs(x - x0) > 1e-12)
         step = np.where(usable, (g - x) / np.where(usable, 1 - slope, 1), step)
-    low, high = _bounds(x, g, None if last is None else last[2:])
     guess = x + step
-    out = bounded & np.isfinite(low) & np.isfinite(high) & ((guess <= low) | (guess >= high))
+    if not bounded:
+        return np.exp(guess), (x, g, None, None)
+    low, high = _bounds(x, g, None if last is None or last[2] is None else last[2:])
+    out = np.isfinite(low) & np.isfinite(high) & ((guess <= low) | (guess >= high))
     return np.exp(np.where(out, (low + high) / 2, guess)), (x, g, low, high)
 
 
