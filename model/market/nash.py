@@ -72,14 +72,11 @@ HELD = Climb(ftol=TOLERANCE / 20)
 # replies (the check's jumps) keep 20.
 HELD_LOCAL = Climb(ftol=TOLERANCE / 20, line_steps=5)
 # The check's climbs, each evaluation a market run: they stop once an iteration gains less than
-# a twentieth of the check's bar, after RESOLVED_EVALUATIONS (the lockstep waits for the
-# slowest lab), or once a line search has taken RESOLVED_LINE_STEPS without an ascent: at a
-# kink of the NPV scipy's 20 were spent on one failed line search (Anthropic's climbs took 18
-# runs and ended where they began); with 5 the same 16 runs climb on, and found it 12% more.
-RESOLVED_EVALUATIONS = 16
-RESOLVED_LINE_STEPS = 5
-RESOLVED = Climb(ftol=DEVIATION_TOLERANCE / 20, evaluations=RESOLVED_EVALUATIONS,
-                 line_steps=RESOLVED_LINE_STEPS)
+# a twentieth of the check's bar, after 16 runs (the lockstep waits for the slowest lab), or
+# once a line search has taken 5 without an ascent: at a kink of the NPV scipy's 20 were spent
+# on one failed line search (Anthropic's climbs took 18 runs and ended where they began); with
+# 5 the same 16 runs climb on, and found it 12% more.
+RESOLVED = Climb(ftol=DEVIATION_TOLERANCE / 20, evaluations=16, line_steps=5)
 VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maximising"))
 
 

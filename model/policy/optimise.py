@@ -192,12 +192,11 @@ class Problem:
                                  self._fraction(research)), 0, 1)
 
 
-def _assumed(values: dict, n: int, evaluate=run_arrays,
-             policies: tuple[str, ...] = ASSUMED) -> dict[str, dict]:
+def _assumed(values: dict, n: int, evaluate=run_arrays) -> dict[str, dict]:
     """Each assumed policy's share paths, NPV and compute bill (one projection each)."""
     out = {}
     keep = (*(f"share_{u}" for u in USES), "npv", "compute_cost", "discount_factor")
-    for policy in policies:
+    for policy in ASSUMED:
         rows = evaluate({**values, "allocation_policy": _index(policy)}, n, keep=keep,
                         specialise=True)
         out[policy] = {"shares": {u: np.asarray(rows[f"share_{u}"]).ravel() for u in USES},
@@ -243,12 +242,10 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
     values = {**settings.values, "step_years": dt}
     vm = {**values, "allocation_policy": VALUE_MAXIMISING}
     if local and start is not None:
-        candidates, assumed, problems = _local(values, vm, n, dt, start, evaluate, limits,
-                                               start_value)
+        candidates, assumed, evaluations = _local(vm, n, dt, start, evaluate, limits,
+                                                  start_value)
     else:
-        candidates, assumed, problems = _global(values, vm, n, dt, start, evaluate, limits)
-    evaluations = len(assumed) + sum(p.evaluations for p in problems) + (
-        0 if local and start is not None and start_value is not None else 1)
+        candidates, assumed, evaluations = _global(values, vm, n, dt, start, evaluate, limits)
     npv, policy, paths, success, message, iterations = max(candidates, key=lambda c: c[0])
     if not math.isfinite(npv):
         raise InputError("allocation_policy value-maximising: no finite NPV at these inputs")
@@ -257,12 +254,13 @@ def choose_path(settings, years: int, step: str, start: dict | None = None,
     return dataclasses.replace(settings, paths={p: paths[p] for p in PATHS}, solution=solution)
 
 
-def _local(values, vm, n, dt, start, evaluate, limits: Climb, known) -> tuple:
+def _local(vm, n, dt, start, evaluate, limits: Climb, known) -> tuple:
     """A climb from `start` that moves research against inference within the start's own
     shares (a global reply's may be an assumed policy's: inference-first's training share),
-    scaled by the start's NPV and bill: (candidates, assumed, problems). The path it had is a
-    candidate, so the climb never ends worse."""
+    scaled by the start's NPV and bill: (candidates, assumed, evaluations). The path it had is
+    a candidate, so the climb never ends worse."""
     here = {p: np.asarray(start[p], dtype=float) for p in PATHS}
+    evaluations = int(known is None)
     if known is None:
         rows = evaluate({**vm, **{k: v[:, None] for k, v in here.items()}}, n,
                         keep=("npv", "compute_cost", "discount_factor"), specialise=True)
@@ -274,12 +272,12 @@ def _local(values, vm, n, dt, start, evaluate, limits: Climb, known) -> tuple:
     candidates = [(npv, ASSUMED[0], here, True, "the path it had", 0),
                   _climb(problem, problem.around(here["chosen_share_research"]), ASSUMED[0],
                          limits)]
-    return candidates, {}, [problem]
+    return candidates, {}, evaluations + problem.evaluations
 
 
 def _global(values, vm, n, dt, start, evaluate, limits: Climb) -> tuple:
     """Every assumed policy's path, each base screened (its own path, `start`'s fit and a
-    Sobol set), the best climbed: (candidates, assumed, problems)."""
+    Sobol set), the best climbed: (candidates, assumed, evaluations)."""
     assumed = _assumed(values, n, evaluate)
     candidates = []  # (npv, base policy, paths, success, message, iterations)
     # Each assumed policy's shares as a chosen path, valued as the value-maximising policy
@@ -304,4 +302,5 @@ def _global(values, vm, n, dt, start, evaluate, limits: Climb) -> tuple:
         screened.append((*problem.screen(problem.anchor, *mine), policy, problem))
     for _, x0, policy, problem in sorted(screened, key=lambda c: -c[0])[:CLIMBS]:
         candidates.append(_climb(problem, x0, policy, limits))
-    return candidates, assumed, [p for *_, p in screened]
+    # the assumed policies, the realised paths (one call), then the screens and the climb
+    return candidates, assumed, len(ASSUMED) + 1 + sum(p.evaluations for *_, p in screened)
