@@ -47,3 +47,37 @@ def test_each_candidate_is_worth_what_its_own_market_says():
     # and a move is worth something (not to a lab whose customers want less than either path
     # serves: what it chose for inference beyond demand goes to research either way)
     assert max(moves) > 1e-3, moves
+
+
+def test_runs_count_the_markets_that_did_not_clear(monkeypatch):
+    """A re-solved market that did not clear is counted, so a check reading it cannot vouch
+    for an equilibrium (the nash rounds report such a check not converged)."""
+    import dataclasses
+
+    import model.market.resolved as module
+    from model.market import nash as nash_module
+
+    n, dt = steps_for(2, STEP)
+    settings = [choosing(lab_settings(LABS[name])) for name in NAMES[:2]]
+    paths = [_fixed_paths(s, n) for s in settings]
+    m = _market(settings, paths, NAMES[:2], 2, STEP)
+
+    def task(j):
+        def run(evaluate):
+            values = {**settings[j].values, **lab_coupling(m, j), "step_years": dt,
+                      **{q: paths[j][q] for q in PATHS}}
+            return evaluate(values, n, keep=("npv",))["npv"][-1]
+        return run
+
+    runs = resolved(settings, paths, NAMES[:2], 2, STEP, m)
+    in_lockstep([task(j) for j in range(2)], run=runs)
+    assert (runs.runs, runs.unsettled) == (1, 0)
+    real = module.equilibrium
+    monkeypatch.setattr(module, "equilibrium", lambda *a, **k: dataclasses.replace(
+        real(*a, **k), converged=False))
+    runs = resolved(settings, paths, NAMES[:2], 2, STEP, m)
+    in_lockstep([task(j) for j in range(2)], run=runs)
+    assert (runs.runs, runs.unsettled) == (1, 1)
+    # the rounds: their check's climbs ran on markets that "did not clear"
+    eq = nash_module.nash([lab_settings(LABS[name]) for name in NAMES[:2]], NAMES[:2], 2, STEP)
+    assert not eq.cleared and not eq.converged

@@ -136,6 +136,9 @@ def _json(args, result) -> str:
         "held)",
         "deviation_gain": {lab: json_number(g) for lab, g in
                            zip(result.labs, eq.deviation_gain, strict=True)},
+        "checks_cleared": bool(eq.cleared),
+        "checks_cleared_note": "every market the last check re-solved (each lab deviating "
+        "alone) cleared; otherwise its gains vouch for nothing and converged is false",
         "market_iterations": eq.market.iterations, "seconds": round(eq.seconds, 2),
         "caveat": CAVEAT, "chip_price_index": _index(eq.market),
         "financing_share": _financing(eq.market), "records": _records(result.frame()),
@@ -205,6 +208,8 @@ def cmd_market(args: argparse.Namespace) -> str:
              _gain(eq.deviation_gain[j] / eq.deviation_scale[j]))
             for j, lab in enumerate(m.labs)]
     state = (f"equilibrium in {eq.rounds} rounds of best replies" if eq.converged else
+             f"NOT checked: a market the check re-solved did not clear (after {eq.rounds} "
+             "rounds)" if not eq.cleared else
              f"NOT an equilibrium after {eq.rounds} rounds (the rounds stopped at their cap; "
              "the paths shown are the checked ones closest to one)")
     return (f"{head}: {state}; largest deviation gain {_gain(eq.max_deviation_gain)}; joint "

@@ -87,7 +87,7 @@ class Nash:
 
     market: Market
     paths: tuple[dict[str, np.ndarray], ...]  # each lab's chosen shares (n,) per use
-    converged: bool
+    converged: bool  # within DEVIATION_TOLERANCE, and every market the check ran cleared
     rounds: int  # rounds that moved the labs before the paths returned
     gain: float  # the returned paths' largest deviation gain (share of the lab's NPV scale)
     gains: tuple[float, ...]  # each round's largest gain (local: held replies; global: checks)
@@ -95,6 +95,7 @@ class Nash:
     deviation_gain: np.ndarray  # (labs,) USD: NPV a lab gains deviating alone to its best reply
     deviation_scale: np.ndarray  # (labs,) USD: larger of |NPV| at the path and deviating
     seconds: float
+    cleared: bool = True  # every market the returned paths' check re-solved cleared
 
     @property
     def max_deviation_gain(self) -> float:
@@ -152,23 +153,26 @@ def replies(settings: Sequence, paths: Sequence[dict], m: Market, years: int, st
 def _check(settings, paths, chosen, names, years, step, m: Market) -> tuple:
     """Each lab deviating alone, the market re-solved around it: (its NPV at its global reply
     `chosen` (a jump), its climb [(reply, gain)] from the better of that reply and its path,
-    whether that was the reply)."""
+    whether that was the reply, whether every market run of the check cleared)."""
     jumps = _deviated(settings, paths, chosen, names, years, step, m)
     jumped = np.array([_value(jumps, j, j)[0] for j in range(len(settings))])
     leaps = jumped > m.rows["npv"][-1]
     starts = [c if leap else p for c, p, leap in zip(chosen, paths, leaps, strict=True)]
     values = [_value(jumps, j, j) if leap else None for j, leap in enumerate(leaps)]
-    return jumped, climbed(settings, paths, names, years, step, m, starts, values), leaps
+    run = resolved(settings, paths, names, years, step, m)
+    climbs = climbed(settings, paths, names, years, step, m, starts, values, run)
+    return jumped, climbs, leaps, bool(jumps.converged and m.converged and not run.unsettled)
 
 
 def climbed(settings: Sequence, paths: Sequence[dict], names, years: int, step: str,
             m: Market, starts: Sequence[dict] | None = None,
-            values: Sequence[tuple | None] | None = None) -> list[tuple]:
+            values: Sequence[tuple | None] | None = None, run=None) -> list[tuple]:
     """Every lab's local reply (a climb from its path, or from `starts` valued `values`)
     valued with the market re-solved around it, the others at `paths` (model.market.
-    resolved), the labs in lockstep: [(reply, gain)]."""
+    resolved, or `run`: one it made, which counts the runs that did not clear), the labs in
+    lockstep: [(reply, gain)]."""
     return replies(settings, starts or paths, m, years, step, True,
-                   resolved(settings, paths, names, years, step, m),
+                   run or resolved(settings, paths, names, years, step, m),
                    RESOLVED, values)
 
 
@@ -232,13 +236,14 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
             # worth to it; and a jump's own basin may hold more: OpenAI's 3.5% jump climbed
             # on to 22%)
             npv = m.rows["npv"][-1]
-            jumped, climbs, leaps = _check(settings, paths, chosen, names, years, step, m)
+            jumped, climbs, leaps, cleared = _check(settings, paths, chosen, names, years,
+                                                    step, m)
             deviated = np.maximum(jumped, [r.solution.npv for r, _ in climbs])
             beyond = (deviated - npv) / _scale(m, deviated)
             gain = float(np.max(beyond))
             gains.append(gain)
             if best is None or gain < best[0]:
-                best = (gain, paths, m, deviated, change, rounds)
+                best = (gain, paths, m, deviated, change, rounds, cleared)
             if gain <= DEVIATION_TOLERANCE:
                 break
             chosen = [r.paths for r, _ in climbs]
@@ -259,16 +264,19 @@ def nash(settings: Sequence, names: Sequence[str], years: int = 10, step: str = 
         m = _market(settings, paths, names, years, step, start=m.coupling)
     if best is None:  # stopped at max_rounds before any check: check where it stopped
         chosen = [r.paths for r, _ in replies(settings, paths, m, years, step)]
-        jumped, climbs, _ = _check(settings, paths, chosen, names, years, step, m)
+        jumped, climbs, _, cleared = _check(settings, paths, chosen, names, years, step, m)
         deviated = np.maximum(jumped, [r.solution.npv for r, _ in climbs])
         best = (float(np.max((deviated - m.rows["npv"][-1]) / _scale(m, deviated))), paths, m,
-                deviated, change, rounds)
+                deviated, change, rounds, cleared)
     # Without an equilibrium (the replies can cycle: one lab's jump makes another's pay, whose
     # makes the first's pay again) the paths returned are the checked ones closest to one.
-    gain, paths, m, deviated, change, rounds = best
-    converged = gain <= DEVIATION_TOLERANCE
+    # A check whose re-solved markets did not all clear read payoffs of no equilibrium: its
+    # gains vouch for nothing, so the paths are not reported converged.
+    gain, paths, m, deviated, change, rounds, cleared = best
+    converged = gain <= DEVIATION_TOLERANCE and cleared
     return Nash(m, tuple(paths), converged, rounds, gain, tuple(gains), change,
-                deviated - m.rows["npv"][-1], _scale(m, deviated), time.perf_counter() - began)
+                deviated - m.rows["npv"][-1], _scale(m, deviated), time.perf_counter() - began,
+                cleared)
 
 
 def _scale(m: Market, deviated: np.ndarray) -> np.ndarray:

@@ -50,13 +50,25 @@ def _draws(blocks: Sequence[tuple[int, int]], own: int, mine: dict, theirs: dict
     return out
 
 
+class Runs:
+    """The lockstep `run` resolved() makes, callable, counting the market runs it made and
+    those whose chip market did not clear (their payoffs are no equilibrium's: the check that
+    read them cannot vouch for its gains)."""
+
+    def __init__(self, run: Callable[[dict], dict]):
+        self._run, self.runs, self.unsettled = run, 0, 0
+
+    def __call__(self, pending: dict) -> dict:
+        return self._run(pending, self)
+
+
 def resolved(settings: Sequence, paths: Sequence[dict], names: Sequence[str], years: int,
-             step: str, m: Market) -> Callable[[dict], dict]:
+             step: str, m: Market) -> Runs:
     """A lockstep `run` (model.market.lockstep.in_lockstep) for the labs `settings` playing
     `paths` in the market `m`: every round of requests, one market run from m's coupling."""
     fixed = set(COUPLING) | set(OWN)
 
-    def run(pending: dict[int, tuple[dict, int, tuple]]) -> dict[int, dict]:
+    def run(pending: dict[int, tuple[dict, int, tuple]], tally: Runs) -> dict[int, dict]:
         order = sorted(pending)
         n = pending[order[0]][1]
         mine = {j: {k: v for k, v in pending[j][0].items() if k not in fixed} for j in order}
@@ -72,8 +84,10 @@ def resolved(settings: Sequence, paths: Sequence[dict], names: Sequence[str], ye
                 paths={p: np.broadcast_to(values[p], (n, draws)) for p in PATHS}))
         start = tuple(np.repeat(c[..., None], draws, axis=-1) for c in m.coupling)
         out = equilibrium(lanes, names, years, step, start=start)
+        tally.runs += 1
+        tally.unsettled += not out.converged
         keep = tuple(dict.fromkeys(k for j in order for k in pending[j][2]))
         rows = {k: np.broadcast_to(out.rows[k], (n, len(settings), draws)) for k in keep}
         return split(rows, order, [w for _, w in blocks], lab=lambda j: (j,))
 
-    return run
+    return Runs(run)
