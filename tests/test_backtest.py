@@ -61,6 +61,11 @@ MISSES = {
     "quarterly and monthly steps: model.market.backtest)",
     "Anthropic revenue, Q1 2026 (annualised)": FRONTIER + "; its run-rate grew 5x from "
     "December 2025 to May 2026",
+    "OpenAI gross margin, Q1 2026 (annualised)": "its revenue reads 0.37-0.41 (" + FRONTIER
+    + "; " + SUPPLY + ") while its inference bill follows its fleet",
+    "OpenAI free cash flow, Q1 2026 (annualised)": "the lab burns less than OpenAI did: its "
+    "fleet, and so its rent, trails (" + SUPPLY + "), and the burn includes staff and other "
+    "costs the model leaves out",
     "Anthropic annualised revenue, May 2026": FRONTIER + "; its run-rate grew 5x from "
     "December 2025 to May 2026 ($9B to $47B, gross of cloud partners' fees)",
     "H100 rent, June 2026 (1-year contracts)": "rent follows Epoch's 2024-25 contract priors "

@@ -218,6 +218,10 @@ REFERENCES: dict[str, str] = {
     "OpenAI 'burned through $3.7 billion in the first quarter of 2026, more than half of its "
     "$5.7 billion in revenue'; Anthropic 'generated an estimated $4.8 billion over the same "
     "three-month period' (an estimate)",
+    "openai-margin-q1-2026": "The Information (Jun 2026, from documents OpenAI shared with its "
+    "shareholders), as reported by SquaredTech (squaredtech.co/?p=18971): OpenAI's 'gross "
+    "margin did tick up, from 33 percent to 39 percent' in Q1 2026, on revenue of $5.7B, with "
+    "an operating loss of $9.3B and '$73 billion in cash and securities as a cushion'",
     "anthropic-series-h": "Anthropic's Series H announcement (28 May 2026), $65B at a $965B "
     "post-money valuation, as reported (dengoweb.com/?p=988985; liveinthefuture.org/stories/"
     "anthropic-965b-valuation-revenue-curve.html): CFO Krishna Rao, 'our run-rate revenue "

@@ -1,9 +1,11 @@
 """Backtest: each preset run from its base year, beside what was later published.
 
 An observable is a projection row read as a published figure is: a flow over a calendar year
-or a quarter (the mean of its steps in the period, weighted by their overlap), a stock at the
+or a quarter (the mean of its steps in the period, weighted by their overlap; a period shorter
+than a step it lies in, the mean over it of the path the rates are read from), a stock at the
 end of a year, a rate at a moment (log-linear between the steps' mid-points, so an annualised
-revenue at a month is read the same at yearly and monthly steps), or a growth factor of a stock
+revenue at a month is read the same at yearly and monthly steps; linear for a row that is not
+positive throughout, as cash), or a growth factor of a stock
 between two year ends or of a rate between two moments. Each carries the published value, its
 citation and the band its ratio modelled / observed must lie in (at most a factor of 1.5 wide,
 high / low). None is a figure a default or a preset was set from: docs/MODEL.md lists the
@@ -106,6 +108,16 @@ OBSERVABLES = (
     Observable("Anthropic revenue, Q1 2026 (annualised)", "anthropic-2024",
                "inference_revenue", "flow", 2026, 4 * 4.8e9, "USD/year",
                cite("revenue-q1-2026", "an estimated $4.8B in Q1 2026, x 4"), length=0.25),
+    # What the quarter's money looked like: revenue less inference compute, and the cash the
+    # quarter burned (which includes staff and every other cost the model leaves out, so a
+    # modelled burn from compute alone should read below it)
+    Observable("OpenAI gross margin, Q1 2026 (annualised)", "openai-2024", "gross_margin",
+               "flow", 2026, 0.39 * 4 * 5.7e9, "USD/year",
+               cite("openai-margin-q1-2026", "39% of $5.7B in Q1 2026, x 4"), length=0.25),
+    Observable("OpenAI free cash flow, Q1 2026 (annualised)", "openai-2024", "free_cash_flow",
+               "flow", 2026, -4 * 3.7e9, "USD/year",
+               cite("revenue-q1-2026", "'burned through $3.7 billion' in Q1 2026, x 4"),
+               length=0.25),
     Observable("Anthropic annualised revenue, May 2026", "anthropic-2024", "inference_revenue",
                "at", 2026 + 4.5 / 12, 47e9, "USD/year",
                cite("anthropic-series-h", "run-rate past $47B in mid-May 2026")),
@@ -132,12 +144,30 @@ def read(df: pd.DataFrame, item: Observable) -> float:
     """The projection's value of an observable."""
     start, end = _times(df)
     values = df[item.row].to_numpy(dtype=float)
+    mid = (start + end) / 2
+
+    def at(when):
+        if not (mid[0] <= np.min(when) and np.max(when) <= mid[-1]):
+            raise ValueError(f"the projection does not reach {np.max(when):g}")
+        if (values > 0).all():
+            return np.exp(np.interp(when, mid, np.log(values)))
+        return np.interp(when, mid, values)  # (a flow that changes sign: cash, margins)
     if item.kind == "flow":
         lo, hi = item.year, item.year + item.length
-        overlap = np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0, None)
+        overlap = np.minimum(end, hi) - np.maximum(start, lo)
+        overlap = np.where(overlap > 1e-9, overlap, 0.0)  # (steps summed in floating point)
         if overlap.sum() < item.length - 1e-9:
             raise ValueError(f"the projection does not cover {item.year:g}")
-        return float(np.sum(values * overlap) / overlap.sum())
+        whole = (overlap <= 0) | (np.isclose(start, np.maximum(start, lo))
+                                  & np.isclose(end, np.minimum(end, hi)))
+        if whole.all():
+            return float(np.sum(values * overlap) / overlap.sum())
+        # A period shorter than the steps it lies in (a quarter read from yearly steps) is the
+        # mean over it of the path the "at" readings follow, not the whole step's average.
+        # (trapezoids: 1,024 of them put it within 1e-8 of the exact mean for any path the
+        # observables read)
+        path = at(np.linspace(lo, hi, 1025))
+        return float((path[:-1] + path[1:]).sum() / 2 / (len(path) - 1))
     if item.kind in ("end", "growth"):
         def at_end(year: float) -> float:
             hit = np.isclose(end, year + 1)
@@ -146,13 +176,8 @@ def read(df: pd.DataFrame, item: Observable) -> float:
             return float(values[hit][0])
         value = at_end(item.year)
         return value / at_end(item.since) if item.kind == "growth" else value
-    mid = (start + end) / 2
-
-    def at(when: float) -> float:
-        if not mid[0] <= when <= mid[-1]:
-            raise ValueError(f"the projection does not reach {when:g}")
-        return float(np.exp(np.interp(when, mid, np.log(values))))
-    return at(item.year) / at(item.since) if item.kind == "at-growth" else at(item.year)
+    value = float(at(item.year))
+    return value / float(at(item.since)) if item.kind == "at-growth" else value
 
 
 def modelled(item: Observable, step: str = "year", years: int = 4) -> float:

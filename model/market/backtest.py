@@ -69,6 +69,13 @@ OBSERVABLES = (
     LabObservable("Anthropic annualised revenue, May 2026", "anthropic", "inference_revenue",
                   "at", 2026 + 4.5 / 12, 47e9, "USD/year",
                   cite("anthropic-series-h", "run-rate past $47B in mid-May 2026")),
+    LabObservable("OpenAI gross margin, Q1 2026 (annualised)", "openai", "gross_margin", "flow",
+                  2026, 0.39 * 4 * 5.7e9, "USD/year",
+                  cite("openai-margin-q1-2026", "39% of $5.7B in Q1 2026, x 4"), length=0.25),
+    LabObservable("OpenAI free cash flow, Q1 2026 (annualised)", "openai", "free_cash_flow",
+                  "flow", 2026, -4 * 3.7e9, "USD/year",
+                  cite("revenue-q1-2026", "'burned through $3.7 billion' in Q1 2026, x 4"),
+                  length=0.25),
     # Google's tokens a month in Oct 2025 set its demand's growth (a calibration target); what
     # they did next is the observable: May 2026 over Oct 2025, all Google's surfaces against the
     # lab's serving
