@@ -53,10 +53,10 @@ workbooks: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m model.report.model_doc
 
-# The README's odds: 16 draws of the six-lab market per scenario on a local dask cluster (~4
-# minutes on 2 cores); `make docs` then renders them.
+# The README's odds: 64 draws of the six-lab market per scenario on a local dask cluster (~14
+# minutes on 2 cores: 16 left 12-13 points of standard error); `make docs` then renders them.
 odds: $(STAMP)
-	$(BIN)/python -m model odds --samples 16 --workers 2 --no-results --format json > docs/odds.json.part && mv docs/odds.json.part docs/odds.json
+	$(BIN)/python -m model odds --samples 64 --workers 2 --no-results --format json > docs/odds.json.part && mv docs/odds.json.part docs/odds.json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json

@@ -51,8 +51,9 @@ def drivers(records: Sequence[dict], outcome: str, top: int = DRIVERS) -> list[d
             found.append({"input": name.removeprefix("in:"), "spearman_rho": rho,
                           "p_value": float(result.pvalue), "inputs_tested": 0})
     found.sort(key=lambda d: (-abs(d["spearman_rho"]), d["input"]))
-    # the top of many correlations is large by chance alone: with 16 draws and ~60 inputs the
-    # largest |rho| of unrelated inputs is ~0.7; p_value is each one's own, not adjusted
+    # the top of many correlations is large by chance alone: with ~60 inputs the largest |rho|
+    # of unrelated inputs is ~0.7 over 16 draws, ~0.32 over 64; p_value is each one's own,
+    # not adjusted
     for d in found:
         d["inputs_tested"] = len(found)
     return found[:top]
