@@ -81,3 +81,32 @@ def test_runs_count_the_markets_that_did_not_clear(monkeypatch):
     # the rounds: their check's climbs ran on markets that "did not clear"
     eq = nash_module.nash([lab_settings(LABS[name]) for name in NAMES[:2]], NAMES[:2], 2, STEP)
     assert not eq.cleared and not eq.converged
+
+
+def test_several_tasks_may_be_one_labs_solves_under_different_inputs():
+    """`labs`: two tasks, both lab 0's (its inputs differ between them, as a reveal sweep's
+    do), each candidate worth what the market solved with lab 0 at that task's inputs says."""
+    import dataclasses
+
+    n, dt = steps_for(2, STEP)
+    settings = [choosing(lab_settings(LABS[name])) for name in NAMES]
+    paths = [_fixed_paths(s, n) for s in settings]
+    m = _market(settings, paths, NAMES, 2, STEP)
+    variants = [dataclasses.replace(settings[0], values={**settings[0].values,
+                                                         "research_staff": staff})
+                for staff in (settings[0].values["research_staff"], 0.2)]
+
+    def task(s):
+        def run(evaluate):
+            values = {**s.values, **lab_coupling(m, 0), "step_years": dt,
+                      **{q: paths[0][q] for q in PATHS}}
+            return evaluate(values, n, keep=("npv",))["npv"][-1]
+        return run
+
+    runs = resolved(settings, paths, NAMES, 2, STEP, m, labs=[0, 0])
+    out = in_lockstep([task(s) for s in variants], run=runs)
+    assert runs.runs == 1  # both tasks' candidates in one market run
+    for s, npv in zip(variants, out, strict=True):
+        alone = _market([s, *settings[1:]], paths, NAMES, 2, STEP)
+        np.testing.assert_allclose(np.ravel(npv)[0], alone.rows["npv"][-1, 0], rtol=1e-6)
+    assert abs(np.ravel(out[0])[0] - np.ravel(out[1])[0]) > 1e-3 * abs(np.ravel(out[0])[0])

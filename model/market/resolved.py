@@ -30,15 +30,17 @@ def _width(value, path: bool) -> int:
     return int(np.prod(shape)) if shape else 1
 
 
-def _draws(blocks: Sequence[tuple[int, int]], own: int, mine: dict, theirs: dict,
+def _draws(blocks: Sequence[tuple[int, int]], mine: dict[int, dict], theirs: dict,
            n: int) -> dict:
-    """Lab `own`'s inputs over every block's draws: its request's `mine` in its own block,
-    `theirs` (its settings and path) in the others'; a scalar where every draw agrees."""
+    """A lab's inputs over every block's draws: its request `mine[key]` in the blocks that are
+    its own, `theirs` (its settings and path) in the others'; a scalar where every draw
+    agrees."""
+    first = next(iter(mine.values()), {})
     out = {}
-    for name in dict.fromkeys([*theirs, *mine]):
+    for name in dict.fromkeys([*theirs, *(k for r in mine.values() for k in r)]):
         path = name in PATHS
-        parts = [mine.get(name, theirs.get(name)) if j == own else theirs.get(name, mine.get(name))
-                 for j, _ in blocks]
+        parts = [mine[key].get(name, theirs.get(name)) if key in mine
+                 else theirs.get(name, first.get(name)) for key, _ in blocks]
         if not path and all(np.ndim(v) == 0 for v in parts) and all(
                 v == parts[0] for v in parts[1:]):
             out[name] = parts[0]
@@ -63,21 +65,24 @@ class Runs:
 
 
 def resolved(settings: Sequence, paths: Sequence[dict], names: Sequence[str], years: int,
-             step: str, m: Market) -> Runs:
+             step: str, m: Market, labs: Sequence[int] | None = None) -> Runs:
     """A lockstep `run` (model.market.lockstep.in_lockstep) for the labs `settings` playing
-    `paths` in the market `m`: every round of requests, one market run from m's coupling."""
+    `paths` in the market `m`: every round of requests, one market run from m's coupling.
+    Task i's requests are lab `labs[i]`'s (default: lab i's), so several tasks may be one
+    lab's solves under different inputs (model.market.reveal)."""
     fixed = set(COUPLING) | set(OWN)
 
     def run(pending: dict[int, tuple[dict, int, tuple]], tally: Runs) -> dict[int, dict]:
         order = sorted(pending)
+        lab = {i: i if labs is None else labs[i] for i in order}
         n = pending[order[0]][1]
-        mine = {j: {k: v for k, v in pending[j][0].items() if k not in fixed} for j in order}
-        blocks = [(j, max([1, *(_width(v, k in PATHS) for k, v in mine[j].items())]))
-                  for j in order]
+        mine = {i: {k: v for k, v in pending[i][0].items() if k not in fixed} for i in order}
+        blocks = [(i, max([1, *(_width(v, k in PATHS) for k, v in mine[i].items())]))
+                  for i in order]
         draws = sum(w for _, w in blocks)
         lanes = []
         for k, s in enumerate(settings):
-            values = _draws(blocks, k, mine.get(k, {}),
+            values = _draws(blocks, {i: mine[i] for i in order if lab[i] == k},
                             {**s.values, **{p: paths[k][p] for p in PATHS}}, n)
             lanes.append(dataclasses.replace(
                 s, values={q: v for q, v in values.items() if q not in PATHS},
@@ -88,6 +93,6 @@ def resolved(settings: Sequence, paths: Sequence[dict], names: Sequence[str], ye
         tally.unsettled += not out.converged
         keep = tuple(dict.fromkeys(k for j in order for k in pending[j][2]))
         rows = {k: np.broadcast_to(out.rows[k], (n, len(settings), draws)) for k in keep}
-        return split(rows, order, [w for _, w in blocks], lab=lambda j: (j,))
+        return split(rows, order, [w for _, w in blocks], lab=lambda i: (lab[i],))
 
     return Runs(run)

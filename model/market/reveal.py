@@ -22,8 +22,9 @@ is a best response when the lab, a price-taker standing there, keeps it (its fir
 Q1 2025, within the tolerance of the observed value). A 2025 observation is read twice: the
 price-taker's realised split over 2025 from its end-2024 preset (openai-2024, anthropic-2024;
 the mean of 2025's steps, the last step of 2025 for an end-2025 snapshot); and the lab's best
-reply in the end-2025 market (model.market.nash.best_response) to the others at their
-base-year splits and the market they make, held, the swept input set for that lab alone: the
+reply in the end-2025 market to the others at their base-year splits, the swept input set for
+that lab alone (the optimiser's global screen with the market they make held, then a climb with
+the market re-solved around every candidate, as the equilibrium's check values a reply): the
 market's base year is 2025, so its 2025 split is the base, not a choice, and the reply's first
 chosen step (Q1 2026) is compared. The share compared is research as a fraction of research +
 inference (where the source separates final runs) or all R&D (research + final runs) as a
@@ -56,10 +57,11 @@ from model.loop.projection import run_arrays, steps_for
 from model.loop.scenarios import scenario_settings
 from model.policy.optimise import choose_path
 
-from .engine import Market, equilibrium
+from .engine import Market, equilibrium, lab_coupling
 from .lockstep import in_lockstep
-from .nash import _fixed_paths, best_response, choosing
+from .nash import RESOLVED, _fixed_paths, best_response, choosing
 from .observed import PANEL, Observation
+from .resolved import resolved
 from .reveal_table import BASE_YEAR, MARKET_YEAR
 from .single_lab import lab_settings
 from .world import LABS, MARKET
@@ -137,9 +139,10 @@ class Target:
     def kind(self) -> str:
         o = self.observation
         if self.market:
-            return ("best reply in the end-2025 market (the others at their base-year splits "
-                    "and the market they make held; the input set for this lab alone): its "
-                    f"first chosen step (Q1 2026) against the observed {o.period} split")
+            return ("best reply in the end-2025 market (the others at their base-year "
+                    "splits, the market re-solved around the reply; the input set for this lab "
+                    f"alone): its first chosen step (Q1 2026) against the observed {o.period} "
+                    "split")
         start = f"price-taker from its end-2024 state ({self.preset})"
         if self.when == "first":
             return (f"{start}: its first chosen step (Q1 2025) keeps the observed {o.period} "
@@ -224,26 +227,50 @@ def _rows(solved: Sequence, years: int, step: str) -> list[dict]:
 def base_market(scenario: str, years: int = YEARS, step: str = STEP) -> Market:
     """The end-2025 market with every lab at its base-year split (the paths the others keep
     while one lab replies)."""
+    return equilibrium(_base_lanes(scenario, years, step), [lab.name for lab in MARKET], years,
+                       step)
+
+
+def _base_lanes(scenario: str, years: int, step: str) -> list:
     n, _ = steps_for(years, step)
     lanes = [choosing(lab_settings(lab, scenario)) for lab in MARKET]
-    lanes = [dataclasses.replace(s, paths=_fixed_paths(s, n)) for s in lanes]
-    return equilibrium(lanes, [lab.name for lab in MARKET], years, step)
+    return [dataclasses.replace(s, paths=_fixed_paths(s, n)) for s in lanes]
 
 
 def replies(lab: str, sweep: Sweep, xs: Sequence[float], years: int = YEARS,
             step: str = STEP) -> list[dict]:
-    """Lab `lab`'s best reply (model.market.nash.best_response, the optimiser's global screen)
-    to the base market under `sweep`'s scenario, with `sweep`'s input at each of `xs` for it
-    alone (all in lockstep), as realised rows."""
+    """Lab `lab`'s best reply to the base market under `sweep`'s scenario, with `sweep`'s input
+    at each of `xs` for it alone (all in lockstep), as realised rows: the optimiser's global
+    screen with the market held (model.market.nash.best_response), then a climb from it with
+    the market re-solved around every candidate, as the equilibrium's check values a lab's
+    reply (model.market.resolved), its rows those of the market re-solved around it."""
     m = base_market(sweep.scenario, years, step)
     j = m.labs.index(lab)
-    n, _ = steps_for(years, step)
+    n, dt = steps_for(years, step)
     lanes = [choosing(lab_settings(LABS[lab], sweep.scenario, {sweep.input: sweep.value(x)}))
              for x in xs]
     lanes = [dataclasses.replace(s, paths=_fixed_paths(s, n)) for s in lanes]
-    return _rows(in_lockstep([lambda evaluate, s=s: best_response(s, m, j, years, step,
-                                                                  evaluate=evaluate)[0]
-                              for s in lanes]), years, step)
+    held = in_lockstep([lambda evaluate, s=s: best_response(s, m, j, years, step,
+                                                            evaluate=evaluate)[0]
+                        for s in lanes])
+    others = _base_lanes(sweep.scenario, years, step)
+
+    def market_run():
+        return resolved(others, [o.paths for o in others], m.labs, years, step, m,
+                        labs=[j] * len(held))
+
+    coupling = lab_coupling(m, j)
+    climbed = in_lockstep([lambda evaluate, r=r: choose_path(
+        dataclasses.replace(r, values={**r.values, **coupling}, paths={}), years, step,
+        start=r.paths, local=True, evaluate=evaluate, limits=RESOLVED) for r in held],
+        run=market_run())
+    keep = ("year", "share_research", "share_training", "share_inference")
+
+    def realised_rows(r):
+        return lambda evaluate: evaluate({**r.values, **r.paths, "step_years": dt}, n,
+                                         keep=keep)
+    return [{k: np.ravel(v) for k, v in rows.items()}
+            for rows in in_lockstep([realised_rows(r) for r in climbed], run=market_run())]
 
 
 def fraction(rows: dict, measure: str) -> np.ndarray:
