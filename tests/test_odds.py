@@ -128,6 +128,10 @@ def test_two_workers_give_the_serial_numbers_and_a_rerun_reads_what_is_done(seri
     assert len(list(tmp_path.glob(f"{config}_status-quo_7_*.parquet"))) == 4
     again, computed = odds_records(SPEC, ["status-quo"], 4, workers=0, folder=tmp_path)
     assert computed == 0 and [_numbers(r) for r in again] == [_numbers(r) for r in serial]
+    # a draw records whether every market its equilibrium's check re-solved cleared, and a
+    # converged one cleared them all
+    assert all(isinstance(r["eq_cleared"], bool) and (r["eq_cleared"] or not r["eq_converged"])
+               for r in again)
     # another configuration in the same folder is another set of draws
     assert results.config_key(Spec(labs=TINY, years=4, step="year", seed=7)) != config
 

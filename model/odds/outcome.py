@@ -78,7 +78,7 @@ def solve_draw(spec: Spec, scenario: str, draw: int) -> dict:
         path = _path(ratio)
         record |= {f"{tag}_trend": path["trend"], f"{tag}_log_change": path["log_change"]}
         record |= {f"{tag}_ratio_{y:g}": float(r) for y, r in zip(years, ratio, strict=True)}
-    record |= {"eq_converged": bool(eq.converged),
+    record |= {"eq_converged": bool(eq.converged), "eq_cleared": bool(eq.cleared),
                "eq_max_deviation_gain": float(eq.max_deviation_gain),
                "seconds": time.perf_counter() - began}
     record |= {f"in:{k}": float(v) for k, v in inputs.items()}
