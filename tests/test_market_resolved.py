@@ -4,6 +4,8 @@ market, solved on its own, says."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from model.loop.projection import PATHS, steps_for
@@ -52,8 +54,6 @@ def test_each_candidate_is_worth_what_its_own_market_says():
 def test_runs_count_the_markets_that_did_not_clear(monkeypatch):
     """A re-solved market that did not clear is counted, so a check reading it cannot vouch
     for an equilibrium (the nash rounds report such a check not converged)."""
-    import dataclasses
-
     import model.market.resolved as module
     from model.market import nash as nash_module
 
@@ -86,8 +86,6 @@ def test_runs_count_the_markets_that_did_not_clear(monkeypatch):
 def test_several_tasks_may_be_one_labs_solves_under_different_inputs():
     """`labs`: two tasks, both lab 0's (its inputs differ between them, as a reveal sweep's
     do), each candidate worth what the market solved with lab 0 at that task's inputs says."""
-    import dataclasses
-
     n, dt = steps_for(2, STEP)
     settings = [choosing(lab_settings(LABS[name])) for name in NAMES]
     paths = [_fixed_paths(s, n) for s in settings]

@@ -158,9 +158,7 @@ def read(df: pd.DataFrame, item: Observable) -> float:
         overlap = np.where(overlap > 1e-9, overlap, 0.0)  # (steps summed in floating point)
         if overlap.sum() < item.length - 1e-9:
             raise ValueError(f"the projection does not cover {item.year:g}")
-        whole = (overlap <= 0) | (np.isclose(start, np.maximum(start, lo))
-                                  & np.isclose(end, np.minimum(end, hi)))
-        if whole.all():
+        if np.all((overlap <= 0) | np.isclose(overlap, end - start)):  # whole steps
             return float(np.sum(values * overlap) / overlap.sum())
         # A period shorter than the steps it lies in (a quarter read from yearly steps) is the
         # mean over it of the path the "at" readings follow, not the whole step's average.

@@ -215,11 +215,13 @@ def realised(settings: Sequence, years: int = YEARS, step: str = STEP) -> list[d
                               for s in settings]), years, step)
 
 
+ROWS = ("year", "share_research", "share_training", "share_inference")  # a solve's, realised
+
+
 def _rows(solved: Sequence, years: int, step: str) -> list[dict]:
     n, dt = steps_for(years, step)
-    keep = ("year", "share_research", "share_training", "share_inference")
     return [{k: np.ravel(v) for k, v in run_arrays({**s.values, **s.paths, "step_years": dt}, n,
-                                                    keep=keep).items()}
+                                                    keep=ROWS).items()}
             for s in solved]
 
 
@@ -264,11 +266,9 @@ def replies(lab: str, sweep: Sweep, xs: Sequence[float], years: int = YEARS,
         dataclasses.replace(r, values={**r.values, **coupling}, paths={}), years, step,
         start=r.paths, local=True, evaluate=evaluate, limits=RESOLVED) for r in held],
         run=market_run())
-    keep = ("year", "share_research", "share_training", "share_inference")
-
     def realised_rows(r):
         return lambda evaluate: evaluate({**r.values, **r.paths, "step_years": dt}, n,
-                                         keep=keep)
+                                         keep=ROWS)
     return [{k: np.ravel(v) for k, v in rows.items()}
             for rows in in_lockstep([realised_rows(r) for r in climbed], run=market_run())]
 
