@@ -83,6 +83,39 @@ def test_ranges_text_marks_the_catalogue_bounds():
         "1 (bound) to 2.5, 7"
 
 
+def test_ranges_text_says_how_many_re_solved_markets_did_not_clear():
+    sweep = {"ranges": [[2.0, 3.0]], "bounds": [1.0, 1e4], "market_runs": 12}
+    assert reveal_table.ranges_text({**sweep, "uncleared_runs": 0}) == "2 to 3"
+    assert reveal_table.ranges_text({**sweep, "ranges": [], "uncleared_runs": 2}) == \
+        "none in range (2 of 12 markets did not clear)"
+
+
+def test_a_market_reply_counts_its_runs_and_those_that_did_not_clear(monkeypatch):
+    """The replies' rows are read from re-solved markets: each reply says how many it ran and
+    how many of them did not clear, and the command totals them once per lab and sweep."""
+    import dataclasses
+
+    import model.market.resolved as module
+    from model.cli.reveal import _cleared
+
+    sweep = reveal.SWEEPS["multiplier"]
+    x = [sweep.grid(3)[1]]
+    _, (runs, uncleared) = reveal.replies("anthropic", sweep, x)
+    assert runs >= 2 and uncleared == 0  # the climb's market runs, then the realised rows'
+    real = module.equilibrium
+    monkeypatch.setattr(module, "equilibrium", lambda *a, **k: dataclasses.replace(
+        real(*a, **k), converged=False))
+    assert reveal.replies("anthropic", sweep, x)[1] == (runs, runs)
+    counts = {"market_runs": runs, "uncleared_runs": 1}
+    result = {"rows": [{"lab": "anthropic", "sweeps": {"multiplier": counts}}] * 2
+              + [{"lab": "openai", "sweeps": {"multiplier": {**counts, "uncleared_runs": 0}}},
+                 {"lab": "openai", "sweeps": {"multiplier": {"ranges": []}}}]}
+    assert _cleared(result) == (f" The market replies re-solved the market {2 * runs} times; "
+                                "1 did not clear.")
+    assert _cleared({"rows": result["rows"][2:]}) == (
+        f" The market replies re-solved the market {runs} times; every one cleared.")
+
+
 # --- the command ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def small(request):

@@ -56,11 +56,24 @@ def _text(result: dict, lab: str) -> str:
                 + "); '(bound)': the range reaches it. Research: of research + inference (the "
                 "source separates final runs); R&D: research and final runs, of R&D + "
                 f"inference. {result['years']} years at {result['step']} steps; solved in "
-                f"{result['seconds']:g} s.")
+                f"{result['seconds']:g} s." + _cleared(result))
     skipped = [f"{s['index']}. {s['lab']} {s['period']} ({s['measure']}): {s['why']}."
                for s in result["skipped"]]
     return head + ("\n\nNot revealed (numbered as in `python -m model observed`):\n"
                    + "\n".join(skipped) if skipped else "")
+
+
+def _cleared(result: dict) -> str:
+    """How many markets the market replies re-solved, and how many did not clear."""
+    # a lab's targets share its solves, so each lab and sweep is counted once
+    sweeps = list({(r["lab"], k): s for r in result["rows"] for k, s in r["sweeps"].items()
+                   if "market_runs" in s}.values())
+    if not sweeps:
+        return ""
+    runs = sum(s["market_runs"] for s in sweeps)
+    uncleared = sum(s["uncleared_runs"] for s in sweeps)
+    return (f" The market replies re-solved the market {runs} times; "
+            + (f"{uncleared} did not clear." if uncleared else "every one cleared."))
 
 
 def cmd_reveal(args: argparse.Namespace) -> str:

@@ -240,12 +240,14 @@ def _base_lanes(scenario: str, years: int, step: str) -> list:
 
 
 def replies(lab: str, sweep: Sweep, xs: Sequence[float], years: int = YEARS,
-            step: str = STEP) -> list[dict]:
+            step: str = STEP) -> tuple[list[dict], tuple[int, int]]:
     """Lab `lab`'s best reply to the base market under `sweep`'s scenario, with `sweep`'s input
     at each of `xs` for it alone (all in lockstep), as realised rows: the optimiser's global
     screen with the market held (model.market.nash.best_response), then a climb from it with
     the market re-solved around every candidate, as the equilibrium's check values a lab's
-    reply (model.market.resolved), its rows those of the market re-solved around it."""
+    reply (model.market.resolved), its rows those of the market re-solved around it; and
+    (market runs, runs that did not clear): rows read from an uncleared market are no
+    market's reply."""
     m = base_market(sweep.scenario, years, step)
     j = m.labs.index(lab)
     n, dt = steps_for(years, step)
@@ -257,9 +259,12 @@ def replies(lab: str, sweep: Sweep, xs: Sequence[float], years: int = YEARS,
                         for s in lanes])
     others = _base_lanes(sweep.scenario, years, step)
 
+    runs = []
+
     def market_run():
-        return resolved(others, [o.paths for o in others], m.labs, years, step, m,
-                        labs=[j] * len(held))
+        runs.append(resolved(others, [o.paths for o in others], m.labs, years, step, m,
+                             labs=[j] * len(held)))
+        return runs[-1]
 
     coupling = lab_coupling(m, j)
     climbed = in_lockstep([lambda evaluate, r=r: choose_path(
@@ -269,8 +274,9 @@ def replies(lab: str, sweep: Sweep, xs: Sequence[float], years: int = YEARS,
     def realised_rows(r):
         return lambda evaluate: evaluate({**r.values, **r.paths, "step_years": dt}, n,
                                          keep=ROWS)
-    return [{k: np.ravel(v) for k, v in rows.items()}
+    rows = [{k: np.ravel(v) for k, v in rows.items()}
             for rows in in_lockstep([realised_rows(r) for r in climbed], run=market_run())]
+    return rows, (sum(r.runs for r in runs), sum(r.unsettled for r in runs))
 
 
 def fraction(rows: dict, measure: str) -> np.ndarray:
@@ -316,13 +322,19 @@ def reveal_lab(preset: str, chosen: Sequence[Target], sweep: Sweep, grid: int | 
     grid = GRID if grid is None else grid
     bisections = BISECTIONS if bisections is None else bisections
     solved: dict[float, dict] = {}
+    markets = [0, 0]  # market runs re-solved, and those that did not clear
 
     def solve(xs):
         xs = [x for x in dict.fromkeys(xs) if x not in solved]
-        if xs:
-            found = (replies(preset, sweep, xs, years, step) if chosen[0].market else
-                     realised([sweep_settings(preset, sweep, x) for x in xs], years, step))
-            solved.update(zip(xs, found, strict=True))
+        if not xs:
+            return
+        if chosen[0].market:
+            found, (runs, uncleared) = replies(preset, sweep, xs, years, step)
+            markets[0] += runs
+            markets[1] += uncleared
+        else:
+            found = realised([sweep_settings(preset, sweep, x) for x in xs], years, step)
+        solved.update(zip(xs, found, strict=True))
 
     solve(list(sweep.grid(grid)))
     for _ in range(bisections):
@@ -346,6 +358,8 @@ def reveal_lab(preset: str, chosen: Sequence[Target], sweep: Sweep, grid: int | 
         out.append({
             "ranges": [sorted((sweep.value(a), sweep.value(b))) for a, b in ranges],
             "points": [[sweep.value(x), v] for x, v in points],
+            **({"market_runs": markets[0], "uncleared_runs": markets[1]}
+               if chosen[0].market else {}),
             "seconds": round(seconds / len(chosen), 2)})
     return out
 

@@ -26,14 +26,17 @@ def _number(v: float) -> str:
 
 
 def ranges_text(sweep: dict) -> str:
-    """'1-2.2, 7.7' or 'none in range'; an end at the catalogue bound is marked."""
-    if not sweep["ranges"]:
-        return "none in range"
+    """'1-2.2, 7.7' or 'none in range'; an end at the catalogue bound is marked, and so are
+    re-solved markets that did not clear (the ranges then read some uncleared markets)."""
     lo, hi = sweep["bounds"]
 
     def end(v: float) -> str:
         return _number(v) + ("" if lo < v < hi else " (bound)")
-    return ", ".join(end(a) if a == b else f"{end(a)} to {end(b)}" for a, b in sweep["ranges"])
+    text = (", ".join(end(a) if a == b else f"{end(a)} to {end(b)}" for a, b in sweep["ranges"])
+            or "none in range")
+    uncleared = sweep.get("uncleared_runs", 0)
+    return (text if not uncleared else
+            f"{text} ({uncleared} of {sweep['market_runs']} markets did not clear)")
 
 
 def reading(r: dict) -> str:
