@@ -29,6 +29,10 @@ SUPPLY = ("the lab's share of world chip production is 2024's (5.8%); OpenAI too
           "at 10% its end-2025 fleet reads 0.96")
 DEMAND = "inference first serves the demand the model projects, which trails revenue (" \
     + FRONTIER + ")"
+META_BUDGET = ("the parent's budget is flat after its guidance year (financing_growth_years 1, "
+               "an assumption: guidance covers a year); Meta guided $115-135B for 2026 in "
+               "January 2026, which a 2024 preset cannot know; a second year of growth at the "
+               "guided rate")
 MISSES = {
     "OpenAI revenue, 2025": FRONTIER + "; " + SUPPLY,
     # (at yearly steps June 2025 lies between 2024's and 2025's averages and reads 0.97)
@@ -66,6 +70,18 @@ MISSES = {
     "OpenAI free cash flow, Q1 2026 (annualised)": "the lab burns less than OpenAI did: its "
     "fleet, and so its rent, trails (" + SUPPLY + "), and the burn includes staff and other "
     "costs the model leaves out",
+    "OpenAI gross margin, 2025 (year)": "at yearly steps 2025's revenue reads 0.77 while its "
+    "inference bill reads 0.56: the margin is their difference, so it overshoots",
+    "OpenAI inference compute, 2025": "OpenAI's revenue over its inference bill fell from 1.95 "
+    "(2024) to 1.56 (2025, its cost to serve quadrupled), while the model's rises to 2.0-2.1 "
+    "(its rent falls and serving gets cheaper faster than its price); with a 10% supply share, "
+    "no capability effect and no rent decline together it reads 0.60-0.62",
+    "Meta capital expenditure, Q1 2026 (annualised)": META_BUDGET + " reads 1.06-1.19",
+    "Meta capital expenditure, Q2 2026 (annualised)": META_BUDGET + " reads 0.75-0.80",
+    **{f"Meta compute, end-2025 (H100e) ({step})": "its fleet adds what $62.5B a year buys at "
+       "the model's installed price (~$44-49k an H100e in 2025), from Zuckerberg's ~600k; Epoch "
+       "counts ~1.6M added to its own ~700k at end-2024; a 15% supply share reads 0.79"
+       for step in ("quarter", "month")},
     "Anthropic annualised revenue, May 2026": FRONTIER + "; its run-rate grew 5x from "
     "December 2025 to May 2026 ($9B to $47B, gross of cloud partners' fees)",
     "H100 rent, June 2026 (1-year contracts)": "rent follows Epoch's 2024-25 contract priors "

@@ -218,6 +218,15 @@ REFERENCES: dict[str, str] = {
     "OpenAI 'burned through $3.7 billion in the first quarter of 2026, more than half of its "
     "$5.7 billion in revenue'; Anthropic 'generated an estimated $4.8 billion over the same "
     "three-month period' (an estimate)",
+    "openai-margin-2025": "The Information (early 2026, from OpenAI's financial disclosures), as "
+    "reported by Nate's Newsletter (natesnewsletter.substack.com/p/openai-raised-110b-and-the-"
+    "pentagon, 3 Mar 2026): OpenAI's 'gross margins have compressed from roughly 40% in 2024 to "
+    "33% in 2025 as inference costs exploded to $8.4 billion'",
+    "meta-capex-2026": "Meta Platforms, Q1 2026 results (29 Apr 2026; 10-Q, pp. 32 and 45): "
+    "'capital expenditures, including principal payments on finance leases, were $19.84 "
+    "billion'; Q2 2026 results (29 Jul 2026, 8-K Ex. 99.1, sec.gov/Archives/edgar/data/1326801/"
+    "000162828026050596/meta-06302026xexhibit991.htm): '$31.08 billion'; full-year 2026 outlook "
+    "$130-145B",
     "openai-margin-q1-2026": "The Information (Jun 2026, from documents OpenAI shared with its "
     "shareholders), as reported by SquaredTech (squaredtech.co/?p=18971): OpenAI's 'gross "
     "margin did tick up, from 33 percent to 39 percent' in Q1 2026, on revenue of $5.7B, with "

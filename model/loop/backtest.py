@@ -121,11 +121,31 @@ OBSERVABLES = (
     Observable("Anthropic annualised revenue, May 2026", "anthropic-2024", "inference_revenue",
                "at", 2026 + 4.5 / 12, 47e9, "USD/year",
                cite("anthropic-series-h", "run-rate past $47B in mid-May 2026")),
+    # 2025's margin and inference bill (the margin is revenue less the inference bill: with the
+    # year's revenue above, they say how the bill grew)
+    Observable("OpenAI gross margin, 2025", "openai-2024", "gross_margin", "flow", 2025,
+               0.33 * 13.1e9, "USD/year", cite("openai-margin-2025", "33% in 2025") + "; "
+               + cite("openai-revenue", "of $13.1B")),
+    Observable("OpenAI inference compute, 2025", "openai-2024", "budget_inference", "flow", 2025,
+               8.4e9, "USD/year", cite("openai-margin-2025", "inference costs $8.4B in 2025")),
     # Meta's 2025 money is its January 2025 guidance carried forward (a preset input); what the
     # year's capex reads is what the model makes of that guidance, against what Meta spent.
     Observable("Meta capital expenditure, 2025", "meta-2024", "capex", "flow", 2025, 72.22e9,
                "USD/year", cite("meta-capex", "capital expenditures $72.22B in 2025"),
                overrides={}),
+    # Meta after its guidance year: the parent's budget is flat after it (financing_growth_years
+    # 1, an assumption), so 2026's quarters test that assumption; and the fleet its 2025 money
+    # bought (Epoch's estimate of what Meta owned, AMD's chips included, as the preset's ~600k
+    # H100e at end-2024 includes other chips)
+    Observable("Meta capital expenditure, Q1 2026 (annualised)", "meta-2024", "capex", "flow",
+               2026, 4 * 19.84e9, "USD/year", cite("meta-capex-2026", "$19.84B in Q1 2026, x 4"),
+               overrides={}, length=0.25),
+    Observable("Meta capital expenditure, Q2 2026 (annualised)", "meta-2024", "capex", "flow",
+               2026.25, 4 * 31.08e9, "USD/year",
+               cite("meta-capex-2026", "$31.08B in Q2 2026, x 4"), overrides={}, length=0.25),
+    Observable("Meta compute, end-2025 (H100e)", "meta-2024", "fleet_stock", "end", 2025,
+               2.30e6, "GPU", cite("epoch-chip-owners", "Meta owned 2.30M H100e at end-2025 "
+                                   "(median estimate)"), overrides={}),
     Observable("H100 rent, March 2026 (1-year contracts)", "openai-2024", "gpu_rental_price",
                "at", 2026.2, 2.35, "USD/GPU/hour",
                cite("semianalysis-rental", "$2.35 per GPU-hour in Mar 2026")),
