@@ -69,7 +69,8 @@ def engine_values(m, shares: np.ndarray) -> dict[str, np.ndarray]:
             "chip_price_index": target[1], "rationed": chips.rationed(bids, supply, shares),
             "market_supply_share": target[0], "total_npv": m.rows["npv"].sum(axis=1),
             "capital_pool": capital.capital_pool(m.rows["external_financing"], m.rows["year"]),
-            "financing_share": target[5][:, 0]}
+            "financing_share": target[5][:, 0], "rival_capability_gap": target[6],
+            "base_frontier_gap": target[7][:, 0]}
 
 
 def shares_of(labs) -> np.ndarray:
@@ -187,7 +188,7 @@ def test_market_sheet_values_are_the_engines(book, solved):
             np.testing.assert_allclose(got, want if want.ndim == 1 else want[:, j],
                                        rtol=RTOL, atol=0, err_msg=f"{name} {lab}")
     gaps = [row(label) for label in rows if label.startswith("gap_")]
-    assert len(gaps) == 6 * len(NAMES)
+    assert len(gaps) == 8 * len(NAMES)
     assert 0 < np.max(gaps) <= TOLERANCE  # a fixed point, to the engine's tolerance
     assert ws[f"C{rows['fixed_point: every gap within fixed_point_tolerance']}"] is True
 

@@ -47,6 +47,15 @@ register(
              "(external_financing) that the one capital market lets it raise this step: the "
              "market's capital pool over the labs' summed offers, at most 1 (1: a lab alone)",
              _WHY, default=1.0, min=0.0, max=1.0, group="market"),
+    Quantity("rival_capability_gap", "", "path", "The best of the other labs' capability_gap "
+             "at the step's start (OOMs against the exogenous frontier path): the market's "
+             "frontier is the lab's own gap or this, whichever is higher (-100: a lab alone, "
+             "whose frontier is the exogenous path)", "Set by the market of labs (model.market."
+             "engine); -100 for a lab alone", default=-100.0, min=-100.0, max=100.0,
+             group="market"),
+    Quantity("base_frontier_gap", "", "path", "The market's frontier in its base year: the "
+             "highest of the labs' capability_gap there (OOMs; 0 for a lab alone)", _WHY0,
+             default=0.0, min=-100.0, max=100.0, group="market"),
     Quantity("quality_sensitivity", "", "path", "Log-odds of a customer choosing a lab per "
              "OOM of software efficiency it gains on the others (constant over the steps; "
              "for a lab alone, and by default, ln 10 x demand_price_elasticity x "
@@ -64,6 +73,8 @@ DEFAULTS: dict[str, sympy.Expr] = {
     "rival_demand": sympy.Integer(0),
     "spilled_demand": sympy.Integer(0),
     "financing_share": sympy.Integer(1),
+    "rival_capability_gap": sympy.Integer(-100),
+    "base_frontier_gap": sympy.Integer(0),
     "quality_sensitivity": (sympy.log(10) * sym("demand_price_elasticity")
                             * sym("capability_price_elasticity")),
 }

@@ -51,10 +51,26 @@ _start = start_software
 # growing on at its last rate, under the ceiling and at least the diffusion floor); the
 # frontier's at the historical rate.
 _end_gap = ahead(dt) - frontier_path(year + dt)
+# In a market of labs the frontier is the labs' own: the best gap among them (the lab's own or
+# its best rival's, the rivals holding theirs to the exogenous path through the step), so
+# progress every lab matches earns no premium, and a lab alone prices against the exogenous
+# path. The frontier's move since the base year raises every price and demand alike: the
+# frontier's price is the price of the frontier's capability (frontier_price_decline).
+_rival = s("rival_capability_gap")
+
+
+def _frontier_move(own):
+    """OOMs the market's frontier has moved against the exogenous path since the base year,
+    with the lab's own gap `own` (0 for a lab alone)."""
+    return Piecewise((Max(own, _rival) - s("base_frontier_gap"), _rival > -100), (0, True))
+
+
+_start_change = gap - _gap0 - _frontier_move(gap)
+_end_change = _end_gap - _gap0 - _frontier_move(_end_gap)
 z = row("token_price_growth", Piecewise(
-    (log(10) * (_premium(_end_gap - _gap0) - _premium(gap - _gap0))
+    (log(10) * (_premium(_end_change) - _premium(_start_change))
      - s("frontier_price_decline") * dt, curve), (0, True)), 0)
-start = row("token_price_start", Piecewise((market * 10 ** _premium(gap - _gap0), curve),
+start = row("token_price_start", Piecewise((market * 10 ** _premium(_start_change), curve),
                                           (market, True)), s("token_price"))
 end = start * exp(z)
 _small = abs(z) < 1e-6  # (end - start) / z loses digits; the series is exact to z^2 there
@@ -90,8 +106,10 @@ _users = Piecewise(
     (s("user_demand_growth") * s("mid_step_years"), True))
 # Customers buy capability: a lab's price counts against what its models can do, so demand
 # follows the quality-adjusted price, the price over 10^(capability_price_elasticity x the gain
-# on the frontier). A lab whose price falls with its gap keeps its customers at that price; one
-# whose price cannot fall (the floor) while it falls behind loses them.
+# on the exogenous frontier path) (in a market, the frontier's price over its own gain on that
+# path: the market grows as its frontier advances). A lab whose price falls with its gap keeps
+# its customers at that price; one whose price cannot fall (the floor) while it falls behind
+# loses them.
 # The capability is the step's, as the price is the step's average: halfway (in premium) from
 # the start's to the end's, so that a premium price that only follows the lab's gain on the
 # frontier leaves the quality-adjusted price where keeping pace would.

@@ -34,19 +34,31 @@ def _change(old: tuple, new: tuple) -> float:
     """Largest change between iterations: supply shares as shares of world production, the
     price index in e-folds, and the customers' paths as shares of the market (each lab's odds
     and demand over the market's: every step's total is the same in both)."""
-    (s0, i0, o0, d0, p0, f0), (s1, i1, o1, d1, p1, f1) = old, new
+    (s0, i0, o0, d0, p0, f0, r0, b0), (s1, i1, o1, d1, p1, f1, r1, b1) = old, new
     odds, demand = o1.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         customers = [np.where(total > 0, np.abs(b - a) / total, 0.0)
                      for a, b, total in ((o0, o1, odds), (d0, d1, demand), (p0, p1, demand))]
     return float(max(np.max(np.abs(s1 - s0)), np.max(np.abs(np.log(i1 / i0))),
-                     np.max(np.abs(f1 - f0)),
+                     np.max(np.abs(f1 - f0)), np.max(np.abs(r1 - r0)), np.max(np.abs(b1 - b0)),
                      *(np.max(c) for c in customers)))
+
+
+def rival_gaps(gaps: np.ndarray) -> np.ndarray:
+    """(steps, labs, *samples): for each lab the highest capability_gap of the others (OOMs);
+    NO_RIVAL for a lab with none."""
+    if gaps.shape[1] < 2:
+        return np.full_like(gaps, NO_RIVAL)
+    order = np.sort(gaps, axis=1)
+    best, second = order[:, -1:], order[:, -2:-1]
+    # the best lab's best rival is the second; a tie for the best leaves the best for both
+    return np.where(gaps >= best, second, best)
 
 
 def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     """The coupling paths the rows call for: (supply share, price index, rival odds, rival
-    demand, spilled demand, financing share), and the customers' (served, chosen) shares."""
+    demand, spilled demand, financing share, rival capability gap, base frontier gap), and the
+    customers' (served, chosen) shares."""
     production = rows["world_gpu_production"]
     bids = rows["gpus_affordable"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
@@ -69,20 +81,27 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
         served = np.where(sold.sum(axis=1, keepdims=True) > 0,
                           sold / sold.sum(axis=1, keepdims=True), chosen)
     financing = financing_share(rows["external_financing"], rows["year"], alone)
-    return (share, index, total_odds - odds, total - demand, spilled, financing), (served, chosen)
+    # the market's frontier: the labs' own best software (each step's start, known before it)
+    gaps = rows["capability_gap"]
+    rival = rival_gaps(gaps)
+    base = np.broadcast_to(gaps[:1].max(axis=1, keepdims=True), gaps.shape)
+    return ((share, index, total_odds - odds, total - demand, spilled, financing, rival,
+             np.zeros_like(base) if gaps.shape[1] < 2 else base.copy()), (served, chosen))
 
 
 def _mix(old: tuple, new: tuple, weight: float, index: np.ndarray) -> tuple:
     """`weight` of the way from `old` paths to `new`, arithmetically (rivals' odds and demand
-    may be 0, spills negative), but the price index: `index` (_secant's)."""
-    mixed = tuple(a * (1 - weight) + b * weight for a, b in zip(old, new, strict=True))
-    return (mixed[0], index, *mixed[2:])
+    may be 0, spills negative), but the price index: `index` (_secant's), and the frontier's
+    gaps, read from the step's start, which nothing in the step moves: `new`'s."""
+    mixed = tuple(a * (1 - weight) + b * weight for a, b in zip(old[:6], new[:6], strict=True))
+    return (mixed[0], index, *mixed[2:], *new[6:])
 
 
 # The rows the coupling reads: each step's (labs, *samples) beside the base year's.
 _COUPLED_ROWS = ("world_gpu_production", "gpus_affordable", "customer_odds",
                  "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
-                 "year")
+                 "year", "capability_gap")
+NO_RIVAL = -100.0  # rival_capability_gap for a lab alone (model.loop.coupling)
 
 
 class Clearing:
@@ -183,8 +202,9 @@ def _bounds(x: np.ndarray, g: np.ndarray, last: tuple | None) -> tuple:
 def _over(paths: tuple, before: np.ndarray) -> dict[str, np.ndarray]:
     """The step's coupling inputs (labs, *samples) from its coupling paths, the chip price's
     change over the last step's index `before`."""
-    share, index, odds, demand, spilled, financing = paths
+    share, index, odds, demand, spilled, financing, rival, base = paths
     return {"market_supply_share": share,
             "chip_price_change": np.broadcast_to((index / before)[None], share.shape),
             "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
-            "financing_share": financing}
+            "financing_share": financing, "rival_capability_gap": rival,
+            "base_frontier_gap": base}

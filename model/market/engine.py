@@ -27,7 +27,7 @@ from model.loop.projection import (
 )
 from model.loop.steps import DEFAULT_STEP
 
-from .clearing import DAMPING, MAX_ITERATIONS, TOLERANCE, Clearing
+from .clearing import DAMPING, MAX_ITERATIONS, NO_RIVAL, TOLERANCE, Clearing
 from .fields import Lab
 from .single_lab import lab_settings
 from .world import MARKET
@@ -99,12 +99,13 @@ def _over_labs(each: Sequence, axis: int = 0) -> np.ndarray:
 
 
 def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
-    share, index, odds, demand, spilled, financing = coupling
+    share, index, odds, demand, spilled, financing, rival, base = coupling
     change = np.concatenate([np.ones_like(index[:1]), index[1:] / index[:-1]])
     return {**values, "market_supply_share": share,
             "chip_price_change": np.broadcast_to(change[:, None], share.shape),
             "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
-            "financing_share": financing,
+            "financing_share": financing, "rival_capability_gap": rival,
+            "base_frontier_gap": base,
             **({} if sensitivity is None else
                {"quality_sensitivity": np.broadcast_to(sensitivity, share.shape)})}
 
@@ -138,7 +139,8 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     shares = np.broadcast_to(values["lab_supply_share"], lane)  # (labs, *samples)
     zero = np.zeros((n, *lane))
     first = start or (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
-                      zero, zero, zero, np.ones((n, *lane)))
+                      zero, zero, zero, np.ones((n, *lane)), np.full((n, *lane), NO_RIVAL),
+                      zero)
     clearing = Clearing(shares, lane, len(settings) == 1, spill, first, start is not None,
                          damping, tolerance, max_iterations)
     rows = run_arrays(_paths(values, first, sensitivity), n, specialise=True,

@@ -160,6 +160,7 @@ def clearing(labs: int) -> Clearing:
           "(their running product)", lambda j: c.ref("prev", "input_price_index", j)
           * pick("chip_price_change", j), first=lambda j: pick("chip_price_change", j))
     _capital(c)
+    _frontier(c)
     _gaps(c)
     c.add("npv", "USD", "each lab's NPV", lambda j: pick("npv", j))
     c.total("total_npv", "npv", "USD", "the labs' summed NPV")
@@ -193,6 +194,20 @@ def _capital(c: Clearing) -> None:
           first=lambda _: sympy.Integer(1), per_lab=False)
 
 
+def _frontier(c: Clearing) -> None:
+    """The market's frontier: the labs' own best software (model.market.clearing.rival_gaps)."""
+    c.add("capability_gap", "", "each lab's capability_gap (OOMs against the exogenous "
+          "frontier path, at the step's start)", lambda j: c.lab("capability_gap", j))
+    c.add("rival_capability_gap", "", "the best of the other labs' capability_gap (-100 for "
+          "a lab alone)", lambda j: sympy.Max(*(c.row("capability_gap", k)
+                                                for k in range(c.labs) if k != j))
+          if c.labs > 1 else sympy.Integer(-100))
+    c.add("base_frontier_gap", "", "the market's frontier in its base year: the highest "
+          "capability_gap there (0 for a lab alone)", lambda _: c.ref("prev", "base_frontier_gap"),
+          first=lambda _: sympy.Max(*(c.row("capability_gap", k) for k in range(c.labs)))
+          if c.labs > 1 else sympy.Integer(0), per_lab=False)
+
+
 def _gaps(c: Clearing) -> None:
     """Fixed-point rows: each coupling input's distance from what the market recomputes, in
     the engine's measure (model.market.clearing._change); all within fixed_point_tolerance at a
@@ -208,6 +223,9 @@ def _gaps(c: Clearing) -> None:
               _share(sympy.Abs(c.row(n, j) - c.lab(n, j)), c.row(t), 0))
     c.add("gap_financing_share", "share", f"{why} of the share of its offer the lab raises",
           lambda j: sympy.Abs(c.row("financing_share") - c.lab("financing_share", j)))
+    for name, j_row in (("rival_capability_gap", True), ("base_frontier_gap", False)):
+        c.add(f"gap_{name}", "OOMs", f"{why} of {name}", lambda j, n=name, own=j_row:
+              sympy.Abs(c.row(n, j if own else None) - c.lab(n, j)))
     c.add("gap_spilled_demand", "share", "fixed point: |spilled_demand| over total_demand (the "
           "market moves no demand between labs: model.market.engine.SPILL)",
           lambda j: _share(sympy.Abs(c.lab("spilled_demand", j)), c.row("total_demand"), 0))
