@@ -5,12 +5,13 @@ quarterly and monthly steps.
 The single-lab backtest (model.loop.backtest) runs each lab from 2024 with a fixed share of
 chip production and a rent path that only falls; here the labs share one chip supply, whose
 price answers their bids (and is every renter's rent), and one customer market that chooses
-between them (each lab's price premium is still measured against the exogenous frontier, as
-alone). An observable is read from one lab's rows as the single-lab backtest reads a
-preset's (model.loop.backtest.read). None of them set a market default: the figures the end-2025
-labs were built from (2025's fleets, splits and revenue, the end-2025 run-rates, the rounds'
-valuations, the hyperscalers' 2026 capex guidance, and the March 2026 H100 rent that bounds the
-chip price's fall) are calibration targets, listed in docs/MODEL.md.
+between them (each lab's price premium is measured against the best of the labs, where alone
+it is measured against the exogenous frontier path). An observable is read from one lab's rows
+as the single-lab backtest reads a preset's (model.loop.backtest.read). None of them set a
+market default: the figures the end-2025 labs were built from (2025's fleets, splits and
+revenue, the end-2025 run-rates, the rounds' valuations, the hyperscalers' 2026 capex guidance,
+and the March 2026 H100 rent that bounds the chip price's fall) are calibration targets, listed
+in docs/MODEL.md.
 """
 
 from __future__ import annotations
