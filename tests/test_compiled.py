@@ -25,13 +25,31 @@ def test_a_hoisted_step_computes_what_the_whole_step_does():
     assignments = [(s, a * b), (t, s + x), (b, s * 2), (u, b + t)]
     outs = [s, t, b, u]
     whole = program([a, b, x], assignments, outs)
-    fixed, rest, kept = hoisted([a, b, x], assignments, outs, {x})
-    assert {str(k) for k in kept} <= {"s", "_row0"}
+    h = hoisted([a, b, x], assignments, outs, {x})
+    assert {str(k) for k in h.kept} <= {"s", "_row0"} and not h.slow_kept
     for values in ((2.0, 3.0, 5.0), (np.array([1.0, -2.0]), 0.5, np.array([7.0, 0.0]))):
-        once = fixed(*values)
+        once = h.fixed(*values)
         for moved in (values[2], np.asarray(values[2]) + 1.5):
             now = (*values[:2], moved)
-            for got, want in zip(rest(*now, *once), whole(*now), strict=True):
+            for got, want in zip(h.rest(*now, *once), whole(*now), strict=True):
+                np.testing.assert_array_equal(got, want)
+
+
+def test_a_slow_argument_splits_the_moving_part_in_two():
+    """y moves seldom, x often: what only y reaches (v) is the slow part's, what x reaches
+    (w, and z, which reads both) the rest's; the three parts give what the whole does."""
+    a, x, y, s, v, w, z = sympy.symbols("a x y s v w z")
+    assignments = [(s, a * 2), (v, s * y), (w, x + s), (z, v * w)]
+    outs = [s, v, w, z]
+    whole = program([a, x, y], assignments, outs)
+    h = hoisted([a, x, y], assignments, outs, {x, y}, {y})
+    assert [str(k) for k in h.kept] == ["s"] and [str(k) for k in h.slow_kept] == ["v"]
+    for values in ((2.0, 3.0, 5.0), (np.array([1.0, -2.0]), np.array([7.0, 0.0]), 0.5)):
+        once = h.fixed(*values)
+        mid = h.slow(*values, *once)
+        for moved in (values[1], np.asarray(values[1]) + 1.5):
+            now = (values[0], moved, values[2])
+            for got, want in zip(h.rest(*now, *once, *mid), whole(*now), strict=True):
                 np.testing.assert_array_equal(got, want)
 
 

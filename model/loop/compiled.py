@@ -1,11 +1,14 @@
 """The projection's rows as straight-line NumPy programs: each subexpression the rows repeat
-assigned once (`shared`), and, for the market's clearing, a step split in two (`hoisted`): what
-no coupling input reaches, computed once a step, and the rest, once an iteration.
+assigned once (`shared`), and, for the market's clearing, a step split in three (`hoisted`):
+what no coupling input reaches, computed once a step; what only the slow coupling inputs reach
+(the market's frontier, known at the step's start), computed when they change; and the rest,
+once an iteration.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import sympy
 from sympy.functions.elementary.piecewise import ExprCondPair
@@ -59,23 +62,45 @@ def program(args: Sequence[sympy.Symbol], assignments: list[tuple], outs: list):
                           cse=lambda _: (assignments, outs))
 
 
+@dataclass(frozen=True)
+class Hoisted:
+    """A step split for a loop in which only some arguments change: fixed(*args) returns the
+    values `kept`; slow(*args, *kept) the values `slow_kept`, from what only the slow
+    arguments reach; rest(*args, *kept, *slow_kept) the outs. Together they compute what the
+    whole program does, bit for bit."""
+
+    fixed: Callable
+    slow: Callable
+    rest: Callable
+    kept: list
+    slow_kept: list
+
+
 def hoisted(args: Sequence[sympy.Symbol], assignments: list[tuple], outs: list,
-            moving: set) -> tuple:
-    """(fixed, rest, kept): `assignments` split for a loop in which only the symbols `moving`
-    change. fixed(*args) returns the values `kept` (the fixed assignments' symbols that the
-    rest or `outs` read); rest(*args, *kept) returns `outs`. Together they compute what
-    program(args, assignments, outs) does."""
+            moving: set, slow: set = frozenset()) -> Hoisted:
+    """`assignments` split for a loop in which only the symbols `moving` change, those in
+    `slow` (a subset) seldom: an assignment any other moving symbol reaches is the rest's, one
+    only slow ones reach the slow part's, any other the fixed part's."""
     assignments, outs = _single(args, assignments, outs)
-    reached, still, moves = set(moving), [], []
+    fast, reached = set(moving) - set(slow), set(slow)
+    still, slows, moves = [], [], []
     for s, e in assignments:
-        if e.free_symbols & reached:
-            reached.add(s)
+        if e.free_symbols & fast:
+            fast.add(s)
             moves.append((s, e))
+        elif e.free_symbols & reached:
+            reached.add(s)
+            slows.append((s, e))
         else:
             still.append((s, e))
-    read = set().union(*(e.free_symbols for _, e in moves), *(o.free_symbols for o in outs))
-    kept = [s for s, _ in still if s in read]
-    return (program(args, still, kept), program([*args, *kept], moves, outs), kept)
+
+    def read(parts: list[tuple]) -> set:
+        return set().union(*(e.free_symbols for _, e in parts), *(o.free_symbols for o in outs))
+
+    kept = [s for s, _ in still if s in read(slows + moves)]
+    slow_kept = [s for s, _ in slows if s in read(moves)]
+    return Hoisted(program(args, still, kept), program([*args, *kept], slows, slow_kept),
+                   program([*args, *kept, *slow_kept], moves, outs), kept, slow_kept)
 
 
 def _single(args: Sequence[sympy.Symbol], assignments: list[tuple], outs: list) -> tuple:

@@ -79,6 +79,9 @@ DEFAULTS: dict[str, sympy.Expr] = {
                             * sym("capability_price_elasticity")),
 }
 COUPLING: tuple[str, ...] = tuple(DEFAULTS)
+# Known at a step's start (the labs' software there), so fixed through a step's clearing once
+# its first run has read them: the clearing computes what only these reach once a step.
+SLOW_COUPLING: tuple[str, ...] = ("rival_capability_gap", "base_frontier_gap")
 _MAPPING = {sym(n): v for n, v in DEFAULTS.items()}
 
 

@@ -23,7 +23,7 @@ from model.core.errors import InputError, ModelDefinitionError
 from . import band_rows  # noqa: F401 - imports the earlier blocks first, in order
 from .compiled import hoisted, replace, shared
 from .compiled import program as compile_rows
-from .coupling import COUPLING, coupling_defaults
+from .coupling import COUPLING, SLOW_COUPLING, coupling_defaults
 from .rows import COUPLED_RAW, INIT_RAW, STEP_RAW, missing
 from .steps import DEFAULT_STEP, MAX_STEPS, STEPS, max_years, step_starts, steps_for  # noqa: F401 - re-exported
 
@@ -146,8 +146,9 @@ class _Program:
         self._step = compile_rows(args + prev_args, step, outs)
         # the market's clearing runs a step again and again with only the coupling inputs
         # changed: what they do not reach (over half the step's operations) runs once a step
-        self._hoisted = (hoisted(args + prev_args, step, outs, {sym(n) for n in COUPLING})
-                         if coupled else None)
+        self._hoisted = (hoisted(args + prev_args, step, outs, {sym(n) for n in COUPLING},
+                                 {sym(n) for n in SLOW_COUPLING}) if coupled else None)
+        self._slow = [self.inputs.index(n) for n in SLOW_COUPLING if n in self.inputs]
 
     def initial(self, args: Sequence) -> list:
         return self._init(*args)
@@ -168,10 +169,19 @@ class _Program:
     def stepper(self, args: Sequence, rows: Mapping[str, np.ndarray]):
         """step's rows as a function of new `args` that differ from these in coupling inputs
         alone (the market's program): the rest of the step is computed once, here."""
-        fixed, rest, _ = self._hoisted
+        h = self._hoisted
         prevs = self._prevs(rows)
-        kept = [np.asarray(k) for k in fixed(*args, *prevs)]
-        return lambda now: rest(*now, *prevs, *kept)
+        kept = [np.asarray(k) for k in h.fixed(*args, *prevs)]
+        last: list = [None, None]  # the slow inputs the slow part was computed for, its values
+
+        def run(now: Sequence) -> list:
+            key = [np.asarray(now[i]) for i in self._slow]
+            if last[0] is None or not all(np.array_equal(a, b)
+                                          for a, b in zip(last[0], key, strict=True)):
+                last[:] = [[k.copy() for k in key],
+                           [np.asarray(v) for v in h.slow(*now, *prevs, *kept)]]
+            return h.rest(*now, *prevs, *kept, *last[1])
+        return run
 
 
 @lru_cache(maxsize=64)
