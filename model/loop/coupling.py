@@ -22,6 +22,9 @@ from model.core.catalogue import Quantity, register, sym
 # so the workbooks' bibliography does not list these unused-alone inputs.
 _WHY = "Set by the market of labs (model.market.engine); 1 for a lab alone"
 _WHY0 = "Set by the market of labs (model.market.engine); 0 for a lab alone"
+# rival_capability_gap of a lab with no rival: below any gap a lab can have (OOMs), so that a
+# row may tell a market from a lab alone by it
+NO_RIVAL = -100
 register(
     Quantity("market_supply_share", "", "path", "Share of world accelerator production the "
              "chip market lets the lab buy this step (a lab alone: lab_supply_share)",
@@ -49,10 +52,10 @@ register(
              _WHY, default=1.0, min=0.0, max=1.0, group="market"),
     Quantity("rival_capability_gap", "", "path", "The best of the other labs' capability_gap "
              "at the step's start (OOMs against the exogenous frontier path): the market's "
-             "frontier is the lab's own gap or this, whichever is higher (-100: a lab alone, "
-             "whose frontier is the exogenous path)", "Set by the market of labs (model.market."
-             "engine); -100 for a lab alone", default=-100.0, min=-100.0, max=100.0,
-             group="market"),
+             f"frontier is the lab's own gap or this, whichever is higher ({NO_RIVAL}: a lab "
+             "alone, whose frontier is the exogenous path)",
+             f"Set by the market of labs (model.market.engine); {NO_RIVAL} for a lab alone",
+             default=float(NO_RIVAL), min=float(NO_RIVAL), max=100.0, group="market"),
     Quantity("base_frontier_gap", "", "path", "The market's frontier in its base year: the "
              "highest of the labs' capability_gap there (OOMs; 0 for a lab alone)", _WHY0,
              default=0.0, min=-100.0, max=100.0, group="market"),
@@ -73,7 +76,7 @@ DEFAULTS: dict[str, sympy.Expr] = {
     "rival_demand": sympy.Integer(0),
     "spilled_demand": sympy.Integer(0),
     "financing_share": sympy.Integer(1),
-    "rival_capability_gap": sympy.Integer(-100),
+    "rival_capability_gap": sympy.Integer(NO_RIVAL),
     "base_frontier_gap": sympy.Integer(0),
     "quality_sensitivity": (sympy.log(10) * sym("demand_price_elasticity")
                             * sym("capability_price_elasticity")),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.loop.coupling import NO_RIVAL
+
 from .capital import financing_share
 from .chips import market_supply, price_index, rationed
 from .customers import capacity_capped
@@ -93,15 +95,19 @@ def _mix(old: tuple, new: tuple, weight: float, index: np.ndarray) -> tuple:
     """`weight` of the way from `old` paths to `new`, arithmetically (rivals' odds and demand
     may be 0, spills negative), but the price index: `index` (_secant's), and the frontier's
     gaps, read from the step's start, which nothing in the step moves: `new`'s."""
-    mixed = tuple(a * (1 - weight) + b * weight for a, b in zip(old[:6], new[:6], strict=True))
-    return (mixed[0], index, *mixed[2:], *new[6:])
+    mixed = tuple(a * (1 - weight) + b * weight
+                  for a, b in zip(old[:DAMPED], new[:DAMPED], strict=True))
+    return (mixed[0], index, *mixed[2:], *new[DAMPED:])
 
 
+# The coupling paths in the order `couple` returns them; the first DAMPED move within a step.
+PATHS = ("market_supply_share", "chip_price_index", "rival_odds", "rival_demand",
+         "spilled_demand", "financing_share", "rival_capability_gap", "base_frontier_gap")
+DAMPED = 6
 # The rows the coupling reads: each step's (labs, *samples) beside the base year's.
 _COUPLED_ROWS = ("world_gpu_production", "gpus_affordable", "customer_odds",
                  "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
                  "year", "capability_gap")
-NO_RIVAL = -100.0  # rival_capability_gap for a lab alone (model.loop.coupling)
 
 
 class Clearing:
@@ -199,12 +205,17 @@ def _bounds(x: np.ndarray, g: np.ndarray, last: tuple | None) -> tuple:
             np.where(stale, np.where(up, np.inf, x), high))
 
 
+def inputs(paths: tuple, change: np.ndarray) -> dict[str, np.ndarray]:
+    """The coupling inputs from coupling paths (PATHS' order): each path under its own name,
+    but the chip price index, which the labs read as its `change` over the last step's (an
+    array that broadcasts to the supply shares' shape)."""
+    shape = paths[0].shape
+    return {"chip_price_change" if name == "chip_price_index" else name:
+            np.broadcast_to(change, shape) if name == "chip_price_index" else path
+            for name, path in zip(PATHS, paths, strict=True)}
+
+
 def _over(paths: tuple, before: np.ndarray) -> dict[str, np.ndarray]:
     """The step's coupling inputs (labs, *samples) from its coupling paths, the chip price's
     change over the last step's index `before`."""
-    share, index, odds, demand, spilled, financing, rival, base = paths
-    return {"market_supply_share": share,
-            "chip_price_change": np.broadcast_to((index / before)[None], share.shape),
-            "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
-            "financing_share": financing, "rival_capability_gap": rival,
-            "base_frontier_gap": base}
+    return inputs(paths, (paths[1] / before)[None])

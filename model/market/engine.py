@@ -27,7 +27,7 @@ from model.loop.projection import (
 )
 from model.loop.steps import DEFAULT_STEP
 
-from .clearing import DAMPING, MAX_ITERATIONS, NO_RIVAL, TOLERANCE, Clearing
+from .clearing import DAMPING, MAX_ITERATIONS, NO_RIVAL, TOLERANCE, Clearing, inputs
 from .fields import Lab
 from .single_lab import lab_settings
 from .world import MARKET
@@ -99,15 +99,11 @@ def _over_labs(each: Sequence, axis: int = 0) -> np.ndarray:
 
 
 def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
-    share, index, odds, demand, spilled, financing, rival, base = coupling
+    index, shape = coupling[1], coupling[0].shape
     change = np.concatenate([np.ones_like(index[:1]), index[1:] / index[:-1]])
-    return {**values, "market_supply_share": share,
-            "chip_price_change": np.broadcast_to(change[:, None], share.shape),
-            "rival_odds": odds, "rival_demand": demand, "spilled_demand": spilled,
-            "financing_share": financing, "rival_capability_gap": rival,
-            "base_frontier_gap": base,
+    return {**values, **inputs(coupling, change[:, None]),
             **({} if sensitivity is None else
-               {"quality_sensitivity": np.broadcast_to(sensitivity, share.shape)})}
+               {"quality_sensitivity": np.broadcast_to(sensitivity, shape)})}
 
 
 def lab_coupling(m: Market, j: int) -> dict[str, np.ndarray]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from model.loop.coupling import NO_RIVAL
 from model.market import parameters
 from model.market.engine import TOLERANCE
 
@@ -198,10 +199,10 @@ def _frontier(c: Clearing) -> None:
     """The market's frontier: the labs' own best software (model.market.clearing.rival_gaps)."""
     c.add("capability_gap", "", "each lab's capability_gap (OOMs against the exogenous "
           "frontier path, at the step's start)", lambda j: c.lab("capability_gap", j))
-    c.add("rival_capability_gap", "", "the best of the other labs' capability_gap (-100 for "
-          "a lab alone)", lambda j: sympy.Max(*(c.row("capability_gap", k)
-                                                for k in range(c.labs) if k != j))
-          if c.labs > 1 else sympy.Integer(-100))
+    c.add("rival_capability_gap", "", "the best of the other labs' capability_gap "
+          f"({NO_RIVAL} for a lab alone)", lambda j: sympy.Max(
+              *(c.row("capability_gap", k) for k in range(c.labs) if k != j))
+          if c.labs > 1 else sympy.Integer(NO_RIVAL))
     c.add("base_frontier_gap", "", "the market's frontier in its base year: the highest "
           "capability_gap there (0 for a lab alone)", lambda _: c.ref("prev", "base_frontier_gap"),
           first=lambda _: sympy.Max(*(c.row("capability_gap", k) for k in range(c.labs)))
