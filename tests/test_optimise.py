@@ -17,7 +17,7 @@ from model.loop.projection import PATHS, steps_for
 from model.loop.scenarios import SCENARIOS, scenario_settings
 from model.loop.steps import DEFAULT_STEP
 from model.policy.optimise import ASSUMED, _knots, _reason
-from model.policy.paths import project
+from model.policy.paths import project, with_paths
 from model.policy.value_split import GRID, _slopes, break_even_multiplier
 from model.report.split_doc import value_split_markdown
 
@@ -75,6 +75,21 @@ def test_never_worse_than_the_assumed_policies(scenario, preset, decline, payoff
     for policy in ASSUMED:
         assumed = npv(preset, scenario, {**overrides, "allocation_policy": policy})
         assert chosen >= assumed - 1e-9 * max(1.0, abs(assumed)), policy
+
+
+def test_an_assumed_path_worth_more_is_kept_exactly():
+    # found by hypothesis: moving idle inference GPUs to research raises revenue, which the
+    # cash rule spends on GPUs that lose money; no path with the idle rule beats inference-first
+    # (-$73.6B against -$69.1B), so the lab keeps inference-first's path, idle GPUs idle
+    overrides = {"frontier_price_decline": 1.0, "capability_price_elasticity": 3.0,
+                 "lab_supply_share": 0.25, "discount_rate": 0.25, "terminal_growth": 0.03}
+    chosen = with_paths(scenario_settings(None, "status-quo", overrides={**overrides, **VM}), 6)
+    first = npv(None, "status-quo", {**overrides, "allocation_policy": "inference-first"})
+    assert chosen.solution.npv == pytest.approx(first, rel=1e-9)
+    assert chosen.solution.base == "inference-first"
+    assert np.all(chosen.paths["chosen_idle_inference_to_research"] == 0)
+    # and the projection of the chosen path is that NPV: the rows read the idle path
+    assert float(project(chosen, 6)["npv"].iloc[-1]) == pytest.approx(first, rel=1e-9)
 
 
 def test_no_research_payoff_sends_research_to_its_floor():

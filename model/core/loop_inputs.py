@@ -171,7 +171,16 @@ CHOSEN_PATH = tuple(
              f"Share of the fleet for {use} in this step, chosen by the optimiser "
              "(allocation_policy value-maximising)", cite("definition", "the optimiser's choice"),
              default=0.0, min=0.0, max=1.0, group="optimiser")
-    for use in USES)
+    for use in USES) + (
+    # Not a share of the fleet: what the lab does with inference GPUs its customers would leave
+    # idle. The optimiser keeps 1 (experiments on them) but where an assumed policy's exact path,
+    # idle GPUs and all, is worth more (more research is not always worth more), when it is 0.
+    Quantity("chosen_idle_inference_to_research", "", "path",
+             "Share of the inference GPUs its customers would leave idle in this step that the "
+             "lab runs experiments on instead, chosen by the optimiser (allocation_policy "
+             "value-maximising)", cite("definition", "the optimiser's choice; 1 unless an "
+                                       "assumed policy's exact path is worth more"),
+             default=1.0, min=0.0, max=1.0, group="optimiser"),)
 
 LOOP_INPUTS = (TIME + FLEET_GROWTH + DEMAND + RESEARCH + MILESTONE_INPUTS + SCHEDULE_INPUTS
                + CHOSEN_PATH)

@@ -178,8 +178,9 @@ _kept = Min(s("research_floor"), base_share["research"], _pool)
 _serve = Min(_pool - _kept, Max(base_share["inference"], demand_share))
 _first = {"inference": _serve, "research": _pool - _serve}
 # The value-maximising lab never aims for serving capacity its customers would leave idle: what
-# it chose for inference beyond demand goes to experiments.
-_idle = Max(0, s("chosen_share_inference") - demand_share)
+# it chose for inference beyond demand goes to experiments (all of it unless the optimiser keeps
+# an assumed policy's path exactly: more research is not always worth more).
+_idle = s("chosen_idle_inference_to_research") * Max(0, s("chosen_share_inference") - demand_share)
 _chosen = {"inference": s("chosen_share_inference") - _idle,
            "research": s("chosen_share_research") + _idle}
 targets = {}

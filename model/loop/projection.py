@@ -95,12 +95,22 @@ VALUE_MAXIMISING = float(CATALOGUE["allocation_policy"].choice_index("value-maxi
 
 
 def default_paths(values: Mapping[str, float], n_steps: int) -> dict[str, np.ndarray]:
-    """Path inputs no policy but value-maximising reads: each use's first-step share."""
+    """Path inputs no policy but value-maximising reads: each use's first-step share, and what
+    has no first-step input (the idle GPUs' use) at its catalogue default."""
     out = {}
     for n in PATHS:
-        share = np.asarray(values[n.replace("chosen_", "")], dtype=float)
+        first = n.replace("chosen_", "")
+        share = np.asarray(values[first] if first in CATALOGUE else CATALOGUE[n].default,
+                           dtype=float)
         out[n] = np.broadcast_to(share, (n_steps, *share.shape))
     return out
+
+
+def frame_paths(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A projection's realised shares as chosen paths (n,), the idle GPUs' use at its default."""
+    return {n: frame[n.replace("chosen_", "")].to_numpy(dtype=float)
+            if n.replace("chosen_", "") in frame else np.full(len(frame), CATALOGUE[n].default)
+            for n in PATHS}
 
 
 @lru_cache(maxsize=2)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from model.loop.projection import PATHS, steps_for
+from model.core.fleet_inputs import USES
+from model.loop.projection import steps_for
 from model.policy.optimise import STEP, Problem
 
 from .engine import Market, equilibrium
@@ -53,9 +54,7 @@ def _problems(settings: Sequence, n: int, dt: float) -> list[Problem]:
     out = []
     for s in settings:
         values = {**s.values, "step_years": dt}
-        base = {p.replace("chosen_share_", ""): np.full(n, float(values[p.replace("chosen_",
-                                                                                   "")]))
-                for p in PATHS}
+        base = {u: np.full(n, float(values[f"share_{u}"])) for u in USES}
         out.append(Problem(values, n, dt, base, 1.0))
     return out
 

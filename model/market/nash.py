@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.core.catalogue import CATALOGUE
-from model.loop.projection import PATHS, run_arrays, steps_for
+from model.loop.projection import PATHS, default_paths, run_arrays, steps_for
 from model.loop.steps import DEFAULT_STEP
 from model.policy.optimise import Climb, choose_path
 
@@ -111,7 +111,7 @@ def choosing(settings):
 
 def _fixed_paths(settings, n: int) -> dict[str, np.ndarray]:
     """The base-year split held for every step: where the labs start."""
-    return {p: np.full(n, float(settings.values[p.replace("chosen_", "")])) for p in PATHS}
+    return {p: np.array(v) for p, v in default_paths(settings.values, n).items()}
 
 
 def best_response(settings, m: Market, j: int, years: int, step: str, local: bool = False,

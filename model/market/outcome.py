@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.loop.projection import PATHS
+from model.loop.projection import frame_paths
 from model.loop.steps import DEFAULT_STEP
 from model.policy.paths import project
 
@@ -54,7 +54,7 @@ class Outcome:
 def price_taker_start(out: Outcome) -> list[dict[str, np.ndarray]]:
     """Each lab's shares as a price-taker (its projection's), as chosen paths: where the
     rounds start to look for another equilibrium."""
-    return [{p: df[p.replace("chosen_", "")].to_numpy() for p in PATHS} for df in out.price_takers]
+    return [frame_paths(df) for df in out.price_takers]
 
 
 def solve(labs: Sequence[Lab] = MARKET, scenario: str | None = None,

@@ -12,7 +12,9 @@ screened (its own path and a fixed Sobol set, one batched call); L-BFGS-B (scipy
 the scaled NPV from the best point, every finite-difference perturbation of one iteration one
 batched call of the compiled projection (the sample axis). Where NPV is flat in a knot, a small
 pull towards the base year's split decides it. The fixed and inference-first paths are
-candidates too, so the result is never worse than either. Same inputs, same path."""
+candidates too, exactly (inference GPUs its customers would leave idle kept idle, not moved to
+research: more research is not always worth more), so the result is never worse than either.
+Same inputs, same path."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from .sobol import COUNT, sobol_points
 # the value-maximising lab does: its path is never worse than theirs. (The schedule moves
 # training too: a different decision, not a candidate.)
 ASSUMED = ("fixed", "inference-first")
+IDLE = "chosen_idle_inference_to_research"  # 1: idle inference GPUs run experiments; 0: idle
 KNOTS = 6
 STEP = 1e-4  # finite-difference step in the research fraction of the pool
 SCREEN = COUNT  # Sobol points screened per base, one batched call (512, stored)
@@ -121,6 +124,7 @@ class Problem:
         self.low = np.minimum(np.minimum(values["research_floor"], values["share_research"]),
                               pool)
         self.pool, self.width = pool, pool - self.low
+        self.idle = np.full(n, float(CATALOGUE[IDLE].default))  # what idle GPUs do, kept
         self.anchor = self.start(base["research"], dt)  # the assumed split, as knots
         self.evaluations = 0
         self.seen: dict[bytes, float] = {}  # NPV at each knot vector the climb evaluated
@@ -141,7 +145,8 @@ class Problem:
         shares = {"research": research, "inference": self.pool[:, None] - research,
                   **{u: np.repeat(p[:, None], fractions.shape[1], axis=1)
                      for u, p in self.others.items()}}
-        return {f"chosen_share_{u}": shares[u] for u in USES}
+        return {**{f"chosen_share_{u}": shares[u] for u in USES},
+                IDLE: np.repeat(self.idle[:, None], fractions.shape[1], axis=1)}
 
     def npv(self, fractions: np.ndarray) -> np.ndarray:
         self.evaluations += 1
@@ -269,6 +274,7 @@ def _local(vm, n, dt, start, evaluate, limits: Climb, known) -> tuple:
     npv, bill = known
     base = {"shares": {u: here[f"chosen_share_{u}"] for u in USES}, "npv": npv, "bill": bill}
     problem = _problem(vm, n, dt, base, evaluate)
+    problem.idle = here[IDLE]
     candidates = [(npv, ASSUMED[0], here, True, "the path it had", 0),
                   _climb(problem, problem.around(here["chosen_share_research"]), ASSUMED[0],
                          limits)]
@@ -280,18 +286,23 @@ def _global(values, vm, n, dt, start, evaluate, limits: Climb) -> tuple:
     Sobol set), the best climbed: (candidates, assumed, evaluations)."""
     assumed = _assumed(values, n, evaluate)
     candidates = []  # (npv, base policy, paths, success, message, iterations)
-    # Each assumed policy's shares as a chosen path, valued as the value-maximising policy
-    # realises them (its demand rule may move idle inference to research), in one batched call.
+    # Each assumed policy's shares as a chosen path, in one batched call: as the value-maximising
+    # policy realises them (idle inference GPUs run experiments), and exactly (they stay idle).
     # `start` too: the result is never worse than the path the lab has.
-    exact = [{f"chosen_share_{u}": s for u, s in assumed[p]["shares"].items()} for p in ASSUMED]
-    names = [*ASSUMED, *(() if start is None else ("fixed",))]
-    exact += [] if start is None else [{p: np.asarray(start[p], dtype=float) for p in PATHS}]
+    exact, names, notes = [], [], []
+    for idle, note in ((CATALOGUE[IDLE].default, "assumed path"),
+                       (0.0, "assumed path, kept exactly (idle GPUs idle)")):
+        exact += [{**{f"chosen_share_{u}": s for u, s in assumed[p]["shares"].items()},
+                   IDLE: np.full(n, idle)} for p in ASSUMED]
+        names, notes = [*names, *ASSUMED], [*notes, *(note,) * len(ASSUMED)]
+    if start is not None:
+        exact.append({p: np.asarray(start[p], dtype=float) for p in PATHS})
+        names, notes = [*names, "fixed"], [*notes, "the path it had"]
     columns = {k: np.column_stack([e[k] for e in exact]) for k in exact[0]}
     realised = np.broadcast_to(evaluate({**vm, **columns}, n, keep=("npv",),
                                         specialise=True)["npv"][-1], (len(exact),))
-    for k, (policy, paths, npv) in enumerate(zip(names, exact, realised, strict=True)):
-        candidates.append((float(npv), policy, paths, True,
-                           "assumed path" if k < len(ASSUMED) else "the path it had", 0))
+    for policy, paths, npv, note in zip(names, exact, realised, notes, strict=True):
+        candidates.append((float(npv), policy, paths, True, note, 0))
     # Kinks (where a constraint switches on) make the NPV multi-modal: screen every assumed
     # policy's base (the best of its own path and a Sobol set), climb from the best CLIMBS of
     # them, and keep the best path found.

@@ -78,7 +78,8 @@ _DIMENSIONLESS = (
      r"^chip_price_change$|^customer_share_factor$)", "multiplier"),  # (the market's ratios)
     (r"(_params|_staff)$", "count"),
     (r"(share|^schedule_|util_|mfu_|margin|_rate$|headroom|floor|ceiling|weight|markup|target|"
-     r"adjustment|discount|^terminal_growth$|fleet_year$|deviation_gain$|_tolerance$)", "share"),
+     r"adjustment|discount|^terminal_growth$|fleet_year$|deviation_gain$|_tolerance$|"
+     r"idle_inference_to_research$)", "share"),
 )
 _CALENDAR = re.compile(r"(^year$|_year$|^schedule_start_)")
 

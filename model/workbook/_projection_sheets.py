@@ -173,7 +173,7 @@ def _input_rows(book: Book, ws, label: str, paths: dict, top: int) -> None:
     book.text(ws, top, 1, label, SECTION_FONT)
     for i, (name, values) in enumerate(paths.items(), start=top + 1):
         unit = CATALOGUE[name].unit
-        fmts = ([PERCENT] * len(values) if name.startswith("chosen_share_") else
+        fmts = ([PERCENT] * len(values) if name.startswith("chosen_") else
                 number_formats(name, unit, values))
         book.text(ws, i, 1, name)
         book.text(ws, i, 2, unit)
