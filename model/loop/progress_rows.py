@@ -15,6 +15,7 @@ from sympy import Max, Min, Piecewise, exp, log
 from model.core.loop_inputs import MILESTONES, prev
 
 from . import fleet_rows  # noqa: F401 - its rows come first
+from .coupling import NO_RIVAL
 from .rows import choose, growth_mean, on, row, s
 
 ceiling, ceiling_on = s("software_ceiling"), on("ceiling_model")
@@ -56,7 +57,20 @@ row("ideas_harder_exponent", s("parallelisation_exponent") / s("software_returns
 _drive, _rate = prev("software_progress_drive"), prev("progress_drive_growth")
 _mean = _drive * exp(-_rate * since / 2) * growth_mean(_rate * since)
 frontier = row("frontier_software", frontier_path(year))
-floor = row("diffusion_floor", frontier_path(year - s("diffusion_lag")))
+# In a market of labs a follower catches up by diffusion from the labs' own frontier, not from
+# the exogenous path (which no lab may keep pace with: every lab would ride it). The frontier's
+# gap on that path is followed with a first-order lag of mean diffusion_lag, from the last
+# step's: for a frontier moving steadily it is exactly the gap diffusion_lag ago at any step
+# length (the weight 1 - step / lag makes the mean lag the lag), and the path is known at the
+# step's start. A lag shorter than the step is one step. A lab alone: 0, the exogenous path's.
+_in_market = s("rival_capability_gap") > NO_RIVAL
+_lag = s("diffusion_lag")
+_kept = Piecewise((1 - since / _lag, _lag > since), (0, True))
+diffused = row("diffused_frontier_gap", Piecewise(
+    (prev("frontier_gap") + (prev("diffused_frontier_gap") - prev("frontier_gap")) * _kept,
+     _in_market), (0, True)),
+    Piecewise((s("base_frontier_gap"), _in_market), (0, True)))
+floor = row("diffusion_floor", frontier_path(year - _lag) + diffused)
 
 
 def headroom_fall(drive, dt):
@@ -76,7 +90,7 @@ start_software = _start = frontier_path(s("start_year")) - s("software_gap")
 # rounding, and a spreadsheet would round it differently. Diffusion caps it at the floor's.
 headroom = row("software_headroom", Piecewise(
     (Min(prev("software_headroom") * headroom_fall(_mean, since),
-         frontier_headroom(year - s("diffusion_lag"))), ceiling_on), (1, True)),
+         Max(0, frontier_headroom(year - _lag) - diffused / ceiling)), ceiling_on), (1, True)),
     Piecewise((1 - _start / ceiling, ceiling_on), (1, True)))
 software = row("software_efficiency", Piecewise(
     (ceiling * (1 - headroom), ceiling_on),
@@ -87,12 +101,13 @@ def ahead(dt):
     """The software efficiency predicted `dt` years after the step's start: the last step's
     drive growing on at its last rate, at least the diffusion floor then."""
     drive = _drive * exp(_rate * (since / 2)) * growth_mean(_rate * dt)
-    return Max(advanced(software, drive, dt), frontier_path(year + dt - s("diffusion_lag")))
+    return Max(advanced(software, drive, dt), frontier_path(year + dt - _lag) + diffused)
 
 
 # The base year's drive is read at its start's software (no step came before to predict from).
 middle = row("mid_step_software", ahead(s("step_length") / 2), software)
-row("capability_gap", software - frontier)
+gap = row("capability_gap", software - frontier)
+row("frontier_gap", Piecewise((Max(gap, s("rival_capability_gap")), _in_market), (0, True)))
 for m in MILESTONES:
     row(f"milestone_multiplier_{m}",
         Piecewise((s(f"ai2027_multiplier_{m}"), choose("multiplier_path", 1)),

@@ -90,8 +90,16 @@ _NEW_ROWS = (
     ("frontier_software", "", "The frontier's software efficiency at the start of the step "
      "(OOMs above its reference-year level): the historical rate, under the ceiling",
      cite("ho2024", "compute for a given performance halves every ~8 months")),
+    ("diffused_frontier_gap", "", "In a market of labs, how far the labs' best software "
+     "stood from the exogenous frontier path diffusion_lag years ago, as diffusion brings it "
+     "to the lab (OOMs): frontier_gap followed with a first-order lag of mean diffusion_lag, "
+     "which is exactly diffusion_lag behind a frontier moving steadily (0 for a lab alone, "
+     "whose frontier is the exogenous path)", cite("epoch-open-models", "open models lag "
+                                                    "about a year")),
     ("diffusion_floor", "", "The frontier's software efficiency diffusion_lag years ago: a "
-     "lab never trails further", cite("epoch-open-models", "open models lag about a year")),
+     "lab never trails further (in a market, the labs' own frontier's: the exogenous path's "
+     "then plus diffused_frontier_gap)", cite("epoch-open-models", "open models lag about a "
+                                              "year")),
     ("software_efficiency", "", "Orders of magnitude (log10) by which algorithms have cut the "
      "compute needed for a given capability, above the frontier's reference-year level: the "
      "lab's own progress, at least the diffusion floor", ""),
@@ -100,6 +108,9 @@ _NEW_ROWS = (
      "are read (the base year: its start)", ""),
     ("capability_gap", "", "The lab's software efficiency less the frontier's (OOMs; negative: "
      "behind)", ""),
+    ("frontier_gap", "", "In a market of labs, the labs' best capability_gap at the step's "
+     "start, the lab's own or its best rival's (OOMs against the exogenous frontier path; 0 "
+     "for a lab alone)", ""),
     *((f"milestone_multiplier_{m}", "", f"Multiplier at milestone {m.upper()} on the chosen "
        "path", "") for m in MILESTONES),
     ("ai_rd_multiplier", "", "Headline AI R&D progress multiplier: base_multiplier times a path "
