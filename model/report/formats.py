@@ -72,7 +72,8 @@ _DIMENSIONLESS = (
     (r"(^|_)(exponent|elasticity|rho|returns|sensitivity)$", "exponent"),
     (r"^(software_efficiency|software_ceiling|software_gap|frontier_software|diffusion_floor|"
      r"mid_step_software|"
-     r"capability_gap|rival_capability_gap|base_frontier_gap|capability|"
+     r"capability_gap|rival_capability_gap|base_frontier_gap|frontier_gap|"
+     r"diffused_frontier_gap|capability|"
      r"milestone_(sc|sar|siar|asi))$", "ooms"),
     (r"(multiplier|multiple|speedup|researchers|_index|research_output|overhead|^pue|_cap$|"
      r"^chip_price_change$|^customer_share_factor$)", "multiplier"),  # (the market's ratios)
