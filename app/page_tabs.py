@@ -171,7 +171,10 @@ def market_tab(ctx: calc.Context) -> None:
     st.caption("The end-2025 frontier labs (Epoch AI's compute estimates) and the rest of the "
                "world share one chip supply and one customer market. Not a forecast: chip "
                "production does not answer the price, revenue falls with the frontier's price "
-               f"while fleets grow, and the page runs {calc.MARKET_YEARS} years at most "
+               "while fleets grow, demand is sized by capability against the historical path "
+               "and fleets by capital (where the labs fall behind that path together, serving "
+               "GPUs idle and run experiments, counted as research), and the page runs "
+               f"{calc.MARKET_YEARS} years at most "
                "(`python -m model market` runs any horizon and step).")
     unread = market_caption(ctx)
     if unread:
