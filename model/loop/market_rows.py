@@ -13,8 +13,12 @@ from model.core.equations import EQUATIONS
 from model.core.fleet_inputs import USES
 from model.core.loop_inputs import SCHEDULE_STARTS, prev
 
-from .coupling import NO_RIVAL
-from .progress_rows import ahead, frontier_path, start_software  # (declares its rows first)
+from .progress_rows import (  # (declares its rows first)
+    ahead,
+    frontier_path,
+    in_market,
+    start_software,
+)
 from .rows import choose, on, reuse, row, s
 
 year, fleet, dt = s("year"), s("fleet_gpus"), s("step_length")
@@ -63,7 +67,7 @@ _rival = s("rival_capability_gap")
 def _frontier_move(own):
     """OOMs the market's frontier has moved against the exogenous path since the base year,
     with the lab's own gap `own` (0 for a lab alone)."""
-    return Piecewise((Max(own, _rival) - s("base_frontier_gap"), _rival > NO_RIVAL), (0, True))
+    return Piecewise((Max(own, _rival) - s("base_frontier_gap"), in_market), (0, True))
 
 
 _start_change = gap - _gap0 - _frontier_move(gap)

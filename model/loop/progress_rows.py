@@ -63,13 +63,14 @@ frontier = row("frontier_software", frontier_path(year))
 # step's: for a frontier moving steadily it is exactly the gap diffusion_lag ago at any step
 # length (the weight 1 - step / lag makes the mean lag the lag), and the path is known at the
 # step's start. A lag shorter than the step is one step. A lab alone: 0, the exogenous path's.
-_in_market = s("rival_capability_gap") > NO_RIVAL
+# whether the lab has rivals: the market of labs (model.loop.coupling), not a lab alone
+in_market = s("rival_capability_gap") > NO_RIVAL
 _lag = s("diffusion_lag")
 _kept = Piecewise((1 - since / _lag, _lag > since), (0, True))
 diffused = row("diffused_frontier_gap", Piecewise(
     (prev("frontier_gap") + (prev("diffused_frontier_gap") - prev("frontier_gap")) * _kept,
-     _in_market), (0, True)),
-    Piecewise((s("base_frontier_gap"), _in_market), (0, True)))
+     in_market), (0, True)),
+    Piecewise((s("base_frontier_gap"), in_market), (0, True)))
 floor = row("diffusion_floor", frontier_path(year - _lag) + diffused)
 
 
@@ -107,7 +108,7 @@ def ahead(dt):
 # The base year's drive is read at its start's software (no step came before to predict from).
 middle = row("mid_step_software", ahead(s("step_length") / 2), software)
 gap = row("capability_gap", software - frontier)
-row("frontier_gap", Piecewise((Max(gap, s("rival_capability_gap")), _in_market), (0, True)))
+row("frontier_gap", Piecewise((Max(gap, s("rival_capability_gap")), in_market), (0, True)))
 for m in MILESTONES:
     row(f"milestone_multiplier_{m}",
         Piecewise((s(f"ai2027_multiplier_{m}"), choose("multiplier_path", 1)),

@@ -108,9 +108,9 @@ def default_paths(values: Mapping[str, float], n_steps: int) -> dict[str, np.nda
 
 def frame_paths(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """A projection's realised shares as chosen paths (n,), the idle GPUs' use at its default."""
-    return {n: frame[n.replace("chosen_", "")].to_numpy(dtype=float)
-            if n.replace("chosen_", "") in frame else np.full(len(frame), CATALOGUE[n].default)
-            for n in PATHS}
+    realised = {n: n.replace("chosen_", "") for n in PATHS}
+    return {n: frame[r].to_numpy(dtype=float) if r in frame
+            else np.full(len(frame), CATALOGUE[n].default) for n, r in realised.items()}
 
 
 @lru_cache(maxsize=2)

@@ -115,7 +115,7 @@ class Problem:
     """NPV as a function of the research fraction at the knots, on one assumed policy's base."""
 
     def __init__(self, values: dict, n: int, dt: float, base: dict[str, np.ndarray],
-                 scale: float, evaluate=run_arrays):
+                 scale: float, evaluate=run_arrays, idle: np.ndarray | None = None):
         self.values, self.n, self.scale, self.evaluate = values, n, scale, evaluate
         self.matrix = _interpolation(n, dt)
         self.others = {u: base[u] for u in USES if u not in ("research", "inference")}
@@ -124,7 +124,8 @@ class Problem:
         self.low = np.minimum(np.minimum(values["research_floor"], values["share_research"]),
                               pool)
         self.pool, self.width = pool, pool - self.low
-        self.idle = np.full(n, float(CATALOGUE[IDLE].default))  # what idle GPUs do, kept
+        # what idle serving GPUs do (IDLE), kept by every path this problem makes
+        self.idle = np.full(n, float(CATALOGUE[IDLE].default)) if idle is None else idle
         self.anchor = self.start(base["research"], dt)  # the assumed split, as knots
         self.evaluations = 0
         self.seen: dict[bytes, float] = {}  # NPV at each knot vector the climb evaluated
@@ -210,10 +211,12 @@ def _assumed(values: dict, n: int, evaluate=run_arrays) -> dict[str, dict]:
     return out
 
 
-def _problem(values: dict, n: int, dt: float, base: dict, evaluate) -> Problem:
-    """The knot problem on an assumed policy's base (its shares, NPV and bill: _assumed)."""
+def _problem(values: dict, n: int, dt: float, base: dict, evaluate,
+             idle: np.ndarray | None = None) -> Problem:
+    """The knot problem on an assumed policy's base (its shares, NPV and bill: _assumed), its
+    paths' idle serving GPUs doing `idle` (IDLE's default if None)."""
     return Problem(values, n, dt, base["shares"], max(abs(base["npv"]), base["bill"] * dt, 1.0),
-                   evaluate)
+                   evaluate, idle)
 
 
 def _climb(problem: Problem, x0: np.ndarray, policy: str, limits: Climb) -> tuple:
@@ -273,8 +276,7 @@ def _local(vm, n, dt, start, evaluate, limits: Climb, known) -> tuple:
                  float(np.sum(rows["compute_cost"] * rows["discount_factor"])))
     npv, bill = known
     base = {"shares": {u: here[f"chosen_share_{u}"] for u in USES}, "npv": npv, "bill": bill}
-    problem = _problem(vm, n, dt, base, evaluate)
-    problem.idle = here[IDLE]
+    problem = _problem(vm, n, dt, base, evaluate, here[IDLE])
     candidates = [(npv, ASSUMED[0], here, True, "the path it had", 0),
                   _climb(problem, problem.around(here["chosen_share_research"]), ASSUMED[0],
                          limits)]
