@@ -101,8 +101,9 @@ def small_closed():
     return small(closed=True)
 
 
-def _check_base_year(r, fcf):
-    """What every base year shares: it is the observed year, a year long, as the inputs say."""
+def _check_base_year(r, fcf, middle, rate):
+    """What every base year shares: it is the observed year, a year long, as the inputs say;
+    its software read at `middle`, progressing at `rate` (e-folds a year)."""
     assert r["year"] == 2024 and r["step_length"] == 1 and r["elapsed_years"] == 0
     assert r["mid_step_years"] == 0
     assert r["gpu_capex"] == 20_000 and r["hardware_price"] == near(30_000)
@@ -130,17 +131,21 @@ def _check_base_year(r, fcf):
     assert r["npv"] == near(fcf * 1.1 ** -0.5 + terminal(fcf, 1))
     assert r["payback_year"] == 2024
     # research at the frontier's reference inputs, at its software level: the historical rate
+    # (read at the year's middle, half a year on at the frontier's pace, where the frontier's
+    # reference inputs were measured: ideas are no harder there than the reference)
     assert r["software_efficiency"] == 0 and r["ai_rd_multiplier"] == 1
     assert r["researchers"] == 1 and r["research_compute_index"] == near(1)
     assert r["research_output"] == near(1) and r["research_speedup"] == 1
+    assert r["mid_step_software"] == near(r["ideas_reference_software"])
     assert r["software_progress_drive"] == near(HISTORICAL)
-    assert r["software_progress_rate"] == near(HISTORICAL)  # no headroom lost yet
+    assert r["mid_step_software"] == near(middle)
+    assert r["software_progress_rate"] == near(rate)
     assert r["capability"] == 0 and r["log_price_index"] == 0
 
 
 def test_first_step_by_hand_open_loop(small_open):
     r = small_open.iloc[0]
-    _check_base_year(r, REVENUE - RENT)
+    _check_base_year(r, REVENUE - RENT, HISTORICAL / 2 / LN10, HISTORICAL)  # no ceiling
     assert r["external_investment"] == near(0.1 * 1000 * 30_000)
     capital = 3e6 + 0.5 * REVENUE  # investment plus half of revenue
     assert r["capital_available"] == near(capital)
@@ -151,7 +156,9 @@ def test_first_step_by_hand_open_loop(small_open):
 
 def test_first_step_by_hand_closed_loop(small_closed):
     r = small_closed.iloc[0]
-    _check_base_year(r, REVENUE - RENT)
+    # half a year on under the 2-OOM ceiling, whose penalty slows the rate there
+    middle = under_ceiling(0, HISTORICAL, 0.5)
+    _check_base_year(r, REVENUE - RENT, middle, HISTORICAL * (1 - middle / 2))
     # the world's stock at the end of the base year is the anchor; production over the year is
     # its growth plus the replacement of the stock at its start (1/life a year, decayed)
     assert r["world_gpus"] == near(1e6) and world(2025) == near(1e6)
@@ -228,10 +235,14 @@ def test_second_step_by_hand_open_loop(small_open):
     assert r1["research_output"] == near(x)
     middle = software + HISTORICAL / 2 / LN10
     assert r1["mid_step_software"] == near(middle)
-    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * middle)
+    # ideas harder above the frontier's level at its reference year's middle, half a year on
+    reference = HISTORICAL / 2 / LN10
+    assert r1["ideas_reference_software"] == near(reference)
+    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * (middle - reference))
     assert r1["software_progress_drive"] == near(drive)
     assert r1["software_progress_rate"] == near(drive)  # no ceiling in the open loop
-    assert r1["progress_drive_growth"] == near(math.log(drive / HISTORICAL))  # a year apart
+    # a year apart, averaged over a quarter from the base year's 0 (weight 1 - e^-4)
+    assert r1["progress_drive_growth"] == near(math.log(drive / HISTORICAL) * -math.expm1(-4))
 
 
 def test_second_step_by_hand_closed_loop(small_closed):
@@ -303,7 +314,9 @@ def test_second_step_by_hand_closed_loop(small_closed):
     x = ces(math.exp(0.5), fleet / 1000)
     middle = under_ceiling(software, HISTORICAL, 0.5)
     assert r1["mid_step_software"] == near(middle)
-    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * middle)
+    reference = under_ceiling(0, HISTORICAL, 0.5)  # the frontier's at its reference year's middle
+    assert r1["ideas_reference_software"] == near(reference)
+    drive = HISTORICAL * x ** 0.7 * 10 ** (-BETA * (middle - reference))
     assert r1["software_progress_drive"] == near(drive)
     assert r1["software_progress_rate"] == near(drive * (1 - middle / 2))  # at the middle
 
@@ -358,7 +371,9 @@ def test_quarter_steps_after_a_base_year():
     r2 = q.iloc[2]
     assert r2["frontier_software"] == near(under_ceiling(0, HISTORICAL, 1.25))
     d0, d1 = r0["software_progress_drive"], r1["software_progress_drive"]
-    rate = math.log(d1 / d0) / 0.625
+    # its growth from the base year's middle, 0.625 years before, averaged over a quarter from
+    # the base year's 0: weight 1 - e^(-0.625 / 0.25)
+    rate = math.log(d1 / d0) / 0.625 * -math.expm1(-2.5)
     assert r1["progress_drive_growth"] == near(rate) and rate != 0
     mean = d1 * math.exp(-rate * 0.125) * math.expm1(rate * 0.25) / (rate * 0.25)
     assert r2["software_efficiency"] == near(under_ceiling(software, mean, 0.25))

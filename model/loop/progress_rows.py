@@ -105,20 +105,38 @@ def ahead(dt):
     return Max(advanced(software, drive, dt), frontier_path(year + dt - _lag) + diffused)
 
 
-# The base year's drive is read at its start's software (no step came before to predict from).
-middle = row("mid_step_software", ahead(s("step_length") / 2), software)
+# The base year's drive is read at its middle too, as every later step's is: half a year on at
+# the frontier's pace (no drive of the lab's own is known yet). Read at its start, the base
+# year's drive stood half a year of ideas-getting-harder above every later step's, so each lab's
+# drive fell by a quarter between its first two steps with nothing changed.
+_half = s("fleet_year") / 2
+middle = row("mid_step_software", ahead(s("step_length") / 2), software + frontier_path(
+    s("start_year") + _half) - frontier_path(s("start_year")))
+# Ideas get harder from where the frontier stood when its reference inputs (a year's research
+# compute and staff) were measured: the middle of its reference year, where the frontier
+# progresses at the historical rate on those inputs.
+row("ideas_reference_software", frontier_path(s("frontier_reference_year") + _half))
 gap = row("capability_gap", software - frontier)
 row("frontier_gap", Piecewise((Max(gap, s("rival_capability_gap")), in_market), (0, True)))
 for m in MILESTONES:
     row(f"milestone_multiplier_{m}",
         Piecewise((s(f"ai2027_multiplier_{m}"), choose("multiplier_path", 1)),
                   (s(f"summary_multiplier_{m}"), choose("multiplier_path", 2)), (1, True)))
-_factors, _lo_t, _lo_m = [], sympy.Integer(0), sympy.Integer(1)
-for m in MILESTONES:
-    t, mult = s(f"milestone_{m}"), s(f"milestone_multiplier_{m}")
-    _factors.append((mult / _lo_m) ** Min(1, Max(0, (middle - _lo_t) / (t - _lo_t))))
-    _lo_t, _lo_m = t, mult
-multiplier = row("ai_rd_multiplier", s("base_multiplier") * sympy.Mul(*_factors))
+
+
+def _multiplier(read_at):
+    """The AI R&D multiplier at software efficiency `read_at`: log-linear between milestones."""
+    factors, lo_t, lo_m = [], sympy.Integer(0), sympy.Integer(1)
+    for m in MILESTONES:
+        t, mult = s(f"milestone_{m}"), s(f"milestone_multiplier_{m}")
+        factors.append((mult / lo_m) ** Min(1, Max(0, (read_at - lo_t) / (t - lo_t))))
+        lo_t, lo_m = t, mult
+    return s("base_multiplier") * sympy.Mul(*factors)
+
+
+# The base year is observed: its multiplier is read at its start, where every scenario's is the
+# base multiplier, so that its progress is the same under every scenario.
+multiplier = row("ai_rd_multiplier", _multiplier(middle), _multiplier(software))
 
 # Capability counts the fleet's peak compute, not its useful compute, so that it is known before
 # the split (which, under inference-first, depends on the demand capability creates).

@@ -105,7 +105,10 @@ _NEW_ROWS = (
      "lab's own progress, at least the diffusion floor", ""),
     ("mid_step_software", "", "The lab's software efficiency predicted at the step's middle "
      "(its last drive growing on at its last rate), where the drive and the AI R&D multiplier "
-     "are read (the base year: its start)", ""),
+     "are read (the base year: half a year on at the frontier's pace)", ""),
+    ("ideas_reference_software", "", "The frontier's software efficiency at the middle of its "
+     "reference year, where its reference research inputs (a year's) were measured and it "
+     "progresses at the historical rate: ideas get harder above it (OOMs)", ""),
     ("capability_gap", "", "The lab's software efficiency less the frontier's (OOMs; negative: "
      "behind)", ""),
     ("frontier_gap", "", "In a market of labs, the labs' best capability_gap at the step's "
@@ -233,9 +236,9 @@ _NEW_ROWS = (
     ("software_progress_rate", "1/year", "Growth rate of software efficiency (e-folds a year), "
      "after the ceiling's penalty, at the step's middle",
      cite("ho2024", "no-AI rate ln 2 / 8 months")),
-    ("progress_drive_growth", "1/year", "Growth rate of the drive between the last step's "
-     "middle and this one's (continuous; 0 in the base year): the rate at which the next steps "
-     "extrapolate it", ""),
+    ("progress_drive_growth", "1/year", "Growth rate of the drive between steps' middles "
+     "(continuous; 0 in the base year), averaged exponentially over about a quarter: the rate "
+     "at which the next steps extrapolate it", ""),
     # --- checks against the world (band_rows) ---
     ("token_price_band_min", "USD/Mtoken", "Low end of the sourced band of prices per million "
      "tokens at the step's middle: the cheapest listed token, falling at the fastest sourced "

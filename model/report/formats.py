@@ -71,7 +71,7 @@ _DIMENSIONLESS = (
     (r"(^log_|^token_price_growth$)", "log"),  # a log change: e-folds over the step
     (r"(^|_)(exponent|elasticity|rho|returns|sensitivity)$", "exponent"),
     (r"^(software_efficiency|software_ceiling|software_gap|frontier_software|diffusion_floor|"
-     r"mid_step_software|"
+     r"mid_step_software|ideas_reference_software|"
      r"capability_gap|rival_capability_gap|base_frontier_gap|frontier_gap|"
      r"diffused_frontier_gap|capability|"
      r"milestone_(sc|sar|siar|asi))$", "ooms"),
