@@ -186,7 +186,9 @@ class _Lab:
             r.software_efficiency = self.frontier(v.start_year) - v.software_gap
             r.software_headroom = 1 - r.software_efficiency / ceiling
             r.capability = 0.0
-            r.middle_software = r.software_efficiency  # the base year's drive: at its start
+            # the base year's drive: at its middle, half a year on at the frontier's pace
+            r.middle_software = (r.software_efficiency + self.frontier(v.start_year + self.fy / 2)
+                                 - self.frontier(v.start_year))
         else:
             # staff is read at the step's middle, as prices are: middle to middle
             r.researchers = p.researchers * exp(v.researcher_growth * r.between)
@@ -200,7 +202,8 @@ class _Lab:
                             + log(r.fleet_gpus / p.fleet_gpus) / LN10)
             r.middle_software = self.ahead(p, r, r.dt / 2)
         r.capability_gap = r.software_efficiency - r.frontier
-        se = r.middle_software  # the multiplier is read where the drive is
+        # the multiplier is read where the drive is (the base year, observed: at its start)
+        se = r.software_efficiency if p is None else r.middle_software
         r.ai_rd_multiplier = v.base_multiplier  # log-linear between milestones, then flat
         for (lo, m0), (hi, m1) in itertools.pairwise(self.milestones):
             r.ai_rd_multiplier = r.ai_rd_multiplier * (m1 / m0) ** np.clip(
@@ -389,14 +392,17 @@ class _Lab:
         else:
             r.research_speedup = mult
         r.drive = (self.historical * x ** lam * r.research_speedup
-                   * exp(-self.beta * LN10 * maxi(0.0, r.middle_software)))
+                   * exp(-self.beta * LN10 * maxi(0.0, r.middle_software - self.frontier(
+                       v.frontier_reference_year + self.fy / 2))))
         if p is None:
             r.drive_growth = 0.0
-        else:  # between the two steps' middles, within 50 e-folds a year either way
-            bound = 50 / self.fy
+        else:  # between the two steps' middles, within 50 e-folds a year either way, averaged
+            bound = 50 / self.fy  # exponentially over a quarter
             with np.errstate(all="ignore"):
                 rate = np.clip(log(r.drive / p.drive) / r.between, -bound, bound)
-            r.drive_growth = where((r.drive <= 0) | (p.drive <= 0), 0.0, rate)
+            w = 1 - exp(-r.between / (self.fy / 4))
+            r.drive_growth = p.drive_growth * (1 - w) + w * where(
+                (r.drive <= 0) | (p.drive <= 0), 0.0, rate)
 
     def step(self, p):
         r = SimpleNamespace()

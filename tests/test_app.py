@@ -250,7 +250,7 @@ def test_query_encoding_round_trips():
 def test_projection_follows_a_slider():
     at = open_tab(fresh({"scenarios": "custom"}), "Finance")
     before = at.dataframe[0].value.iloc[0].tolist()
-    at.slider(key="reinvestment_rate").set_value(0.9).run()
+    at.slider(key="discount_rate").set_value(0.2).run()
     clean(at)
     assert at.dataframe[0].value.iloc[0].tolist() != before
 

@@ -34,10 +34,15 @@ SECANT_RUNS = 12
 
 def _change(old: tuple, new: tuple) -> float:
     """Largest change between iterations: supply shares as shares of world production, the
-    price index in e-folds, and the customers' paths as shares of the market (each lab's odds
-    and demand over the market's: every step's total is the same in both)."""
+    price index in e-folds, and the customers' paths as shares of the market (each lab's rival
+    odds and demand over the market's: every step's total is the same in both)."""
     (s0, i0, o0, d0, p0, f0, r0, b0), (s1, i1, o1, d1, p1, f1, r1, b1) = old, new
-    odds, demand = o1.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
+    # Every lab's rivals together count each lab labs - 1 times: the market's total is their
+    # sum over that (summed alone, the measure was labs - 1 times looser than the Market sheet's
+    # gaps, which a three-lab market at this tolerance showed at 2e-6)
+    others = max(o1.shape[1] - 1, 1)
+    odds, demand = (o1.sum(axis=1, keepdims=True) / others,
+                    d1.sum(axis=1, keepdims=True) / others)
     with np.errstate(divide="ignore", invalid="ignore"):
         customers = [np.where(total > 0, np.abs(b - a) / total, 0.0)
                      for a, b, total in ((o0, o1, odds), (d0, d1, demand), (p0, p1, demand))]

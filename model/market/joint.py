@@ -7,7 +7,8 @@ value-maximising policy's knots (model.policy.optimise.Problem); L-BFGS-B (scipy
 summed NPV from the better of the Nash paths and the base-year splits, and again from its end
 while that still gains (RESTARTS), each gradient one market run whose draws are the knots'
 finite-difference perturbations (warm-started from the last market's paths, so a run settles in
-a few iterations). Deterministic.
+a few iterations); where it ends below the equilibrium, the owner keeps the equilibrium's paths
+exactly. Deterministic.
 """
 
 from __future__ import annotations
@@ -113,7 +114,13 @@ def joint(settings: Sequence, names: Sequence[str], start: Sequence[dict], marke
                   for i, prob in enumerate(problems))
     m = equilibrium([replace(s, paths=p) for s, p in zip(settings, paths, strict=True)], names,
                     years, step, start=tuple(c[..., 0] for c in m.coupling))
-    return Joint(m, paths, float(m.rows["npv"][-1].sum()), float(max(both)),
-                 bool(results[-1].success), str(results[-1].message).lower(), evaluations,
-                 time.perf_counter() - began, len(results))
+    npv = float(m.rows["npv"][-1].sum())
+    # The climb starts from the Nash paths as knots, which fit them only approximately (and set
+    # no idle serving GPUs apart); the owner may always keep the equilibrium itself, exactly.
+    kept = float(market.rows["npv"][-1].sum())
+    if kept > npv:
+        m, paths, npv = market, tuple(start), kept
+    return Joint(m, paths, npv, float(max(both)), bool(results[-1].success),
+                 str(results[-1].message).lower(), evaluations, time.perf_counter() - began,
+                 len(results))
 
