@@ -17,7 +17,7 @@ from model.loop.projection import PATHS, run_arrays, steps_for
 from model.loop.scenarios import SCENARIOS, scenario_settings
 from model.loop.steps import DEFAULT_STEP
 from model.policy.optimise import ASSUMED, IDLE, _knots, _reason, choose_path
-from model.policy.paths import project, with_paths
+from model.policy.paths import project
 from model.policy.value_split import GRID, _slopes, break_even_multiplier
 from model.report.split_doc import value_split_markdown
 

@@ -85,8 +85,8 @@ EXPECT: dict[str, dict[str, str]] = {
     "allocation_policy=value-maximising": {
         "out": r"value-maximising path (optimal|stopped early)[^\n]*NPV"},
     "python -m model split --preset ai-2027-lab-2024": {
-        "out": r"^compute-bottleneck +39\.6% +46\.6% +26\.3% +rises, then falls[\s\S]*"
-                  r"^ai-2027-lab-2024 +4\.2x$"},
+        "out": r"^compute-bottleneck +39\.6% +48\.6% +42\.4% +rises, then falls[\s\S]*"
+                  r"^ai-2027-lab-2024 +4\.6x$"},
     "python -m model market --scenario ai-2027 --years 2 --out market.xlsx": {
         "out": r"research share: of the fleet", "file": "market.xlsx"},
     'python -m model market --choice policy --set=-xai --set "openai.fleet_gpus=2e6 GPU" '
