@@ -295,10 +295,11 @@ def test_competitive_price_and_demand_by_hand():
     start = START_2025 / 2 * 10 ** gap
     assert r2["token_price_start"] == near(start)
     # the lab's software is expected to advance at its last drive (read at 2025's middle),
-    # growing on at the rate it grew from the base year's middle: its mean over 2026
+    # growing on at the rate it grew from the base year's middle (averaged over a quarter from
+    # the base year's 0: weight 1 - e^-4 a year on): its mean over 2026
     software, drive, rate = (r2["software_efficiency"], r1["software_progress_drive"],
                              r1["progress_drive_growth"])
-    assert rate == near(math.log(drive / r0["software_progress_drive"]))
+    assert rate == near(math.log(drive / r0["software_progress_drive"]) * -math.expm1(-4))
     expected = under_ceiling(software, drive * math.exp(rate / 2) * math.expm1(rate) / rate)
     end_gap = expected - frontier(2027)
     z = LN10 * (end_gap - gap) - math.log(2)

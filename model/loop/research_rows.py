@@ -63,10 +63,9 @@ speedup = row("research_speedup",
               ((_w * multiplier ** rho + _rest) ** (lam / rho), True)))
 # Research inputs against the frontier's (output^lambda: parallel effort duplicates), times the
 # AI speed-up; ideas getting harder (beta = lambda / r) from the frontier's reference level on
-# (ideas_reference_software)
-# (a lab behind it catches up by diffusion, not by finding old ideas easier), and the ceiling
-# (headroom, the FTM's penalty) are separate brakes; the drive is the rate before the ceiling's,
-# which the next step integrates.
+# (ideas_reference_software; a lab behind it catches up by diffusion, not by finding old ideas
+# easier), and the ceiling (headroom, the FTM's penalty) are separate brakes; the drive is the
+# rate before the ceiling's, which the next step integrates.
 drive = row("software_progress_drive", log(2) / s("software_halving_time") * x_no_ai ** lam
             * speedup * exp(-s("ideas_harder_exponent") * log(10)
                             * Max(0, software - s("ideas_reference_software"))))
