@@ -251,10 +251,22 @@ def test_capital_on_a_parents_budget_by_hand(cost_basis):
         else:
             affordable = capital * 0.25 / r["hardware_price"]
         assert r["gpus_affordable"] == near(affordable)
+        # what it would bid in a market of labs: a renter, the part of its gap brought into
+        # service within the quarter over the 10-week lead time; an owner, all it can pay for
+        bid = affordable * (1 - math.exp(-0.25 / (10 / 52))) if cost_basis == "rented" \
+            else affordable
+        assert r["gpus_bid"] == near(bid)
         assert r["gpus_purchased"] == near(min(affordable, r["gpus_purchasable"]))
         assert r["fleet_stock"] == near(kept + r["gpus_purchased"])
         assert r["fleet_gpus"] == near(before["fleet_stock"]
                                        + (r["gpus_purchased"] - r["gpus_retired"]) / 2)
+
+
+def test_a_renter_with_no_lead_time_bids_its_whole_gap():
+    df = small(years=2, step="quarter", cost_basis="rented", deployment_lead_time=0,
+               lab_supply_share=0.05, token_price=0.01)
+    assert (df["gpus_bid"] == df["gpus_affordable"]).all()
+    assert (df["gpus_affordable"].iloc[1:] > 0).any()
 
 
 def test_a_renter_whose_capital_pays_for_less_than_it_keeps_adds_nothing():

@@ -32,13 +32,13 @@ ANTHROPIC = ("its run-rate grew 5x from December 2025 to May 2026 ($9B to $47B, 
              "behind the others' (its staff an assumption): 0.18-0.56")
 YEARLY = ("at yearly steps March 2026 is read between 2025's and 2026's averages, at their "
           "mid-points, so the year's growth is spread evenly over it; quarterly and monthly "
-          "steps read 1.10-1.14")
+          "steps read 1.13-1.15")
 # OpenAI's Q1 2026 money, from its rows at quarterly steps: the labs' bids lift the chip price
-# (and every rent) 2.2x in the first quarter ($3.26 an hour against $2.35 in March), and a
+# (and every rent) 1.9x in the first quarter ($2.91 an hour against $2.35 in March), and a
 # renter rents the stock a year of its capital pays for, so its bill jumps from $22.9B (2025)
-# to $61B a year; its inference half ($31B) exceeds its revenue ($24B)
+# to $55B a year; its inference half ($27B) exceeds its revenue ($24B)
 MONEY = ("the first quarter's chip price spike and a renter spending a year's capital on "
-         "rent: OpenAI's compute bill $61B a year in Q1 2026 against $22.9B in 2025, its "
+         "rent: OpenAI's compute bill $55B a year in Q1 2026 against $22.9B in 2025, its "
          "inference half above its revenue (the quarter's burn includes staff and other costs "
          "the model leaves out, so a right bill would read below 1)")
 MISSES = {

@@ -61,7 +61,7 @@ def engine_values(m, shares: np.ndarray) -> dict[str, np.ndarray]:
     """What the engine computes for the Market sheet's rows (n, labs) or (n,), from the final
     market's rows (model.market.clearing.couple, model.market.chips)."""
     target, (served, chosen) = couple(m.rows, shares, False, False)
-    bids = m.rows["gpus_affordable"].copy()
+    bids = m.rows["gpus_bid"].copy()
     bids[0] = 0.0
     supply = chips.market_supply(m.rows["world_gpu_production"], shares)
     return {"logit_share": chosen, "share_of_tokens_sold": served, "rival_odds": target[2],

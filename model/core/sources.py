@@ -83,6 +83,9 @@ REFERENCES: dict[str, str] = {
     "rbc-rental-2025": "RBC Capital Markets data in FT Alphaville (2025): average H100 rental "
     "rates down 22% and H200 down 29% year to date, while hyperscaler list prices 'hardly "
     "budged'",
+    "gpu-lead-times": "H100 server lead times: 36-52 weeks in late 2023 (Omdia, Nov 2023, via "
+    "Tom's Hardware); 8-12 weeks by April 2024, from ~39 weeks late in 2023 (Dell Taiwan's "
+    "Terence Liao, United Daily News, via The Register and Tom's Hardware, 12 Apr 2024)",
     "semianalysis-rental": "SemiAnalysis H100 rental price index (1-year contracts), as "
     "reported: $1.70 per GPU-hour in Oct 2025, up 40% to $2.35 by Mar 2026",
     "epoch-acu": "Epoch AI (J. You, May 2026), How much AI compute do frontier developers "

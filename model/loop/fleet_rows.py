@@ -139,6 +139,16 @@ def _affordable(kept, mean, growth):
 
 affordable = row("gpus_affordable", _affordable(_kept, _mean, exp(_x / 2)),
                  _affordable(s("fleet_gpus"), 1, 1))
+# What the lab asks a market of labs' chip supply for this step (a lab alone buys at most its
+# supply share and never bids). An owner's capital buys through the step, a flow as production
+# is; a renter's affordable GPUs are a gap between two stocks, which it closes over the
+# deployment lead time. Bid whole against a step's production, that gap made the chip price
+# jump with the step length: the first quarter of 2026 rented at $3.26 an hour at quarterly
+# steps and $4.46 at monthly ones.
+_lead = s("deployment_lead_time")
+_closed = Piecewise((1, _lead <= 0), (1 - exp(-dt / Max(_lead, 1e-9 * s("fleet_year"))), True))
+row("gpus_bid", Piecewise((affordable * _closed, rented & on("capital_limit")),
+                          (affordable, True)), affordable)
 bought = row("gpus_purchased", Piecewise((Min(affordable, purchasable), on("supply_limit")),
                                          (affordable, True)), 0)
 row("fleet_stock", _kept + bought, s("fleet_gpus"))

@@ -78,6 +78,9 @@ _NEW_ROWS = (
     ("gpus_affordable", "GPU", "GPUs the lab can pay for this step: an owner, what the step's "
      "capital buys; a renter, the stock whose rent a year's capital at the step's middle pays, "
      "less the GPUs it keeps", ""),
+    ("gpus_bid", "GPU", "GPUs the lab bids for in a market of labs' chip supply this step: "
+     "an owner, its gpus_affordable; a renter, the share 1 - e^(-step / deployment_lead_time) "
+     "of them it brings into service within the step", ""),
     ("gpus_purchased", "GPU", "GPUs added during the step (bought, or rented): what the lab "
      "can pay for, at most what the chip supply allows (none in the base year)", ""),
     ("fleet_stock", "GPU", "GPUs in the fleet at the end of the step", ""),

@@ -1,8 +1,9 @@
 """One chip supply: the labs' bids against the world's production, each step.
 
 Labs bid the GPUs their capital affords at the step's chip price (the projection's
-`gpus_affordable`). The market's supply is the labs' shares of world production (all of it for
-the default market, whose rest-of-the-world lab takes what the named labs did not); over-bid,
+`gpus_bid`: a renter, the part of its affordable gap it brings into service within the step).
+The market's supply is the labs' shares of world production (all of it for the default market,
+whose rest-of-the-world lab takes what the named labs did not); over-bid,
 the chip price index rises with the excess and the bids are rationed in proportion; under-bid,
 the index falls towards cost and every bid is met, the spare chips split by supply shares (so a
 lab bidding more next time finds them). A lab alone is a price taker: its rent path is the

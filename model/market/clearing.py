@@ -67,7 +67,7 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     demand, spilled demand, financing share, rival capability gap, base frontier gap), and the
     customers' (served, chosen) shares."""
     production = rows["world_gpu_production"]
-    bids = rows["gpus_affordable"].copy()
+    bids = rows["gpus_bid"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
     supply = market_supply(production, shares)
     index = np.ones_like(supply) if alone else price_index(bids, supply)
@@ -110,7 +110,7 @@ PATHS = ("market_supply_share", "chip_price_index", "rival_odds", "rival_demand"
          "spilled_demand", "financing_share", "rival_capability_gap", "base_frontier_gap")
 DAMPED = 6
 # The rows the coupling reads: each step's (labs, *samples) beside the base year's.
-_COUPLED_ROWS = ("world_gpu_production", "gpus_affordable", "customer_odds",
+_COUPLED_ROWS = ("world_gpu_production", "gpus_bid", "customer_odds",
                  "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
                  "year", "capability_gap")
 

@@ -135,8 +135,9 @@ def clearing(labs: int) -> Clearing:
     c.add("market_supply", "GPU", "GPUs the labs may buy: their supply shares (at most all) of "
           "world production", lambda _: sympy.Min(1, c.row("total_supply_share"))
           * c.row("world_gpu_production"), per_lab=False)
-    c.add("bids", "GPU", "GPUs each lab's capital affords (gpus_affordable); none in the base "
-          "year, whose fleet is observed", lambda j: pick("gpus_affordable", j),
+    c.add("bids", "GPU", "GPUs each lab bids for (gpus_bid: what its capital affords, a "
+          "renter's over its lead time); none in the base year, whose fleet is observed",
+          lambda j: pick("gpus_bid", j),
           first=lambda _: sympy.Integer(0))
     c.total("total_bids", "bids", "GPU", "the labs' summed bids")
     bids, supply = c.row("total_bids"), c.row("market_supply")
