@@ -144,7 +144,7 @@ affordable = row("gpus_affordable", _affordable(_kept, _mean, exp(_x / 2)),
 # is; a renter's affordable GPUs are a gap between two stocks, which it closes over the
 # deployment lead time. Bid whole against a step's production, that gap made the chip price
 # jump with the step length: the first quarter of 2026 rented at $3.26 an hour at quarterly
-# steps and $4.46 at monthly ones.
+# steps and $4.12 at monthly ones (now $2.91 and $3.09).
 _lead = s("deployment_lead_time")
 _closed = Piecewise((1, _lead <= 0), (1 - exp(-dt / Max(_lead, 1e-9 * s("fleet_year"))), True))
 row("gpus_bid", Piecewise((affordable * _closed, rented & on("capital_limit")),
