@@ -608,6 +608,20 @@ def test_quarters_agree_with_months_but_for_the_known_exceptions(table):
         assert (table[c] <= TOLERANCE).all(), shown
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "measured: under pricing = competitive a lab short of serving GPUs earns in proportion to "
+    "its fleet, and a renter's fleet is set to what the money raised on last step's revenue "
+    "pays for, a loop the explicit step integrates badly: Anthropic's status-quo fleet at the "
+    "horizon 18% apart at quarterly and monthly steps, NPV 10% (docs/MODEL.md, known "
+    "limitations: the same loop stops a cap on the scarcity price)"))
+def test_quarters_agree_with_months_when_a_short_lab_cannot_raise_its_price():
+    settings = scenario_settings("anthropic-2024", "status-quo",
+                                 overrides={"pricing": "competitive"})
+    quarter, month = (project(settings, 10, step)["fleet_stock"].iloc[-1]
+                      for step in ("quarter", "month"))
+    assert agreement(quarter, month) <= TOLERANCE
+
+
 def test_agreement_is_relative_to_the_larger_value_or_the_scale():
     assert agreement(100, 95) == pytest.approx(0.05)
     assert agreement(1, -1, scale=100) == pytest.approx(0.02)
