@@ -4,8 +4,9 @@ that step's projection until they no longer move (model.market.engine runs the s
 
 A step's coupling reads only that step's rows and the base year's (and the chip price's change,
 the last step's index), so settling the steps in order is the fixed point of the whole paths,
-at one step's cost per iteration rather than the horizon's: ~7 runs of a step, where iterating
-the whole paths took ~70 runs of all of them.
+at one step's cost per iteration rather than the horizon's: 7-12 runs of a step, where
+iterating the whole paths took ~70 runs of all of them; from a warm start (a market re-solved
+around a lab's candidate path) ~5.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from .customers import capacity_capped
 # and grown back by a quarter while it shrinks.
 DAMPING = 1.0
 MIN_DAMPING = 0.05
-TOLERANCE = 1e-6  # largest change of a path in an iteration (see `_change`) at convergence
+# Largest change of a path in an iteration (see `_change`) at convergence. At 1e-6, warm
+# starts (`_carried`) left the runs less settled than the optimisers' finite differences bear:
+# the joint optimum's 2030 ratio under ai-2027 fell from 0.67 to 0.36; at 1e-8 it reads 0.58,
+# and the benchmark's equilibrium NPVs agree with the cold starts' at 1e-8 to 8 digits.
+TOLERANCE = 1e-8
 MAX_ITERATIONS = 200
 # Runs of a step in which the chip price takes its secant step freely; from then on the step is
 # kept within the bounds the later guesses put on the root. Every step of every market the
@@ -127,6 +132,7 @@ class Clearing:
         self.warm = warm
         self.first, self.damping, self.tolerance, self.limit = first, damping, tolerance, limit
         self.settled, self.customers, self.base = [], [], None
+        self.slope = None  # the chip price's last secant slopes, for the next step's first run
         self.converged, self.iterations, self.change = True, 0, 0.0
 
     def _coupled(self, rows: dict) -> dict[str, np.ndarray]:
@@ -136,16 +142,27 @@ class Clearing:
         return {k: np.broadcast_to(rows[k], lane) for k in _COUPLED_ROWS}
 
     def _target(self, rows: dict, t: int) -> tuple:
-        now = self._coupled(rows)
-        stack = ({k: v[None] for k, v in now.items()} if t == 0 else
-                 {k: np.stack([self.base[k], now[k]]) for k in _COUPLED_ROWS})
+        if t == 0:
+            stack = {k: v[None] for k, v in self._coupled(rows).items()}
+        else:
+            # the base year's rows beside this step's, in buffers kept from the base year
+            # (stacking them afresh each run cost a third of the coupling's time)
+            stack = self.base
+            for k in _COUPLED_ROWS:
+                stack[k][1] = rows[k]
         coupling, customers = couple(stack, self.shares, self.alone, self.spill)
         return tuple(c[-1] for c in coupling), tuple(c[-1] for c in customers)
 
     def __call__(self, t: int, evaluate) -> dict:
-        # from the start's paths, or where the last step settled (the nearer guess)
-        paths = (tuple(np.array(p[t]) for p in self.first) if self.warm or not t
-                 else tuple(np.array(p) for p in self.settled[-1]))
+        # from the start's paths moved as the last step settled away from them (a warm start:
+        # a market near the start's, 4-5 runs a step where the start's own paths took 7), or
+        # where the last step settled
+        if not t:
+            paths = tuple(np.array(p[0]) for p in self.first)
+        elif self.warm:
+            paths = _carried(self.first, self.settled[-1], t)
+        else:
+            paths = tuple(np.array(p) for p in self.settled[-1])
         before = self.settled[-1][1] if t else np.ones_like(paths[1])
         damping, change, iterations, secant = self.damping, np.inf, 0, None
         while True:
@@ -159,42 +176,60 @@ class Clearing:
             damping = (max(MIN_DAMPING, damping / 2) if change > last
                        else min(self.damping, damping * 1.25))
             index, secant = _secant(np.log(paths[1]), np.log(target[1]), secant, damping,
-                                    iterations >= SECANT_RUNS)
+                                    iterations >= SECANT_RUNS, self.slope)
             paths = _mix(paths, target, damping, index)
+            if secant[4] is not None:  # the slope each lane last found, for the next step
+                self.slope = np.where(np.isfinite(secant[4]), secant[4],
+                                      np.nan if self.slope is None else self.slope)
         self.converged &= change <= self.tolerance
         self.iterations = max(self.iterations, iterations)
         self.change = max(self.change, change)
         if t == 0:
-            self.base = self._coupled(rows)
+            self.base = {k: np.stack([v, v]) for k, v in self._coupled(rows).items()}
         self.settled.append(paths)
         self.customers.append(customers)
         return rows
 
 
+def _carried(start: tuple, settled: tuple, t: int) -> tuple:
+    """Step t's first guess from `start`'s paths: the start's step t moved as the last step
+    settled away from the start's (a deviation's effect on the market carries from one step to
+    the next): the price index by its ratio, the other moving paths by their difference (at
+    least 0 but the spill), the frontier's gaps the start's."""
+    index = start[1][t] * settled[1] / start[1][t - 1]
+    moved = [np.maximum(0.0, p[t] + s - p[t - 1]) if k != 4 else p[t] + s - p[t - 1]
+             for k, (p, s) in enumerate(zip(start[:DAMPED], settled[:DAMPED], strict=True))]
+    return (moved[0], index, *moved[2:], *(np.array(p[t]) for p in start[DAMPED:]))
+
+
 def _secant(x: np.ndarray, g: np.ndarray, last: tuple | None, damping: float,
-            bounded: bool = True) -> tuple:
+            bounded: bool = True, slope: np.ndarray | None = None) -> tuple:
     """The chip price index's next guess, and what the next call needs: x is its log, g the
     log the bids at x call for. The bids fall as the price rises, so a full step overshoots
     (by 1 / elasticity: at elasticity 0.5 it diverges); the secant through the last two
     guesses solves g(x) = x where g is a power law (a line in logs), in about three runs of
-    the step. Where the slope is unknown (the first run, a kink of the clip), a damped step.
-    Since g - x falls as x rises, every guess also bounds the root (`_bounds`); `bounded`,
-    the bounds are kept from this guess on, and a step that would leave them halves them
-    instead: where the bids fall steeply the secant cycled (the index 0.7, 10, 1.6, 3.5 and
-    again, for 200 runs)."""
-    step = damping * (g - x)
+    the step. Where the slope is unknown (the first run, a kink of the clip), `slope` (the
+    last step's, which moves little from step to step) or, without one, a damped step: the
+    full first step overshot 4-fold, a run more in each step. Since g - x falls as x rises,
+    every guess also bounds the root (`_bounds`); `bounded`, the bounds are kept from this
+    guess on, and a step that would leave them halves them instead: where the bids fall
+    steeply the secant cycled (the index 0.7, 10, 1.6, 3.5 and again, for 200 runs)."""
+    found = None
     if last is not None:
         x0, g0 = last[:2]
         with np.errstate(divide="ignore", invalid="ignore"):
-            slope = (g - g0) / (x - x0)
-        usable = np.isfinite(slope) & (slope < 1) & (np.abs(x - x0) > 1e-12)
+            found = np.where(np.abs(x - x0) > 1e-12, (g - g0) / (x - x0), np.nan)
+        slope = found
+    step = damping * (g - x)
+    if slope is not None:
+        usable = np.isfinite(slope) & (slope < 1)
         step = np.where(usable, (g - x) / np.where(usable, 1 - slope, 1), step)
     guess = x + step
     if not bounded:
-        return np.exp(guess), (x, g, None, None)
-    low, high = _bounds(x, g, None if last is None or last[2] is None else last[2:])
+        return np.exp(guess), (x, g, None, None, found)
+    low, high = _bounds(x, g, None if last is None or last[2] is None else last[2:4])
     out = np.isfinite(low) & np.isfinite(high) & ((guess <= low) | (guess >= high))
-    return np.exp(np.where(out, (low + high) / 2, guess)), (x, g, low, high)
+    return np.exp(np.where(out, (low + high) / 2, guess)), (x, g, low, high, found)
 
 
 def _bounds(x: np.ndarray, g: np.ndarray, last: tuple | None) -> tuple:
