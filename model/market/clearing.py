@@ -27,7 +27,7 @@ MIN_DAMPING = 0.05
 # Largest change of a path in an iteration (see `_change`) at convergence. At 1e-6, warm
 # starts (`_carried`) left the runs less settled than the optimisers' finite differences bear:
 # the joint optimum's 2030 ratio under ai-2027 fell from 0.67 to 0.36; at 1e-8 it reads 0.58,
-# and the benchmark's equilibrium NPVs agree with the cold starts' at 1e-8 to 8 digits.
+# and the benchmark's equilibrium NPVs agree with the cold starts' at 1e-8 to 7 digits.
 TOLERANCE = 1e-8
 MAX_ITERATIONS = 200
 # Runs of a step in which the chip price takes its secant step freely; from then on the step is
