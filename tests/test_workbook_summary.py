@@ -144,8 +144,12 @@ def test_summary_explains_itself_and_charts_the_block(wb):
     ws = wb["Summary"]
     assert "scenario cell" in ws["A2"].value and "Inputs sheet" in ws["A2"].value
     chart, = ws._charts
-    assert [s.val.numRef.f for s in chart.series] == [
-        f"'Summary'!$C${r}:${'CDEFGHIJ'[YEARS - 1]}${r}" for r in (8, 9)]
+    last = 'CDEFGHIJ'[YEARS - 1]
+    assert [s.yVal.numRef.f for s in chart.series] == [
+        f"'Summary'!$C${r}:${last}${r}" for r in (8, 9)]
+    # over calendar years (the header row), ticked each whole year
+    assert {s.xVal.numRef.f for s in chart.series} == {f"'Summary'!$C$7:${last}$7"}
+    assert (chart.x_axis.majorUnit, chart.x_axis.number_format.formatCode) == (1, "0")
     assert chart.series[0].tx.v == "research" and chart.series[1].tx.v == "inference"
 
 

@@ -9,9 +9,11 @@ the payback year, all live formulas.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import sympy
-from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.styles import Alignment
 
 from model.core.catalogue import CATALOGUE, sym
@@ -188,10 +190,14 @@ def compare(book: Book, sheets: list[tuple[str, str, dict[str, int], pd.DataFram
     set_widths(ws, {"A": 24, "B": 22, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})
 
 
-def series(ws, row: int, n: int, title: str, colour: str, dashed: bool = False) -> Series:
-    """One row of `ws` (the step columns) as a straight, coloured line."""
+def series(ws, row: int, n: int, title: str, colour: str, dashed: bool = False,
+           years: int = 3) -> Series:
+    """One row of `ws` (the step columns) as a straight, coloured line over its `years` row."""
     ref = Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=row, max_row=row)
-    line = Series(ref, title=title)
+    at = Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=years,
+                   max_row=years)
+    line = Series(ref, at, title=title)
+    line.marker.symbol = "none"
     line.smooth = False  # a smoothed line invents values between the steps
     line.graphicalProperties.line.solidFill = colour
     line.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
@@ -200,14 +206,27 @@ def series(ws, row: int, n: int, title: str, colour: str, dashed: bool = False) 
     return line
 
 
-def line_chart(title: str, y_title: str, fmt: str) -> LineChart:
-    """A line chart over the step columns, axes shown (openpyxl hides them by default)."""
-    chart = LineChart()
+def year_axis(chart: ScatterChart, years=None) -> ScatterChart:
+    """`chart`'s x axis as calendar time: a tick each whole year, over `years` (if given, the
+    steps' start years) to the end of the last step's year; axes shown (openpyxl hides them)."""
+    axis = chart.x_axis
+    axis.number_format, axis.majorUnit = "0", 1
+    axis.majorGridlines = None  # the years' ticks suffice; the values keep their gridlines
+    if years is not None:
+        axis.scaling.min, axis.scaling.max = math.floor(min(years)), math.floor(max(years)) + 1
+    axis.delete = chart.y_axis.delete = False
+    return chart
+
+
+def line_chart(title: str, y_title: str, fmt: str, years) -> ScatterChart:
+    """Lines over calendar time (`year_axis`): a scatter chart, as a line chart's categories
+    labelled every step with its start, 2025.25, 2025.5, ..., at quarterly steps."""
+    chart = ScatterChart()
+    chart.style = 13  # lines, no markers
     chart.title, chart.y_axis.title, chart.x_axis.title = title, y_title, "year"
     chart.y_axis.number_format = fmt
-    chart.x_axis.delete = chart.y_axis.delete = False
     chart.height, chart.width = 9, 22
-    return chart
+    return year_axis(chart, years)
 
 
 def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataFrame]]) -> None:
@@ -216,13 +235,12 @@ def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataF
     book.text(ws, 1, 1, "Charts (from the Projection sheets)", TITLE_FONT)
     n = len(sheets[0][3])
     primary = wb[sheets[0][0]]
-    years = Reference(primary, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=3,
-                      max_row=3)
+    years = sheets[0][3]["year"].tolist()
     budget = line_chart("Research (solid) vs inference (dashed) budget", "USD/year",
-                        '"$"#,##0,,,"B"')
-    shares = line_chart(f"Shares of the fleet ({sheets[0][1]})", "share", "0%")
+                        '"$"#,##0,,,"B"', years)
+    shares = line_chart(f"Shares of the fleet ({sheets[0][1]})", "share", "0%", years)
     speed = line_chart(f"Headline multiplier vs effective speed-up ({sheets[0][1]})",
-                       "multiplier (x)", '0.0"x"')
+                       "multiplier (x)", '0.0"x"', years)
     # colours as on the page (model.report.palette): a scenario's, a use's, a series'
     for title, scenario, rows, _ in sheets:
         for use in ("research", "inference"):
@@ -236,5 +254,4 @@ def charts(book: Book, wb, sheets: list[tuple[str, str, dict[str, int], pd.DataF
         speed.series.append(series(primary, sheets[0][2][r], n, label, excel(r),
                                    dashed=k == 1))
     for k, chart in enumerate((budget, shares, speed)):
-        chart.set_categories(years)
         ws.add_chart(chart, f"A{3 + 19 * k}")

@@ -17,6 +17,7 @@ from model.report.formats import money_format
 from model.report.palette import excel
 
 from ._book import Book
+from ._finance_sheets import year_axis
 from ._projection_sheets import FIRST_COL
 from ._styles import PERCENT, TITLE_FONT, WRAP, fit_row_heights, set_widths, style_header
 
@@ -83,7 +84,7 @@ def _chart(book: Book, ws, labs: Sequence, n: int, top: int) -> None:
     chart.title = "Research share of the fleet: the market's paths and what was observed"
     chart.x_axis.title, chart.y_axis.title = "year", "share"
     chart.y_axis.number_format = "0%"
-    chart.x_axis.delete = chart.y_axis.delete = False
+    year_axis(chart)
     chart.height, chart.width = 10, 24
     for lab in labs:  # each lab's colour on the page too (model.report.palette)
         sheet = book.wb[lab.title]

@@ -11,7 +11,6 @@ first.
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.chart import Reference
 from openpyxl.styles import Alignment
 
 from model.core.catalogue import CATALOGUE
@@ -101,14 +100,13 @@ def _block(book: Book, ws, done: Projections) -> dict[str, int]:
     return rows
 
 
-def _chart(ws, rows: dict[str, int], n: int, anchor: str) -> None:
-    """Research vs inference budget of the chosen scenario (the block's rows)."""
+def _chart(ws, rows: dict[str, int], n: int, anchor: str, years) -> None:
+    """Research vs inference budget of the chosen scenario (the block's rows) over `years`."""
     chart = line_chart("Research vs inference budget (scenario above)", "USD/year",
-                       '"$"#,##0,,"M"')
+                       '"$"#,##0,,"M"', years)
     for use in ("research", "inference"):
-        chart.series.append(series(ws, rows[f"budget_{use}"], n, use, excel(use)))
-    chart.set_categories(Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1,
-                                   min_row=HEADER_ROW, max_row=HEADER_ROW))
+        chart.series.append(series(ws, rows[f"budget_{use}"], n, use, excel(use),
+                                   years=HEADER_ROW))
     ws.add_chart(chart, anchor)
 
 
@@ -124,7 +122,7 @@ def summary_sheet(book: Book, heading: str, done: Projections) -> dict[str, int]
     list_row = chart_row + 20  # below the chart (9 cm: about 17 rows)
     _selector(book, ws, done, list_row)
     rows = _block(book, ws, done)
-    _chart(ws, rows, n, f"A{chart_row}")
+    _chart(ws, rows, n, f"A{chart_row}", done[0][3]["year"].tolist())
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, FIRST_COL)
     set_widths(ws, {"A": 22, "B": 12, **{column_letter(FIRST_COL + t): 13 for t in range(n)}})
     wb = book.wb
