@@ -221,8 +221,7 @@ def year_axis(chart: ScatterChart, years=None) -> ScatterChart:
 def line_chart(title: str, y_title: str, fmt: str, years) -> ScatterChart:
     """Lines over calendar time (`year_axis`): a scatter chart, as a line chart's categories
     labelled every step with its start, 2025.25, 2025.5, ..., at quarterly steps."""
-    chart = ScatterChart()
-    chart.style = 13  # lines, no markers
+    chart = ScatterChart()  # its series drawn as lines without markers (`series`)
     chart.title, chart.y_axis.title, chart.x_axis.title = title, y_title, "year"
     chart.y_axis.number_format = fmt
     chart.height, chart.width = 9, 22
