@@ -114,6 +114,7 @@ def _mix(old: tuple, new: tuple, weight: float, index: np.ndarray) -> tuple:
 PATHS = ("market_supply_share", "chip_price_index", "rival_odds", "rival_demand",
          "spilled_demand", "financing_share", "rival_capability_gap", "base_frontier_gap")
 DAMPED = 6
+_SPILL = PATHS.index("spilled_demand")  # the one path that may be negative
 # The rows the coupling reads: each step's (labs, *samples) beside the base year's.
 _COUPLED_ROWS = ("world_gpu_production", "gpus_bid", "customer_odds",
                  "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
@@ -197,7 +198,7 @@ def _carried(start: tuple, settled: tuple, t: int) -> tuple:
     the next): the price index by its ratio, the other moving paths by their difference (at
     least 0 but the spill), the frontier's gaps the start's."""
     index = start[1][t] * settled[1] / start[1][t - 1]
-    moved = [np.maximum(0.0, p[t] + s - p[t - 1]) if k != 4 else p[t] + s - p[t - 1]
+    moved = [p[t] + s - p[t - 1] if k == _SPILL else np.maximum(0.0, p[t] + s - p[t - 1])
              for k, (p, s) in enumerate(zip(start[:DAMPED], settled[:DAMPED], strict=True))]
     return (moved[0], index, *moved[2:], *(np.array(p[t]) for p in start[DAMPED:]))
 

@@ -191,8 +191,9 @@ def compare(book: Book, sheets: list[tuple[str, str, dict[str, int], pd.DataFram
 
 
 def series(ws, row: int, n: int, title: str, colour: str, dashed: bool = False,
-           years: int = 3) -> Series:
-    """One row of `ws` (the step columns) as a straight, coloured line over its `years` row."""
+           years: int = FIRST_ROW - 1) -> Series:
+    """One row of `ws` (the step columns) as a straight, coloured line over its `years` row
+    (a Projection sheet's header, which repeats the steps' years)."""
     ref = Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=row, max_row=row)
     at = Reference(ws, min_col=FIRST_COL, max_col=FIRST_COL + n - 1, min_row=years,
                    max_row=years)
