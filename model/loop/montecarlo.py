@@ -76,6 +76,10 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
     "multiple_scale_elasticity": (0.20 / 0.36, 0.45 / 0.36, cite(
         "multiples-scale", "0.20-0.45: the fit's 0.36 +/- 0.06, and 0.28 within one lab")),
     "revenue_multiple_floor": (3 / 5, 10 / 5, cite("multiples-scale", "3x (Amazon) to 10x")),
+    "rental_price_decline": (0.5, 2.0, cite("assumption", "a factor of 2 either way around the "
+                                            "22% a year between Epoch's 2024 and 2025 contract "
+                                            "priors, which give no interval of their own (both "
+                                            "ends fell by 1.25x)")),
 }
 
 
