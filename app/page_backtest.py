@@ -9,7 +9,9 @@ import streamlit as st
 from model.loop.steps import DEFAULT_STEP
 
 from . import tables
-from .page_common import backtests, metrics, table
+from .page_common import backtest_intervals, backtests, metrics, table
+
+ss = st.session_state
 
 
 def _count(frame, step: str) -> str:
@@ -38,3 +40,34 @@ def backtest_tab() -> None:
     table(tables.backtest_frame(market))
     st.markdown("**Each lab alone, from its 2024 preset**")
     table(tables.backtest_frame(labs))
+    _intervals()
+
+
+def _covered(frame) -> str:
+    return f"{int(frame['covered'].sum())} of {len(frame)}"
+
+
+def _intervals() -> None:
+    """The same figures against the spread of the model's draws (model.odds.backtest), run on
+    request: about ten seconds."""
+    st.markdown("**Against the model's own uncertainty**")
+    st.caption(
+        "A miss at the central inputs may still be a figure the model's stated uncertainty "
+        "allows. Each backtest over 200 draws of the uncertain inputs (the Monte Carlo's; the "
+        f"market's labs' intervals too), at {DEFAULT_STEP}ly steps: the draws' 5th, 50th and "
+        "95th percentiles, whether the published figure lies between the 5th and 95th, and its "
+        "rank (the share of draws below it; near 0 or 1 the model's uncertainty does not reach "
+        "it). A wide interval covers cheaply: read its width too (`python -m model backtest "
+        "--intervals`, `--market`).")
+    if st.button("Run the draws", key="backtest_intervals_run"):
+        ss.backtest_intervals_shown = True
+    if not ss.get("backtest_intervals_shown"):
+        return st.info("Press **Run the draws** to run the backtests over the uncertain inputs.")
+    labs, market = backtest_intervals()
+    metrics([
+        ("Single labs: in their 90% interval", _covered(labs), "readings whose published "
+         "figure lies between the draws' 5th and 95th percentiles"),
+        ("Market of labs: in their 90% interval", _covered(market), "readings whose published "
+         "figure lies between the draws' 5th and 95th percentiles")])
+    table(tables.interval_frame(market))
+    table(tables.interval_frame(labs))

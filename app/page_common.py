@@ -45,6 +45,17 @@ def backtests() -> tuple[pd.DataFrame, pd.DataFrame]:
     return backtest(), market_backtest()
 
 
+@st.cache_data(max_entries=1, show_spinner="Running the backtests over 200 draws of the "
+               "uncertain inputs (about ten seconds)...")
+def backtest_intervals() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """backtests(), each observable over the Monte Carlo's draws at the default step
+    (model.odds.backtest.intervals): (the lab presets, the market of labs)."""
+    from model.loop.steps import DEFAULT_STEP
+    from model.odds.backtest import intervals
+
+    return (intervals(steps=(DEFAULT_STEP,)), intervals(market=True, steps=(DEFAULT_STEP,)))
+
+
 @st.cache_data(max_entries=64, show_spinner="Computing...")
 def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
     """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""

@@ -25,7 +25,7 @@ from model.core.fleet_inputs import USES
 from model.core.resolve import Settings, citations
 from model.core.sources import REFERENCES, cited_by
 from model.market import reveal_table
-from model.report.backtest_table import by_observable
+from model.report.backtest_table import by_observable, observed_text
 from model.report.formats import (
     calendar_year,
     format_value,
@@ -235,6 +235,21 @@ def reveal_columns(result: Mapping) -> dict[str, tuple[str, None]]:
     scenario)."""
     return {"best_response": ("best response", None)} | {
         key: (s["input"], None) for key, s in result["sweeps"].items()}
+
+
+def interval_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A backtest over draws (model.odds.backtest's columns, one step length) as text: the
+    published figure, the draws' percentiles in its unit, in or out of their 90% interval, and
+    its rank among them."""
+    return pd.DataFrame({
+        "observable": table["observable"], "run": table["preset"],
+        "observed": [observed_text(v, u) for v, u in zip(table["observed"], table["unit"],
+                                                         strict=True)],
+        **{name: [observed_text(v, u, o) for v, u, o in zip(table[p], table["unit"],
+                                                             table["observed"], strict=True)]
+           for name, p in (("5%", "p5"), ("median", "p50"), ("95%", "p95"))},
+        "in 90%": ["yes" if c else "no" for c in table["covered"]],
+        "rank": [f"{r:.2f}" for r in table["rank"]]})
 
 
 def backtest_frame(table: pd.DataFrame) -> pd.DataFrame:

@@ -430,6 +430,30 @@ def test_backtest_tab_shows_both_backtests_as_the_cli_reads_them():
     assert revenue["ratio (quarter)"].endswith(" (out)")
 
 
+def test_backtest_tab_runs_the_backtests_over_draws_on_request():
+    from model.odds.backtest import intervals
+
+    at = open_tab(fresh(), "Backtest")
+    clean(at)
+    assert any("Run the draws" in i.value for i in at.info)
+    assert len(at.dataframe) == 2  # nothing drawn until asked
+    at.button(key="backtest_intervals_run").click().run()
+    clean(at)
+    assert not at.error, [e.value for e in at.error]
+    labs, market = intervals(steps=("quarter",)), intervals(market=True, steps=("quarter",))
+    for label, table in (("Single labs: in their 90% interval", labs),
+                         ("Market of labs: in their 90% interval", market)):
+        assert metric(at, label) == f"{int(table['covered'].sum())} of {len(table)}"
+    frames = [d.value for d in at.dataframe]
+    assert [len(f) for f in frames[2:]] == [len(market), len(labs)]
+    tokens = frames[2].set_index("observable").loc[
+        "Google tokens a month, May 2026 over October 2025"]
+    want = market.set_index("observable").loc[tokens.name]
+    assert tokens["in 90%"] == ("yes" if want["covered"] else "no")
+    assert tokens["rank"] == f"{want['rank']:.2f}"
+    assert tokens["observed"] == "2.46x" and tokens["5%"].endswith("x")  # a ratio, as published
+
+
 def shown_observed(at: AppTest):
     """The research chart's observed points checked against the panel (issue 19, point 1);
     its model lines returned."""

@@ -29,6 +29,14 @@ def test_model_doc_market_backtest_is_current():
         "regenerate with `make docs`"
 
 
+def test_model_doc_backtest_intervals_are_current():
+    from model.odds.backtest import intervals, markdown
+
+    text = DOC.read_text()
+    assert markdown(intervals()) in text, "regenerate with `make docs`"
+    assert markdown(intervals(market=True), "market: lab") in text, "regenerate with `make docs`"
+
+
 def test_model_doc_names_every_input_and_row():
     from model.core.catalogue import CATALOGUE
 

@@ -1,36 +1,74 @@
-"""`python -m model backtest`: each preset from its base year beside what was later published;
-with `--market`, the end-2025 market of labs beside what was published for 2026."""
+"""`python -m model backtest`: each preset from its base year beside what was published later;
+with `--market`, the end-2025 market of labs beside what was published for 2026; with
+`--intervals`, each observable over draws of the uncertain inputs."""
 
 from __future__ import annotations
 
 import argparse
 
+import pandas as pd
+
+from model.core.errors import InputError
 from model.loop.backtest import backtest
 from model.report.backtest_table import observed_text
 from model.report.formats import json_number, strict_json, table
 
 
+def _records(df: pd.DataFrame, fmt: str) -> str | None:
+    if fmt == "json":
+        return strict_json({"rows": [{k: (json_number(v) if isinstance(v, float) else v)
+                                     for k, v in r.items()} for r in df.to_dict("records")]},
+                          indent=1)
+    if fmt == "csv":
+        return df.to_csv(index=False, lineterminator="\n").rstrip("\n")
+    return None
+
+
+def _intervals(args: argparse.Namespace, label: str) -> str:
+    from model.odds.backtest import SAMPLES, SEED, intervals
+
+    samples = SAMPLES if args.samples is None else args.samples
+    seed = SEED if args.seed is None else args.seed
+    df = intervals(market=args.market, samples=samples, seed=seed)
+    out = _records(df, args.format)
+    if out is not None:
+        return out
+    rows = [(r.observable, r.preset, r.step, observed_text(r.observed, r.unit),
+             *(observed_text(v, r.unit, r.observed) for v in (r.p5, r.p50, r.p95)),
+             "yes" if r.covered else "NO", f"{r.rank:.2f}") for r in df.itertuples()]
+    return (f"{int(df['covered'].sum())} of {len(df)} readings within the draws' 90% interval "
+            f"({samples} draws, seed {seed}; the readings are not independent); mean rank "
+            f"{df['rank'].mean():.2f} (0.50 unbiased)\n\n"
+            + table(rows, ("observable", label, "step", "observed", "p5", "p50", "p95",
+                           "in 90%", "rank"),
+                    legend="observed = the published figure; p5, p50, p95 = the draws' "
+                    "percentiles at the same date; in 90% = observed within p5-p95; rank = "
+                    "the share of draws below the observed figure (near 0 or 1: beyond what "
+                    "the model's uncertainty reaches)"))
+
+
 def cmd_backtest(args: argparse.Namespace) -> str:
+    label = "market: lab" if getattr(args, "market", False) else "preset"
+    if getattr(args, "intervals", False):
+        return _intervals(args, label)
+    if args.samples is not None or args.seed is not None:
+        raise InputError("samples, seed: only with --intervals")
     if getattr(args, "market", False):
         from model.market.backtest import backtest as market_backtest
 
         df = market_backtest()
     else:
         df = backtest()
-    if args.format == "json":
-        return strict_json({"rows": [{k: (json_number(v) if isinstance(v, float) else v)
-                                     for k, v in r.items()} for r in df.to_dict("records")]},
-                          indent=1)
-    if args.format == "csv":
-        return df.to_csv(index=False, lineterminator="\n").rstrip("\n")
+    out = _records(df, args.format)
+    if out is not None:
+        return out
     rows = [(r.observable, r.preset, r.step, observed_text(r.observed, r.unit),
              observed_text(r.modelled, r.unit), f"{r.ratio:.2f}", f"{r.band_low:g}-{r.band_high:g}",
              "yes" if r.within else "NO") for r in df.itertuples()]
     passed = int(df["within"].sum())
     return (f"{passed} of {len(df)} observable readings within their band, each observable "
             "read at every step length (sources: --format json)\n\n"
-            + table(rows, ("observable", "market: lab" if getattr(args, "market", False)
-                           else "preset", "step", "observed", "modelled", "ratio",
+            + table(rows, ("observable", label, "step", "observed", "modelled", "ratio",
                            "band", "in band"),
                     legend="observed = the published figure; modelled = the model's at the same "
                     "date; ratio = modelled / observed; band = the ratios counted as a match; "

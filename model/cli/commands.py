@@ -112,6 +112,13 @@ def _backtest(p: argparse.ArgumentParser) -> None:
     p.add_argument("--market", action="store_true",
                    help="the end-2025 market of labs from its base year beside what was "
                    "published for 2026 (default: each lab preset alone from its base year)")
+    p.add_argument("--intervals", action="store_true",
+                   help="each observable over draws of the uncertain inputs (the Monte "
+                   "Carlo's; the market's labs' intervals too): its 5th, 50th and 95th "
+                   "percentiles and the published figure's rank among the draws")
+    p.add_argument("--samples", type=_int, help="draws for --intervals (default 200, at most "
+                   "2,000)")
+    p.add_argument("--seed", type=_int, help="random seed for --intervals (default 0)")
 
 
 def _split(p: argparse.ArgumentParser) -> None:

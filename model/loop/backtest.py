@@ -26,6 +26,7 @@ from .scenarios import scenario_settings
 
 MAX_BAND_WIDTH = 1.5
 BAND = (0.8, 1.2)
+YEARS = 4  # each preset's run: its base year 2024 to 2027, past every observable
 COLUMNS = ("observable", "preset", "scenario", "step", "kind", "year", "observed", "modelled",
            "unit", "ratio", "band_low", "band_high", "within", "source")
 _INFERENCE_FIRST = {"allocation_policy": "inference-first"}
@@ -198,7 +199,7 @@ def read(df: pd.DataFrame, item: Observable) -> float:
     return value / float(at(item.since)) if item.kind == "at-growth" else value
 
 
-def modelled(item: Observable, step: str = "year", years: int = 4) -> float:
+def modelled(item: Observable, step: str = "year", years: int = YEARS) -> float:
     """The projection's value of an observable at `step` steps from the preset's base year."""
     settings = scenario_settings(item.preset, item.scenario, overrides=item.overrides)
     return read(project(settings, years=years, step=step), item)

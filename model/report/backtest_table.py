@@ -9,13 +9,16 @@ import pandas as pd
 from .formats import format_value, money
 
 
-def observed_text(value: float, unit: str) -> str:
-    """An observable by the display catalogue: money, GPUs, a share or a ratio."""
+def observed_text(value: float, unit: str, like: float | None = None) -> str:
+    """An observable by the display catalogue: money, GPUs, a share or a ratio (a unitless
+    figure is a share if `like`, by default the value itself, is at most 1, else a ratio: a
+    draw's reading is shown as the published figure is)."""
     if unit.startswith("USD"):
         return money(value, unit)
     if unit == "GPU":
         return format_value("fleet_gpus", value)
-    return format_value("share_research" if value <= 1 else "ai_rd_multiplier", value)
+    kind = value if like is None else like
+    return format_value("share_research" if kind <= 1 else "ai_rd_multiplier", value)
 
 
 def by_observable(table: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from pathlib import Path
 from model.loop import backtest, convergence, milestone_dates
 from model.market import answer, reveal, reveal_table
 from model.market import backtest as market_backtest
+from model.odds import backtest as backtest_odds
 
 from . import equations_table, market_doc, split_doc
 
@@ -26,6 +27,9 @@ def parts() -> dict[str, str]:
             "convergence": convergence.markdown(convergence.convergence_table()),
             "backtest": backtest.markdown(backtest.backtest()),
             "market-backtest": backtest.markdown(market_backtest.backtest(), "market: lab"),
+            "backtest-intervals": backtest_odds.markdown(backtest_odds.intervals()),
+            "market-backtest-intervals": backtest_odds.markdown(
+                backtest_odds.intervals(market=True), "market: lab"),
             "milestone-dates": milestone_dates.markdown(milestone_dates.table())}
 
 
