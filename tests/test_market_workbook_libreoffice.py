@@ -13,6 +13,7 @@ import argparse
 import io
 import json
 import math
+import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
@@ -27,7 +28,7 @@ from model.market.nash import nash
 from model.market.single_lab import lab_settings
 from model.workbook.cached_values import strip_cached_values
 from model.workbook.market_book import market_settings
-from tests.external import soffice
+from tests.external import require, soffice
 from tests.test_market_workbook import engine_values, market_rows, shares_of
 from tests.test_workbook_libreoffice import recalculate_all
 from tests.workbook_habits import error_cells
@@ -173,3 +174,22 @@ def test_no_cell_recalculates_to_an_error(run):
     for wb in run[3:]:
         found = error_cells(wb)
         assert not found, f"{len(found)} error cells: {found[:10]}"
+
+
+def test_the_observed_chart_prints_whole_on_one_page(tmp_path):
+    """Printed by LibreOffice, the Observed sheet's chart lies on one page, with its points: the
+    chart's title is on one page only (run on below the panel it broke across two, its title
+    read on both)."""
+    from tests.test_workbook_libreoffice import _to_pdf
+
+    path = tmp_path / "market.xlsx"
+    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        assert main(["market", "--years", "2", "--step", "year", "--choice", "policy", *SETS,
+                     "--out", str(path)]) == 0
+    pdf = _to_pdf(path, tmp_path)
+    pages = subprocess.run([require("pdftotext", "poppler-utils"), "-layout", str(pdf), "-"],
+                           check=True, capture_output=True, text=True).stdout.split("\f")
+    title = "Research share of the fleet: the market's paths"
+    holding = [k for k, text in enumerate(pages) if title in text]
+    assert len(holding) == 1, f"the chart's title on pages {[k + 1 for k in holding]}"
+    assert "Chart data" in pages[holding[0]]

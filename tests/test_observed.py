@@ -268,3 +268,11 @@ def test_the_chart_plots_the_panel_beside_each_labs_research_row(observed_ws):
     openai = _cells(wb, series["openai (observed)"].yVal.numRef.f)
     assert openai[1].value == pytest.approx(4.5 / 6.8, abs=TOL)  # Epoch's 2024 research split
     assert openai[0].value == pytest.approx(4 / 5.8, abs=TOL)  # all R&D, as reported
+
+
+def test_the_chart_and_its_points_start_a_printed_page(observed_ws):
+    ws = observed_ws
+    data = next(r for r in range(1, ws.max_row + 1)
+                if str(ws.cell(r, 1).value).startswith("Chart data"))
+    assert [b.id for b in ws.row_breaks.brk] == [data - 1]  # a page ends above the points
+    assert ws._charts[0].anchor._from.row + 1 > data  # (0-based) the chart below them

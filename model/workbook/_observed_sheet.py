@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 
 from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.worksheet.pagebreak import Break
 
 from model.market.observed import COLUMNS, PANEL, panel, research_points
 from model.report.formats import money_format
@@ -69,6 +70,9 @@ def _chart(book: Book, ws, labs: Sequence, n: int, top: int) -> None:
     """Below the panel, the points the chart plots (per lab, contiguous), then the chart: each
     lab's research share from its sheet as a line, the observed shares as markers."""
     points = sorted(research_points(panel()), key=lambda p: p["lab"])
+    # The chart and its points start a printed page: run on below the panel, the chart broke
+    # across two pages (the panel's wrapped rows leave a page's last third or so)
+    ws.row_breaks.append(Break(id=top - 1))
     book.text(ws, top, 1, "Chart data: research where the source separates final runs, else "
               "all R&D (kind)")
     book.row(ws, top + 1, ["lab", "year", "research share shown", "kind"])
