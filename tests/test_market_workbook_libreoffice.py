@@ -30,7 +30,7 @@ from model.workbook.cached_values import strip_cached_values
 from model.workbook.market_book import market_settings
 from tests.external import require, soffice
 from tests.test_market_workbook import engine_values, market_rows, shares_of
-from tests.test_workbook_libreoffice import recalculate_all
+from tests.test_workbook_libreoffice import _to_pdf, recalculate_all
 from tests.workbook_habits import error_cells
 
 pytestmark = pytest.mark.libreoffice
@@ -180,8 +180,6 @@ def test_the_observed_chart_prints_whole_on_one_page(tmp_path):
     """Printed by LibreOffice, the Observed sheet's chart lies on one page, with its points: the
     chart's title is on one page only (run on below the panel it broke across two, its title
     read on both)."""
-    from tests.test_workbook_libreoffice import _to_pdf
-
     path = tmp_path / "market.xlsx"
     with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
         assert main(["market", "--years", "2", "--step", "year", "--choice", "policy", *SETS,

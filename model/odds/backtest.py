@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import percentileofscore
 
 from model.core.errors import InputError, quoted
 from model.loop import backtest as lab_backtest
@@ -42,9 +43,7 @@ COLUMNS = ("observable", "preset", "step", "observed", "modelled", "unit", "p5",
 
 def rank(readings: np.ndarray, observed: float) -> float:
     """Share of `readings` below `observed`, ties counted half (0-1)."""
-    below = np.count_nonzero(readings < observed)
-    tied = np.count_nonzero(readings == observed)
-    return (below + tied / 2) / readings.size
+    return float(percentileofscore(readings, observed, kind="mean")) / 100
 
 
 def summary_row(item, run: str, step: str, central: float, readings: np.ndarray,
