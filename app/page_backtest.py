@@ -9,7 +9,7 @@ import streamlit as st
 from model.loop.steps import DEFAULT_STEP
 
 from . import tables
-from .page_common import backtest_intervals, backtests, metrics, table
+from .page_common import backtest_intervals, backtest_levers, backtests, metrics, table
 
 ss = st.session_state
 
@@ -40,7 +40,35 @@ def backtest_tab() -> None:
     table(tables.backtest_frame(market))
     st.markdown("**Each lab alone, from its 2024 preset**")
     table(tables.backtest_frame(labs))
+    _levers()
     _intervals()
+
+
+def _asked(title: str, caption: str, button: str, key: str, wait: str) -> bool:
+    """A section run on request: its title and caption, its button (`key`_run), and until it is
+    pressed `wait` as a notice; whether it has been pressed (for the session)."""
+    st.markdown(f"**{title}**")
+    st.caption(caption)
+    if st.button(button, key=f"{key}_run"):
+        ss[f"{key}_shown"] = True
+    if not ss.get(f"{key}_shown"):
+        st.info(wait)
+        return False
+    return True
+
+
+def _levers() -> None:
+    """What landing would take (model.odds.levers), run on request: a few seconds."""
+    if _asked(
+            "What would it take to land?",
+            "The single-lab backtest again, with one departure from the defaults at a time, one "
+            f"for each cause of the misses, then all together, at {DEFAULT_STEP}ly steps. Each "
+            "stands for what 2025-26 turned out to be where a default set from sources up to "
+            "2024 said otherwise; chosen after seeing the backtest, none is a default (`python "
+            "-m model backtest --levers`; docs/MODEL.md, \"What it would take\").",
+            "Run the departures", "backtest_levers",
+            "Press **Run the departures** to see what it would take."):
+        table(tables.levers_frame(backtest_levers()))
 
 
 def _covered(frame) -> str:
@@ -50,19 +78,18 @@ def _covered(frame) -> str:
 def _intervals() -> None:
     """The same figures against the spread of the model's draws (model.odds.backtest), run on
     request: about ten seconds."""
-    st.markdown("**Against the model's own uncertainty**")
-    st.caption(
-        "A miss at the central inputs may still be a figure the model's stated uncertainty "
-        "allows. Each backtest over 200 draws of the uncertain inputs (the Monte Carlo's; the "
-        f"market's labs' intervals too), at {DEFAULT_STEP}ly steps: the draws' 5th, 50th and "
-        "95th percentiles, whether the published figure lies between the 5th and 95th, and its "
-        "rank (the share of draws below it; near 0 or 1 the model's uncertainty does not reach "
-        "it). A wide interval covers cheaply: read its width too (`python -m model backtest "
-        "--intervals`, `--market`).")
-    if st.button("Run the draws", key="backtest_intervals_run"):
-        ss.backtest_intervals_shown = True
-    if not ss.get("backtest_intervals_shown"):
-        return st.info("Press **Run the draws** to run the backtests over the uncertain inputs.")
+    if not _asked(
+            "Against the model's own uncertainty",
+            "A miss at the central inputs may still be a figure the model's stated uncertainty "
+            "allows. Each backtest over 200 draws of the uncertain inputs (the Monte Carlo's; "
+            f"the market's labs' intervals too), at {DEFAULT_STEP}ly steps: the draws' 5th, "
+            "50th and 95th percentiles, whether the published figure lies between the 5th and "
+            "95th, and its rank (the share of draws below it; near 0 or 1 the model's "
+            "uncertainty does not reach it). A wide interval covers cheaply: read its width too "
+            "(`python -m model backtest --intervals`, `--market`).",
+            "Run the draws", "backtest_intervals",
+            "Press **Run the draws** to run the backtests over the uncertain inputs."):
+        return
     labs, market = backtest_intervals()
     metrics([
         ("Single labs: in their 90% interval", _covered(labs), "readings whose published "

@@ -56,6 +56,17 @@ def backtest_intervals() -> tuple[pd.DataFrame, pd.DataFrame]:
     return (intervals(steps=(DEFAULT_STEP,)), intervals(market=True, steps=(DEFAULT_STEP,)))
 
 
+@st.cache_data(max_entries=1, show_spinner="Running the backtest with each departure (a few "
+               "seconds)...")
+def backtest_levers() -> pd.DataFrame:
+    """The single-lab backtest at the default step with one departure from the defaults at a
+    time, then all together (model.odds.levers)."""
+    from model.loop.steps import DEFAULT_STEP
+    from model.odds.levers import levers
+
+    return levers(steps=(DEFAULT_STEP,))
+
+
 @st.cache_data(max_entries=64, show_spinner="Computing...")
 def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
     """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""

@@ -237,6 +237,17 @@ def reveal_columns(result: Mapping) -> dict[str, tuple[str, None]]:
         key: (s["input"], None) for key, s in result["sweeps"].items()}
 
 
+def levers_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """model.odds.levers' rows at one step length as text: each departure, its readings in band
+    ('k of n') and what it stands for."""
+    counts = frame.groupby("lever", sort=False)["within"].agg(["sum", "size"])
+    why = frame.drop_duplicates("lever").set_index("lever")["why"]
+    return pd.DataFrame({"departure": counts.index,
+                         "in band": [f"{s} of {n}" for s, n in zip(counts["sum"], counts["size"],
+                                                                   strict=True)],
+                         "what it stands for": why[counts.index].to_numpy()})
+
+
 def interval_frame(table: pd.DataFrame) -> pd.DataFrame:
     """A backtest over draws (model.odds.backtest's columns, one step length) as text: the
     published figure, the draws' percentiles in its unit, in or out of their 90% interval, and

@@ -430,16 +430,35 @@ def test_backtest_tab_shows_both_backtests_as_the_cli_reads_them():
     assert revenue["ratio (quarter)"].endswith(" (out)")
 
 
+def asked_on_backtest(button: str, key: str) -> AppTest:
+    """The Backtest tab with nothing run until `button` (`key`_run) is pressed, then pressed."""
+    at = open_tab(fresh(), "Backtest")
+    clean(at)
+    assert any(button in i.value for i in at.info)
+    assert len(at.dataframe) == 2  # nothing run until asked
+    at.button(key=f"{key}_run").click().run()
+    clean(at)
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_backtest_tab_runs_the_departures_on_request():
+    from model.loop.backtest import backtest
+    from model.odds.levers import LEVERS, NONE, together
+
+    at = asked_on_backtest("Run the departures", "backtest_levers")
+    shown = at.dataframe[2].value.set_index("departure")
+    assert list(shown.index) == [NONE.name, *(lv.name for lv in LEVERS), together().name]
+    labs = backtest()
+    quarter = labs[labs["step"] == "quarter"]
+    assert shown.loc[NONE.name, "in band"] == f"{int(quarter['within'].sum())} of {len(quarter)}"
+    assert shown.loc[together().name, "what it stands for"].startswith("no capability premium; ")
+
+
 def test_backtest_tab_runs_the_backtests_over_draws_on_request():
     from model.odds.backtest import intervals
 
-    at = open_tab(fresh(), "Backtest")
-    clean(at)
-    assert any("Run the draws" in i.value for i in at.info)
-    assert len(at.dataframe) == 2  # nothing drawn until asked
-    at.button(key="backtest_intervals_run").click().run()
-    clean(at)
-    assert not at.error, [e.value for e in at.error]
+    at = asked_on_backtest("Run the draws", "backtest_intervals")
     labs, market = intervals(steps=("quarter",)), intervals(market=True, steps=("quarter",))
     for label, table in (("Single labs: in their 90% interval", labs),
                          ("Market of labs: in their 90% interval", market)):

@@ -83,6 +83,8 @@ EXPECT: dict[str, dict[str, str]] = {
         "out": r"^\d+ of 30 readings within the draws' 90% interval \(50 draws, seed 0;[\s\S]*"
                r"^Google tokens a month, May 2026 over October 2025 +end-2025: google-deepmind "
                r"+year +2\.46x +"},
+    "python -m model backtest --levers": {
+        "out": r"^What it would take:[\s\S]*^all of them together +11 of 28 +16 of 28 +16 of 28 "},
     "python -m model milestones --scenario ai-2027 --hold": {
         "out": r"split held fixed[\s\S]*^ai-2027 +42\.1% "},
     "python -m model run --preset ai-2027-lab-2024 --scenario ai-2027 --set "

@@ -1,6 +1,7 @@
 """`python -m model backtest`: each preset from its base year beside what was published later;
 with `--market`, the end-2025 market of labs beside what was published for 2026; with
-`--intervals`, each observable over draws of the uncertain inputs."""
+`--intervals`, each observable over draws of the uncertain inputs; with `--levers`, what it would
+take to land: the readings in band with one departure from the defaults at a time."""
 
 from __future__ import annotations
 
@@ -47,13 +48,42 @@ def _intervals(args: argparse.Namespace, label: str) -> str:
                     "the model's uncertainty reaches)"))
 
 
+def _levers(args: argparse.Namespace) -> str:
+    from model.odds.levers import counts, levers
+
+    df = levers()
+    out = _records(df, args.format)
+    if out is not None:
+        return out
+    table_ = counts(df)
+    total = len(df) // (len(table_) * len(table_.columns))
+    why = dict(zip(df["lever"], df["why"], strict=False))
+    rows = [(name, *(f"{v} of {total}" for v in row), why[name])
+            for name, row in table_.iterrows()]
+    return ("What it would take: the readings in band with one departure from the defaults at "
+            "a time, then all together. Each stands for what 2025-26 turned out to be, chosen "
+            "after seeing the backtest: a diagnosis, not a default (docs/MODEL.md)\n\n"
+            + table(rows, ("departure", *(f"in band ({s})" for s in table_.columns),
+                           "what it stands for"),
+                    legend="in band = readings whose modelled / observed ratio lies in its band "
+                    "(--format json: each reading)"))
+
+
 def cmd_backtest(args: argparse.Namespace) -> str:
-    label = "market: lab" if getattr(args, "market", False) else "preset"
+    market = getattr(args, "market", False)
+    label = "market: lab" if market else "preset"
+    if getattr(args, "levers", False):
+        if market or getattr(args, "intervals", False):
+            raise InputError("levers: the single-lab backtest's alone, without --market or "
+                             "--intervals")
+        if args.samples is not None or args.seed is not None:
+            raise InputError("samples, seed: only with --intervals")
+        return _levers(args)
     if getattr(args, "intervals", False):
         return _intervals(args, label)
     if args.samples is not None or args.seed is not None:
         raise InputError("samples, seed: only with --intervals")
-    if getattr(args, "market", False):
+    if market:
         from model.market.backtest import backtest as market_backtest
 
         df = market_backtest()

@@ -116,6 +116,10 @@ def _backtest(p: argparse.ArgumentParser) -> None:
                    help="each observable over draws of the uncertain inputs (the Monte "
                    "Carlo's; the market's labs' intervals too): its 5th, 50th and 95th "
                    "percentiles and the published figure's rank among the draws")
+    p.add_argument("--levers", action="store_true",
+                   help="what it would take to land: the readings in band with one departure "
+                   "from the defaults at a time (each what 2025-26 turned out to be), then all "
+                   "together")
     p.add_argument("--samples", type=_int, help="draws for --intervals (default 200, at most "
                    "2,000)")
     p.add_argument("--seed", type=_int, help="random seed for --intervals (default 0)")

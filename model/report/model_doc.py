@@ -13,6 +13,7 @@ from model.loop import backtest, convergence, milestone_dates
 from model.market import answer, reveal, reveal_table
 from model.market import backtest as market_backtest
 from model.odds import backtest as backtest_odds
+from model.odds import levers
 
 from . import equations_table, market_doc, split_doc
 
@@ -27,6 +28,7 @@ def parts() -> dict[str, str]:
             "convergence": convergence.markdown(convergence.convergence_table()),
             "backtest": backtest.markdown(backtest.backtest()),
             "market-backtest": backtest.markdown(market_backtest.backtest(), "market: lab"),
+            "backtest-levers": levers.markdown(levers.levers()),
             "backtest-intervals": backtest_odds.markdown(backtest_odds.intervals()),
             "market-backtest-intervals": backtest_odds.markdown(
                 backtest_odds.intervals(market=True), "market: lab"),
