@@ -46,10 +46,10 @@ LEVERS = (
           "frontier, which in 2025 the frontier labs were"),
     Lever("the labs' 2025 chip shares",
           {f"{lab}-2024": {"lab_supply_share": share} for lab, share in _SHARES.items()},
-          "lab_supply_share " + ", ".join(f"{lab} {share:.1%}" for lab, share in _SHARES.items())
+          "lab_supply_share " + ", ".join(f"{lab} {share:.3f}" for lab, share in _SHARES.items())
           + ": " + cite("epoch-lab-compute", "what each added in 2025") + " of "
-          + cite("epoch-chips", f"the {PRODUCTION_2025 / 1e6:.1f}M H100e made in 2025")
-          + ", against 2024's 5.8%"),
+          + cite("epoch-chips", f"the {PRODUCTION_2025:,.0f} H100e made in 2025")
+          + ", against 2024's 0.058"),
     Lever("no rent decline", {EVERY: {"rental_price_decline": 0.0}},
           "rental_price_decline 0: " + cite("semianalysis-rental", "1-year H100 rents rose 40% "
                                             "from October 2025 to March 2026")),
