@@ -240,12 +240,14 @@ def reveal_columns(result: Mapping) -> dict[str, tuple[str, None]]:
 def levers_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """model.odds.levers' rows at one step length as text: each departure, its readings in band
     ('k of n') and what it stands for."""
-    counts = frame.groupby("lever", sort=False)["within"].agg(["sum", "size"])
-    why = frame.drop_duplicates("lever").set_index("lever")["why"]
-    return pd.DataFrame({"departure": counts.index,
-                         "in band": [f"{s} of {n}" for s, n in zip(counts["sum"], counts["size"],
+    from model.odds.levers import summary
+
+    table = summary(frame)
+    step = table.columns[0]
+    return pd.DataFrame({"departure": table.index,
+                         "in band": [f"{k} of {n}" for k, n in zip(table[step], table["readings"],
                                                                    strict=True)],
-                         "what it stands for": why[counts.index].to_numpy()})
+                         "what it stands for": table["why"].to_numpy()})
 
 
 def interval_frame(table: pd.DataFrame) -> pd.DataFrame:

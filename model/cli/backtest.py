@@ -49,40 +49,37 @@ def _intervals(args: argparse.Namespace, label: str) -> str:
 
 
 def _levers(args: argparse.Namespace) -> str:
-    from model.odds.levers import counts, levers
+    from model.odds.levers import levers, summary
 
     df = levers()
     out = _records(df, args.format)
     if out is not None:
         return out
-    table_ = counts(df)
-    total = len(df) // (len(table_) * len(table_.columns))
-    why = dict(zip(df["lever"], df["why"], strict=False))
-    rows = [(name, *(f"{v} of {total}" for v in row), why[name])
+    table_ = summary(df)
+    steps = list(dict.fromkeys(df["step"]))
+    rows = [(name, *(f"{row[s]} of {row.readings}" for s in steps), row.why)
             for name, row in table_.iterrows()]
     return ("What it would take: the readings in band with one departure from the defaults at "
             "a time, then all together. Each stands for what 2025-26 turned out to be, chosen "
             "after seeing the backtest: a diagnosis, not a default (docs/MODEL.md)\n\n"
-            + table(rows, ("departure", *(f"in band ({s})" for s in table_.columns),
+            + table(rows, ("departure", *(f"in band ({s})" for s in steps),
                            "what it stands for"),
                     legend="in band = readings whose modelled / observed ratio lies in its band "
                     "(--format json: each reading)"))
 
 
 def cmd_backtest(args: argparse.Namespace) -> str:
-    market = getattr(args, "market", False)
+    market, intervals = getattr(args, "market", False), getattr(args, "intervals", False)
     label = "market: lab" if market else "preset"
+    if not intervals and (args.samples is not None or args.seed is not None):
+        raise InputError("samples, seed: only with --intervals")
     if getattr(args, "levers", False):
-        if market or getattr(args, "intervals", False):
+        if market or intervals:
             raise InputError("levers: the single-lab backtest's alone, without --market or "
                              "--intervals")
-        if args.samples is not None or args.seed is not None:
-            raise InputError("samples, seed: only with --intervals")
         return _levers(args)
-    if getattr(args, "intervals", False):
+    if intervals:
         return _intervals(args, label)
-    if args.samples is not None or args.seed is not None:
-        raise InputError("samples, seed: only with --intervals")
     if market:
         from model.market.backtest import backtest as market_backtest
 

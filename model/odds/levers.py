@@ -95,15 +95,23 @@ def counts(frame: pd.DataFrame) -> pd.DataFrame:
     return table[list(dict.fromkeys(frame["step"]))].astype(int)
 
 
+def summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """counts(frame), and per departure the readings each step length has (`readings`) and
+    what it stands for (`why`): what the CLI, the docs and the app show."""
+    table = counts(frame)
+    steps = len(table.columns)
+    first = frame.drop_duplicates("lever").set_index("lever")
+    return table.assign(readings=frame.groupby("lever", sort=False).size()[table.index] // steps,
+                        why=first["why"][table.index])
+
+
 def markdown(frame: pd.DataFrame) -> str:
     """The departures and their counts as a Markdown table (docs/MODEL.md)."""
-    table = counts(frame)
-    steps = list(table.columns)
-    total = frame.groupby(["lever", "step"], sort=False).size().iloc[0]
-    why = dict(zip(frame["lever"], frame["why"], strict=False))
+    table = summary(frame)
+    steps, total = list(counts(frame).columns), int(table["readings"].iloc[0])
     out = ["| departure | what it stands for | "
            + " | ".join(f"in band ({s}, of {total})" for s in steps) + " |",
            "|---|---|" + "---|" * len(steps)]
-    out += [f"| {name} | {why[name].replace('|', '/')} | "
-            + " | ".join(str(v) for v in row) + " |" for name, row in table.iterrows()]
+    out += [f"| {name} | {row.why.replace('|', '/')} | "
+            + " | ".join(str(row[s]) for s in steps) + " |" for name, row in table.iterrows()]
     return "\n".join(out)
