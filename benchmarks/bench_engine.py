@@ -88,6 +88,12 @@ class _Lab:
         return v.world_gpus_ceiling / (1 + (v.world_gpus_ceiling / v.world_gpus_anchor - 1) * exp(
             -v.world_gpu_growth * (when - v.world_anchor_year - self.fy)))
 
+    def world_years(self, start, end):  # GPU-years of the logistic stock: its integral
+        v = self.v
+        k, g = v.world_gpus_ceiling / v.world_gpus_anchor - 1, v.world_gpu_growth
+        t0, t1 = (when - v.world_anchor_year - self.fy for when in (start, end))
+        return v.world_gpus_ceiling / g * log((exp(g * t1) + k) / (exp(g * t0) + k))
+
     def fall(self, drive, dt):  # factor by which the headroom to the ceiling falls over dt
         return exp(-drive * dt / (self.v.software_ceiling * LN10))
 
@@ -118,8 +124,11 @@ class _Lab:
             r.rent = p.rent * exp(-v.rental_price_decline * r.between)
         r.elapsed, r.hw = r.year - v.start_year, r.gpu_capex * v.cluster_capex_multiplier
         r.retire = 1 - exp(-r.dt / v.depreciation_life)
+        r.kept_bought = v.depreciation_life / r.dt * r.retire  # of the step's buys, at its end
         now, r.world_gpus = self.world(r.year), self.world(r.year + r.dt)
-        r.gpus_purchasable = v.lab_supply_share * (r.world_gpus - now + now * r.retire)
+        # replaces what retires from the stock as it stands through the step
+        r.gpus_purchasable = v.lab_supply_share * (
+            r.world_gpus - now + self.world_years(r.year, r.year + r.dt) / v.depreciation_life)
         r.capex_hr = r.hw / (v.depreciation_life * self.hours)
         r.cost_hr = r.capex_hr + self.energy if self.owned else r.rent
         r.tpgy = self.tokens * exp(v.serving_efficiency_growth * r.middle)
@@ -161,20 +170,21 @@ class _Lab:
         if p is None:
             kept, mean, growth = v.fleet_gpus, 1.0, 1.0
         else:
-            retired = p.fleet_stock * r.retire
-            kept = p.fleet_stock - retired
+            kept = p.fleet_stock * (1 - r.retire)
             # money raised on revenue grows through the step at the revenue's last growth
             x = 0.0 if self.parent else np.clip(p.growth, -self.tenfold, self.tenfold) * r.dt
             mean, growth = growth_mean(x), exp(x / 2)
         if self.owned:  # buys through the step at its mid-point price
             r.affordable = r.capital_available * r.dt * mean / r.hw
         else:  # rents the stock whose rent a year's capital at the step's middle pays
-            r.affordable = maxi(0.0, r.capital_available * growth / (r.rent * self.hours) - kept)
+            r.affordable = maxi(0.0, r.capital_available * growth / (r.rent * self.hours)
+                                - kept) / r.kept_bought
         if p is None:
             r.bought, r.fleet_stock, r.fleet_gpus = 0.0, v.fleet_gpus, v.fleet_gpus
-        else:
+        else:  # the step's buys retire from the day they arrive, as the stock does
             r.bought = mini(r.affordable, r.gpus_purchasable)
-            r.fleet_stock = kept + r.bought
+            r.fleet_stock = kept + r.bought * r.kept_bought
+            retired = p.fleet_stock - r.fleet_stock + r.bought
             r.fleet_gpus = p.fleet_stock + (r.bought - retired) / 2
 
     def progress(self, p, r):
@@ -195,8 +205,10 @@ class _Lab:
             # the drive was read at the last step's middle and grows on at its last rate
             x = p.drive_growth * r.since
             mean = p.drive * exp(-x / 2) * growth_mean(x)
-            r.software_headroom = mini(p.software_headroom * self.fall(mean, r.since),
-                                       self.headroom(r.year - v.diffusion_lag))
+            # the base year is observed: through it the lab keeps its gap to the frontier
+            own = np.where(p.elapsed == 0, 1 - (r.frontier - v.software_gap) / ceiling,
+                           p.software_headroom * self.fall(mean, r.since))
+            r.software_headroom = mini(own, self.headroom(r.year - v.diffusion_lag))
             r.software_efficiency = ceiling * (1 - r.software_headroom)
             r.capability = (p.capability + r.software_efficiency - p.software_efficiency
                             + log(r.fleet_gpus / p.fleet_gpus) / LN10)

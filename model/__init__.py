@@ -127,8 +127,8 @@ def project(
     >>> df[["year", "fleet_gpus", "share_research"]].round({"fleet_gpus": -3, "share_research": 2})
          year  fleet_gpus  share_research
     0  2024.0    400000.0            0.64
-    1  2025.0    751000.0            0.46
-    2  2026.0   1808000.0            0.64
+    1  2025.0    745000.0            0.46
+    2  2026.0   1791000.0            0.64
     >>> df.attrs["units"]["fleet_gpus"], df.attrs["units"]["inference_revenue"]
     ('GPU', 'USD/year')
     """

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hand import rolled
+from scipy.integrate import quad
 
 from model.core.catalogue import CATALOGUE
 from model.core.presets import PRESETS
@@ -100,12 +101,14 @@ def test_world_supply_by_hand(anchor_year):
         assert r["world_gpus"] == near(world(end, anchor_year))
     if anchor_year == 2024:
         assert df["world_gpus"].iloc[0] == near(1e6)
-    # production over a step: the stock's growth plus the replacement of the stock at the
-    # step's start, retired at 1/life a year (the base year a year, then a quarter)
+    # production over a step: the stock's growth plus the replacement of what retires, 1/life
+    # a year of the stock as it stands through the step (integrated numerically here; the base
+    # year a year, then a quarter)
     starts, lengths = [2024, 2025, 2025.25, 2025.5, 2025.75], [1, 0.25, 0.25, 0.25, 0.25]
     for (_, r), start, dt in zip(df.iterrows(), starts, lengths, strict=True):
         stock = world(start, anchor_year)
-        made = world(start + dt, anchor_year) - stock + stock * (1 - math.exp(-dt / 4))
+        gpu_years = quad(world, start, start + dt, args=(anchor_year,), epsabs=0, epsrel=1e-12)[0]
+        made = world(start + dt, anchor_year) - stock + gpu_years / 4
         assert r["world_gpu_production"] == near(made)
         assert r["gpus_purchasable"] == near(0.001 * made)
 
@@ -157,12 +160,15 @@ def test_capital_and_purchases_on_revenue_by_hand(cost_basis, supply_share, bind
     assert r1["capital_available"] == near(capital)
     assert r1["financing_trend"] == near(0.5)
     kept = 1000 * math.exp(-0.25 / 4)
-    assert r1["gpus_retired"] == near(1000 - kept)
+    # of the quarter's additions, spread through it and retiring from the day they arrive,
+    # L/dt (1 - e^(-dt/L)) are still in service at its end
+    lasting = 4 / 0.25 * -math.expm1(-0.25 / 4)
     if cost_basis == "rented":
         # the stock whose year's rent the capital at the quarter's middle pays, less what it
-        # keeps; the rent read at the quarter's middle, 0.625 years after the base year's
+        # keeps, contracted 1/lasting times over; the rent read at the quarter's middle, 0.625
+        # years after the base year's
         rent = 2 * math.exp(-0.1 * 0.625)
-        affordable = capital * math.exp(0.5 * 0.125) / (rent * 8760) - kept
+        affordable = (capital * math.exp(0.5 * 0.125) / (rent * 8760) - kept) / lasting
         unit_cost = rent * 8760
     else:
         # a quarter's capital, growing through it (mean factor (e^x - 1) / x), at the
@@ -171,7 +177,8 @@ def test_capital_and_purchases_on_revenue_by_hand(cost_basis, supply_share, bind
         affordable = capital * 0.25 * math.expm1(0.125) / 0.125 / hardware
         unit_cost = hardware / 0.25
     assert r1["gpus_affordable"] == near(affordable)
-    made = world(2025.25) - 1e6 + 1e6 * (1 - math.exp(-0.25 / 4))
+    gpu_years = quad(world, 2025, 2025.25, epsabs=0, epsrel=1e-12)[0]
+    made = world(2025.25) - 1e6 + gpu_years / 4
     purchasable = supply_share * made
     assert r1["gpus_purchasable"] == near(purchasable)
     assert r1["gpus_purchased"] == near(min(affordable, purchasable))
@@ -179,7 +186,9 @@ def test_capital_and_purchases_on_revenue_by_hand(cost_basis, supply_share, bind
     assert r1["inference_demand_share"] > 0.25  # customers want all the lab serves
     assert r1["binding_constraint"] == binds
     assert r1["unspent_capex"] == near(max(0.0, affordable - purchasable) * unit_cost)
-    assert r1["fleet_stock"] == near(kept + min(affordable, purchasable))
+    bought = min(affordable, purchasable)
+    assert r1["fleet_stock"] == near(kept + bought * lasting)
+    assert r1["gpus_retired"] == near(1000 - kept + bought * (1 - lasting))
     assert r1["capex"] == near(0 if cost_basis == "rented"
                                else min(affordable, purchasable) * unit_cost)
     # the second quarter: revenue's growth, averaged over a year, and the last year's revenue,
@@ -246,8 +255,9 @@ def test_capital_on_a_parents_budget_by_hand(cost_basis):
         capital = r["external_financing"] + 0.5 * cash
         assert r["capital_available"] == near(capital)
         kept = before["fleet_stock"] * math.exp(-0.25 / 4)
+        lasting = 4 / 0.25 * -math.expm1(-0.25 / 4)  # of the quarter's additions, at its end
         if cost_basis == "rented":
-            affordable = max(0.0, capital / (r["gpu_rental_price"] * 8760) - kept)
+            affordable = max(0.0, capital / (r["gpu_rental_price"] * 8760) - kept) / lasting
         else:
             affordable = capital * 0.25 / r["hardware_price"]
         assert r["gpus_affordable"] == near(affordable)
@@ -257,7 +267,9 @@ def test_capital_on_a_parents_budget_by_hand(cost_basis):
             else affordable
         assert r["gpus_bid"] == near(bid)
         assert r["gpus_purchased"] == near(min(affordable, r["gpus_purchasable"]))
-        assert r["fleet_stock"] == near(kept + r["gpus_purchased"])
+        assert r["fleet_stock"] == near(kept + r["gpus_purchased"] * lasting)
+        assert r["gpus_retired"] == near(before["fleet_stock"] - r["fleet_stock"]
+                                         + r["gpus_purchased"])
         assert r["fleet_gpus"] == near(before["fleet_stock"]
                                        + (r["gpus_purchased"] - r["gpus_retired"]) / 2)
 
@@ -341,26 +353,33 @@ def test_a_lab_keeping_pace_charges_the_frontiers_price_a_year_on(step):
 
 
 def test_a_lab_without_research_trails_the_frontier_to_the_diffusion_floor():
-    # no research staff: no progress of its own; it keeps the frontier's level of a year ago
-    df = small(years=3, research_staff=0)
+    # no research staff: no progress of its own. Through the base year (observed) it keeps its
+    # gap, 0; then it stays where it was until the diffusion floor (the frontier's level a year
+    # ago) reaches it, and rides the floor on
+    df = small(years=4, research_staff=0)
     assert (df["software_progress_drive"] == 0).all()
-    r1, r2 = df.iloc[1], df.iloc[2]
-    assert r1["software_efficiency"] == near(0)  # the frontier's 2024 level
-    assert r2["software_efficiency"] == near(frontier(2025))
-    assert r1["capability_gap"] == near(-frontier(2025))
-    # its price falls with its gap, 10^gap below the frontier's ...
-    assert r1["token_price_start"] == near(START_2025 * 10 ** -frontier(2025))
-    # ... and through the year it moves as its gap is expected to: held at the diffusion
-    # floor (the frontier's level a year before the step's end), the frontier moving on
-    z = LN10 * ((frontier(2025) - frontier(2026)) + frontier(2025)) - math.log(2)
+    r1, r2, r3 = df.iloc[1], df.iloc[2], df.iloc[3]
+    assert r1["software_efficiency"] == near(frontier(2025))  # kept pace through 2024
+    assert r1["capability_gap"] == near(0)
+    assert r2["software_efficiency"] == near(frontier(2025))  # no progress in 2025
+    assert r2["capability_gap"] == near(frontier(2025) - frontier(2026))
+    assert r3["software_efficiency"] == near(frontier(2026))  # the floor: a year behind
+    # its price starts at the frontier's ...
+    assert r1["token_price_start"] == near(START_2025)
+    # ... and through the year moves as its gap is expected to: at a standstill, the frontier
+    # moving on, the gap at the step's end is a year of the frontier's progress
+    end_gap = frontier(2025) - frontier(2026)
+    z = LN10 * end_gap - math.log(2)
     assert r1["token_price_growth"] == near(z)
-    price = averaged(START_2025 * 10 ** -frontier(2025), z)
+    price = averaged(START_2025, z)
     assert r1["token_price_competitive"] == near(price)
     # quality-adjusted at the step's gap (halfway from its start's to its end's), the price
     # is about what a lab keeping pace would charge: customers stay
-    adjusted = math.log(price) - LN10 * (-frontier(2025) + frontier(2025) - frontier(2026)) / 2
+    adjusted = math.log(price) - LN10 * (0 + end_gap) / 2
     users = math.log(10 / (1 + 9 * math.exp(-0.3)))
     assert r1["log_inference_demand"] == near(users + 0.3 - 1.5 * adjusted)
+    # 2025's price starts 10^gap below the frontier's, as the floor's does
+    assert r2["token_price_start"] == near(START_2025 / 2 * 10 ** end_gap)
 
 
 def test_the_floor_holds_the_price_of_a_lab_selling_below_it():
@@ -517,9 +536,12 @@ def test_month_steps():
     assert len(df) == 13 and df["year"].iloc[0] == 2024 and df["year"].iloc[1] == 2025
     assert df["year"].iloc[-1] == pytest.approx(2025 + 11 / 12, rel=1e-12)
     assert df["step_length"].iloc[0] == 1 and (df["step_length"].iloc[1:] == 1 / 12).all()
-    # a month retires a month's GPUs and discounts at its middle
+    # a month retires a month's GPUs, of its stock and of what it adds, and discounts at its
+    # middle
     r1 = df.iloc[1]
-    assert r1["gpus_retired"] == near(1000 * (1 - math.exp(-1 / 48)))
+    lasting = 48 * -math.expm1(-1 / 48)
+    assert r1["gpus_retired"] == near(-1000 * math.expm1(-1 / 48)
+                                      + r1["gpus_purchased"] * (1 - lasting))
     assert r1["discount_factor"] == near(1.1 ** -(1 + 1 / 24))
     # twelve months of production are the year's (the stock is in closed form)
     assert df["world_gpus"].iloc[-1] == near(world(2026))
@@ -545,13 +567,20 @@ def test_the_closed_loop_holds(preset, scenario):
     tol = 1e-9  # relative: sums and products of a few roundings
     # chips: no step adds more than the lab's share of the world's production over it ...
     assert (df["gpus_purchased"] <= share * df["world_gpu_production"] * (1 + tol)).all()
-    # ... so the fleet's excess over its share of the world's stock never grows (it decays
-    # with retirements), and a fleet within its share stays within it
+    # ... so the fleet's excess over its share of the world's stock decays with retirements,
+    # but for when in the step the world's production comes: a step's purchases, spread evenly
+    # through it, keep L/dt (1 - e^(-dt/L)) of themselves to its end, and the world's growing
+    # production keeps more (late chips retire less): the slack is negative while production
+    # grows, and after it at most 3e-5 of the lab's share of the world's stock (quarterly
+    # steps), when production falls as the stock nears its ceiling
+    dt, life = df["step_length"].to_numpy(), values["depreciation_life"]
+    decay, world = np.exp(-dt / life), df["world_gpus"].to_numpy()
+    kept = life / dt * (1 - decay) * df["world_gpu_production"].to_numpy()
+    slack = share * (kept[1:] - (world[1:] - world[:-1] * decay[1:]))
     excess = (df["fleet_stock"] - share * df["world_gpus"]).to_numpy()
-    decay = np.exp(-df["step_length"].to_numpy() / values["depreciation_life"])
-    assert (excess[1:] <= excess[:-1] * decay[1:] + tol * df["fleet_stock"].to_numpy()[1:]).all()
-    if excess[0] <= 0:
-        assert (excess <= tol * df["fleet_stock"].to_numpy()).all()
+    stock = df["fleet_stock"].to_numpy()[1:]
+    assert (excess[1:] <= excess[:-1] * decay[1:] + slack + tol * stock).all()
+    assert (slack <= 1e-4 * share * world[1:]).all()
     # software never passes the ceiling
     assert (df["software_efficiency"] <= ceiling + 1e-12).all()
     # no more tokens sold than the inference GPUs serve, nor than customers want
@@ -572,7 +601,7 @@ def test_the_closed_loop_holds(preset, scenario):
 # --- step length: quarters against months -----------------------------------------------------
 # Entries of the convergence table beyond TOLERANCE (docs/MODEL.md, "Step length"), each named:
 # (preset, scenario, column). Quarters, the default step, agree with months within TOLERANCE in
-# every case (the largest, the AI 2027 lab's compute-bottleneck NPV, 4.8%). Years are annual
+# every case (the largest, the AI 2027 lab's NPV under brakes, 3.9%). Years are annual
 # summaries, not the default: where the fleet or revenue moves within the year they miss it.
 # The test fails when an entry outside this list goes beyond TOLERANCE and when a listed one
 # comes back within it, so the list cannot go stale.
@@ -580,12 +609,10 @@ _ALL = tuple(SCENARIOS)
 KNOWN_EXCEPTIONS = {
     # years against months
     *(("openai-2024", s, "npv_year") for s in ("inference-first", "brakes")),
-    *(("anthropic-2024", s, "npv_year") for s in _ALL if s != "ai-2027"),
-    *(("anthropic-2024", s, "fleet_stock_year") for s in _ALL
-      if s not in ("compute-bottleneck", "brakes")),
+    *(("anthropic-2024", s, "npv_year") for s in ("ideas-harder", "inference-first", "brakes")),
+    ("anthropic-2024", "ideas-harder", "fleet_stock_year"),
     *(("deepseek-v3", s, m) for s in _ALL for m in ("fleet_stock_year", "npv_year")),
-    *(("deepseek-inference-2025", s, "fleet_stock_year") for s in _ALL),
-    *(("ai-2027-lab-2024", s, "npv_year") for s in _ALL if s != "ai-2027"),
+    *(("ai-2027-lab-2024", s, "npv_year") for s in _ALL if s not in ("ai-2027", "status-quo")),
 }
 COLUMNS = [f"{m}_{step}" for step in ("year", "quarter")
            for m in ("fleet_stock", "software_efficiency", "npv")]

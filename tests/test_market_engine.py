@@ -100,9 +100,12 @@ def test_a_lab_that_stops_research_loses_customers_to_one_that_does_not():
     m = market([lab, _research_to_other(lab)], years=YEARS, step="year")
     share, software = m.choice_share[:, 1], m.rows["software_efficiency"]
     assert share[0] == pytest.approx(0.5)
-    # behind, it loses customers; the diffusion floor brings it back within diffusion_lag
+    # both keep their base-year gap through the base year (observed), so they start the next
+    # step level; behind from then, it loses customers; the diffusion floor brings it back
+    # within diffusion_lag
     behind = software[:, 1] < software[:, 0] - 1e-6
-    assert behind[1:4].all() and np.all(share[behind] < 0.5) and np.all(share <= 0.5 + 1e-12)
+    assert software[1, 1] == pytest.approx(software[1, 0], abs=1e-12)
+    assert behind[2:4].all() and np.all(share[behind] < 0.5) and np.all(share <= 0.5 + 1e-12)
     revenue = m.rows["inference_revenue"].sum(axis=0)
     assert revenue[1] < revenue[0]
 

@@ -13,6 +13,7 @@ import math
 
 import pytest
 from hand import rolled
+from scipy.integrate import quad
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
@@ -66,6 +67,16 @@ def world(when: float) -> float:
     """SMALL_CLOSED's world stock at calendar time `when`: 1e6 at the end of 2024, doubling a
     year while far below the 1e7 ceiling (logistic)."""
     return 1e7 / (1 + 9 * math.exp(-math.log(2) * (when - 2025)))
+
+
+def gpu_years(start: float, end: float) -> float:
+    """GPU-years of the world's stock from `start` to `end` (numerical quadrature)."""
+    return quad(world, start, end, epsabs=0, epsrel=1e-12)[0]
+
+
+def lasting(dt: float) -> float:
+    """Share of a step's purchases, spread evenly through it, in service at its end (life 4)."""
+    return 4 / dt * -math.expm1(-dt / 4)
 
 
 def ces(labour: float, compute: float) -> float:
@@ -160,16 +171,18 @@ def test_first_step_by_hand_closed_loop(small_closed):
     middle = under_ceiling(0, HISTORICAL, 0.5)
     _check_base_year(r, REVENUE - RENT, middle, HISTORICAL * (1 - middle / 2))
     # the world's stock at the end of the base year is the anchor; production over the year is
-    # its growth plus the replacement of the stock at its start (1/life a year, decayed)
+    # its growth plus the replacement of what retires from it as it stands through the year
+    # (1/life a year of the stock, integrated numerically here)
     assert r["world_gpus"] == near(1e6) and world(2025) == near(1e6)
-    made = 1e6 - world(2024) + world(2024) * (1 - math.exp(-1 / 4))
+    made = 1e6 - world(2024) + gpu_years(2024, 2025) / 4
     assert world(2024) == near(1e7 / 19)
     assert r["world_gpu_production"] == near(made)
     assert r["gpus_purchasable"] == near(0.001 * made)
     capital = 1e7 + 0.5 * REVENUE  # the parent's budget plus half of revenue (a renter)
     assert r["external_financing"] == 1e7 and r["capital_available"] == near(capital)
-    # a renter can pay for the stock whose year's rent its capital covers, less what it keeps
-    assert r["gpus_affordable"] == near(capital / (2 * 8760) - 1000)
+    # a renter can pay for the stock whose year's rent its capital covers, less what it keeps,
+    # contracting 1/lasting(1) times that, since what it adds retires through the year too
+    assert r["gpus_affordable"] == near((capital / (2 * 8760) - 1000) / lasting(1))
     # the price: at the frontier (gap 0), its own observed price, well above the floor
     serving = 2 * 8760 * 1e6 / TOKENS_PER_GPU  # USD per million tokens on rented GPUs
     assert r["serving_cost"] == near(serving)
@@ -188,9 +201,10 @@ def test_second_step_by_hand_open_loop(small_open):
     # prices a year on, middle to middle; OPEN_LOOP holds the rent
     hardware = 1.5 * 20_000 * math.exp(-0.2)
     assert r1["hardware_price"] == near(hardware) and r1["gpu_rental_price"] == 2
-    retired = 1000 * (1 - math.exp(-1 / 4))  # 1/life a year, decayed
     capital = 3e6 + 0.5 * REVENUE  # flat investment, half of the base year's revenue
     bought = capital / hardware  # the open loop buys what its capital pays for, no chip cap
+    # 1/life a year of the stock, decayed, and of the year's purchases from the day they arrive
+    retired = 1000 * (1 - math.exp(-1 / 4)) + bought * (1 - lasting(1))
     assert r1["gpus_retired"] == near(retired) and r1["capital_available"] == near(capital)
     assert r1["gpus_purchased"] == near(bought)
     assert r1["fleet_stock"] == near(1000 - retired + bought)
@@ -251,21 +265,25 @@ def test_second_step_by_hand_closed_loop(small_closed):
     rent = 2 * math.exp(-0.1)  # read at the step's middle, a year after the base year's
     assert r1["gpu_rental_price"] == near(rent)
     # chips: the lab may add 0.1% of the world's production over 2025
-    made = world(2026) - 1e6 + 1e6 * (1 - math.exp(-1 / 4))
+    made = world(2026) - 1e6 + gpu_years(2025, 2026) / 4
     assert r1["world_gpus"] == near(world(2026)) and world(2026) == near(1e7 / 5.5)
     assert r1["world_gpu_production"] == near(made)
     # money: the parent's budget grew 10% a year through the base year; half of revenue
     capital = 1e7 * math.exp(0.1) + 0.5 * REVENUE
     assert r1["capital_available"] == near(capital)
     kept = 1000 * math.exp(-1 / 4)
-    affordable = capital / (rent * 8760) - kept  # a renter: the stock a year's capital rents
+    # a renter: the stock a year's capital rents, less what it keeps, over what a year keeps
+    affordable = (capital / (rent * 8760) - kept) / lasting(1)
     assert r1["gpus_affordable"] == near(affordable)
     assert affordable > 0.001 * made  # chips, not money, limit this lab
     assert r1["gpus_purchased"] == near(0.001 * made)
     assert r1["binding_constraint"] == 1
     assert r1["unspent_capex"] == near((affordable - 0.001 * made) * rent * 8760)
-    fleet = 1000 + (0.001 * made - 1000 * (1 - math.exp(-1 / 4))) / 2
-    assert r1["fleet_stock"] == near(kept + 0.001 * made) and r1["fleet_gpus"] == near(fleet)
+    retired = 1000 - kept + 0.001 * made * (1 - lasting(1))
+    assert r1["gpus_retired"] == near(retired)
+    fleet = 1000 + (0.001 * made - retired) / 2
+    assert r1["fleet_stock"] == near(kept + 0.001 * made * lasting(1))
+    assert r1["fleet_gpus"] == near(fleet)
     # software: the frontier's year at the historical rate under the 2-OOM ceiling; the lab, at
     # the frontier's inputs, makes the same year
     software = under_ceiling(0, HISTORICAL)
@@ -352,9 +370,10 @@ def test_quarter_steps_after_a_base_year():
     # GPUs and adds at most a quarter's share of production
     assert r1["gpu_rental_price"] == near(2 * math.exp(-0.1 * 0.625))
     assert r1["gpu_capex"] == near(20_000 * math.exp(-0.2 * 0.625))
-    assert r1["gpus_retired"] == near(1000 * (1 - math.exp(-0.25 / 4)))
-    made = world(2025.25) - 1e6 + 1e6 * (1 - math.exp(-0.25 / 4))
+    made = world(2025.25) - 1e6 + gpu_years(2025, 2025.25) / 4
     assert r1["gpus_purchasable"] == near(0.001 * made)
+    assert r1["gpus_retired"] == near(1000 * (1 - math.exp(-0.25 / 4))
+                                      + r1["gpus_purchased"] * (1 - lasting(0.25)))
     # flows are a quarter's: cash and NPV add a quarter of a year's rate, discounted at the
     # quarter's middle
     assert r1["cumulative_cash"] == near(r0["cumulative_cash"] + r1["free_cash_flow"] * 0.25)

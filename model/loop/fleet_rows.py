@@ -46,9 +46,26 @@ def world_stock(when):
                             * (when - s("world_anchor_year") - s("fleet_year"))))
 
 
+def world_stock_years(start, end):
+    """GPU-years of the logistic stock between calendar times `start` and `end`: its integral,
+    in closed form, so what retires from it through a step is counted whatever the step."""
+    ceiling, anchor, growth = s("world_gpus_ceiling"), s("world_gpus_anchor"), s("world_gpu_growth")
+    k = ceiling / anchor - 1
+    t0, t1 = (start - s("world_anchor_year") - s("fleet_year"),
+              end - s("world_anchor_year") - s("fleet_year"))
+    return Piecewise((anchor * (end - start), growth <= 0), (ceiling / growth * log(
+        (exp(growth * t1) + k) / (exp(growth * t0) + k)), True))
+
+
 _lives = 1 - exp(-dt / s("depreciation_life"))  # share of a stock retired over the step
+# Share of a step's purchases, spread evenly through it, still in service at its end: they
+# retire from the day they arrive, as the stock does (L/dt (1 - e^(-dt/L)), 1 for short steps).
+_phi = s("depreciation_life") / dt * _lives
 world = row("world_gpus", world_stock(year + dt))
-production = row("world_gpu_production", world - world_stock(year) + world_stock(year) * _lives)
+# The stock's growth plus what retires from it as it stands through the step (not at its start:
+# quarterly steps then made 1.6% fewer chips a year than monthly ones).
+production = row("world_gpu_production", world - world_stock(year)
+                 + world_stock_years(year, year + dt) / s("depreciation_life"))
 # (market_supply_share: the chip market's ration in a market of labs, lab_supply_share alone)
 purchasable = row("gpus_purchasable", s("market_supply_share") * production)
 
@@ -118,8 +135,7 @@ capital = row("capital_available", Piecewise(
 
 # --- the fleet: retired and added through the step (none in the base year) ---
 start = prev("fleet_stock")
-retired = row("gpus_retired", start * _lives, 0)
-_kept = start - retired
+_kept = start * (1 - _lives)
 # Money raised on revenue keeps growing through the step at the revenue's last growth (clamped
 # to a tenfold a year either way), so a year-long step and twelve monthly ones raise alike.
 _tenfold = log(10) / s("fleet_year")
@@ -129,11 +145,11 @@ _trend = row("financing_trend", Piecewise(
 _x = _trend * dt
 _mean = growth_mean(_x)
 # An owner buys through the step (at the step's price, its middle's); a renter takes on the
-# stock whose rent a year's capital at the step's middle pays (in the open loop it buys, as that
-# model did).
+# stock whose rent a year's capital at the step's middle pays, contracting 1/_phi times the gap
+# since its new GPUs retire through the step too (in the open loop it buys, as that model did).
 def _affordable(kept, mean, growth):
     buys = capital * dt * mean / hardware_price
-    return Piecewise((Max(0, capital * growth / (rent * s("hours_per_year")) - kept),
+    return Piecewise((Max(0, capital * growth / (rent * s("hours_per_year")) - kept) / _phi,
                       rented & on("capital_limit")), (buys, True))
 
 
@@ -151,5 +167,6 @@ row("gpus_bid", Piecewise((affordable * _closed, rented & on("capital_limit")),
                           (affordable, True)), affordable)
 bought = row("gpus_purchased", Piecewise((Min(affordable, purchasable), on("supply_limit")),
                                          (affordable, True)), 0)
-row("fleet_stock", _kept + bought, s("fleet_gpus"))
+retired = row("gpus_retired", start - _kept + bought * (1 - _phi), 0)
+row("fleet_stock", _kept + bought * _phi, s("fleet_gpus"))
 row("fleet_gpus", start + (bought - retired) / 2, s("fleet_gpus"))

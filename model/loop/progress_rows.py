@@ -10,7 +10,7 @@ place against the frontier is a difference of two numbers in one unit.
 from __future__ import annotations
 
 import sympy
-from sympy import Max, Min, Piecewise, exp, log
+from sympy import Eq, Max, Min, Piecewise, exp, log
 
 from model.core.loop_inputs import MILESTONES, prev
 
@@ -87,15 +87,26 @@ def advanced(software, drive, dt):
 
 
 start_software = _start = frontier_path(s("start_year")) - s("software_gap")
+# The base year is observed, its gap to the frontier with it (software_gap: the lab's gap in the
+# base year, as its fleet is the base year's): through it the lab keeps that gap, so the step
+# after it starts where the frontier then stands less the gap, and the lab's own drive moves it
+# from there. (Until December 2026 the base year's own drive moved it: with a third of the
+# frontier's research inputs, Anthropic ended 2024 0.23 OOMs behind the frontier its source
+# puts it at, and the end-2025 market's labs drifted 0.03-0.30 OOMs in 2025.)
+_kept = frontier_path(year) - s("software_gap")
+_after_base = Eq(prev("elapsed_years"), 0)
 # The headroom is stepped itself, not taken as 1 - S/U: near the ceiling that difference is all
 # rounding, and a spreadsheet would round it differently. Diffusion caps it at the floor's.
 headroom = row("software_headroom", Piecewise(
-    (Min(prev("software_headroom") * headroom_fall(_mean, since),
+    (Min(Piecewise((1 - _kept / ceiling, _after_base),
+                   (prev("software_headroom") * headroom_fall(_mean, since), True)),
          Max(0, frontier_headroom(year - _lag) - diffused / ceiling)), ceiling_on), (1, True)),
     Piecewise((1 - _start / ceiling, ceiling_on), (1, True)))
 software = row("software_efficiency", Piecewise(
     (ceiling * (1 - headroom), ceiling_on),
-    (Max(prev("software_efficiency") + _mean * since / log(10), floor), True)), _start)
+    (Max(Piecewise((_kept, _after_base),
+                   (prev("software_efficiency") + _mean * since / log(10), True)), floor),
+     True)), _start)
 
 
 def ahead(dt):

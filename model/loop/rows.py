@@ -50,7 +50,8 @@ _NEW_ROWS = (
      "logistic growth from the anchor towards the ceiling",
      cite("epoch-chips", "6.53M H100e at end-2024, growing 3.3x a year")),
     ("world_gpu_production", "GPU", "World accelerator production during the step: the stock's "
-     "growth plus replacement of retired accelerators (1/life a year)", ""),
+     "growth plus replacement of what retires from it (1/life a year of the stock as it stands "
+     "through the step: the logistic's integral)", ""),
     ("gpus_purchasable", "GPU", "GPUs the lab can add this step: its share of world "
      "production", ""),
     ("serving_cost", "USD/Mtoken", "What a competitor pays to serve a million tokens: GPUs "
@@ -73,7 +74,8 @@ _NEW_ROWS = (
      "revenue's last growth, clamped to tenfold a year either way (0 for a parent's budget)",
      ""),
     ("gpus_retired", "GPU", "GPUs retired (contracts ended) during the step: the stock decays "
-     "at 1/life a year (none in the base year, whose fleet is observed)",
+     "at 1/life a year, and so do the step's additions from the day they arrive (none in the "
+     "base year, whose fleet is observed)",
      cite("epoch-costs", "5-year server lives")),
     ("gpus_affordable", "GPU", "GPUs the lab can pay for this step: an owner, what the step's "
      "capital buys; a renter, the stock whose rent a year's capital at the step's middle pays, "
