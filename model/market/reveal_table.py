@@ -41,11 +41,13 @@ def ranges_text(sweep: dict) -> str:
 
 def reading(r: dict) -> str:
     """A record's kind of best response, in a few words (the full text is its `kind`)."""
+    # short enough that the app's table fits a 1366-pixel laptop without scrolling sideways (the
+    # longer wording overflowed it by 45 px); the README's text and the caption say the rest
     if r["best_response"] == "market":
-        return f"best reply in the end-{MARKET_YEAR} market, Q1 {MARKET_YEAR + 1}"
+        return f"market best reply, Q1 {MARKET_YEAR + 1}"
     return {"first": f"price-taker keeps it, Q1 {BASE_YEAR + 1}",
-            "end": f"price-taker from end-{BASE_YEAR}, last step of {r['year']}",
-            "year": f"price-taker from end-{BASE_YEAR}, mean of {r['year']}"}[r["when"]]
+            "end": f"price-taker, end of {r['year']}",
+            "year": f"price-taker, {r['year']} mean"}[r["when"]]
 
 
 def cells(result: dict) -> list[dict[str, str]]:
