@@ -86,14 +86,19 @@ def advanced(software, drive, dt):
                      (software + drive * dt / log(10), True))
 
 
-start_software = _start = frontier_path(s("start_year")) - s("software_gap")
+def _held(when):
+    """The lab's software at `when` while it keeps its base-year gap to the frontier (OOMs)."""
+    return frontier_path(when) - s("software_gap")
+
+
+start_software = _start = _held(s("start_year"))
 # The base year is observed, its gap to the frontier with it (software_gap: the lab's gap in the
 # base year, as its fleet is the base year's): through it the lab keeps that gap, so the step
 # after it starts where the frontier then stands less the gap, and the lab's own drive moves it
 # from there. (Until December 2026 the base year's own drive moved it: with a third of the
 # frontier's research inputs, Anthropic ended 2024 0.23 OOMs behind the frontier its source
 # puts it at, and the end-2025 market's labs drifted 0.03-0.30 OOMs in 2025.)
-_kept = frontier_path(year) - s("software_gap")
+_kept = _held(year)
 _after_base = Eq(prev("elapsed_years"), 0)
 # The headroom is stepped itself, not taken as 1 - S/U: near the ceiling that difference is all
 # rounding, and a spreadsheet would round it differently. Diffusion caps it at the floor's.

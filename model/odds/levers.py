@@ -108,7 +108,7 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
 def markdown(frame: pd.DataFrame) -> str:
     """The departures and their counts as a Markdown table (docs/MODEL.md)."""
     table = summary(frame)
-    steps, total = list(counts(frame).columns), int(table["readings"].iloc[0])
+    steps, total = list(table.columns.drop(["readings", "why"])), int(table["readings"].iloc[0])
     out = ["| departure | what it stands for | "
            + " | ".join(f"in band ({s}, of {total})" for s in steps) + " |",
            "|---|---|" + "---|" * len(steps)]
