@@ -171,8 +171,16 @@ class _Lab:
             kept, mean, growth = v.fleet_gpus, 1.0, 1.0
         else:
             kept = p.fleet_stock * (1 - r.retire)
-            # money raised on revenue grows through the step at the revenue's last growth
-            x = 0.0 if self.parent else np.clip(p.growth, -self.tenfold, self.tenfold) * r.dt
+            # money raised on revenue grows through the step at the capital's own growth since
+            # the last step's start (the first step: the revenue's, less the multiple's fall)
+            if r.elapsed - r.since < 1e-9 * self.fy:
+                trend = p.growth * (1 - v.multiple_scale_elasticity)
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    trend = np.where((r.capital_available > 0) & (p.capital_available > 0),
+                                     np.log(r.capital_available / p.capital_available)
+                                     / r.since, 0.0)
+            x = 0.0 if self.parent else np.clip(trend, -self.tenfold, self.tenfold) * r.dt
             mean, growth = growth_mean(x), exp(x / 2)
         if self.owned:  # buys through the step at its mid-point price
             r.affordable = r.capital_available * r.dt * mean / r.hw

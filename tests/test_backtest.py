@@ -44,9 +44,12 @@ MISSES = {
     "Anthropic revenue, 2025": FRONTIER,
     "Anthropic annualised revenue, April 2026": FRONTIER + "; its run-rate tripled in the four "
     "months to April 2026, faster than any input of the model grows it",
-    "Anthropic compute, end-2025 (H100e)": "its supply share (OpenAI's 2024 5.8%; no source "
-    "gives Anthropic's 2024 additions) and financing on the revenue it misses bind in turn; at "
-    "its own 161x (Mar 2025 on 2024 revenue) supply alone holds it at 0.75; it added ~1M H100e",
+    "Anthropic compute, end-2025 (H100e)": "its own 2024 share of the world's chips (2.7%: "
+    "Epoch's end-2024 fleet less the start a straight path through its 2024 average implies) "
+    "binds through 2025, where it added ~1M H100e, 7.4% of 2025's; at OpenAI's 5.8% it reads "
+    "0.46-0.75, at its 2025 share 0.46-0.85 (at yearly steps money binds)",
+    "Anthropic compute spend, 2025": "the same 2024 chip share binds (0.58-0.63); at OpenAI's "
+    "5.8% it reads 0.72-0.93, at its 2025 share 0.72-1.06",
     "Anthropic inference share of compute, 2025 (inference first)": "at the frontier through "
     "its base year (its source's gap, 0), it starts 2025 at the frontier's price, and its "
     "customers want 78-100% of its fleet from the first quarter; inference first moves the "
@@ -77,7 +80,7 @@ MISSES = {
     "December 2025 to May 2026 ($9B to $47B, gross of cloud partners' fees)",
     "H100 rent, June 2026 (1-year contracts)": "rent follows Epoch's 2024-25 contract priors "
     "down; 1-year contracts rose from $1.70 (Oct 2025) to $2.65; in the market of labs, whose "
-    "chip price answers the bids, it reads 0.89-0.94 at quarterly and monthly steps",
+    "chip price answers the bids, it reads 0.88-0.93 at quarterly and monthly steps",
     "H100 rent, March 2026 (1-year contracts)": "rent follows Epoch's 2024-25 contract priors "
     "down; rents rose 40% from Oct 2025 (the chip market is the next issue's); no decline reads "
     "0.85",

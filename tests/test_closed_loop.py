@@ -154,11 +154,13 @@ def test_capital_and_purchases_on_revenue_by_hand(cost_basis, supply_share, bind
     cash = revenue if cost_basis == "rented" else max(0.0, revenue - energy)
     assert r0["capital_available"] == near(financing + 0.5 * cash)
     # the first quarter: the same last year's revenue and growth, so the same money, which
-    # keeps growing through the quarter at the revenue's growth (0.5 a year)
+    # keeps growing through the quarter at the revenue's growth (0.5 a year) less the
+    # multiple's compression (elasticity 0.36): 0.32 a year
     capital = financing + 0.5 * cash
     assert r1["external_financing"] == near(financing)
     assert r1["capital_available"] == near(capital)
-    assert r1["financing_trend"] == near(0.5)
+    trend = 0.5 * (1 - 0.36)
+    assert r1["financing_trend"] == near(trend)
     kept = 1000 * math.exp(-0.25 / 4)
     # of the quarter's additions, spread through it and retiring from the day they arrive,
     # L/dt (1 - e^(-dt/L)) are still in service at its end
@@ -168,13 +170,13 @@ def test_capital_and_purchases_on_revenue_by_hand(cost_basis, supply_share, bind
         # keeps, contracted 1/lasting times over; the rent read at the quarter's middle, 0.625
         # years after the base year's
         rent = 2 * math.exp(-0.1 * 0.625)
-        affordable = (capital * math.exp(0.5 * 0.125) / (rent * 8760) - kept) / lasting
+        affordable = (capital * math.exp(trend * 0.125) / (rent * 8760) - kept) / lasting
         unit_cost = rent * 8760
     else:
         # a quarter's capital, growing through it (mean factor (e^x - 1) / x), at the
         # quarter's hardware price
         hardware = 30_000 * math.exp(-0.2 * 0.625)
-        affordable = capital * 0.25 * math.expm1(0.125) / 0.125 / hardware
+        affordable = capital * 0.25 * math.expm1(trend * 0.25) / (trend * 0.25) / hardware
         unit_cost = hardware / 0.25
     assert r1["gpus_affordable"] == near(affordable)
     gpu_years = quad(world, 2025, 2025.25, epsabs=0, epsrel=1e-12)[0]
@@ -208,7 +210,10 @@ def test_capital_and_purchases_on_revenue_by_hand(cost_basis, supply_share, bind
     assert r2["external_financing"] == near(0.1 * multiple * trailing * _growth_factor(growth))
     cash1 = revenue1 if cost_basis == "rented" else max(0.0, r1["operating_cash_flow"])
     assert r2["capital_available"] == near(r2["external_financing"] + 0.5 * cash1)
-    assert r2["financing_trend"] == near(growth)
+    # from the second step on, the capital's own growth since the last step's start, within
+    # tenfold a year (the renter's reinvested revenue jumps past it)
+    assert r2["financing_trend"] == near(max(-LN10, min(LN10, math.log(
+        r2["capital_available"] / r1["capital_available"]) / 0.25)))
 
 
 @pytest.mark.parametrize("step", ["year", "quarter", "month"])
@@ -236,8 +241,9 @@ def test_financing_follows_revenue_growth(growth, factor):
     df = _revenue_multiple(growth)
     assert _growth_factor(growth) == factor
     assert df["external_financing"].iloc[0] == near(0.1 * 65 * REVENUE / 100 * factor)
-    # money keeps growing through the next step at the revenue's growth, within tenfold a year
-    assert df["financing_trend"].iloc[1] == near(max(-LN10, min(LN10, growth)))
+    # money keeps growing through the next step at the revenue's growth less the multiple's
+    # compression (elasticity 0.36), within tenfold a year
+    assert df["financing_trend"].iloc[1] == near(max(-LN10, min(LN10, growth * (1 - 0.36))))
 
 
 @pytest.mark.parametrize("cost_basis", ["rented", "owned"])
@@ -608,11 +614,11 @@ def test_the_closed_loop_holds(preset, scenario):
 _ALL = tuple(SCENARIOS)
 KNOWN_EXCEPTIONS = {
     # years against months
-    *(("openai-2024", s, "npv_year") for s in ("inference-first", "brakes")),
-    *(("anthropic-2024", s, "npv_year") for s in ("ideas-harder", "inference-first", "brakes")),
-    ("anthropic-2024", "ideas-harder", "fleet_stock_year"),
+    *(("openai-2024", s, "npv_year") for s in ("ideas-harder", "inference-first", "brakes")),
+    ("openai-2024", "brakes", "fleet_stock_year"),
+    ("anthropic-2024", "status-quo", "npv_year"),
     *(("deepseek-v3", s, m) for s in _ALL for m in ("fleet_stock_year", "npv_year")),
-    *(("ai-2027-lab-2024", s, "npv_year") for s in _ALL if s not in ("ai-2027", "status-quo")),
+    *(("ai-2027-lab-2024", s, "npv_year") for s in _ALL if s != "ai-2027"),
 }
 COLUMNS = [f"{m}_{step}" for step in ("year", "quarter")
            for m in ("fleet_stock", "software_efficiency", "npv")]
@@ -635,13 +641,11 @@ def test_quarters_agree_with_months_but_for_the_known_exceptions(table):
         assert (table[c] <= TOLERANCE).all(), shown
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "measured: under pricing = competitive a lab short of serving GPUs earns in proportion to "
-    "its fleet, and a renter's fleet is set to what the money raised on last step's revenue "
-    "pays for, a loop the explicit step integrates badly: Anthropic's status-quo fleet at the "
-    "horizon 18% apart at quarterly and monthly steps, NPV 10% (docs/MODEL.md, known "
-    "limitations: the same loop stops a cap on the scarcity price)"))
 def test_quarters_agree_with_months_when_a_short_lab_cannot_raise_its_price():
+    # A lab short of serving GPUs earns in proportion to its fleet, and a renter's fleet is what
+    # the money raised on its revenue pays for: a loop the explicit step integrates badly while
+    # the money grew through the step at the revenue's pace (18% apart on the fleet at the
+    # horizon). At the capital's own growth: 4.8% (docs/MODEL.md, known limitations).
     settings = scenario_settings("anthropic-2024", "status-quo",
                                  overrides={"pricing": "competitive"})
     quarter, month = (project(settings, 10, step)["fleet_stock"].iloc[-1]

@@ -51,7 +51,10 @@ def _first_year_rent(step: str) -> float:
 def test_the_first_years_chip_price_hardly_depends_on_the_step():
     """A renter bids the GPUs it brings into service within the step (gpus_bid), a flow as
     production is. Bidding its whole gap against a step's production, 2026's rent averaged
-    $2.63 at quarterly steps and $3.19 at monthly ones (18% apart); now $2.38 and $2.51."""
+    $2.63 at quarterly steps and $3.19 at monthly ones (18% apart); bidding the flow, $2.38 and
+    $2.51 (5.2%); with the money growing through a step at its own last growth rather than the
+    revenue's (December 2026), $2.375 and $2.543 (6.6%: a renter's money jumps with its
+    revenue in the first months, and the monthly steps carry that jump on)."""
     quarter, month = _first_year_rent("quarter"), _first_year_rent("month")
     assert quarter == pytest.approx(2.38, rel=0.02)
-    assert abs(quarter - month) / month < 0.06
+    assert abs(quarter - month) / month < 0.07

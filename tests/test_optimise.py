@@ -106,11 +106,19 @@ def test_no_research_payoff_sends_research_to_its_floor():
     # moved from research can sell: research goes to its floor as fast as the split may move
     overrides = {**VM, "capability_price_elasticity": 0, "user_demand_growth": 3.0}
     settings = scenario_settings("ai-2027-lab-2024", "status-quo", overrides=overrides)
-    df = project(settings, 3)  # (later the users' ceiling leaves GPUs idle: they research)
+    df = project(settings, 3)
     floor, rate = settings.values["research_floor"], settings.values["split_adjustment_rate"]
     # the first quarter after the base year moves from the year's middle: 0.625 years
     assert df["share_research"].iloc[1] == pytest.approx(0.24 - rate * 0.625, abs=1e-3)
-    assert np.allclose(df["share_research"].iloc[5:], floor, atol=1e-3)
+    # while customers want all the pool but the floor, research stays at the floor (from the
+    # second quarter of 2025 to the second of 2026); once the fleet outgrows the users'
+    # ceiling, the GPUs they would leave idle are aimed at research
+    pool = df["share_research"] + df["share_inference"]
+    full = df["inference_demand_share"] >= pool - floor - 1e-9
+    assert full.iloc[2:7].all() and not full.iloc[7:].any()
+    assert np.allclose(df["share_research"].iloc[2:7], floor, atol=1e-3)
+    assert np.allclose(df["target_share_research"].iloc[7:],
+                       (pool - df["inference_demand_share"]).iloc[7:], atol=1e-9)
 
 
 def test_knots_are_denser_early_and_end_at_the_last_step():

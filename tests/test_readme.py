@@ -84,15 +84,15 @@ EXPECT: dict[str, dict[str, str]] = {
                r"^Google tokens a month, May 2026 over October 2025 +end-2025: google-deepmind "
                r"+year +2\.46x +"},
     "python -m model backtest --levers": {
-        "out": r"^What it would take:[\s\S]*^all of them together +10 of 28 +16 of 28 +16 of 28 "},
+        "out": r"^What it would take:[\s\S]*^all of them together +11 of 28 +16 of 28 +16 of 28 "},
     "python -m model milestones --scenario ai-2027 --hold": {
         "out": r"split held fixed[\s\S]*^ai-2027 +42\.1% "},
     "python -m model run --preset ai-2027-lab-2024 --scenario ai-2027 --set "
     "allocation_policy=value-maximising": {
         "out": r"value-maximising path (optimal|stopped early)[^\n]*NPV"},
     "python -m model split --preset ai-2027-lab-2024": {
-        "out": r"^compute-bottleneck +39\.6% +48\.1% +42\.7% +rises, then falls[\s\S]*"
-                  r"^ai-2027-lab-2024 +never \(up to 10,000x\)$"},
+        "out": r"^status-quo +8\.4% +34\.1% +57\.0% +rises[\s\S]*"
+                  r"^ai-2027-lab-2024 +already at 1x$"},
     "python -m model market --scenario ai-2027 --years 2 --out market.xlsx": {
         "out": r"research share: of the fleet", "file": "market.xlsx"},
     'python -m model market --choice policy --set=-xai --set "openai.fleet_gpus=2e6 GPU" '

@@ -212,6 +212,7 @@ _DEEPSEEK_SERVING = Preset(
 )
 
 _A27 = cite("ai2027-compute", "leading lab, 2024")
+_A27_SUPPLY = (17.5e6 - 0.5e6) / (100e6 - 10e6)
 _AI2027 = Preset(
     "ai-2027-lab-2024", "AI 2027 leading lab, 2024",
     "The leading lab of the AI 2027 compute forecast in 2024: 250k H100e on average, split "
@@ -238,11 +239,23 @@ _AI2027 = Preset(
             "openai-cfo-2026", "the leading lab's annualised revenue tripled in 2024")),
         "research_staff": (FRONTIER_RESEARCH_STAFF, cite(
             "aifm-inputs", "the leading AI company's 827 coding staff in 2024")),
+        # The forecast's own growth, not OpenAI's 2024 share: at 5.8% the lab it describes
+        # would end 2027 with 16x its 2024 compute where the forecast gives it ~40x.
+        "lab_supply_share": (_A27_SUPPLY, cite(
+            "ai2027-compute", "section 2: the largest companies go from 5-10% of the world's AI "
+            "compute (~0.5M H100e, March 2025) to 15-20% (15-20M H100e) by December 2027, the "
+            "world's from 10M to 100M H100e: (17.5M - 0.5M) / (100M - 10M) = "
+            f"{_A27_SUPPLY:.1%} of what is added (interval 16-22%)")),
     },
 )
 
 _ANTHROPIC_FLEET = 2.5e9 / (2.0 * 8760)
 _CLAUDE_USERS = 200e6 * 381 / 3700
+# Epoch's median at end-2024; the start of 2024 is what a straight path through the year's
+# average fleet (from its cloud spend) implies.
+ANTHROPIC_END_2024 = 208_559.98
+_ANTHROPIC_START = 2 * _ANTHROPIC_FLEET - ANTHROPIC_END_2024
+_ANTHROPIC_SUPPLY = (ANTHROPIC_END_2024 - _ANTHROPIC_START) / 4.9e6
 _ANT_SPLIT = cite("assumption", "no published split for Anthropic in 2024: OpenAI's "
                   "[epoch-openai-2024] (final runs 0.5, experiments 4.5, inference 1.9 of 7)")
 _ANTHROPIC = Preset(
@@ -278,6 +291,13 @@ _ANTHROPIC = Preset(
             "183-306 from the 18-30M users estimated later [claude-users])")),
         "researcher_growth": (math.log(3.0), cite("heninger-2025", "Anthropic's headcount ~3x "
                                                   "a year: ln 3 = 1.10")),
+        # Its own, not OpenAI's 5.8%: with 0.21M H100e at end-2024 it cannot have added 0.28M.
+        "lab_supply_share": (_ANTHROPIC_SUPPLY, cite(
+            "epoch-lab-compute", f"derived: {ANTHROPIC_END_2024:,.0f} H100e at end-2024, less the "
+            f"{_ANTHROPIC_START:,.0f} at its start that a straight path through the year's "
+            f"{_ANTHROPIC_FLEET:,.0f} average implies") + "; " + cite(
+            "epoch-chips", f"of ~4.9M H100e produced in 2024: {_ANTHROPIC_SUPPLY:.1%} (at most "
+            f"{ANTHROPIC_END_2024 / 4.9e6:.1%}, all of its end-2024 compute)")),
     },
 )
 

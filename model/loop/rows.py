@@ -71,8 +71,9 @@ _NEW_ROWS = (
      "figures: external financing raised plus reinvested cash (an owner's operating cash, a "
      "renter's revenue); in the open loop, investment plus reinvested revenue", ""),
     ("financing_trend", "1/year", "Growth of money raised on revenue through the step: the "
-     "revenue's last growth, clamped to tenfold a year either way (0 for a parent's budget)",
-     ""),
+     "capital's growth from the last step's start to this one's (at the first step, the "
+     "revenue's growth less the multiple's compression), clamped to tenfold a year either way "
+     "(0 for a parent's budget)", ""),
     ("gpus_retired", "GPU", "GPUs retired (contracts ended) during the step: the stock decays "
      "at 1/life a year, and so do the step's additions from the day they arrive (none in the "
      "base year, whose fleet is observed)",

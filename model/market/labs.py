@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from model.core.frontier_inputs import HISTORICAL_RATE
-from model.core.presets import demand_growth
+from model.core.presets import ANTHROPIC_END_2024, demand_growth
 from model.core.sources import cite
 
 from .fields import Lab
@@ -20,7 +20,7 @@ from .fields import Lab
 BASE_YEAR = 2025
 BASE_YEAR_SOURCE = cite("epoch-lab-compute", "fleets at end-2025, revenue of 2025")
 # Epoch's medians at end-2024 and end-2025 (H100e), and their 90% intervals at end-2025.
-FLEET_2024 = {"openai": 386_218.71, "anthropic": 208_559.98, "google-deepmind": 420_334.48,
+FLEET_2024 = {"openai": 386_218.71, "anthropic": ANTHROPIC_END_2024, "google-deepmind": 420_334.48,
               "xai": 203_366.32, "meta": 247_706.74}
 FLEET_2025 = {"openai": 1_743_439.85, "anthropic": 1_189_573.89,
               "google-deepmind": 1_583_429.95, "xai": 634_792.61, "meta": 996_228.06}
