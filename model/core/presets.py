@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .catalogue import CATALOGUE
 from .economy_inputs import WORLD_GPUS_2024
 from .frontier_inputs import (
     FRONTIER_PRICE_DECLINE,
@@ -30,6 +31,13 @@ class Preset:
 
 
 _WORLD_2024 = WORLD_GPUS_2024
+
+
+def _borrowed(whose: str, *names: str) -> dict[str, tuple[float, str]]:
+    """Catalogue defaults a preset has no figure of its own for, labelled as the assumption
+    they are: another lab's figure, with its source."""
+    return {n: (CATALOGUE[n].default, cite("assumption", f"no figure of its own: {whose}, "
+                                           f"{CATALOGUE[n].source}")) for n in names}
 
 
 def _shares(source: str, **shares: float) -> dict[str, tuple[float, str]]:
@@ -109,6 +117,8 @@ _META = Preset(
         "financing_growth": (math.log(62.5 / 39.23), cite(
             "meta-capex", "derived: January 2025 guidance of $60-65B (midpoint $62.5B) over "
             "2024's $39.23B, ln(62.5/39.23) = 0.47 a year")),
+        **_borrowed("OpenAI's and ChatGPT's", "researcher_growth", "user_demand_growth",
+                    "user_ceiling_multiple"),
     },
 )
 
@@ -181,6 +191,8 @@ _DEEPSEEK = Preset(
                                      "only: no research on it")),
         "software_gap": _gap(3.5, cite("epoch-open-models", "open-weight models trail the "
                                        "frontier by 3.5 months on Epoch's capabilities index")),
+        **_borrowed("OpenAI's and ChatGPT's", "researcher_growth", "user_demand_growth",
+                    "user_ceiling_multiple"),
     },
 )
 
@@ -208,6 +220,8 @@ _DEEPSEEK_SERVING = Preset(
         "software_gap": _gap(3.5, cite("epoch-open-models", "open-weight models trail the "
                                        "frontier by 3.5 months on Epoch's capabilities index "
                                        "(Oct 2025)")),
+        **_borrowed("OpenAI's and ChatGPT's", "researcher_growth", "user_demand_growth",
+                    "user_ceiling_multiple"),
     },
 )
 
@@ -246,6 +260,8 @@ _AI2027 = Preset(
             "compute (~0.5M H100e, March 2025) to 15-20% (15-20M H100e) by December 2027, the "
             "world's from 10M to 100M H100e: (17.5M - 0.5M) / (100M - 10M) = "
             f"{_A27_SUPPLY:.1%} of what is added (interval 16-22%)")),
+        **_borrowed("OpenAI's and ChatGPT's, the leading lab of 2024", "researcher_growth",
+                    "user_ceiling_multiple"),
     },
 )
 
