@@ -19,6 +19,7 @@ from .sources import cite
 # Epoch AI's chip-sales data, cumulative H100e (8-bit) at end-2024: Nvidia 4.72M, TPU 0.95M,
 # AMD 0.55M, Trainium 0.31M.
 WORLD_GPUS_2024 = 4.72e6 + 0.95e6 + 0.55e6 + 0.31e6
+PRODUCTION_2024 = 4.9e6  # H100e made in 2024 (epoch-chips, ~4.9M)
 
 SUPPLY = (
     _choice("supply_limit", ("world-share", "none"),
@@ -41,7 +42,7 @@ SUPPLY = (
          cite("epoch-2030", "chip production could supply ~100M H100-equivalents by 2030 "
               "(range 20M-400M), used as the level the stock approaches"), "supply",
          log_scale=True),
-    _num("lab_supply_share", "", 283.5e3 / 4.9e6, 0.0, 1.0,
+    _num("lab_supply_share", "", 283.5e3 / PRODUCTION_2024, 0.0, 1.0,
          "Share of each step's world accelerator production the lab can buy",
          cite("epoch-lab-compute", "OpenAI went from 0.10M H100e (end-2023) to 0.39M (end-2024)"
               ) + "; " + cite("epoch-chips", "of ~4.9M H100e produced in 2024: 283.5k / 4.9M = "

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from .catalogue import CATALOGUE
-from .economy_inputs import WORLD_GPUS_2024
+from .economy_inputs import PRODUCTION_2024, WORLD_GPUS_2024
 from .frontier_inputs import (
     FRONTIER_PRICE_DECLINE,
     FRONTIER_RESEARCH_GPUS,
@@ -271,7 +271,7 @@ _CLAUDE_USERS = 200e6 * 381 / 3700
 # average fleet (from its cloud spend) implies.
 ANTHROPIC_END_2024 = 208_559.98
 _ANTHROPIC_START = 2 * _ANTHROPIC_FLEET - ANTHROPIC_END_2024
-_ANTHROPIC_SUPPLY = (ANTHROPIC_END_2024 - _ANTHROPIC_START) / 4.9e6
+_ANTHROPIC_SUPPLY = (ANTHROPIC_END_2024 - _ANTHROPIC_START) / PRODUCTION_2024
 _ANT_SPLIT = cite("assumption", "no published split for Anthropic in 2024: OpenAI's "
                   "[epoch-openai-2024] (final runs 0.5, experiments 4.5, inference 1.9 of 7)")
 _ANTHROPIC = Preset(
@@ -313,7 +313,7 @@ _ANTHROPIC = Preset(
             f"{_ANTHROPIC_START:,.0f} at its start that a straight path through the year's "
             f"{_ANTHROPIC_FLEET:,.0f} average implies") + "; " + cite(
             "epoch-chips", f"of ~4.9M H100e produced in 2024: {_ANTHROPIC_SUPPLY:.1%} (at most "
-            f"{ANTHROPIC_END_2024 / 4.9e6:.1%}, all of its end-2024 compute)")),
+            f"{ANTHROPIC_END_2024 / PRODUCTION_2024:.1%}, all of its end-2024 compute)")),
     },
 )
 

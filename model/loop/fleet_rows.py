@@ -23,6 +23,8 @@ year = row("year", prev("year") + prev("step_length"), s("start_year"))
 dt = row("step_length", s("step_years"), s("fleet_year"))
 since = prev("step_length")  # time from the last step's start to this one's
 elapsed = row("elapsed_years", year - s("start_year"))
+# The step after the base year: the first whose rows the lab's own last step moves.
+after_base = Eq(prev("elapsed_years"), 0)
 # Prices and rates are the step's: read at its middle (exact to second order for exponential
 # paths), so a year's figure is the year's average at every step length; the base year's
 # (observed averages) sit at its middle.
@@ -143,12 +145,11 @@ _kept = start * (1 - _lives)
 # AI 2027 lab, status-quo) came 6.4% apart at quarterly and monthly steps (2.2% now). The first
 # step has no last growth of its own: the revenue's less the multiple's compression.
 _tenfold = log(10) / s("fleet_year")
-_first = elapsed - since < 1e-9 * s("fleet_year")
 _realised = Piecewise((0, (capital <= 0) | (prev("capital_available") <= 0)),
                       (log(capital / prev("capital_available")) / since, True))
 _trend = row("financing_trend", Piecewise(
     (Min(_tenfold, Max(-_tenfold, Piecewise(
-        (prev("revenue_growth") * (1 - s("multiple_scale_elasticity")), _first),
+        (prev("revenue_growth") * (1 - s("multiple_scale_elasticity")), after_base),
         (_realised, True)))),
      choose("financing_model", 0) & on("capital_limit")), (0, True)), 0)
 _x = _trend * dt

@@ -10,12 +10,12 @@ place against the frontier is a difference of two numbers in one unit.
 from __future__ import annotations
 
 import sympy
-from sympy import Eq, Max, Min, Piecewise, exp, log
+from sympy import Max, Min, Piecewise, exp, log
 
 from model.core.loop_inputs import MILESTONES, prev
 
-from . import fleet_rows  # noqa: F401 - its rows come first
 from .coupling import NO_RIVAL
+from .fleet_rows import after_base  # (its rows come first)
 from .rows import choose, growth_mean, on, row, s
 
 ceiling, ceiling_on = s("software_ceiling"), on("ceiling_model")
@@ -99,17 +99,16 @@ start_software = _start = _held(s("start_year"))
 # frontier's research inputs, Anthropic ended 2024 0.23 OOMs behind the frontier its source
 # puts it at, and the end-2025 market's labs drifted 0.03-0.30 OOMs in 2025.)
 _kept = _held(year)
-_after_base = Eq(prev("elapsed_years"), 0)
 # The headroom is stepped itself, not taken as 1 - S/U: near the ceiling that difference is all
 # rounding, and a spreadsheet would round it differently. Diffusion caps it at the floor's.
 headroom = row("software_headroom", Piecewise(
-    (Min(Piecewise((1 - _kept / ceiling, _after_base),
+    (Min(Piecewise((1 - _kept / ceiling, after_base),
                    (prev("software_headroom") * headroom_fall(_mean, since), True)),
          Max(0, frontier_headroom(year - _lag) - diffused / ceiling)), ceiling_on), (1, True)),
     Piecewise((1 - _start / ceiling, ceiling_on), (1, True)))
 software = row("software_efficiency", Piecewise(
     (ceiling * (1 - headroom), ceiling_on),
-    (Max(Piecewise((_kept, _after_base),
+    (Max(Piecewise((_kept, after_base),
                    (prev("software_efficiency") + _mean * since / log(10), True)), floor),
      True)), _start)
 

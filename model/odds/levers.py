@@ -16,8 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from model.core.catalogue import CATALOGUE
-from model.core.presets import PRESETS
+from model.core.resolve import resolve
 from model.core.sources import cite
 from model.loop import backtest as lab_backtest
 from model.loop.steps import STEPS
@@ -41,13 +40,8 @@ def _share(lab: str) -> float:
     return (FLEET_2025[lab] - FLEET_2024[lab]) / PRODUCTION_2025
 
 
-def _supply_2024(lab: str) -> float:
-    """The lab's preset share of chip production (its 2024 share, or the catalogue's)."""
-    value = PRESETS[f"{lab}-2024"].values.get("lab_supply_share")
-    return float(value[0]) if value else float(CATALOGUE["lab_supply_share"].default)
-
-
 _SHARES = {lab: _share(lab) for lab in ("openai", "anthropic")}
+_SHARES_2024 = {lab: resolve(f"{lab}-2024").values["lab_supply_share"] for lab in _SHARES}
 LEVERS = (
     Lever("no capability premium", {EVERY: {"capability_price_elasticity": 0.0}},
           "capability_price_elasticity 0: each lab priced as keeping pace with the exogenous "
@@ -57,7 +51,7 @@ LEVERS = (
           "lab_supply_share " + ", ".join(f"{lab} {share:.3f}" for lab, share in _SHARES.items())
           + ": " + cite("epoch-lab-compute", "what each added in 2025") + " of "
           + cite("epoch-chips", f"the {PRODUCTION_2025:,.0f} H100e made in 2025")
-          + ", against 2024's " + ", ".join(f"{_supply_2024(lab):.3f}" for lab in _SHARES)),
+          + ", against 2024's " + ", ".join(f"{share:.3f}" for share in _SHARES_2024.values())),
     Lever("no rent decline", {EVERY: {"rental_price_decline": 0.0}},
           "rental_price_decline 0: " + cite("semianalysis-rental", "1-year H100 rents rose 40% "
                                             "from October 2025 to March 2026")),
