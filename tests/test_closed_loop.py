@@ -438,6 +438,24 @@ def test_scarcity_raises_the_price_until_customers_want_no_more():
     assert r["inference_revenue"] == near(r["token_capacity"] * r["token_price"] / 1e6)
 
 
+def test_scarcity_price_stops_at_what_customers_pay_to_be_served_first():
+    # the scarce lab above prices at (demand / 0.25)^(1 / 1.5) its competitive price; capped
+    # below that, it charges the cap times the competitive price and sells its capacity
+    free = small().iloc[1]
+    multiple = free["token_price"] / free["token_price_competitive"]
+    assert multiple > 1.3
+    r = small(scarcity_price_cap=1.3).iloc[1]
+    assert r["token_price_competitive"] == near(free["token_price_competitive"])
+    assert r["token_price"] == near(1.3 * r["token_price_competitive"])
+    assert r["tokens_served"] == near(r["token_capacity"])
+    assert r["inference_revenue"] == near(r["token_capacity"] * r["token_price"] / 1e6)
+    # a cap above the scarcity price changes nothing; 1 is the competitive price
+    assert small(scarcity_price_cap=multiple * 1.01).iloc[1]["token_price"] == near(
+        free["token_price"])
+    assert small(scarcity_price_cap=1).iloc[1]["token_price"] == near(
+        free["token_price_competitive"])
+
+
 def test_no_price_exceeds_what_the_work_is_worth():
     # tokens per task growing e-fold a year: customers want far more than the lab serves
     cap = 1.2  # above the base year's $1, below the scarcity price

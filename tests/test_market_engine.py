@@ -57,6 +57,22 @@ def test_customer_shares_sum_to_one_and_nothing_is_sold_twice(world):
     np.testing.assert_allclose(sent.sum(axis=1), own.sum(axis=1), rtol=slack)
 
 
+def test_a_lab_short_of_serving_gpus_charges_at_most_twice_its_competitive_price(world):
+    # what customers pay to be served first (OpenAI's Priority processing, 2x Standard), set for
+    # every lab of a market and cited there; a lab alone is not capped
+    for lab in MARKET:
+        s = lab_settings(lab)
+        assert s.values["scarcity_price_cap"] == 2.0
+        assert "[openai-priority]" in s.sources["scarcity_price_cap"]
+    assert CATALOGUE["scarcity_price_cap"].default == 1e9
+    multiple = world.rows["token_price"] / world.rows["token_price_competitive"]
+    assert np.all(multiple <= 2.0 * (1 + 1e-12))
+    assert np.sum(np.isclose(multiple, 2.0, rtol=1e-12)) >= 1  # and it binds in status-quo
+    # uncapped, the same labs price their shortage far above it
+    free = market(years=YEARS, step="year", overrides={"scarcity_price_cap": 1e9})
+    assert np.max(free.rows["token_price"] / free.rows["token_price_competitive"]) > 2.5
+
+
 def test_identical_labs_get_identical_paths():
     lab = LABS["anthropic"]
     m = market([lab, replace(lab, name="twin")], years=YEARS, step="year")

@@ -124,6 +124,19 @@ FRONTIER = (
             "competitive price and the excess goes unserved (competitive)",
             cite("assumption", "a lab short of compute raises prices, as GPU rents rose in "
                  "2026 [semianalysis-rental]"), "demand"),
+    # In a market of labs (model.market.parameters.SCARCITY_PRICE_CAP, 2x) customers short of
+    # service have rivals at the competitive price; uncapped, where demand is inelastic (below
+    # 1) a lab earned more the fewer tokens it served, and value-maximising labs withheld their
+    # serving GPUs at the horizon's end to sell a sliver of tokens at thousands of times the
+    # competitive price. Alone, capped, the money-revenue loop integrates badly (docs/MODEL.md).
+    _num("scarcity_price_cap", "", 1e9, 1.0, 1e9,
+         "Most a lab short of serving capacity charges over its competitive price: what "
+         "customers pay to be served first (1: no scarcity premium; 1e9: none, the value cap "
+         "and customers' spending bind first)",
+         cite("assumption", "none for a lab alone, whose customers have no rival to turn to; "
+              "in a market of labs 2x") + "; " + cite(
+             "openai-priority", "Priority processing at 2x Standard for GPT-5, 1.7-2.5x across "
+             "its models"), "demand", log_scale=True),
     _num("split_adjustment_rate", "1/year", 0.25, 0.01, 10.0,
          "Fastest a lab's split moves: no share of the fleet changes by more than this many "
          "share points a year (contracts, clusters and staff are not reassigned at once)",

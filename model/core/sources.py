@@ -110,6 +110,10 @@ REFERENCES: dict[str, str] = {
     "davidson-houlden-2025": "Davidson & Houlden (Forethought, 2025), How quick and big would "
     "a software intelligence explosion be?: returns to software R&D r between 0.4 and 3.6 "
     "(median 1.2); initial speed-up 2-32x; 6-16 OOMs to effective limits",
+    "openai-priority": "OpenAI, Priority processing for API customers (openai.com/"
+    "api-priority-processing, 2025-2026): per million input / output tokens GPT-5 $2.50 / $20 "
+    "(Standard $1.25 / $10, 2x), GPT-4.1 and o3 $3.50 / $14 ($2 / $8, 1.75x), GPT-4o $4.25 / $17 "
+    "($2.50 / $10, 1.7x), GPT-5.5 $12.50 / $75 ($5 / $30, 2.5x)",
     "genai-prices": "API list prices per million tokens as transcribed in github.com/pydantic/"
     "genai-prices (prices/providers/*.yml, Aug 2026): GPT-4 $30 in / $60 out (Mar 2023), "
     "GPT-4-32k $60 / $120; GPT-5 $1.25 / $10 (Aug 2025); o1-pro $150 / $600 (Mar 2025, the "

@@ -141,8 +141,14 @@ factor = row("customer_share_factor", Piecewise(
     (1, wanted <= 0), (Min(1e12, Max(1e-12, _factor)), True)), 1)
 log_demand = row("log_inference_demand", own + log(factor), 0)
 # Customers can spend at most the lab's share of the world's AI spending ceiling; as a share
-# of the fleet's serving capacity, at this step's price (the open loop has no such ceiling).
-_spend = s("world_gdp") * s("ai_spending_ceiling") * s("lab_supply_share") * factor
+# of the fleet's serving capacity, at this step's price (the open loop has no such ceiling). A lab
+# alone has its share of the world's chips; in a market, its share of the tokens customers want,
+# so that the labs' ceilings sum to the world's (the chip share times the customer factor summed
+# to 2.6 of it in the ten-year AI 2027 market).
+_wanted_all = wanted + s("rival_demand")
+_customers = Piecewise((s("lab_supply_share"), s("rival_odds") <= 0), (0, _wanted_all <= 0), (
+    Min(1, (_market_share * _wanted_all + s("spilled_demand")) / _wanted_all), True))
+_spend = s("world_gdp") * s("ai_spending_ceiling") * _customers
 _budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
 _ceiling = Piecewise((log(_budget_share), curve), (0, True))
 # Demand in GPUs over the fleet, capped at 1 in log space (demand itself may be astronomic).
@@ -221,15 +227,16 @@ row("depreciation", owned * fleet * s("capex_per_gpu_hour") * s("hours_per_year"
 # equals capacity.
 capacity = row("token_capacity", EQUATIONS["tokens_served"])
 # Where customers want more than the inference GPUs serve at the competitive price, the price
-# rises until they want no more (scarcity), up to what the work is worth and what customers can
-# spend; the quantity sold is then the capacity.
+# rises until they want no more (scarcity), up to what customers pay to be served first, what the
+# work is worth and what customers can spend; the quantity sold is then the capacity.
 _inference = s("share_inference")
 _excess = Piecewise((0, _none | (_inference <= 0)), (Max(0, _log_share - log(_inference)), True))
 _scarcity = exp(_excess / Max(s("demand_price_elasticity"), 0.01))
 _spendable = Piecewise((_spend * s("tokens_per_million") / capacity, curve),
                        (s("token_value_cap"), True))
 row("token_price", Piecewise(
-    (Min(s("token_value_cap"), Max(price, Min(price * _scarcity, _spendable))),
+    (Min(s("token_value_cap"), Max(price, Min(price * _scarcity,
+                                              price * s("scarcity_price_cap"), _spendable))),
      on("pricing") & (capacity > 0)), (price, True)), s("token_price"))
 row("tokens_served", Piecewise((0, _inference <= 0),
                                (capacity * Min(1, demand_share / _inference), True)))

@@ -47,6 +47,11 @@ QUALITY_SENSITIVITY = Parameter(math.log(10) * _ETA * _KAPPA, 0.5 * math.log(10)
     f"demand, ln 10 x demand_price_elasticity {_ETA} x capability_price_elasticity {_KAPPA} "
     f"= {math.log(10) * _ETA * _KAPPA:.2f}; from half (customers stay with their lab) to "
     "double"))
+SCARCITY_PRICE_CAP = Parameter(2.0, 1.7, 2.5, cite(
+    "openai-priority", "a lab short of serving capacity charges at most what customers pay to "
+    "be served first: Priority processing at 2x Standard for GPT-5, from 1.7x (GPT-4o) to 2.5x "
+    "(GPT-5.5)") + "; " + cite(
+    "assumption", "beyond it they turn to rivals at the competitive price"))
 
 # Amazon's, Alphabet's, Meta's and Microsoft's 2025 capex, and their 2026 guidance (midpoints;
 # Microsoft's from analysts).

@@ -4,7 +4,8 @@ The lab is laid over the catalogue's defaults the way a preset is (defaults < la
 overrides), each value keeping its citation. Two inputs are derived: `cost_basis` from the
 rented share (the single-lab model costs the whole fleet one way, the majority's: rented when
 at least half is), and `token_price` from the base year's revenue over the tokens a year the
-lab's inference GPUs serve, so the base year earns exactly the lab's revenue.
+lab's inference GPUs serve, so the base year earns exactly the lab's revenue. A market's lab
+prices scarcity at most SCARCITY_PRICE_CAP times its competitive price (customers have rivals).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, ScenarioSettings, 
 
 from .fields import CATALOGUE_FIELDS, REQUIRED, Lab
 from .labs import BASE_YEAR, BASE_YEAR_SOURCE
+from .parameters import SCARCITY_PRICE_CAP
 
 # The lab's own fields from which an input is derived (see lab_inputs and lab_settings).
 DERIVED = {"rented_share": "cost_basis", "revenue": "token_price"}
@@ -34,6 +36,7 @@ def lab_inputs(lab: Lab) -> dict[str, tuple[float | str, str]]:
     basis = "rented" if rented >= 0.5 else "owned"
     out["cost_basis"] = (basis, f"{why}; {rented:.0%} rented: costed as {basis} (the majority)")
     out["start_year"] = (BASE_YEAR, BASE_YEAR_SOURCE)
+    out.setdefault("scarcity_price_cap", (SCARCITY_PRICE_CAP.value, SCARCITY_PRICE_CAP.source))
     return out
 
 
