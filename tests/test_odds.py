@@ -151,13 +151,17 @@ def test_a_changed_model_never_reads_the_draws_of_the_old_one(monkeypatch):
 # where tokens earn nothing, research takes the fleet (1.1 -> 6.9 -> 202 in draw 1). The
 # closed loop's own demand is no such market: the frontier's falling price erodes what
 # inference earns, so capability_price_elasticity=0 alone still saw research rise (1.04 ->
-# 114 at 2028): there research earns nothing but neither does serving.
+# 114 at 2028): there research earns nothing but neither does serving. Research pays in the
+# second market through the scarcity price, uncapped there (scarcity_price_cap 1e9): capped at
+# twice the competitive price, as a market's labs are by default, tokens at the lowest price earn
+# nothing whatever capability adds, and the price-takers then split on what little serving earns.
 INFERENCE_PAYS = {**OPEN_LOOP, "frontier_price_decline": 0.0, "capability_price_elasticity": 0.0}
 
 
 @pytest.mark.parametrize(("inputs", "odds"), [
     (INFERENCE_PAYS, 1.0),
-    ({"token_price": "TOKEN_MIN", "capability_price_elasticity": 5.0}, 0.0),
+    ({"token_price": "TOKEN_MIN", "capability_price_elasticity": 5.0,
+      "scarcity_price_cap": 1e9}, 0.0),
 ], ids=["research-earns-nothing", "inference-earns-nothing"])
 def test_constructed_markets_give_the_odds_they_must(inputs, odds):
     inputs = {k: input_quantity("token_price").min if v == "TOKEN_MIN" else v
@@ -193,3 +197,24 @@ def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    # distributed's ValueError was a traceback, after the labs were resolved
+    (["--scheduler", "nonsense"], "--scheduler 'nonsense': missing port number"),
+    (["--scheduler", "foo://x:1"], "unknown address scheme 'foo'"),
+    (["--scheduler", "tcp://x:0"], "port 0 is outside 1 to 65535"),
+    # an empty value was read as not given: a local cluster started instead
+    (["--scheduler", ""], "--scheduler: expected"),
+    (["--workers", "0", "--market-file", ""], "--market-file: expected"),
+    # a name given twice was a silent last-wins
+    (["--workers", "0", "--input", "fleet_gpus=1e5", "--input", "fleet_gpus=2e5"],
+     "--input: 'fleet_gpus' set twice"),
+    # every draw is a market: as large a one as `market` allows, no larger
+    (["--workers", "0", "--years", "41"], "6 labs x 41 yearly steps"),
+])
+def test_odds_refuses_before_any_draw(argv, needle, capsys):
+    assert main(["odds", "--no-results", "--scenario", "status-quo", "--samples", "1",
+                 *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and needle in err, err
