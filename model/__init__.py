@@ -47,15 +47,21 @@ def _units(columns, aliases=None) -> dict[str, str]:
     return {c: u for c in columns if (u := unit(c)) is not None}
 
 
-def _overrides(preset, from_workbook, given) -> tuple[str | None, dict, str | None]:
+def _overrides(preset, from_workbook, given, **chosen) -> tuple[str | None, dict, str | None]:
     """The preset, the inputs (a workbook's, then the keywords, as --set lays them over it)
-    and the workbook's scenario: the command line's own reading (model.cli.options)."""
+    and the workbook's scenario: the command line's own reading (model.cli.options), which
+    refuses a preset, GPU or scenario beside a workbook (it holds every input itself)."""
     from argparse import Namespace
 
     from model.cli.options import overrides_from
 
     preset, overrides, scenario = overrides_from(
-        Namespace(preset=preset, from_workbook=from_workbook and str(from_workbook), sets=[])
+        Namespace(
+            preset=preset,
+            sets=[],
+            **chosen,
+            from_workbook=None if from_workbook is None else str(from_workbook),
+        )
     )
     return preset, {**overrides, **given}, scenario
 
@@ -89,7 +95,7 @@ def inputs(
     from model.core.catalogue import CATALOGUE
     from model.loop.scenarios import scenario_settings
 
-    preset, overrides, found = _overrides(preset, from_workbook, values)
+    preset, overrides, found = _overrides(preset, from_workbook, values, gpu=gpu, scenario=scenario)
     settings = scenario_settings(preset, scenario or found, gpu, overrides)
     rows = {
         n: {
@@ -136,7 +142,7 @@ def project(
     from model.loop.steps import DEFAULT_STEP
     from model.policy.paths import project as run
 
-    preset, overrides, found = _overrides(preset, from_workbook, values)
+    preset, overrides, found = _overrides(preset, from_workbook, values, gpu=gpu, scenario=scenario)
     settings = scenario_settings(preset, scenario or found, gpu, overrides)
     frame = run(settings, years, step or DEFAULT_STEP)
     frame.attrs.update(
@@ -248,7 +254,9 @@ def export(
     from model.loop.steps import DEFAULT_STEP
     from model.workbook.build import build_workbook, write_workbook
 
-    preset, overrides, found = _overrides(preset, from_workbook, values)
+    preset, overrides, found = _overrides(
+        preset, from_workbook, values, gpu=gpu, scenarios=scenarios
+    )
     named = [scenarios] if isinstance(scenarios, str) else list(scenarios)
     chosen = list(dict.fromkeys(named or ([found] if found else [])))
     book = build_workbook(

@@ -200,3 +200,17 @@ def test_the_workbook_charts_use_the_palette():
     (summary,) = wb["Summary"]._charts
     assert list(colours(summary).values()) == [palette.excel("research"),
                                                palette.excel("inference")]
+
+
+def test_a_lab_the_user_adds_has_a_fixed_colour_apart_from_the_named_ones():
+    assert palette.lab_colour("openai") == palette.colour("openai")
+    assert palette.lab_colour("google") == palette.colour("google-deepmind")
+    # by the name's CRC-32: the same in every process, unlike hash()
+    assert palette.lab_colour("rival") == palette.lab_colour("rival") == "#7F3B08"
+    assert palette.lab_excel("rival") == "7F3B08"
+    assert {palette.lab_colour(f"lab{i}") for i in range(50)} == set(palette.ADDED_LAB_COLOURS)
+    named = [c for group in palette.GROUPS for c in group.values()]
+    named += list(palette.DIRECTION_COLOURS)
+    added = palette.ADDED_LAB_COLOURS
+    assert min(delta_e(a, b) for a in added for b in named) >= APART
+    assert min(delta_e(a, b) for a, b in itertools.combinations(added, 2)) >= APART

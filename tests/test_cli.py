@@ -20,6 +20,7 @@ from model.core.resolve import resolve
 from model.report.formats import format_value
 
 ROOT = Path(__file__).resolve().parents[1]
+NOWHERE = "/nonexistent/never.xlsx"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,6 +78,30 @@ BAD_CLI = {
     "--set without a value": (["budget", "--set", "fleet_gpus="],
                               ["--set 'fleet_gpus='", "expected name=value"]),
     "--set without an argument": (["budget", "--set"], ["--set", "expected one argument"]),
+    # a name given twice was a silent last-wins
+    "--set twice": (["budget", "--set", "fleet_gpus=1000", "--set", "fleet_gpus=2000"],
+                    ["--set: 'fleet_gpus' set twice"]),
+    "--set twice, run": (["run", "--years", "1", "--step", "year", "--set", "fleet_gpus=1000",
+                          "--set", "fleet_gpus=1000"], ["--set: 'fleet_gpus' set twice"]),
+    # a comma out of place was dropped: 2,5 ran as 25 and 1,,,5 as 15
+    "comma as a decimal point": (["run", "--years", "1", "--step", "year", "--set",
+                                  "gpu_rental_price=2,5"],
+                                 ["gpu_rental_price", "cannot read '2,5'"]),
+    "commas in a row": (["budget", "--set", "fleet_gpus=1,,,5"],
+                        ["fleet_gpus", "cannot read '1,,,5'"]),
+    # an empty path (a shell variable that expanded to nothing) was read as no workbook
+    "empty --from-workbook": (["budget", "--from-workbook", ""],
+                              ["--from-workbook", "empty value"]),
+    "empty --from-workbook, run": (["run", "--years", "1", "--from-workbook", " "],
+                                   ["--from-workbook", "empty value"]),
+    # openpyxl refused a control character with a traceback and cut long text silently (the
+    # folder does not exist, so that a regression writes nothing)
+    "control character in --title": (["export", "--years", "2", "--title", "a\x01b", "--out",
+                                       NOWHERE], ["--title", "printable", "'\\x01'"]),
+    "control character in --notes": (["export", "--years", "2", "--notes", "a\x1bb", "--out",
+                                       NOWHERE], ["--notes", "printable"]),
+    "over-long --title": (["export", "--years", "2", "--title", "x" * 100_000, "--out", NOWHERE],
+                          ["--title", "100,000 characters", "32,767"]),
     "unknown format": (["budget", "--format", "xml"], ["--format", "invalid choice", "xml"]),
     "unknown command": (["forecast"], ["invalid choice", "forecast"]),
     "stray argument": (["budget", "extra"], ["unrecognized arguments", "extra"]),

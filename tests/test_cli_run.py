@@ -27,6 +27,20 @@ def test_run_json_has_units_and_records(capsys):
     assert doc["records"][0]["ai_rd_multiplier"] == 1  # exact: every factor is x**0
 
 
+def test_run_json_payback_is_the_calendar_year_the_table_prints(capsys):
+    # OpenAI under ai-2027 first reaches cumulative cash 0 in a step that starts mid-2026 at
+    # quarters and months; the table and JSON both give the calendar year
+    for step in ("quarter", "month"):
+        _, out, _ = run(capsys, "run", "--preset", "openai-2024", "--scenario", "ai-2027",
+                        "--years", "4", "--step", step, "--format", "json")
+        doc = json.loads(out)
+        paid = [r for r in doc["records"] if r["cumulative_cash"] >= 0][0]["year"]
+        assert paid > 2026 and doc["payback_year"] == 2026
+        _, out, _ = run(capsys, "run", "--preset", "openai-2024", "--scenario", "ai-2027",
+                        "--years", "4", "--step", step)
+        assert "payback_year: 2026," in out
+
+
 def test_run_quarters_csv(capsys):
     code, out, _ = run(capsys, "run", "--years", "2", "--step", "quarter", "--format", "csv")
     lines = out.splitlines()

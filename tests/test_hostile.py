@@ -11,6 +11,7 @@ from __future__ import annotations
 import faulthandler
 import json
 import math
+import time
 from datetime import date
 
 import openpyxl
@@ -193,6 +194,34 @@ def test_defined_names_outside_the_sheet_are_named(exported, tmp_path, ref):
     path = _with_name(exported, tmp_path / "name.xlsx", "fleet_gpus", ref)
     ((code, err, _),) = cli_batch([["budget", "--from-workbook", str(path)]])
     assert code == 2 and "defined name fleet_gpus" in err and err.count("\n") == 1, err
+
+
+def test_far_defined_names_are_refused_in_bounded_time(exported, tmp_path):
+    # a value at the far cell: openpyxl's read-only reader filled every empty cell up to it
+    # (~1.7e10 at XFD1048576), so the timeout, not the assertions, caught the old reader
+    argvs = []
+    for i, (column, row) in enumerate((("XFD", 1_048_576), ("C", 1_048_576), ("XFD", 5))):
+        wb = openpyxl.load_workbook(exported)
+        wb.defined_names["fleet_gpus"].attr_text = f"'Inputs'!${column}${row}"
+        wb["Inputs"][f"{column}{row}"] = 1000
+        wb.save(tmp_path / f"far{i}.xlsx")
+        argvs.append(["budget", "--from-workbook", str(tmp_path / f"far{i}.xlsx")])
+    for code, err, seconds in cli_batch(argvs, timeout=60):
+        assert code == 2 and "defined name fleet_gpus" in err and "outside" in err, err
+        assert err.count("\n") == 1 and seconds < HANG
+
+
+def test_a_defined_name_at_the_edge_of_the_inputs_area_is_read(exported, tmp_path):
+    wb = openpyxl.load_workbook(exported)
+    wb.defined_names["fleet_gpus"].attr_text = "'Inputs'!$Z$10000"
+    ws = wb["Inputs"]
+    for row in range(200, 10_001):  # every row between present: none is skipped as missing
+        ws.cell(row, 26, 1234)
+    wb.save(tmp_path / "edge.xlsx")
+    start = time.perf_counter()
+    found = read_workbook_inputs(tmp_path / "edge.xlsx")
+    assert time.perf_counter() - start < HANG
+    assert found.values["fleet_gpus"] == "1234.0" and found.cells["fleet_gpus"] == "Inputs!Z10000"
 
 
 def test_a_million_cells_on_another_sheet_read_as_the_inputs(exported, tmp_path):

@@ -111,6 +111,29 @@ def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     assert err.startswith("error: ") and err.count("\n") == 1 and len(err) <= 310
 
 
+@pytest.mark.parametrize(("argv", "needle"), [
+    # each ran for minutes: 6 labs x 400 steps, 6 x 397 monthly, 64 labs x 10
+    (["market", "--years", "400"], "6 labs x 400 yearly steps is 2,400 labs x steps"),
+    (["market", "--years", "34", "--step", "month"], "6 labs x 397 monthly steps"),
+    (["market", "--years", "11", "--step", "quarter"], "6 labs x 41 quarterly steps"),
+    (["market", *[f"--set=+rival{i}=anthropic" for i in range(58)]], "64 labs x 10 yearly"),
+    # an empty path was read as no market file
+    (["market", "--market-file", ""], "--market-file: expected"),
+])
+def test_a_market_too_large_or_an_empty_file_is_refused_before_any_work(argv, needle, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and needle in err, err
+
+
+def test_the_largest_market_documented_is_allowed():
+    from model.cli.market import check_size
+    from model.market.world import MARKET
+
+    check_size(MARKET, 10, "quarter")  # the 10-year quarterly benchmark: 6 x 37
+    check_size(MARKET, 40, "year")
+
+
 def test_the_table_says_what_it_is(capsys):
     assert main(BASE) == 0
     out = capsys.readouterr().out

@@ -211,3 +211,14 @@ def test_a_market_needs_two_labs(solved):
 def test_cli_refuses_an_out_file_not_xlsx_before_solving(capsys):
     assert main(["market", "--out", "market.csv"]) == 2
     assert "expected a file name ending in .xlsx" in capsys.readouterr().err
+
+
+def test_a_lab_the_user_adds_is_drawn_in_a_colour_of_its_own(solved):
+    # `market --set +rival=anthropic --out`: the Observed chart asked the palette for a colour
+    # it did not have, after the whole market was solved
+    labs, eq = solved
+    added = [labs[0], dataclasses.replace(labs[1], name="rival"), *labs[2:]]
+    market = dataclasses.replace(eq.market, labs=tuple(lab.name for lab in added))
+    book = build_market_workbook(added, None, market, eq.paths, years=YEARS, step=STEP)
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(book)))
+    assert "rival" in wb.sheetnames

@@ -122,6 +122,28 @@ def test_parse_value_rejects_with_one_line_naming_the_input(text, to_unit, fragm
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1,000", 1000.0), ("1,234,567.5", 1_234_567.5), ("-1,000e3", -1e6), ("12,345 GPU", 12345.0),
+    ("1,000.", 1000.0), ("1_000_000", 1e6)])
+def test_commas_read_as_thousands_separators(text, expected):
+    assert parse_value("fleet_gpus", text, "GPU") == expected
+
+
+@pytest.mark.parametrize("text", ["2,5", "1,,,5", "1234,567", "1,0000", "1,000,00", ",5",
+                                  "2,5 GPU", "1,5e6", "1,000_000", "1__0"])
+def test_a_comma_or_underscore_out_of_place_is_refused_not_dropped(text):
+    # '2,5' read as 25 and '1,,,5' as 15: every path reads numbers through parse_value
+    from model.core.resolve import parse_input
+    from model.market.files import apply_sets
+
+    for read in (lambda: parse_value("fleet_gpus", text, "GPU"),
+                 lambda: parse_input("fleet_gpus", text),
+                 lambda: apply_sets([f"openai.fleet_gpus={text}"])):
+        with pytest.raises(InputError) as info:
+            read()
+        assert "fleet_gpus" in str(info.value) and "\n" not in str(info.value)
+
+
 def _json_inputs(capsys, *sets: str) -> dict:
     argv = ["budget", "--format", "json"]
     for s in sets:

@@ -128,6 +128,15 @@ def test_user_text_is_written_as_text(tmp_path, text):
     assert notes.value == text and notes.data_type == "s"
 
 
+def test_notes_may_break_lines_and_a_title_may_fill_a_cell(tmp_path):
+    notes, title = "Board pack\n\tdraft 2", "x" * 32_767
+    path = write_workbook(build_workbook("meta-2024", title=title, notes=notes),
+                          tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(path)["Cover"]
+    assert ws["A1"].value == title
+    assert next(r[1] for r in ws.iter_rows() if r[0].value == "Notes").value == notes
+
+
 def test_number_formats_suit_units(formulas):
     ws = formulas["Budget"]
     fmt = {row[0].value: row[2].number_format for row in ws.iter_rows(min_row=4)}

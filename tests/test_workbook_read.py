@@ -71,6 +71,32 @@ def test_edited_workbook_loads_back_through_the_cli(exported, tmp_path, capsys):
     assert cli.main(["budget", "--from-workbook", str(edited), "--set", "fleet_gpus=5"]) == 0
 
 
+@pytest.mark.parametrize("argv", [
+    ["run", "--years", "1", "--step", "year", "--scenario", "ai-2027"],
+    ["run", "--years", "1", "--step", "year", "--preset", "openai-2024"],
+    ["budget", "--gpu", "B200"],
+    ["export", "--scenarios", "brakes", "--out", "/nonexistent/never.xlsx"],
+])
+def test_options_the_workbook_settles_are_refused_beside_it(exported, capsys, argv):
+    # every input is read from the workbook and laid over them: they changed the label alone
+    # (--scenario ai-2027 printed ai-2027 and ran the workbook's own status-quo inputs)
+    assert cli.main([*argv, "--from-workbook", str(exported)]) == 2
+    err = capsys.readouterr().err
+    option = next(a for a in argv if a in ("--scenario", "--preset", "--gpu", "--scenarios"))
+    assert err.count("\n") == 1 and f"{option} cannot be combined with it" in err, err
+
+
+def test_the_api_refuses_a_preset_or_scenario_beside_a_workbook(exported):
+    import model
+
+    for call in (lambda: model.project("openai-2024", from_workbook=exported, years=1),
+                 lambda: model.inputs(scenario="ai-2027", from_workbook=exported),
+                 lambda: model.export("/nonexistent/x.xlsx", scenarios=["brakes"],
+                                      from_workbook=exported)):
+        with pytest.raises(InputError, match="cannot be combined"):
+            call()
+
+
 @pytest.mark.parametrize("value, needle", [
     ("=2*3", "formula"),
     (True, "expected a number"),
@@ -79,6 +105,7 @@ def test_edited_workbook_loads_back_through_the_cli(exported, tmp_path, capsys):
     (1e12, "outside its bounds"),
     ("3 W", "units"),
     (None, "empty"),
+    ("2,5", "cannot read"),  # not 25: a comma only separates thousands
 ])
 def test_bad_input_cells_are_named(exported, tmp_path, value, needle):
     message = _error(_edit(exported, tmp_path / "bad.xlsx", fleet_gpus=value))

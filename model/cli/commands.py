@@ -27,6 +27,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection
 
 FORMATS = ("table", "json", "csv")
+# The largest market (labs x steps) `market` and each draw of `odds` solve: each lab's best
+# reply re-solves the whole market, so the work grows with both. The six end-2025 labs over 10
+# quarterly years (6 x 37) take ~8 s (benchmarks/bench_market.py); 64 labs over 10 years took
+# minutes, as did 6 labs over 400 years.
+MAX_LAB_STEPS = 240
+
+
+def _lab_steps() -> str:
+    """How long a market MAX_LAB_STEPS allows, for the six end-2025 labs, in --years' help."""
+    steps = MAX_LAB_STEPS // 6
+    longest = [int(1 + (steps - 1) * STEPS[s] + 1e-9) for s in ("year", "quarter", "month")]
+    return (f"labs x steps at most {MAX_LAB_STEPS}: for six labs {longest[0]} years at yearly "
+            f"steps, {longest[1]} at quarterly, {longest[2]} at monthly")
 
 
 def later(module: str, name: str) -> Callable[[argparse.Namespace], str]:
@@ -150,7 +163,8 @@ def _market(p: argparse.ArgumentParser) -> None:
                        help="the labs: end-2025 (default: five frontier labs and the rest of "
                             "the world) or frontier-2025 (the five alone)")
     p.add_argument("--scenario", help=f"one of {', '.join(SCENARIOS)} (default {DEFAULT_SCENARIO})")
-    p.add_argument("--years", type=_int, default=10, help="horizon in years (default 10)")
+    p.add_argument("--years", type=_int, default=10,
+                   help=f"horizon in years (default 10; {_lab_steps()})")
     p.add_argument("--step", choices=tuple(STEPS), default="year",
                    help="step length (default year: a 10-year quarterly equilibrium takes "
                         "about half a minute)")
@@ -199,7 +213,8 @@ def _odds(p: argparse.ArgumentParser) -> None:
                        help="an existing dask cluster's scheduler, e.g. tcp://10.0.0.5:8786 "
                             "(its workers need this package installed)")
     p.add_argument("--years", type=_int, default=6,
-                   help="horizon in years from the base year 2025 (default 6: to 2030)")
+                   help=f"horizon in years from the base year 2025 (default 6: to 2030; "
+                        f"each draw's {_lab_steps()})")
     p.add_argument("--step", choices=tuple(STEPS), default="year",
                    help="step length (default year)")
     saved = p.add_mutually_exclusive_group()

@@ -18,6 +18,7 @@ import numpy as np
 
 from model.core.errors import InputError
 from model.loop.scenario_list import SCENARIOS
+from model.loop.steps import steps_for
 from model.market.engine import equilibrium, frame
 from model.market.files import apply_sets, read_market_file
 from model.market.nash import DEVIATION_TOLERANCE
@@ -26,7 +27,9 @@ from model.market.single_lab import lab_settings
 from model.market.world import MARKETS
 from model.report.formats import format_value, json_number, money, strict_json, table, texts
 
+from .commands import MAX_LAB_STEPS
 from .market_export import check_out, write_market_book
+from .options import given
 
 POLICY = ("not computed: with --choice policy each lab keeps its scenario's allocation policy "
           "(no lab chooses, so there is no deviation to test and no owner to optimise)")
@@ -37,9 +40,23 @@ CAVEAT = ("Not a forecast yet: chip production does not answer the price, a rent
 
 def labs_from(args: argparse.Namespace) -> tuple:
     """The market the arguments describe: a market file (or the end-2025 labs), then --set."""
-    base = (read_market_file(args.market_file) if args.market_file
+    path = given("--market-file", args.market_file, "a .toml or .json market file")
+    base = (read_market_file(path) if path is not None
             else MARKETS[getattr(args, "preset", None) or DEFAULT_PRESET])
     return apply_sets(args.sets, base) if args.sets else tuple(base)
+
+
+def check_size(labs: tuple, years: int, step: str) -> None:
+    """InputError, before any work, when the market is larger than MAX_LAB_STEPS labs x steps
+    (every lab's best reply re-solves every step of the market, so the work grows faster than
+    either alone)."""
+    n = steps_for(years, step)[0]
+    if len(labs) * n > MAX_LAB_STEPS:
+        steps = {"year": "yearly", "quarter": "quarterly", "month": "monthly"}.get(step, step)
+        raise InputError(f"market: {len(labs)} labs x {n} {steps} steps is {len(labs) * n:,} "
+                         f"labs x steps, over the limit of {MAX_LAB_STEPS}; expected fewer labs "
+                         f"or a shorter horizon (at most {MAX_LAB_STEPS // max(1, len(labs))} "
+                         f"steps for {len(labs)} labs)")
 
 
 def note_ignored(args: argparse.Namespace, labs: tuple, scenarios=None) -> None:
@@ -67,6 +84,7 @@ def run_market(args: argparse.Namespace, notes: bool = False):
     if args.scenario is not None and args.scenario not in SCENARIOS:
         raise InputError(f"scenario: expected one of {', '.join(SCENARIOS)}")
     labs = labs_from(args)
+    check_size(labs, args.years, args.step)
     if notes and args.sets:
         note_ignored(args, labs)
     if getattr(args, "choice", "nash") == "nash":

@@ -19,13 +19,14 @@ import argparse
 import time
 from pathlib import Path
 
-from model.core.errors import InputError
-from model.core.resolve import parse_assignment
+from model.core.errors import InputError, quoted
+from model.core.resolve import parse_assignments
 from model.loop.scenario_list import SCENARIOS
 from model.loop.steps import STEPS
 from model.report.formats import strict_json, table
 
-from .market import labs_from, note_ignored
+from .market import check_size, labs_from, note_ignored
+from .options import given
 
 DEFAULT_SAMPLES = 8
 MAX_SAMPLES = 10_000
@@ -53,6 +54,27 @@ def _scenarios(text: str | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _check_scheduler(address: str | None) -> None:
+    """InputError unless `address` is one dask can dial (scheme, host and port), said before
+    any draw; that a scheduler answers there is found when the client connects."""
+    if given("--scheduler", address, "a dask scheduler's address") is None:
+        return
+    from distributed.comm.addressing import get_address_host_port, parse_address
+    from distributed.comm.registry import get_backend
+
+    try:
+        get_backend(parse_address(address, strict=False)[0])
+        host, port = get_address_host_port(address)
+        if not host:
+            raise ValueError("no host")
+        if not 0 < port < 2**16:
+            raise ValueError(f"port {port} is outside 1 to 65535")
+    except (ValueError, TypeError, ImportError) as exc:  # distributed's own one-line reasons
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise InputError(f"--scheduler {quoted(address)}: {reason}; expected an address such "
+                         "as tcp://10.0.0.5:8786") from None
+
+
 def _check(args: argparse.Namespace) -> None:
     if not 1 <= args.samples <= MAX_SAMPLES:
         raise InputError(f"samples: expected a whole number from 1 to {MAX_SAMPLES:,}")
@@ -62,13 +84,14 @@ def _check(args: argparse.Namespace) -> None:
         raise InputError(f"workers: expected a whole number from 0 to {MAX_WORKERS}")
     if args.step not in STEPS:
         raise InputError(f"step: expected one of {', '.join(STEPS)}")
+    _check_scheduler(args.scheduler)
 
 
 def run_odds(args: argparse.Namespace) -> dict:
     """The odds document the arguments ask for."""
     _check(args)
     scenarios = _scenarios(args.scenario)
-    overrides = dict(parse_assignment(t) for t in args.inputs)
+    overrides = parse_assignments(args.inputs, "--input")
     # numpy, the market, the optimiser: only when the command runs
     from model.loop.projection import steps_for
     from model.market.single_lab import lab_settings
@@ -84,6 +107,7 @@ def run_odds(args: argparse.Namespace) -> dict:
     if steps_for(args.years, args.step)[0] < 3:
         raise InputError("years: the odds compare the first year after the base year with "
                          "the last: expected at least 3 steps")
+    check_size(labs, args.years, args.step)  # each draw is a market of its own
     for lab in labs:
         for s in scenarios:
             lab_settings(lab, s, overrides)

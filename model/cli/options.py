@@ -80,22 +80,50 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see `{hint}`)\n")
 
 
+# What a workbook's inputs already settle: every input is read from it and laid over these,
+# so given beside it they would change the label the output carries and none of its numbers.
+_SETTLED_BY_WORKBOOK = (
+    ("preset", "--preset"),
+    ("gpu", "--gpu"),
+    ("scenario", "--scenario"),
+    ("scenarios", "--scenarios"),
+)
+
+
+def given(option: str, value: str | None, expected: str) -> str | None:
+    """`value`, None when the option was not given; an empty value is an error rather than
+    read as not given (a shell variable that expanded to nothing would otherwise be ignored)."""
+    if value is not None and not value.strip():
+        from model.core.errors import InputError
+
+        raise InputError(f"{option}: expected {expected}, got an empty value")
+    return value
+
+
 def overrides_from(args: argparse.Namespace) -> tuple[str | None, dict[str, str], str | None]:
     """The preset, the `--set` overrides laid over any inputs read from --from-workbook, and
     the workbook's primary scenario (None without a workbook)."""
-    from model.core.resolve import parse_assignment  # the catalogue: not for --help
+    from model.core.errors import InputError
+    from model.core.resolve import parse_assignments  # the catalogue: not for --help
 
     preset, scenario = args.preset, None
     overrides: dict[str, str] = {}
-    if getattr(args, "from_workbook", None):
+    sets = parse_assignments(args.sets)
+    workbook = given("--from-workbook", getattr(args, "from_workbook", None), "an .xlsx file")
+    if workbook is not None:
         from model.workbook.read import read_workbook_inputs
 
-        found = read_workbook_inputs(args.from_workbook)
-        preset, scenario = preset or found.preset, found.scenario
+        for attr, option in _SETTLED_BY_WORKBOOK:
+            if getattr(args, attr, None):
+                raise InputError(
+                    f"--from-workbook: the workbook holds its own inputs; {option} "
+                    "cannot be combined with it (edit the workbook's inputs "
+                    "instead)"
+                )
+        found = read_workbook_inputs(workbook)
+        preset, scenario = found.preset, found.scenario
         overrides.update(found.values)
-    for text in args.sets:
-        name, value = parse_assignment(text)
-        overrides[name] = value
+    overrides.update(sets)
     return preset, overrides, scenario
 
 

@@ -28,8 +28,8 @@ TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_
 
 
 def settings_of(args):
-    """Settings from --preset/--gpu/--set and --from-workbook (whose scenario applies unless
-    --scenario names one)."""
+    """Settings from --preset/--gpu/--set, or from --from-workbook (and its scenario) with
+    any --set."""
     from .options import overrides_from
 
     preset, overrides, workbook_scenario = overrides_from(args)
@@ -130,7 +130,10 @@ def cmd_run(args) -> str:
     else:
         df = project(settings, args.years, args.step)
         s = summary(df)
-        extra = {"npv": json_number(s["npv"]), "payback_year": s["payback_year"],
+        # the calendar year, as the table prints it (a step's start is 2026.25 at quarters)
+        payback = calendar_year(s["payback_year"])
+        extra = {"npv": json_number(s["npv"]),
+                 "payback_year": int(payback) if payback.isdigit() else None,
                  "discount_rate": settings.values["discount_rate"]}
         solution = df.attrs.get("solution")
         if solution is not None:

@@ -139,11 +139,23 @@ def citations(settings: Sequence[Settings]) -> dict[str, str]:
             if q.is_input else q.source for name, q in CATALOGUE.items()}
 
 
-def parse_assignment(text: str) -> tuple[str, str]:
+def parse_assignment(text: str, option: str = "--set") -> tuple[str, str]:
     """Split a CLI `name=value` into its parts, or raise InputError."""
     name, sep, value = text.partition("=")
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
-        raise InputError(f"--set {quoted(text)}: expected name=value, e.g. --set "
+        raise InputError(f"{option} {quoted(text)}: expected name=value, e.g. {option} "
                          "fleet_gpus=100000")
     return name, value
+
+
+def parse_assignments(texts: Sequence[str], option: str = "--set") -> dict[str, str]:
+    """name -> value of every `name=value` given; a name given twice is an error, not a
+    silent last-wins (the two values were both typed on purpose, and only one can hold)."""
+    found: dict[str, str] = {}
+    for text in texts:
+        name, value = parse_assignment(text, option)
+        if name in found:
+            raise InputError(f"{option}: {quoted(name)} set twice; give each input once")
+        found[name] = value
+    return found

@@ -37,7 +37,11 @@ def factor(from_unit: str, to_unit: str) -> float:
 # parser evaluates `**` on Python integers without limit (`9**9**9` never returns).
 MAX_TEXT = 200
 MAX_DEPTH = 4
-_LITERAL = re.compile(r"[+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?")
+# Commas only as thousands separators (1,234,567.5) and underscores only between digits, as
+# Python writes them: a comma anywhere else was dropped, so '2,5' (two and a half, in much of
+# Europe) read as 25 and '1,,,5' as 15.
+_LITERAL = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d*)?|\.\d+)"
+                      r"(?:[eE][+-]?\d{1,4})?")
 _TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_\u00b5][A-Za-z_0-9\u00b5]*|%)"
                     r"|(?P<power>(?:\*\*|\^)\s*[+-]?\d(?![\d.]))|(?P<op>[*/\u00b7])"
                     r"|(?P<open>\()|(?P<close>\)))")

@@ -9,6 +9,7 @@ must not meet a blue scenario on the next). Names are the model's own (`budget_r
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 
 from model.core.fleet_inputs import USES
@@ -28,6 +29,11 @@ LAB_COLOURS = dict(zip(LABS, ("#00796B", "#C49A00", "#00BFA5", "#AD1457", "#4A14
                               "#F4A582"), strict=True))
 # The observed panel names Google the company (its points span DeepMind and the rest).
 LAB_ALIASES = {"google": "google-deepmind"}
+# Labs a market file or `market --set +NAME=...` adds, which have no colour of their own: each
+# takes one of these by its name's CRC-32, so a lab keeps its colour from run to run (Python's
+# hash() of a str changes with every process). All are apart from every named colour.
+ADDED_LAB_COLOURS = ("#276419", "#F1B6DA", "#67001F", "#B2ABD2", "#7F3B08", "#003C30",
+                     "#DDCC77", "#92C5DE")
 # Projection columns drawn as series of their own, by the model's column name. They share a
 # chart with uses (revenue and capex beside each use's compute cost) or with each other.
 SERIES_COLOURS = {
@@ -60,6 +66,21 @@ def colour(name: str) -> str:
     if name in LAB_ALIASES:
         return LAB_COLOURS[LAB_ALIASES[name]]
     raise KeyError(f"no colour for {name!r}: add it to model.report.palette")
+
+
+def lab_colour(name: str) -> str:
+    """A lab's colour: the model's labs their own, any other lab a fixed one chosen by its
+    name (two added labs may share one: the list is short, the labs a user adds are not)."""
+    name = LAB_ALIASES.get(name, name)
+    if name in LAB_COLOURS:
+        return LAB_COLOURS[name]
+    key = zlib.crc32(name.encode("utf-8", "surrogatepass"))
+    return ADDED_LAB_COLOURS[key % len(ADDED_LAB_COLOURS)]
+
+
+def lab_excel(name: str) -> str:
+    """lab_colour as openpyxl writes it ('RRGGBB')."""
+    return lab_colour(name).removeprefix("#")
 
 
 def colours(names: Iterable[str]) -> list[str]:

@@ -15,7 +15,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from model.market.observed import COLUMNS, PANEL, panel, research_points
 from model.report.formats import money_format
-from model.report.palette import excel
+from model.report.palette import lab_excel
 
 from ._book import Book
 from ._finance_sheets import year_axis
@@ -99,11 +99,11 @@ def _chart(book: Book, ws, labs: Sequence, n: int, top: int) -> None:
         line = Series(y, x, title=f"{lab.name} (model)")
         line.marker.symbol = "none"
         line.smooth = False
-        line.graphicalProperties.line.solidFill = excel(lab.name)
+        line.graphicalProperties.line.solidFill = lab_excel(lab.name)
         line.graphicalProperties.line.width = 28575
         chart.series.append(line)
     for lab, rows in spans.items():
-        fill = excel(lab)
+        fill = lab_excel(lab)
         x = Reference(ws, min_col=2, min_row=rows[0], max_row=rows[-1])
         y = Reference(ws, min_col=3, min_row=rows[0], max_row=rows[-1])
         dots = Series(y, x, title=f"{lab} (observed)")

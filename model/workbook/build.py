@@ -119,6 +119,24 @@ def add_time_sheets(book: Book, ex: Export, names: list) -> tuple[list, list]:
     return checks, list(_step_entries())
 
 
+MAX_CELL_TEXT = 32_767  # Excel's cell; openpyxl silently cuts anything longer
+
+
+def cover_text(option: str, text: str, lines: bool = False) -> str:
+    """`text` for the Cover, or InputError: printable (a note may also break lines and tab),
+    at most one cell long. openpyxl refuses control characters with a traceback and cuts long
+    text without a word."""
+    allowed = "\n\r\t" if lines else ""
+    bad = next((c for c in text if not c.isprintable() and c not in allowed), None)
+    if bad is not None:
+        raise InputError(f"{option}: expected printable text, got the non-printable character "
+                         f"{bad!r} in {quoted(text)}")
+    if len(text) > MAX_CELL_TEXT:
+        raise InputError(f"{option}: {len(text):,} characters is over the {MAX_CELL_TEXT:,} a "
+                         "workbook cell holds")
+    return text
+
+
 def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
                    years: int = 10, step: str = DEFAULT_STEP, gpu: str | None = None,
                    overrides: Mapping[str, str | float] | None = None,
@@ -131,6 +149,7 @@ def build_workbook(preset: str | None = None, scenarios: Sequence[str] = (), *,
     document properties (today by default; fixed for reproducible examples).
     """
     scenarios = list(dict.fromkeys(scenarios))
+    title, notes = cover_text("--title", title or ""), cover_text("--notes", notes or "", True)
     if years < 1 or years > 200:
         raise InputError(f"--years: expected 1 to 200, got {years}")
     from model.loop.projection import STEPS

@@ -27,7 +27,11 @@ from model.core.resolve import parse_input
 
 from .package import open_package, unreadable
 
-MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet
+# Where a defined name may point. An exported Inputs sheet is ~190 rows by 13 columns; this
+# leaves room for rows and columns an analyst inserts, while keeping the rectangle the reader
+# walks small: Excel's own limits (1,048,576 x 16,384) would let one name at XFD1048576 make
+# openpyxl's read-only reader fill ~1.7e10 empty cells.
+MAX_ROW, MAX_COLUMN = 10_000, 26
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,8})$")
 _NONE = ("", "(catalogue defaults)")
 
@@ -68,30 +72,33 @@ def _address(path: Path, name: str, dn) -> tuple[str, int, int]:
         raise InputError(f"{where} does not point at one cell")
     column, row = column_index_from_string(match[1]), int(match[2])
     if not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
-        raise InputError(f"{where} points outside the sheet (rows 1 to {MAX_ROW:,}, columns "
-                         f"A to XFD)")
+        raise InputError(f"{where} points outside the inputs' area (rows 1 to {MAX_ROW:,}, "
+                         f"columns A to {get_column_letter(MAX_COLUMN)})")
     return title, row, column
 
 
 def _cells(path: Path, wb, wanted: dict[str, tuple[str, int, int]]) -> dict[str, object]:
     """The cells at `wanted` addresses (name -> cell), reading each sheet once, only as far as
     the furthest wanted cell."""
-    by_sheet: dict[str, dict[tuple[int, int], str]] = {}
+    by_sheet: dict[str, dict[int, list[tuple[int, str]]]] = {}
     for name, (title, row, column) in wanted.items():
         if title not in wb.sheetnames:
             raise InputError(f"{path}: defined name {name} points at a missing sheet "
                              f"{quoted(title)}")
-        by_sheet.setdefault(title, {})[row, column] = name
+        by_sheet.setdefault(title, {}).setdefault(row, []).append((column, name))
     found: dict[str, object] = {}
-    for title, spots in by_sheet.items():
-        rows, columns = [r for r, _ in spots], [c for _, c in spots]
+    for title, by_row in by_sheet.items():
+        first_row = min(by_row)
+        first_column = min(c for spots in by_row.values() for c, _ in spots)
+        last_column = max(c for spots in by_row.values() for c, _ in spots)
         try:
-            for line in wb[title].iter_rows(min_row=min(rows), max_row=max(rows),
-                                            min_col=min(columns), max_col=max(columns)):
-                for cell in line:
-                    name = spots.get((getattr(cell, "row", None), getattr(cell, "column", None)))
-                    if name is not None:
-                        found[name] = cell
+            # rows come in order from first_row, each a tuple from first_column (gaps filled):
+            # index the wanted cells rather than visit every cell of the rectangle
+            lines = wb[title].iter_rows(min_row=first_row, max_row=max(by_row),
+                                        min_col=first_column, max_col=last_column)
+            for row, line in enumerate(lines, start=first_row):
+                for column, name in by_row.get(row, ()):
+                    found[name] = line[column - first_column]
         except InputError:
             raise
         except Exception as exc:  # malformed sheet XML
