@@ -20,6 +20,7 @@ from model.report.formats import (
     strict_json,
     table,
     texts,
+    year_of,
 )
 
 TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_rd_multiplier",
@@ -131,9 +132,7 @@ def cmd_run(args) -> str:
         df = project(settings, args.years, args.step)
         s = summary(df)
         # the calendar year, as the table prints it (a step's start is 2026.25 at quarters)
-        payback = calendar_year(s["payback_year"])
-        extra = {"npv": json_number(s["npv"]),
-                 "payback_year": int(payback) if payback.isdigit() else None,
+        extra = {"npv": json_number(s["npv"]), "payback_year": year_of(s["payback_year"]),
                  "discount_rate": settings.values["discount_rate"]}
         solution = df.attrs.get("solution")
         if solution is not None:

@@ -135,7 +135,9 @@ wanted = row("own_tokens_demanded", base_tokens * exp(Max(-_OOMS, Min(_OOMS, own
 odds = row("customer_odds", base_tokens * exp(Max(-_OOMS, Min(
     _OOMS, s("quality_sensitivity") * (software - _start)))))
 _market_share = odds / (odds + s("rival_odds"))
-_factor = (_market_share * (wanted + s("rival_demand")) + s("spilled_demand")) / wanted
+_wanted_all = wanted + s("rival_demand")
+_won = _market_share * _wanted_all + s("spilled_demand")  # the tokens its customers want
+_factor = _won / wanted
 # within 1e-12..1e12: a logit share that underflows to 0 must not put log(0) into the demand
 factor = row("customer_share_factor", Piecewise(
     (1, wanted <= 0), (Min(1e12, Max(1e-12, _factor)), True)), 1)
@@ -145,9 +147,8 @@ log_demand = row("log_inference_demand", own + log(factor), 0)
 # alone has its share of the world's chips; in a market, its share of the tokens customers want,
 # so that the labs' ceilings sum to the world's (the chip share times the customer factor summed
 # to 2.6 of it in the ten-year AI 2027 market).
-_wanted_all = wanted + s("rival_demand")
-_customers = Piecewise((s("lab_supply_share"), s("rival_odds") <= 0), (0, _wanted_all <= 0), (
-    Min(1, (_market_share * _wanted_all + s("spilled_demand")) / _wanted_all), True))
+_customers = Piecewise((s("lab_supply_share"), s("rival_odds") <= 0), (0, _wanted_all <= 0),
+                       (Min(1, _won / _wanted_all), True))
 _spend = s("world_gdp") * s("ai_spending_ceiling") * _customers
 _budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
 _ceiling = Piecewise((log(_budget_share), curve), (0, True))

@@ -208,12 +208,18 @@ def money(value: float, unit: str = "USD") -> str:
     return excel_text(money_format(value), value) + pretty_unit(unit[3:])
 
 
-def calendar_year(value: float | None) -> str:
-    """A moment as the calendar year it falls in ('2026' for a payback in the step that starts
-    mid-2026, stored 2026.4999999999977 at monthly steps), or 'not within the horizon'."""
+def year_of(value: float | None) -> int | None:
+    """The calendar year a moment falls in (2026 for a payback in the step that starts mid-2026,
+    stored 2026.4999999999977 at monthly steps), or None (not within the horizon)."""
     if value is None or not math.isfinite(value) or value <= 0:
-        return NEVER
-    return str(math.floor(round(value, 2)))
+        return None
+    return math.floor(round(value, 2))
+
+
+def calendar_year(value: float | None) -> str:
+    """year_of as text: '2026', or 'not within the horizon'."""
+    year = year_of(value)
+    return NEVER if year is None else str(year)
 
 
 NEVER = "not within the horizon"

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment
 
 from model.core.catalogue import CATALOGUE, sym
 from model.core.fleet_inputs import USES
-from model.report.formats import calendar_year
+from model.report.formats import NEVER, year_of
 from model.report.palette import excel
 
 from ._book import Book, quote_sheet
@@ -42,7 +42,6 @@ COMPARE_ROWS = ("share_research", "share_inference", "budget_research", "budget_
                 "compute_research", "ai_rd_multiplier", "research_speedup",
                 "software_efficiency", "capability", "fleet_gpus", "inference_revenue",
                 "cumulative_cash", "npv_to_date")
-NEVER = "not within the horizon"
 Projections = list[tuple[str, str, dict[str, int], pd.DataFrame]]
 NOTE = Alignment(horizontal="left", indent=1)
 # Beside each result: what it is, for a reader who has not seen the model's names.
@@ -151,11 +150,11 @@ def finance(book: Book, done: Projections, dt: float) -> dict:
                       summ["npv"]))
     payback = summ["payback_year"]
     # the calendar year in which cash first reaches 0, as the app and the CLI print it
-    # (formats.calendar_year): 2026.4999999999977, a monthly step's start, is 2026
+    # (formats.year_of): 2026.4999999999977, a monthly step's start, is 2026
     items.append(("payback_year", "year", f"=IFERROR(INT(ROUND(INDEX({column_letter(FIRST_COL)}"
                   f"3:{last}3,MATCH(TRUE,{column_letter(FIRST_COL)}{here['paid_back']}:{last}"
                   f"{here['paid_back']},0)),2)),\"{NEVER}\")",
-                  float(calendar_year(payback)) if payback is not None else NEVER))
+                  NEVER if (year := year_of(payback)) is None else float(year)))
     for i, (name, unit, formula, value) in enumerate(items, start=top):
         book.text(ws, i, 1, name, BOLD)
         book.text(ws, i, 2, unit)
