@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from model.loop import projection
+from model.loop import lockstep, projection
 from model.loop.compiled import hoisted, program
 from model.loop.projection import PATHS, run_arrays, steps_for
-from model.market import lockstep
 from model.market.engine import market
 from model.market.nash import choosing
 from model.market.single_lab import lab_settings

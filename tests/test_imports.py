@@ -253,7 +253,7 @@ def test_the_checker_allows_downward_imports(files):
 def test_every_core_and_loop_module_imports_first():
     """Each module of the two layers that register the catalogue imports as the first model
     module of a fresh interpreter (model.loop.coupling named inputs no module it imported had
-    registered yet, so `import model.market.lockstep` failed unless something else came first).
+    registered yet, so `import model.loop.lockstep` failed unless something else came first).
     One subprocess: third-party modules stay loaded, only the model's are dropped between."""
     import subprocess
     import sys

@@ -1,4 +1,4 @@
-"""Labs' solves in lockstep (model.market.lockstep): one projection call serves every lab's
+"""Labs' solves in lockstep (model.loop.lockstep): one projection call serves every lab's
 evaluation, and each gets what run_arrays would have given it alone."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model.loop.lockstep import in_lockstep
 from model.loop.projection import run_arrays, steps_for
-from model.market.lockstep import in_lockstep
 from model.market.single_lab import lab_settings
 from model.market.world import LABS
 

@@ -8,9 +8,9 @@ import dataclasses
 
 import numpy as np
 
+from model.loop.lockstep import in_lockstep
 from model.loop.projection import PATHS, steps_for
 from model.market.engine import lab_coupling
-from model.market.lockstep import in_lockstep
 from model.market.nash import _fixed_paths, _market, choosing
 from model.market.resolved import resolved
 from model.market.single_lab import lab_settings

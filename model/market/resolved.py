@@ -1,4 +1,4 @@
-"""Labs' solves valued with the market re-solved: the lockstep's requests (model.market.lockstep)
+"""Labs' solves valued with the market re-solved: the lockstep's requests (model.loop.lockstep)
 answered by one market run instead of one projection, so that a lab's candidate path is worth
 what it earns once the chip price, the rations and the other labs' customers answer it.
 
@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from model.loop.coupling import COUPLING
+from model.loop.lockstep import split
 from model.loop.projection import PATHS
 
 from .engine import Market, equilibrium
-from .lockstep import split
 
 OWN = ("step_years",)  # a request's inputs the market sets itself (with the coupling paths)
 
@@ -66,7 +66,7 @@ class Runs:
 
 def resolved(settings: Sequence, paths: Sequence[dict], names: Sequence[str], years: int,
              step: str, m: Market, labs: Sequence[int] | None = None) -> Runs:
-    """A lockstep `run` (model.market.lockstep.in_lockstep) for the labs `settings` playing
+    """A lockstep `run` (model.loop.lockstep.in_lockstep) for the labs `settings` playing
     `paths` in the market `m`: every round of requests, one market run from m's coupling.
     Task i's requests are lab `labs[i]`'s (default: lab i's), so several tasks may be one
     lab's solves under different inputs (model.market.reveal)."""

@@ -34,7 +34,7 @@ fraction: no source gives an interval.
 
 How. A grid of GRID values (log-spaced; for rho, log-spaced in the elasticity of substitution
 1 / (1 - rho), which steps over rho = 0), every value's solve one column of the same
-projection calls (model.market.lockstep); then BISECTIONS rounds halve every interval whose
+projection calls (model.loop.lockstep); then BISECTIONS rounds halve every interval whose
 ends differ in fit or cross the observed value, all of a lab's intervals solved together.
 A range is the run of solved values that fit (its ends are the outermost fitting values found,
 within a bisected step of the true edge); 'none in range' where no solved value fits.
@@ -53,12 +53,12 @@ import numpy as np
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError, quoted
+from model.loop.lockstep import in_lockstep
 from model.loop.projection import run_arrays, steps_for
 from model.loop.scenarios import scenario_settings
 from model.policy.optimise import choose_path
 
 from .engine import Market, equilibrium, lab_coupling
-from .lockstep import in_lockstep
 from .nash import RESOLVED, _fixed_paths, best_response, choosing
 from .observed import PANEL, Observation
 from .resolved import resolved

@@ -7,7 +7,7 @@ research rises or falls relative to inference is the tool's one test on it (answ
 equilibrium the labs' paths are model.market.nash.nash's; as price-takers each lab chooses alone
 against the exogenous frontier (model.policy.optimise.choose_path, as model.market.outcome.solve's
 `price_takers`), the labs' solves batched as columns of one projection call
-(model.market.lockstep), their fleets then summed. The joint optimum is not
+(model.loop.lockstep), their fleets then summed. The joint optimum is not
 solved: the odds ask about the labs, and it would double a draw's cost.
 """
 
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.loop.lockstep import in_lockstep
 from model.loop.projection import run_arrays, steps_for
 from model.market.answer import STEP, YEARS, research_ratio, trend
 from model.market.fields import Lab
-from model.market.lockstep import in_lockstep
 from model.market.nash import choosing, nash
 from model.policy.optimise import choose_path
 

@@ -4,7 +4,7 @@ draw written to the results folder as it arrives.
 A draw is one task: its Nash equilibrium's rounds of best replies adapt to the draw (how many
 rounds, which lab jumps), so draws cannot share one projection call the way the labs of a round
 do; within a draw the labs' replies and price-takers are batched as columns
-(model.market.lockstep). With `workers` > 0 and no `scheduler`, a LocalCluster of that many
+(model.loop.lockstep). With `workers` > 0 and no `scheduler`, a LocalCluster of that many
 single-threaded worker processes on this machine (127.0.0.1, no dashboard); with `scheduler`
 an existing cluster (its workers must have this package installed). The numbers are the same
 either way: a draw's inputs come from its seed and index alone, and its solve is deterministic.

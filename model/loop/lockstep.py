@@ -1,6 +1,7 @@
-"""Several labs' solves in lockstep: each lab's optimiser runs in its own thread, and every time
-all the live ones have asked for a projection, one `run_arrays` call serves them all, their
-columns side by side (the labs' best replies in a round are independent: Jacobi).
+"""Several solves in lockstep: each optimiser runs in its own thread, and every time all the live
+ones have asked for a projection, one `run_arrays` call serves them all, their columns side by
+side: the labs' best replies in a round (independent: Jacobi), or one lab's climbs from several
+starts (model.policy.optimise).
 
 The projection's cost is mostly per step, not per column, so six labs' evaluations in one call
 cost little more than one lab's. Choices may differ between labs (a renter and an owner), so the
@@ -63,10 +64,12 @@ class Lockstep:
         self._cv.notify_all()
 
 
-def combining() -> Callable[[dict], dict]:
+def combining(evaluate: Callable | None = None) -> Callable[[dict], dict]:
     """`combined` for one lockstep: the choices its labs differ in at its first round (every
     lab asks in it) stay the program's arguments in every round after, so that the last lab
-    climbing alone runs the program the others shared, not one compiled for it."""
+    climbing alone runs the program the others shared, not one compiled for it. `evaluate`:
+    what serves the combined call instead of run_arrays (an outer lockstep's evaluator, when
+    this one runs inside it), the choices then shared."""
     free = None
 
     def run(pending: dict[int, tuple[dict, int, tuple]]) -> dict[int, dict]:
@@ -74,15 +77,16 @@ def combining() -> Callable[[dict], dict]:
         if free is None:
             free = {k for k in CHOICES
                     if _shared([values.get(k, 0.0) for values, _, _ in pending.values()]) is None}
-        return combined(pending, free)
+        return combined(pending, free, evaluate)
 
     return run
 
 
 def combined(pending: dict[int, tuple[dict, int, tuple]],
-             free: Collection[str] = ()) -> dict[int, dict]:
+             free: Collection[str] = (), evaluate: Callable | None = None) -> dict[int, dict]:
     """Each lab's requested rows {j: (values, n_steps, keep)}, from one run_arrays call with
-    the labs' columns side by side (`free`: see run_arrays)."""
+    the labs' columns side by side (`free`: see run_arrays), or one call of `evaluate` (its
+    signature, no `free`: the requests must share their choices)."""
     order = sorted(pending)
     n = pending[order[0]][1]
     lanes = [lane(pending[j][0], n) for j in order]
@@ -91,8 +95,9 @@ def combined(pending: dict[int, tuple[dict, int, tuple]],
               if k not in PATHS and k not in COUPLING else None for k in lanes[0][0]}
     values = {k: np.concatenate([_columns(k, v[k], n, w) for (v, w) in lanes], axis=-1)
               if s is None else s for k, s in values.items()}
-    return split(run_arrays(values, n, keep=keep or None, specialise=True, free=free),
-                 order, [w for _, w in lanes])
+    rows = (run_arrays(values, n, keep=keep or None, specialise=True, free=free)
+            if evaluate is None else evaluate(values, n, keep=keep or None, specialise=True))
+    return split(rows, order, [w for _, w in lanes])
 
 
 def split(rows: dict[str, np.ndarray], order: Sequence[int], widths: Sequence[int],
@@ -127,8 +132,8 @@ def _shared(values: list):
 def _columns(name: str, value, n: int, width: int) -> np.ndarray:
     """`value` as `width` columns: (n, width) for a path, (width,) for an input."""
     value = np.asarray(value, dtype=float)
-    if name in PATHS or name in COUPLING:
-        return np.broadcast_to(value.reshape(n, -1), (n, width))
+    if name in PATHS or name in COUPLING:  # (a coupling input may be given as one number)
+        return np.broadcast_to(value.reshape(n, -1) if value.ndim else value, (n, width))
     return np.broadcast_to(value.reshape(-1), (width,))
 
 
