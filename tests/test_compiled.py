@@ -132,7 +132,8 @@ def test_a_climb_from_a_path_is_never_worse_and_evaluates_nothing_twice():
     reply = choose_path(settings, 5, "year", start=start, local=True, evaluate=evaluate,
                         limits=Climb(evaluations=6), start_value=(npv, bill))
     assert reply.solution.npv >= npv
-    # scipy looks at its cap between iterations: a line search may run past it
-    assert reply.solution.evaluations == len(calls) <= 6 + 20
+    # scipy looks at its cap between iterations: a line search may run past it, and one that
+    # fails is tried once more from a reset memory (31 here, from the eight-start optimum)
+    assert reply.solution.evaluations == len(calls) <= 6 + 2 * 20
     for p in PATHS:
         assert reply.paths[p].shape == (n,)

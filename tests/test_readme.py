@@ -91,7 +91,7 @@ EXPECT: dict[str, dict[str, str]] = {
     "allocation_policy=value-maximising": {
         "out": r"value-maximising path (optimal|stopped early)[^\n]*NPV"},
     "python -m model split --preset ai-2027-lab-2024": {
-        "out": r"^status-quo +8\.4% +34\.1% +57\.0% +rises[\s\S]*"
+        "out": r"^status-quo +8\.4% +57\.0% +57\.0% +rises[\s\S]*"
                   r"^ai-2027-lab-2024 +already at 1x$"},
     "python -m model market --scenario ai-2027 --years 2 --out market.xlsx": {
         "out": r"research share: of the fleet", "file": "market.xlsx"},
