@@ -23,6 +23,7 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -53,9 +54,19 @@ SCREEN = COUNT  # Sobol points screened per base, one batched call (512, stored)
 STARTS = 8
 DIVERSITY = 0.5
 POOL = 64
+# Calls a climb in lockstep may make, a hard cap (scipy's `maxfun` is looked at between
+# iterations, and the longest of eight climbs ran past it to 59 at kinks, its line searches
+# failing and retried): the lockstep costs its longest climb's calls. At 30 and at 40 the seed's
+# 18 solves found the same NPVs to $0.1B; at 20 OpenAI's under ideas-harder fell from -$6.6B to
+# -$16.4B.
+LOCKSTEP_CALLS = 30
 PULL = 1e-4  # towards the assumed split, per unit of knot fraction squared (x scaled NPV)
-MAX_EVALUATIONS = 40  # batched projections per solve: the app's 1.5 s budget
+MAX_EVALUATIONS = 40  # batched projections per climb (scipy's cap, looked at between iterations)
 LINE_STEPS = 20  # evaluations a line search may take (scipy's maxls, and its default)
+
+
+class _Spent(Exception):
+    """A climb's hard cap on calls is reached (Problem.cap)."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ class Problem:
         self.idle = np.full(n, float(CATALOGUE[IDLE].default)) if idle is None else idle
         self.anchor = self.start(base["research"], dt)  # the assumed split, as knots
         self.evaluations = 0
+        self.cap: int | None = None  # calls this problem may make (None: no hard cap)
         self.seen: dict[bytes, float] = {}  # NPV at each knot vector the climb evaluated
         self.residual = np.zeros(n)  # what the knots leave of a path climbed from (`around`)
 
@@ -164,6 +176,8 @@ class Problem:
                 IDLE: np.repeat(self.idle[:, None], fractions.shape[1], axis=1)}
 
     def npv(self, fractions: np.ndarray) -> np.ndarray:
+        if self.cap is not None and self.evaluations >= self.cap:
+            raise _Spent
         self.evaluations += 1
         out = self.evaluate({**self.values, **self.paths(fractions)}, self.n, keep=("npv",),
                             specialise=True)
@@ -244,13 +258,28 @@ def _climb(problem: Problem, x0: np.ndarray, policy: str, limits: Climb) -> tupl
 
     options = {"maxfun": limits.evaluations, "maxls": limits.line_steps,
                **({} if limits.ftol is None else {"ftol": limits.ftol})}
-    result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
-                      bounds=[(0.0, 1.0)] * len(x0), options=options)
-    paths = {k: v[:, 0] for k, v in problem.paths(result.x[:, None]).items()}
-    npv = problem.seen.get(result.x.tobytes())  # the climb ends where it evaluated
-    npv = float(problem.npv(result.x[:, None])[0]) if npv is None else npv
-    return (npv, policy, paths, bool(result.success), _reason(result, limits.evaluations),
-            int(result.nit))
+    try:
+        result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
+                          bounds=[(0.0, 1.0)] * len(x0), options=options)
+        x, success, iterations = result.x, bool(result.success), int(result.nit)
+        message = _reason(result, limits.evaluations)
+    except _Spent:  # the hard cap: the best point it stood at
+        x, success, iterations = _best_seen(problem), False, len(problem.seen)
+        message = _reason(SimpleNamespace(message="MAXFUN"), problem.cap)
+    npv = problem.seen.get(x.tobytes())  # the climb ends where it evaluated
+    if npv is None:
+        try:
+            npv = float(problem.npv(x[:, None])[0])
+        except _Spent:
+            x = _best_seen(problem)
+            npv = problem.seen[x.tobytes()]
+    paths = {k: v[:, 0] for k, v in problem.paths(x[:, None]).items()}
+    return npv, policy, paths, success, message, iterations
+
+
+def _best_seen(problem: Problem) -> np.ndarray:
+    """The knots of the best point a climb stood at."""
+    return np.frombuffer(max(problem.seen, key=problem.seen.get))
 
 
 def choose_path(settings, years: int, step: str, start: dict | None = None,
@@ -355,7 +384,10 @@ def _climbs(chosen, vm, n, dt, assumed, evaluate, limits: Climb, problems) -> tu
         calls.append(1)
         return evaluate(*args, **kw)
 
-    return in_lockstep([
-        lambda ev, x0=x0, policy=policy: _climb(_problem(vm, n, dt, assumed[policy], ev), x0,
-                                                policy, limits)
-        for _, x0, policy in chosen], run=combining(counted)), len(calls)
+    def climb(ev, x0, policy):
+        problem = _problem(vm, n, dt, assumed[policy], ev)
+        problem.cap = min(LOCKSTEP_CALLS, limits.evaluations)
+        return _climb(problem, x0, policy, limits)
+
+    return in_lockstep([lambda ev, x0=x0, policy=policy: climb(ev, x0, policy)
+                        for _, x0, policy in chosen], run=combining(counted)), len(calls)
