@@ -141,7 +141,7 @@ def test_a_stalled_line_search_is_said_in_words():
     class Result:
         message = "ABNORMAL_TERMINATION_IN_LNSRCH"
 
-    assert "kinks" in _reason(Result())
+    assert "kinks" in _reason(Result().message)
 
 
 def test_break_even_multiplier_is_where_research_starts_to_pay():

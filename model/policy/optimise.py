@@ -23,7 +23,6 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -108,9 +107,9 @@ class Solution:
                 "seconds": round(self.seconds, 3)}
 
 
-def _reason(result, cap: int = MAX_EVALUATIONS) -> str:
+def _reason(message, cap: int = MAX_EVALUATIONS) -> str:
     """scipy's termination message, in words a reader can act on."""
-    text = str(result.message)
+    text = str(message)
     if "ABNORMAL" in text:
         return ("the line search stalled where a constraint switches on (the NPV has kinks "
                 "there); the best path found is kept")
@@ -262,10 +261,10 @@ def _climb(problem: Problem, x0: np.ndarray, policy: str, limits: Climb) -> tupl
         result = minimize(problem.objective, x0, jac=True, method="L-BFGS-B",
                           bounds=[(0.0, 1.0)] * len(x0), options=options)
         x, success, iterations = result.x, bool(result.success), int(result.nit)
-        message = _reason(result, limits.evaluations)
-    except _Spent:  # the hard cap: the best point it stood at
+        message = _reason(result.message, limits.evaluations)
+    except _Spent:  # the hard cap: the best point it stood at (iterations: points stood at)
         x, success, iterations = _best_seen(problem), False, len(problem.seen)
-        message = _reason(SimpleNamespace(message="MAXFUN"), problem.cap)
+        message = _reason("MAXFUN", problem.cap)
     npv = problem.seen.get(x.tobytes())  # the climb ends where it evaluated
     if npv is None:
         try:
