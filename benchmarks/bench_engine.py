@@ -79,7 +79,7 @@ class _Lab:
                        / (v.inference_flops_per_param_token * v.serving_active_params))
         self.historical = math.log(2) / v.software_halving_time
         self.beta = v.parallelisation_exponent / v.software_returns  # ideas getting harder
-        self.spend = v.world_gdp * v.ai_spending_ceiling * v.lab_supply_share
+        self.spend = v.world_gdp_base_year * v.ai_spending_ceiling * v.lab_supply_share
         self.tenfold = LN10 / self.fy
 
     # --- paths in closed form ---------------------------------------------------------------
@@ -281,7 +281,9 @@ class _Lab:
                                              + r.end_premium) / 2
             log_demand = (users + v.tokens_per_task_growth * mid
                           - v.demand_price_elasticity * adjusted)
-        budget = self.spend * self.tpm / (r.price * r.tpgy * fleet)
+        # world output grows from the base year's middle to the step's
+        r.spend = self.spend * exp(v.world_gdp_growth * r.middle)
+        budget = r.spend * self.tpm / (r.price * r.tpgy * fleet)
         r.none = (r.base_inf <= 0) | (budget <= 0)
         # tokens demanded become GPUs at this step's tokens per GPU (serving gets more efficient)
         r.log_share = mini(log_demand + log(r.base_inf / fleet)
@@ -340,7 +342,7 @@ class _Lab:
                            maxi(0.0, r.log_share - log(r.share_inference)))
             scarce = r.price * exp(excess / maxi(v.demand_price_elasticity, 0.01))
             r.token_price = where(capacity > 0, mini(v.token_value_cap, maxi(
-                r.price, mini(scarce, self.spend * self.tpm / capacity))), r.price)
+                r.price, mini(scarce, r.spend * self.tpm / capacity))), r.price)
         served = where(r.share_inference <= 0, 0.0, capacity * mini(
             1.0, r.inference_demand_share / r.share_inference))
         r.inference_revenue = served * r.token_price / self.tpm

@@ -467,22 +467,28 @@ def test_no_price_exceeds_what_the_work_is_worth():
 
 
 def test_customers_cannot_spend_more_than_their_share_of_world_output():
-    # $1M a year: world output $1T x 0.1% on AI x the lab's 0.1% share
-    ceiling = 1e12 * 1e-3 * 0.001
-    df = small(years=4, world_gdp=1e12, ai_spending_ceiling=1e-3)
+    # world output $1T in the base year, growing 4.6% a year to each step's middle; 0.1% of it
+    # on AI; the lab's 0.1% share: $1M a year in the base year
+    df = small(years=4, world_gdp_base_year=1e12, world_gdp_growth=0.046,
+               ai_spending_ceiling=1e-3)
+    middle = df["year"] + df["step_length"] / 2 - (df["year"].iloc[0] + 0.5)
+    assert list(df["world_gdp"]) == near(list(1e12 * np.exp(0.046 * middle)))
+    assert df["world_gdp"].iloc[0] == near(1e12)
+    ceiling = df["world_gdp"] * 1e-3 * 0.001
     assert (df["inference_revenue"] <= ceiling * (1 + 1e-9)).all()
     # demand in GPUs is at most what that spending buys at the competitive price
     r = df.iloc[1]
-    affordable = ceiling * 1e6 / (r["token_price_competitive"] * r["tokens_per_gpu_year"]
-                                  * r["fleet_gpus"])
+    affordable = ceiling.iloc[1] * 1e6 / (r["token_price_competitive"] * r["tokens_per_gpu_year"]
+                                          * r["fleet_gpus"])
     assert r["inference_demand_share"] == near(affordable)
     # a lab far short of compute (ten GPUs, all serving, hardly growing) whose customers are
-    # inelastic (0.5): scarcity would price past what they can spend ($100M a year), so from
-    # 2026 they pay just that
+    # inelastic (0.5): scarcity would price past what they can spend ($100M a year in a world
+    # that does not grow), so from 2026 they pay just that
     ceiling = 1e13 * 1e-2 * 0.001
-    df = small(years=4, world_gdp=1e13, ai_spending_ceiling=1e-2, demand_price_elasticity=0.5,
-               fleet_gpus=10, share_inference=1, share_training=0, share_research=0,
-               external_financing=1e5, reinvestment_rate=0)
+    df = small(years=4, world_gdp_base_year=1e13, world_gdp_growth=0, ai_spending_ceiling=1e-2,
+               demand_price_elasticity=0.5, fleet_gpus=10, share_inference=1,
+               share_training=0, share_research=0, external_financing=1e5,
+               reinvestment_rate=0)
     assert (df["inference_revenue"] <= ceiling * (1 + 1e-9)).all()
     for _, r in df.iloc[2:].iterrows():
         assert r["token_price"] == near(ceiling * 1e6 / r["token_capacity"])

@@ -68,14 +68,28 @@ def test_the_labs_raise_at_most_the_pool(which, request):
                                rtol=1e-5)
 
 
+# The IMF's world nominal GDP grew from $106.94T (2023) to $117.17T (2025).
+GDP_GROWTH = np.log(117.17 / 106.94) / 2
+
+
 def test_the_pool_stops_at_a_share_of_world_gdp(flat_multiples):
-    """By 2030 the labs raise together what 1% of world GDP is: $1.50T, against the $3.3T
+    """By 2030 the labs raise together what 1% of world GDP is: $1.47T, against the $3.3T
     investors would offer them at their base-year multiples."""
     m = flat_multiples
     assert m.rows["year"][-1, 0] == 2030
+    assert WORLD_GDP_GROWTH.value == pytest.approx(GDP_GROWTH, rel=1e-12)
     assert m.rows["financing_raised"][-1].sum() == pytest.approx(
-        0.01 * 117.17e12 * np.exp(0.05 * 5), rel=1e-4)
+        0.01 * 117.17e12 * np.exp(GDP_GROWTH * 5), rel=1e-4)
     assert m.rows["external_financing"][-1].sum() > 2 * m.rows["financing_raised"][-1].sum()
+
+
+def test_customers_and_investors_see_one_world(ai_2027):
+    """Every lab's customers spend from the world GDP the capital pool is capped by: the IMF's
+    $117.17T in 2025, growing 4.57% a year, read at each yearly step's middle."""
+    gdp = ai_2027.rows["world_gdp"]
+    years = ai_2027.rows["year"]
+    np.testing.assert_allclose(gdp, 117.17e12 * np.exp(GDP_GROWTH * (years - 2025)), rtol=1e-12)
+    assert gdp.shape[1] == len(ai_2027.labs) >= 2
 
 
 def test_multiples_compress_as_revenue_grows(ai_2027, flat_multiples):

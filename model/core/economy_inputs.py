@@ -20,6 +20,8 @@ from .sources import cite
 # AMD 0.55M, Trainium 0.31M.
 WORLD_GPUS_2024 = 4.72e6 + 0.95e6 + 0.55e6 + 0.31e6
 PRODUCTION_2024 = 4.9e6  # H100e made in 2024 (epoch-chips, ~4.9M)
+# IMF WEO (Oct 2025) world nominal GDP, USD: 2023 and 2025.
+WORLD_GDP_GROWTH = math.log(117.17e12 / 106.94e12) / 2
 
 SUPPLY = (
     _choice("supply_limit", ("world-share", "none"),
@@ -112,10 +114,14 @@ DEMAND = (
              "ho2024", "the frontier gains ln 2 / 8 months = 1.04 e-folds of efficiency a "
              "year: (ln 10 - 0.75) / 1.04 = 1.5 per OOM (derived; Epoch's 9x-50x a year "
              "[epoch-prices] gives 1.4-3.0)"), "demand"),
-    _num("world_gdp", "USD/year", 110e12, 1e12, 1e16,
-         "World output a year: what all customers together can spend",
+    _num("world_gdp_base_year", "USD/year", 110e12, 1e12, 1e16,
+         "World output in the base year: what all customers together can spend then",
          cite("imf-weo-2024", "world GDP 2024 ~$110 trillion at current prices"), "demand",
          log_scale=True),
+    _num("world_gdp_growth", "1/year", WORLD_GDP_GROWTH, -0.2, 0.5,
+         "Growth rate (continuous, nominal) of world output after the base year",
+         cite("imf-weo-2025", f"world nominal GDP $106.94T in 2023 and $117.17T in 2025: "
+              f"ln(117.17/106.94)/2 = {WORLD_GDP_GROWTH:.3f} a year"), "demand"),
     _num("ai_spending_ceiling", "", 0.1, 0.0, 1.0,
          "Largest share of world output spent on AI compute; a lab's revenue is at most its "
          "supply share of that", cite("davidson-ftm", "frac_gwp_compute_ceiling 0.1"),

@@ -160,8 +160,9 @@ REFERENCES: dict[str, str] = {
     "$6B Series B (May 2024), $6B Series C (Dec 2024); $5B of debt and $5B of equity (Jun "
     "2025); $20B Series E (Jan 2026, ~$230B valuation); merged with X (Mar 2025), acquired by "
     "SpaceX (Feb 2026)",
-    "imf-weo-2025": "IMF World Economic Outlook, October 2025: world nominal GDP 2025 "
-    "$117.17T, United States $30.62T (the WEO table, via intelligentenergyshift and exaputra)",
+    "imf-weo-2025": "IMF World Economic Outlook, October 2025: world nominal GDP $106.94T in "
+    "2023 and $117.17T in 2025, United States $30.62T in 2025 (the WEO table, via "
+    "intelligentenergyshift and exaputra)",
     "ai-capex-forecasts": "Forecasts of AI and data-centre capital spending: Morgan Stanley "
     "~$2.9T over 2025-28 (over $0.9T in 2028); Goldman Sachs ~$1.1T in 2027 (bull case $1.4T); "
     "McKinsey ~$5.2T of AI data-centre capex to 2030; IEA ~$580B of data-centre investment in "

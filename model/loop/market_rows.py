@@ -149,7 +149,9 @@ log_demand = row("log_inference_demand", own + log(factor), 0)
 # to 2.6 of it in the ten-year AI 2027 market).
 _customers = Piecewise((s("lab_supply_share"), s("rival_odds") <= 0), (0, _wanted_all <= 0),
                        (Min(1, _won / _wanted_all), True))
-_spend = s("world_gdp") * s("ai_spending_ceiling") * _customers
+_gdp = row("world_gdp", s("world_gdp_base_year") * exp(s("world_gdp_growth")
+                                                      * s("mid_step_years")))
+_spend = _gdp * s("ai_spending_ceiling") * _customers
 _budget_share = _spend * s("tokens_per_million") / (price * s("tokens_per_gpu_year") * fleet)
 _ceiling = Piecewise((log(_budget_share), curve), (0, True))
 # Demand in GPUs over the fleet, capped at 1 in log space (demand itself may be astronomic).

@@ -167,6 +167,8 @@ _NEW_ROWS = (
      "it, over its own demand (1: a lab alone)", ""),
     ("log_inference_demand", "", "Natural log of tokens demanded from the lab over the first "
      "step's: its own demand curve, times its customer_share_factor in a market of labs", ""),
+    ("world_gdp", "USD/year", "World output through the step: world_gdp_base_year grown at "
+     "world_gdp_growth from the middle of the base year to the middle of the step", ""),
     ("inference_demand_share", "", "Inference demand as a share of the fleet (at most 1)", ""),
     *((f"base_share_{u}", "", f"The base year's (observed) share of the fleet for {u}", "")
       for u in USES),

@@ -18,7 +18,7 @@ from model.loop.scenarios import DEFAULT_SCENARIO, SCENARIOS, ScenarioSettings, 
 
 from .fields import CATALOGUE_FIELDS, REQUIRED, Lab
 from .labs import BASE_YEAR, BASE_YEAR_SOURCE
-from .parameters import SCARCITY_PRICE_CAP
+from .parameters import SCARCITY_PRICE_CAP, WORLD_GDP
 
 # The lab's own fields from which an input is derived (see lab_inputs and lab_settings).
 DERIVED = {"rented_share": "cost_basis", "revenue": "token_price"}
@@ -37,6 +37,8 @@ def lab_inputs(lab: Lab) -> dict[str, tuple[float | str, str]]:
     out["cost_basis"] = (basis, f"{why}; {rented:.0%} rented: costed as {basis} (the majority)")
     out["start_year"] = (BASE_YEAR, BASE_YEAR_SOURCE)
     out.setdefault("scarcity_price_cap", (SCARCITY_PRICE_CAP.value, SCARCITY_PRICE_CAP.source))
+    # the market's base year is not the catalogue's: its customers spend from that year's GDP
+    out.setdefault("world_gdp_base_year", (WORLD_GDP.value, WORLD_GDP.source))
     return out
 
 
