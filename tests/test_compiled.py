@@ -137,3 +137,28 @@ def test_a_climb_from_a_path_is_never_worse_and_evaluates_nothing_twice():
     assert reply.solution.evaluations == len(calls) <= 6 + 2 * 20
     for p in PATHS:
         assert reply.paths[p].shape == (n,)
+
+
+def test_a_run_keeping_a_few_rows_computes_only_what_they_need_and_the_same_values():
+    """keep=("npv",) runs a program without the reports and checks (the schedule's shares,
+    the price band, payback), bit for bit what the whole program gives, for every preset at
+    yearly and monthly steps; a row whose last value a kept row reads is kept too."""
+    from model.core.presets import PRESETS
+    from model.loop.scenarios import scenario_settings
+
+    for preset in PRESETS:
+        for step in ("year", "month"):
+            n, dt = steps_for(3, step)
+            values = {**scenario_settings(preset, "ai-2027").values, "step_years": dt}
+            whole = run_arrays(values, n, specialise=True)
+            for keep in (("npv",), ("fleet_gpus", "share_research")):
+                part = run_arrays(values, n, keep=keep, specialise=True)
+                for k in keep:
+                    np.testing.assert_array_equal(part[k], whole[k])
+    choices = tuple(projection._one(values[n]) for n in projection.CHOICES)
+    pruned = projection.program(choices, False, frozenset({"npv"}))
+    rows = set(pruned.rows)
+    assert {"npv", "npv_to_date"} <= rows  # npv_to_date: its last value is read
+    assert not rows & {"payback_year", "token_price_band_min", "scheduled_share_total",
+                       "binding_constraint"}
+    assert set(pruned.prevs) <= rows and len(rows) < len(projection.STEP_ROWS)

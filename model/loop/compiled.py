@@ -56,6 +56,27 @@ def shared(rows: list[tuple]) -> list[tuple]:
     return out
 
 
+def reached_from(assignments: list[tuple], targets: set) -> set:
+    """The symbols `targets` are computed from through `assignments`, themselves included."""
+    by_symbol: dict[sympy.Symbol, list] = {}
+    for s, e in assignments:
+        by_symbol.setdefault(s, []).append(e)
+    seen, stack = set(), list(targets)
+    while stack:
+        s = stack.pop()
+        if s not in seen:
+            seen.add(s)
+            stack.extend(x for e in by_symbol.get(s, ()) for x in e.free_symbols)
+    return seen
+
+
+def pruned(assignments: list[tuple], targets: set) -> list[tuple]:
+    """The assignments `targets` are computed from, unchanged and in their order: the values
+    of `targets` are the whole list's, bit for bit."""
+    reached = reached_from(assignments, targets)
+    return [(s, e) for s, e in assignments if s in reached]
+
+
 def program(args: Sequence[sympy.Symbol], assignments: list[tuple], outs: list):
     """A NumPy function of `args` running `assignments` (in order) and returning `outs`."""
     return sympy.lambdify(list(args), outs, modules="numpy", printer=FastNumPyPrinter,

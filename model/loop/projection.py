@@ -21,7 +21,7 @@ from model.core.dimensions import check_equation
 from model.core.errors import InputError, ModelDefinitionError
 
 from . import band_rows  # noqa: F401 - imports the earlier blocks first, in order
-from .compiled import hoisted, replace, shared
+from .compiled import hoisted, pruned, reached_from, replace, shared
 from .compiled import program as compile_rows
 from .coupling import COUPLING, SLOW_COUPLING, coupling_defaults
 from .rows import COUPLED_RAW, INIT_RAW, STEP_RAW, missing
@@ -136,21 +136,27 @@ class _Program:
     rows repeat (compiled.shared), so nothing is computed twice.
     """
 
-    def __init__(self, choices: tuple[float, ...] | None, coupled: bool = False):
+    def __init__(self, choices: tuple[float, ...] | None, coupled: bool = False,
+                 keep: frozenset[str] | None = None):
         fixed = {} if choices is None else {
             sym(n): sympy.Integer(int(v)) for n, v in zip(CHOICES, choices, strict=True)
             if v is not None}
-        outs = [sym(n) for n in STEP_ROWS]
         first, later = raw_rows(coupled)
         init = [(sym(n), first[n].xreplace(fixed)) for n in STEP_ROWS]
         step = [(sym(n), later[n].xreplace(fixed)) for n in STEP_ROWS]
         names = input_names() + (COUPLING if coupled else ())
         self.inputs = tuple(n for n in names if sym(n) not in fixed)
-        used = set().union(*(e.free_symbols for _, e in step))
-        self.prevs = tuple(n for n in STEP_ROWS if f"{n}_prev" in CATALOGUE
-                           and sym(f"{n}_prev") in used)
         args = [sym(n) for n in self.inputs]
         init, step = shared(init), shared(step)
+        # only the rows `keep` needs, and those whose last value they read (the same
+        # assignments, in the same order: the values are the whole program's, bit for bit)
+        self.rows = STEP_ROWS if keep is None else _needed(keep, init, step)
+        if keep is not None:
+            init, step = (pruned(a, {sym(n) for n in self.rows}) for a in (init, step))
+        outs = [sym(n) for n in self.rows]
+        used = set().union(*(e.free_symbols for _, e in step))
+        self.prevs = tuple(n for n in self.rows if f"{n}_prev" in CATALOGUE
+                           and sym(f"{n}_prev") in used)
         prev_args = [sym(f"{n}_prev") for n in self.prevs]
         self._init = compile_rows(args, init, outs)
         self._step = compile_rows(args + prev_args, step, outs)
@@ -194,11 +200,26 @@ class _Program:
         return run
 
 
-@lru_cache(maxsize=64)
-def program(choices: tuple[float, ...] | None = None, coupled: bool = False) -> _Program:
+def _needed(keep: frozenset[str], init: list[tuple], step: list[tuple]) -> tuple[str, ...]:
+    """The rows, in STEP_ROWS' order, that the rows `keep` are computed from at every step:
+    theirs and the rows whose last value any of them reads."""
+    rows = set(keep)
+    while True:
+        reached = (reached_from(step, {sym(n) for n in rows})
+                   | reached_from(init, {sym(n) for n in rows}))
+        more = rows | {n for n in STEP_ROWS
+                       if f"{n}_prev" in CATALOGUE and sym(f"{n}_prev") in reached}
+        if more == rows:
+            return tuple(n for n in STEP_ROWS if n in rows)
+        rows = more
+
+
+@lru_cache(maxsize=128)  # (the rows kept by a caller multiply the choices' programs)
+def program(choices: tuple[float, ...] | None = None, coupled: bool = False,
+            keep: frozenset[str] | None = None) -> _Program:
     """The compiled projection for these choice values, or for any (None), for a lab alone or
-    (coupled) in a market of labs; cached."""
-    return _Program(choices, coupled)
+    (coupled) in a market of labs, computing the rows `keep` needs (None: every row); cached."""
+    return _Program(choices, coupled, keep)
 
 
 # Below this many samples one program serves every scenario (compiling costs more than the
@@ -237,8 +258,12 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
                + [np.size(p[0]) for p in paths.values()])
     if specialise is None:
         specialise = size > SPECIALISE_ABOVE
+    # a caller that keeps a few rows and looks at no other (the optimiser's NPV) runs only
+    # what they are computed from: a fifth of the step's operations are reports and checks
+    prune = (None if keep is None or coupled or on_step is not None or solve_step is not None
+             else frozenset(keep))
     prog = program(tuple(None if n in free else _one(values[n]) for n in CHOICES)
-                   if specialise else None, coupled)
+                   if specialise else None, coupled, prune)
     args = [paths[n] if n in paths else np.asarray(values[n], dtype=float)
             for n in prog.inputs]
     per_step = [i for i, n in enumerate(prog.inputs) if n in paths]
@@ -287,7 +312,7 @@ def _evaluator(prog: _Program, args: list, last: Mapping[str, np.ndarray] | None
             result = moving(now)
         else:
             result = prog.step(now, last)
-        return dict(zip(STEP_ROWS, result, strict=True))
+        return dict(zip(prog.rows, result, strict=True))
 
     return evaluate
 

@@ -198,14 +198,19 @@ class Problem:
         return (-npv[0] / self.scale + PULL * float(pull @ pull),
                 -(npv[1:] - npv[0]) / step / self.scale + 2 * PULL * pull)
 
+    def screened(self, *starts: np.ndarray) -> np.ndarray:
+        """Knot columns (k x m) to screen: `starts` and a fixed Sobol set over the knot box."""
+        return np.column_stack([*starts, sobol_points(len(starts[0]))[:SCREEN].T])
+
     def screen(self, *starts: np.ndarray) -> list[tuple[float, np.ndarray]]:
-        """[(NPV, knots)] of `starts` and a fixed Sobol set over the knot box, in one batched
-        call: the best POOL, best first, each at least DIVERSITY from every better one (kinks
-        leave the NPV many local optima, and a climb from the assumed path alone finds
-        whichever is nearest)."""
-        points = sobol_points(len(starts[0]))[:SCREEN]
-        columns = np.column_stack([*starts, points.T])
-        npv = self.npv(columns)
+        """`ranked` of `screened(*starts)`, in a call of its own."""
+        columns = self.screened(*starts)
+        return self.ranked(columns, self.npv(columns))
+
+    def ranked(self, columns: np.ndarray, npv: np.ndarray) -> list[tuple[float, np.ndarray]]:
+        """[(NPV, knots)] of the screened `columns` at their `npv`: the best POOL, best first,
+        each at least DIVERSITY from every better one (kinks leave the NPV many local optima,
+        and a climb from the assumed path alone finds whichever is nearest)."""
         npv = np.where(np.isfinite(npv), npv, -np.inf)
         kept: list[int] = []
         for k in np.argsort(-npv, kind="stable")[:POOL]:
@@ -347,25 +352,29 @@ def _global(values, vm, n, dt, start, evaluate, limits: Climb) -> tuple:
     if start is not None:
         exact.append({p: np.asarray(start[p], dtype=float) for p in PATHS})
         names, notes = [*names, "fixed"], [*notes, "the path it had"]
-    columns = {k: np.column_stack([e[k] for e in exact]) for k in exact[0]}
-    realised = np.broadcast_to(evaluate({**vm, **columns}, n, keep=("npv",),
-                                        specialise=True)["npv"][-1], (len(exact),))
-    for policy, paths, npv, note in zip(names, exact, realised, notes, strict=True):
-        candidates.append((float(npv), policy, paths, True, note, 0))
     # Kinks (where a constraint switches on) make the NPV multi-modal: screen every assumed
     # policy's base (its own path, `start`'s fit and a Sobol set), climb from the best
-    # `limits.starts` points that lie apart, and keep the best path found.
-    screened, problems = [], []
-    for policy in ASSUMED:
-        problem = _problem(vm, n, dt, assumed[policy], evaluate)
-        mine = () if start is None else (problem.fit(start["chosen_share_research"]),)
-        screened += [(npv, x0, policy) for npv, x0 in problem.screen(problem.anchor, *mine)]
-        problems.append(problem)
-    screens = sum(p.evaluations for p in problems)
+    # `limits.starts` points that lie apart, and keep the best path found. The realised paths
+    # and the screens are one batched call.
+    problems = [_problem(vm, n, dt, assumed[policy], evaluate) for policy in ASSUMED]
+    knots = [p.screened(p.anchor, *(() if start is None else
+                                     (p.fit(start["chosen_share_research"]),)))
+             for p in problems]
+    blocks = [{k: np.column_stack([e[k] for e in exact]) for k in exact[0]},
+              *(p.paths(k) for p, k in zip(problems, knots, strict=True))]
+    edges = np.cumsum([0, len(exact), *(k.shape[1] for k in knots)])
+    npv = np.broadcast_to(evaluate({**vm, **{k: np.concatenate([b[k] for b in blocks], axis=1)
+                                             for k in blocks[0]}}, n, keep=("npv",),
+                                   specialise=True)["npv"][-1], (edges[-1],))
+    for policy, paths, value, note in zip(names, exact, npv[:len(exact)], notes, strict=True):
+        candidates.append((float(value), policy, paths, True, note, 0))
+    screened = [(value, x0, policy)
+                for i, (policy, problem) in enumerate(zip(ASSUMED, problems, strict=True))
+                for value, x0 in problem.ranked(knots[i], npv[edges[i + 1]:edges[i + 2]])]
     chosen = sorted(screened, key=lambda c: -c[0])[:limits.starts]
     climbs, calls = _climbs(chosen, vm, n, dt, assumed, evaluate, limits, problems)
-    # the assumed policies, the realised paths (one call), the screens, then the climbs
-    return [*candidates, *climbs], assumed, len(ASSUMED) + 1 + screens + calls
+    # the assumed policies, the realised paths and the screens (one call), then the climbs
+    return [*candidates, *climbs], assumed, len(ASSUMED) + 1 + calls
 
 
 def _climbs(chosen, vm, n, dt, assumed, evaluate, limits: Climb, problems) -> tuple:
