@@ -508,7 +508,7 @@ def shown_revealed(at: AppTest) -> None:
     assert row["observed"] == f"{share:.1%} (research)" == "71.4% (research)"
     assert row["compute-bottleneck"] == reveal_table.ranges_text(
         result["rows"][1]["sweeps"]["compute-bottleneck"])
-    assert row["multiplier"] == "19 to 10000 (bound)"  # docs/reveal.json as committed
+    assert row["multiplier"] == "21.5 to 10000 (bound)"  # docs/reveal.json as committed
     assert any("docs/reveal.json" in c.value for c in at.caption)
 
 

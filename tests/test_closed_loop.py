@@ -640,9 +640,9 @@ KNOWN_EXCEPTIONS = {
     # years against months
     *(("openai-2024", s, "npv_year") for s in ("ideas-harder", "inference-first", "brakes")),
     ("openai-2024", "brakes", "fleet_stock_year"),
-    ("anthropic-2024", "status-quo", "npv_year"),
+    *(("anthropic-2024", s, "npv_year") for s in ("status-quo", "inference-first")),
     *(("deepseek-v3", s, m) for s in _ALL for m in ("fleet_stock_year", "npv_year")),
-    *(("ai-2027-lab-2024", s, "npv_year") for s in _ALL if s != "ai-2027"),
+    *(("ai-2027-lab-2024", s, "npv_year") for s in _ALL),
 }
 COLUMNS = [f"{m}_{step}" for step in ("year", "quarter")
            for m in ("fleet_stock", "software_efficiency", "npv")]

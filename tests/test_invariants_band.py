@@ -121,14 +121,14 @@ def test_the_box_prices_within_the_band(step, seed):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "measured: draw 129 of seed 233 (a 2.4-month software halving time at capability price "
-    "elasticity 2.95 and no competition floor: a fixed capability's price falls e^14.5 a year, "
-    "against the fastest sourced e^6.8) falls below the band's low end by 1.8e11 (yearly "
-    "steps), 1.8e14 (quarterly), 5.4e14 (monthly) at worst"))
+    "measured: draw 141 of seed 236 (a 5.0-month software halving time at capability price "
+    "elasticity 4.11 and no competition floor: a fixed capability's price falls e^8.5 a year, "
+    "against the fastest sourced e^6.8) falls below the band's low end by 1.8x (yearly "
+    "steps), 20x (quarterly), 34x (monthly) at worst"))
 @pytest.mark.parametrize("step", list(STEPS))
 def test_a_decline_faster_than_any_sourced_leaves_the_band(step):
     # (the box's draws follow the catalogue's inputs: a new input moves them, and the seed)
-    out = run_arrays({**box(233), "step_years": step}, STEPS[step], keep=KEEP)
+    out = run_arrays({**box(236), "step_years": step}, STEPS[step], keep=KEEP)
     assert outside(out) == {}
 
 
