@@ -62,7 +62,11 @@ BAD_CLI = {
     "unknown input far from any": (["training-run", "--set", "zzzz=5"],
                                    ["unknown input 'zzzz'", "model list"]),
     "an output is not an input": (["budget", "--set", "budget_total=5"],
-                                  ["unknown input 'budget_total'"]),
+                                  ["'budget_total' is computed, not an input", "model list"]),
+    # a projection row, named as the input it replaced (world_gdp is the step's world output)
+    "a row is not an input": (["run", "--set", "world_gdp=1e14"],
+                              ["'world_gdp' is computed, not an input", "world_gdp_base_year",
+                               "world_gdp_growth"]),
     "a constant is fixed": (["budget", "--set", "seconds_per_hour=3000"],
                             ["seconds_per_hour", "fixed constant", "3600"]),
     "unknown choice": (["budget", "--set", "cost_basis=leased"],

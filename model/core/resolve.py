@@ -31,7 +31,10 @@ def suggest(name: str, options) -> str:
 def input_quantity(name: str) -> Quantity:
     """The catalogue record of a settable input, or InputError suggesting the closest name."""
     q = CATALOGUE.get(name)
-    if q is None or not q.is_input:
+    if q is not None and not q.is_input:
+        raise InputError(f"{quoted(name)} is computed, not an input: {q.description}; see "
+                         "`python -m model list` for the inputs")
+    if q is None:
         known = [n for n, r in CATALOGUE.items() if r.is_input]
         raise InputError(f"unknown input {quoted(name)}{suggest(name, known)}; "
                          "see `python -m model list` for the inputs")
