@@ -108,3 +108,18 @@ def test_multiples_compress_as_revenue_grows(ai_2027, flat_multiples):
     offered = m.rows["external_financing"][-1].sum()
     assert offered == pytest.approx(1.13e12, rel=0.01)
     assert flat_multiples.rows["external_financing"][-1].sum() == pytest.approx(3.29e12, rel=0.01)
+
+
+def test_world_output_growth_is_uncertain_alone_and_held_in_the_odds():
+    """One interval, 3% to 7% a year, for the market's pool and the Monte Carlo's draws (its
+    5th and 95th percentiles); the odds hold it, as the pool they clear against does."""
+    from model.core.catalogue import CATALOGUE
+    from model.loop.montecarlo import sample_inputs
+    from model.odds.draws import HELD, LOOP_INPUTS
+
+    assert (WORLD_GDP_GROWTH.low, WORLD_GDP_GROWTH.high) == pytest.approx((0.03, 0.07))
+    values = {n: q.default for n, q in CATALOGUE.items() if q.is_input}
+    drawn = sample_inputs(values, 20_000, seed=7)["world_gdp_growth"]
+    assert np.percentile(drawn, [5, 50, 95]) == pytest.approx(
+        [0.03, np.sqrt(0.03 * 0.07), 0.07], rel=0.03)
+    assert "world_gdp_growth" in HELD and "world_gdp_growth" not in LOOP_INPUTS

@@ -25,6 +25,7 @@ from .steps import MAX_SAMPLE_STEPS, MAX_SAMPLES  # caps (the CLI's help quotes 
 PERCENTILES = (5, 50, 95)
 Z90 = 1.6448536269514722  # standard normal quantile at 95%: a 90% interval is +-Z90 sigma
 
+_GDP_GROWTH = CATALOGUE["world_gdp_growth"].default
 # name -> (factor at 5th percentile, factor at 95th percentile, source of the interval)
 UNCERTAIN: dict[str, tuple[float, float, str]] = {
     "software_halving_time": (5 / 8, 14 / 8, cite("ho2024", "95% CI 5-14 months around 8, "
@@ -80,6 +81,9 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
                                             "22% a year between Epoch's 2024 and 2025 contract "
                                             "priors, which give no interval of their own (both "
                                             "ends fell by 1.25x)")),
+    "world_gdp_growth": (0.03 / _GDP_GROWTH, 0.07 / _GDP_GROWTH, cite(
+        "assumption", "nominal world output growing 3% to 7% a year (real ~3% plus inflation) "
+        "around the IMF's 4.57% of 2023-25")),
 }
 
 
