@@ -42,7 +42,8 @@ def _problem(preset="ai-2027-lab-2024", scenario="status-quo", years=4, step="ye
 def test_the_screen_ranks_its_points_and_keeps_them_apart():
     vm, n, dt, assumed = _problem()
     problem = optimise._problem(vm, n, dt, assumed["fixed"], run_arrays)
-    kept = problem.screen(problem.anchor)
+    columns = problem.screened(problem.anchor)
+    kept = problem.ranked(columns, problem.npv(columns))
     values = [v for v, _ in kept]
     assert values == sorted(values, reverse=True) and 1 < len(kept) <= POOL
     knots = np.array([x for _, x in kept])
@@ -57,7 +58,9 @@ def test_the_screen_ranks_its_points_and_keeps_them_apart():
 def test_climbs_in_lockstep_are_the_climbs_one_by_one():
     vm, n, dt, assumed = _problem()
     problems = [optimise._problem(vm, n, dt, assumed[p], run_arrays) for p in ASSUMED]
-    chosen = [(v, x, "fixed") for v, x in problems[0].screen(problems[0].anchor)[:3]]
+    columns = problems[0].screened(problems[0].anchor)
+    chosen = [(v, x, "fixed") for v, x in problems[0].ranked(columns,
+                                                             problems[0].npv(columns))[:3]]
     together, calls = optimise._climbs(chosen, vm, n, dt, assumed, run_arrays, Climb(),
                                        problems)
     solo = [optimise._problem(vm, n, dt, assumed[p], run_arrays) for _, _, p in chosen]

@@ -20,8 +20,9 @@ from .sources import cite
 # AMD 0.55M, Trainium 0.31M.
 WORLD_GPUS_2024 = 4.72e6 + 0.95e6 + 0.55e6 + 0.31e6
 PRODUCTION_2024 = 4.9e6  # H100e made in 2024 (epoch-chips, ~4.9M)
-# IMF WEO (Oct 2025) world nominal GDP, USD: 2023 and 2025.
-WORLD_GDP_GROWTH = math.log(117.17e12 / 106.94e12) / 2
+# IMF WEO (Oct 2025) world nominal GDP, USD/year: 2023 and 2025 (the market's base year).
+WORLD_GDP_2023, WORLD_GDP_2025 = 106.94e12, 117.17e12
+WORLD_GDP_GROWTH = math.log(WORLD_GDP_2025 / WORLD_GDP_2023) / 2
 
 SUPPLY = (
     _choice("supply_limit", ("world-share", "none"),

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from model.core.catalogue import CATALOGUE
+from model.core.economy_inputs import WORLD_GDP_2025
 from model.core.sources import cite
 from model.loop import projection as _projection  # noqa: F401 - registers every input read below
 from model.loop.montecarlo import UNCERTAIN
@@ -65,7 +66,7 @@ CAPITAL_POOL_GROWTH = Parameter(_GUIDED, 0.2, 0.6, cite(
     f"ln({HYPERSCALER_GUIDANCE_2026 / 1e9:.1f}/{HYPERSCALER_CAPEX_2025 / 1e9:.1f}) = "
     f"{_GUIDED:.3f} a year") + "; " + cite(
     "assumption", "held beyond 2026, where no guidance reaches; from 0.2 to 0.6"))
-WORLD_GDP = Parameter(117.17e12, 117.17e12, 117.17e12, cite(  # USD/year, nominal, 2025
+WORLD_GDP = Parameter(WORLD_GDP_2025, WORLD_GDP_2025, WORLD_GDP_2025, cite(  # USD/year, 2025
     "imf-weo-2025", "world nominal GDP 2025 $117.17T"))
 # The loop's input and its interval, so that the labs' customers and the capital pool see the
 # same world.

@@ -202,11 +202,6 @@ class Problem:
         """Knot columns (k x m) to screen: `starts` and a fixed Sobol set over the knot box."""
         return np.column_stack([*starts, sobol_points(len(starts[0]))[:SCREEN].T])
 
-    def screen(self, *starts: np.ndarray) -> list[tuple[float, np.ndarray]]:
-        """`ranked` of `screened(*starts)`, in a call of its own."""
-        columns = self.screened(*starts)
-        return self.ranked(columns, self.npv(columns))
-
     def ranked(self, columns: np.ndarray, npv: np.ndarray) -> list[tuple[float, np.ndarray]]:
         """[(NPV, knots)] of the screened `columns` at their `npv`: the best POOL, best first,
         each at least DIVERSITY from every better one (kinks leave the NPV many local optima,
