@@ -140,11 +140,12 @@ class NashView:
 
 
 def market_nash_view(scenario: str, years: int) -> NashView:
-    """The end-2025 labs' equilibrium, joint optimum and each alone (model.market.outcome)."""
+    """The end-2025 labs' equilibrium, joint optimum and each alone (model.market.outcome),
+    the labs choosing LOOKAHEAD years beyond the years shown."""
     from model.market.engine import frame
-    from model.market.outcome import solve
+    from model.market.outcome import solve_shown
 
-    out = solve(scenario=scenario, years=min(years, MARKET_YEARS), step=NASH_STEP)
+    out = solve_shown(scenario=scenario, years=min(years, MARKET_YEARS), step=NASH_STEP)
     eq, planner = out.nash, out.joint
     year = eq.market.rows["year"][:, 0]
     chips = pd.concat([pd.DataFrame({"year": year, "scenario": name,

@@ -15,6 +15,7 @@ from model.core.resolve import Settings
 from model.loop import montecarlo, projection
 from model.market import reveal_table
 from model.market.observed import panel, research_points
+from model.market.presets import LOOKAHEAD
 from model.odds import headline as odds_headline
 from model.report import market_doc
 from model.report.formats import format_value, money
@@ -49,7 +50,9 @@ def headline_tab(ctx: calc.Context) -> None:
     st.caption(f"Does research's share of the end-2025 labs' compute fall relative to inference "
                f"as their fleets grow? The share of {odds['samples']} draws of the uncertain "
                "inputs per scenario in which it does, each draw the six labs' equilibrium and "
-               "each lab alone (docs/odds.json, `make odds`; ± is the binomial standard error). "
+               f"each lab alone, solved {odds.get('lookahead', 0)} years beyond the last year "
+               "read so that the horizon's end does not cut research (docs/odds.json, `make "
+               "odds`; ± is the binomial standard error). "
                f"Falls: {market_doc.MARKET_TEST}. Ends lower: {market_doc.MARKET_ENDS}.")
     st.markdown(market_doc.odds_markdown(odds))
     st.subheader("Research or inference: who wins the fleet?")
@@ -180,7 +183,8 @@ def market_tab(ctx: calc.Context) -> None:
     if unread:
         st.caption(unread)
     if st.toggle("Labs choose their research shares: the equilibrium beside the joint optimum "
-                 f"({calc.NASH_STEP}ly steps; about a minute the first time)",
+                 f"({calc.NASH_STEP}ly steps, the labs choosing {LOOKAHEAD} years beyond "
+                 "those shown; about a minute the first time)",
                  key="market_nash"):
         _nash_view(scenario, ctx)
         return

@@ -1,6 +1,7 @@
 """Benchmark the odds' draws: draws a minute in this process (serial) and on a two-worker dask
 LocalCluster, the same draws in the same run (the serial rate is the reference), for the
-end-2025 six-lab market under one scenario at the answer's horizon (2025-2030, yearly steps).
+end-2025 six-lab market under one scenario at the answer's horizon (2025-2030, yearly steps,
+solved the answer's LOOKAHEAD years beyond).
 A draw is one market's open-loop Nash equilibrium and its labs' price-taking solves.
 
     .venv/bin/python benchmarks/bench_odds.py [--draws 4] [--scenario status-quo] \
@@ -53,7 +54,7 @@ def main() -> None:
     doc = {
         "benchmark": "odds", "python": platform.python_version(), "cores": os.cpu_count(),
         "load_average_at_start": round(load, 2), "labs": len(MARKET), "years": YEARS,
-        "step": STEP, "scenario": args.scenario, "draws": args.draws,
+        "lookahead": spec.lookahead, "step": STEP, "scenario": args.scenario, "draws": args.draws,
         "serial_s": round(serial_s, 1), "serial_draws_per_minute": round(serial_rate, 2),
         "workers": args.workers, "workers_s": round(spread_s, 1),
         "workers_draws_per_minute": round(spread_rate, 2),

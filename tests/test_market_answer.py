@@ -3,6 +3,7 @@ docs/market_answer.json, and the file is what the model computes now (one scenar
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from model.core.trend import THRESHOLD, direction
 from model.market import answer
+from model.market.presets import LOOKAHEAD
 from model.report.market_doc import answer_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -33,6 +35,17 @@ def test_the_verdicts_are_the_one_test_on_the_ratio_paths():
         assert other["trend"] == direction([x / (1 + x) for x in other["ratio"][1:]])
         assert other["max_deviation_gain"] <= 0.01 or not other["converged"]
         assert 0 <= other["largest_gap"] <= 1
+
+
+def test_the_file_reads_the_years_of_a_longer_solve():
+    """The answer reads YEARS of a solve LOOKAHEAD years longer, and says so."""
+    doc = json.loads(answer.ANSWER_FILE.read_text())
+    assert (doc["years"], doc["lookahead"]) == (answer.YEARS, LOOKAHEAD) and LOOKAHEAD >= 3
+    for r in doc["scenarios"]:
+        assert len(r["equilibrium_ratio"]) == answer.YEARS
+        assert r["last_year"] - r["first_year"] == answer.YEARS - 2
+    rows = {"a": np.arange(10.0).reshape(10, 1)}
+    assert answer.reported(rows, 6, "year")["a"].ravel().tolist() == [0, 1, 2, 3, 4, 5]
 
 
 def test_the_answer_file_is_current():

@@ -136,6 +136,24 @@ def test_two_workers_give_the_serial_numbers_and_a_rerun_reads_what_is_done(seri
     assert results.config_key(Spec(labs=TINY, years=4, step="year", seed=7)) != config
 
 
+def test_a_draw_reads_its_years_of_a_longer_solve():
+    """The labs choose over `lookahead` years beyond those read: the record holds the years
+    read alone (2025-2027 here), and what the labs chose there depends on the years beyond
+    (measured, this draw: the price-takers' 2027 ratio of research to inference 0.58 solved to
+    2027, 0.68 to 2029 and to 2031: the horizon's last year cuts research)."""
+    short = run_draws(Spec(labs=TINY, years=3, step="year", seed=7, lookahead=0),
+                      [("status-quo", 0)])[0]
+    long = run_draws(Spec(labs=TINY, years=3, step="year", seed=7, lookahead=2),
+                     [("status-quo", 0)])[0]
+    ratios = [k for k in long if k.startswith("eq_ratio_")]
+    assert ratios == ["eq_ratio_2025", "eq_ratio_2026", "eq_ratio_2027"]
+    assert ratios == [k for k in short if k.startswith("eq_ratio_")]
+    assert long["eq_ratio_2025"] == short["eq_ratio_2025"]  # the observed base year
+    assert long["pt_ratio_2027"] > short["pt_ratio_2027"] * 1.08
+    assert results.config_key(Spec(labs=TINY, years=3, step="year", seed=7, lookahead=2)) \
+        != results.config_key(Spec(labs=TINY, years=3, step="year", seed=7, lookahead=0))
+
+
 def test_a_changed_model_never_reads_the_draws_of_the_old_one(monkeypatch):
     """The key holds a digest of the model's code: draws a stale model wrote (same labs, same
     seeds) are another configuration's, never read back as this model's."""
@@ -166,7 +184,11 @@ INFERENCE_PAYS = {**OPEN_LOOP, "frontier_price_decline": 0.0, "capability_price_
 def test_constructed_markets_give_the_odds_they_must(inputs, odds):
     inputs = {k: input_quantity("token_price").min if v == "TOKEN_MIN" else v
               for k, v in inputs.items()}
-    spec = Spec(labs=TINY, years=3, step="year", seed=0, overrides=inputs)
+    # The labs choose over the three years read alone: these markets are what they must be only
+    # that far. Chosen to 2031, the open loop's demand, growing without a ceiling, made the
+    # price-taking OpenAI's NPV $7.5T (to 2027: $171B), and research that earns nothing on the
+    # price still paid over seven years (research 61-95% of its fleet in 2026-2029, draw 0).
+    spec = Spec(labs=TINY, years=3, step="year", seed=0, overrides=inputs, lookahead=0)
     (s,) = summaries(run_draws(spec, [("status-quo", d) for d in range(3)]), ["status-quo"])
     assert s["p_research_share_falls"] == odds
     assert s["p_research_share_falls_price_taker"] == odds
@@ -192,6 +214,7 @@ def test_the_command_reports_odds_per_scenario(tmp_path, capsys):
     ["odds", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
     ["odds", "--input", "no_such_input=1", "--workers", "0"],
     ["odds", "--results", "/proc/no/such", "--workers", "0"],
+    ["odds", "--lookahead", "-1", "--workers", "0"], ["odds", "--lookahead", "21"],
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     assert main(argv) == 2
@@ -210,8 +233,11 @@ def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     # a name given twice was a silent last-wins
     (["--workers", "0", "--input", "fleet_gpus=1e5", "--input", "fleet_gpus=2e5"],
      "--input: 'fleet_gpus' set twice"),
-    # every draw is a market: as large a one as `market` allows, no larger
-    (["--workers", "0", "--years", "41"], "6 labs x 41 yearly steps"),
+    # every draw is a market: as large a one as `market` allows, no larger, counting the years
+    # solved beyond those read
+    (["--workers", "0", "--years", "41"], "6 labs x 45 yearly steps"),
+    (["--workers", "0", "--years", "37"], "6 labs x 41 yearly steps"),
+    (["--workers", "0", "--years", "40", "--lookahead", "1"], "6 labs x 41 yearly steps"),
 ])
 def test_odds_refuses_before_any_draw(argv, needle, capsys):
     assert main(["odds", "--no-results", "--scenario", "status-quo", "--samples", "1",

@@ -20,6 +20,7 @@ from model.loop.steps import (
     max_years,
 )
 from model.market.presets import DEFAULT_PRESET as DEFAULT_MARKET
+from model.market.presets import LOOKAHEAD, MAX_LOOKAHEAD
 from model.market.presets import PRESETS as MARKET_PRESETS
 
 TYPE_CHECKING = False  # collections.abc: for annotations only, not --help's start-up
@@ -178,6 +179,11 @@ def _market(p: argparse.ArgumentParser) -> None:
                    help="nash (default): each lab chooses its research share against the "
                         "others (open-loop Nash), beside the joint optimum and each lab alone; "
                         "policy: each lab keeps its scenario's allocation policy")
+    p.add_argument("--lookahead", type=_int, default=LOOKAHEAD,
+                   help=f"under nash, years the labs choose over beyond the horizon shown "
+                        f"(default {LOOKAHEAD}; 0 to {MAX_LOOKAHEAD}; as many as the labs x "
+                        "steps limit leaves): research pays after it is done, so a horizon's "
+                        "last years see it cut")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out", metavar="FILE.xlsx",
                    help="also write the market as a workbook: a sheet per lab and a Market "
@@ -215,6 +221,10 @@ def _odds(p: argparse.ArgumentParser) -> None:
     p.add_argument("--years", type=_int, default=6,
                    help=f"horizon in years from the base year 2025 (default 6: to 2030; "
                         f"each draw's {_lab_steps()})")
+    p.add_argument("--lookahead", type=_int, default=LOOKAHEAD,
+                   help=f"years the labs choose over beyond the horizon read (default "
+                        f"{LOOKAHEAD}; 0 to {MAX_LOOKAHEAD}): research pays after it is done, "
+                        "so a horizon's last years see it cut")
     p.add_argument("--step", choices=tuple(STEPS), default="year",
                    help="step length (default year)")
     saved = p.add_mutually_exclusive_group()

@@ -22,7 +22,7 @@ from model.loop.steps import steps_for
 from model.market.engine import equilibrium, frame
 from model.market.files import apply_sets, read_market_file
 from model.market.nash import DEVIATION_TOLERANCE
-from model.market.presets import DEFAULT_PRESET
+from model.market.presets import DEFAULT_PRESET, LOOKAHEAD, MAX_LOOKAHEAD
 from model.market.single_lab import lab_settings
 from model.market.world import MARKETS
 from model.report.formats import format_value, json_number, money, strict_json, table, texts
@@ -87,10 +87,15 @@ def run_market(args: argparse.Namespace, notes: bool = False):
     check_size(labs, args.years, args.step)
     if notes and args.sets:
         note_ignored(args, labs)
+    lookahead = getattr(args, "lookahead", LOOKAHEAD)
+    if not 0 <= lookahead <= MAX_LOOKAHEAD:
+        raise InputError(f"lookahead: expected a whole number of years from 0 to "
+                         f"{MAX_LOOKAHEAD}")
     if getattr(args, "choice", "nash") == "nash":
-        from model.market.outcome import solve  # the optimiser: scipy, only when choosing
+        from model.market.outcome import solve_shown  # the optimiser: scipy, only when choosing
 
-        return labs, solve(labs, args.scenario, None, years=args.years, step=args.step)
+        return labs, solve_shown(labs, args.scenario, None, years=args.years, step=args.step,
+                                 lookahead=lookahead, limit=MAX_LAB_STEPS)
     settings = [lab_settings(lab, args.scenario, None) for lab in labs]
     return labs, equilibrium(settings, [lab.name for lab in labs], years=args.years,
                              step=args.step)
@@ -144,6 +149,11 @@ def _json(args, result) -> str:
     eq, planner = result.nash, result.joint
     return strict_json({
         "labs": list(result.labs), "scenario": args.scenario, "choice": "nash",
+        "lookahead": result.beyond,
+        "lookahead_note": "years the labs chose over beyond the steps shown (research pays "
+        "after it is done, so a horizon's last years see it cut); max_deviation_gain and "
+        "deviation_gain are over the whole horizon chosen, joint.npv and NPVs at the last "
+        "step shown",
         "converged": bool(eq.converged and eq.market.converged), "rounds": eq.rounds,
         "round_gains": [json_number(g) for g in eq.gains],
         "max_deviation_gain": json_number(eq.max_deviation_gain),
@@ -195,6 +205,8 @@ def cmd_market(args: argparse.Namespace) -> str:
     first, last = texts("year", [float(y) for y in m.rows["year"][[0, -1], 0]])
     head = (f"Market of {len(labs)} labs, scenario {args.scenario or 'status-quo'}, "
             f"{first} to {last}")
+    if getattr(result, "beyond", 0):
+        head += f" (the labs choosing {result.beyond} years beyond it)"
     if not hasattr(result, "nash"):
         rows = [(lab, moved(m.rows["share_research"], j, "share_research"),
                  moved(m.rows["share_inference"], j, "share_inference"),

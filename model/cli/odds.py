@@ -23,6 +23,7 @@ from model.core.errors import InputError, quoted
 from model.core.resolve import parse_assignments
 from model.loop.scenario_list import SCENARIOS
 from model.loop.steps import STEPS
+from model.market.presets import MAX_LOOKAHEAD
 from model.report.formats import strict_json, table
 
 from .market import check_size, labs_from, note_ignored
@@ -84,6 +85,9 @@ def _check(args: argparse.Namespace) -> None:
         raise InputError(f"workers: expected a whole number from 0 to {MAX_WORKERS}")
     if args.step not in STEPS:
         raise InputError(f"step: expected one of {', '.join(STEPS)}")
+    if not 0 <= args.lookahead <= MAX_LOOKAHEAD:
+        raise InputError(f"lookahead: expected a whole number of years from 0 to "
+                         f"{MAX_LOOKAHEAD}")
     _check_scheduler(args.scheduler)
 
 
@@ -102,12 +106,13 @@ def run_odds(args: argparse.Namespace) -> dict:
     labs = labs_from(args)
     if args.sets:
         note_ignored(args, labs, scenarios)
-    spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed)
+    spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed, args.lookahead)
     # the labs, horizon and inputs checked here, on one line, before any worker starts
     if steps_for(args.years, args.step)[0] < 3:
         raise InputError("years: the odds compare the first year after the base year with "
                          "the last: expected at least 3 steps")
-    check_size(labs, args.years, args.step)  # each draw is a market of its own
+    # each draw is a market of its own, over the years read and those beyond
+    check_size(labs, args.years + args.lookahead, args.step)
     for lab in labs:
         for s in scenarios:
             lab_settings(lab, s, overrides)
@@ -129,7 +134,8 @@ def run_odds(args: argparse.Namespace) -> dict:
         raise InputError(f"{where}: {exc}") from None
     seconds = time.perf_counter() - began
     return {
-        "samples": args.samples, "seed": args.seed, "years": args.years, "step": args.step,
+        "samples": args.samples, "seed": args.seed, "years": args.years,
+        "lookahead": args.lookahead, "step": args.step,
         "labs": [lab.name for lab in labs], "inputs": overrides,
         "workers": None if args.scheduler else workers, "scheduler": args.scheduler,
         "computed": computed, "read": len(records) - computed, "seconds": round(seconds, 1),

@@ -8,7 +8,9 @@ rises or falls relative to inference is the tool's one test (model.core.trend) o
 share of research + inference, ratio / (1 + ratio), over those steps; the race is the
 equilibrium's research share of the market's fleet less the joint optimum's, averaged over those
 steps (points of the fleet). The rounds run twice, from the labs' base-year splits and from
-each lab's price-taker path, since a game can have more than one equilibrium. `make docs`
+each lab's price-taker path, since a game can have more than one equilibrium. The labs choose
+over LOOKAHEAD years beyond the steps read (model.market.presets), which are the first of that
+longer game, so that the horizon's end does not cut their research in the years read. `make docs`
 writes the answers to docs/market_answer.json and the README's table from it
 (model.report.market_doc); tests re-solve one scenario against the file.
 """
@@ -25,13 +27,19 @@ from model.core.trend import ends_lower as _ends_lower
 from model.loop.scenario_list import SCENARIOS
 
 from .nash import Nash, nash
-from .outcome import Outcome, price_taker_start, solve
+from .outcome import Outcome, price_taker_start, reported, solve
+from .presets import LOOKAHEAD
 from .single_lab import lab_settings
 from .world import MARKET
 
 # Five years on from the base year, at yearly steps: six labs' replies for up to MAX_ROUNDS
 # rounds, for each of six scenarios, is what `make docs` can afford
 YEARS, STEP = 6, "year"
+
+
+def solved_years(years: int, lookahead: int = LOOKAHEAD) -> int:
+    """Years the labs choose over when `years` of them are read."""
+    return years + lookahead
 ANSWER_FILE = Path(__file__).resolve().parents[2] / "docs" / "market_answer.json"
 
 
@@ -62,12 +70,14 @@ def _share(rows: dict) -> np.ndarray:
     return rows["gpus_research"].sum(axis=1) / rows["fleet_gpus"].sum(axis=1)
 
 
-def _other(nash: Nash, other: Nash) -> dict:
+def _other(nash: Nash, other: Nash, years: int, step: str) -> dict:
     """The rounds from the price-takers' paths: their verdict, and how far their paths end
-    from `nash`'s (the largest gap in a lab's research share of its fleet, over the steps)."""
-    rows = other.market.rows
+    from `nash`'s (the largest gap in a lab's research share of its fleet, over the steps
+    read)."""
+    rows = reported(other.market.rows, years, step)
     ratio, share = research_ratio(rows), _share(rows)
-    gap = np.abs(rows["share_research"] - nash.market.rows["share_research"])[1:]
+    mine = reported(nash.market.rows, years, step)
+    gap = np.abs(rows["share_research"] - mine["share_research"])[1:]
     return {"converged": bool(other.converged),
             "max_deviation_gain": float(other.max_deviation_gain),
             "ratio_first": float(ratio[1]), "ratio_last": float(ratio[-1]),
@@ -76,12 +86,16 @@ def _other(nash: Nash, other: Nash) -> dict:
             "largest_gap": float(np.max(gap))}
 
 
-def summary(scenario: str, out: Outcome, other: Nash | None = None) -> dict:
-    """The answer for one scenario, as plain JSON values; `other`: the rounds from the
-    price-takers' paths (key `from_price_takers`)."""
-    eq, planner = out.nash.market.rows, out.joint.market.rows
-    years = eq["year"][:, 0]
-    record = {"scenario": scenario, "first_year": float(years[1]), "last_year": float(years[-1]),
+def summary(scenario: str, out: Outcome, other: Nash | None = None, years: int = YEARS,
+            step: str = STEP) -> dict:
+    """The answer for one scenario over the first `years` (the steps read of a longer solve),
+    as plain JSON values; `other`: the rounds from the price-takers' paths (key
+    `from_price_takers`)."""
+    eq = reported(out.nash.market.rows, years, step)
+    planner = reported(out.joint.market.rows, years, step)
+    calendar = eq["year"][:, 0]
+    record = {"scenario": scenario, "first_year": float(calendar[1]),
+              "last_year": float(calendar[-1]),
               "converged": bool(out.nash.converged),
               "max_deviation_gain": float(out.nash.max_deviation_gain)}
     for name, rows in (("equilibrium", eq), ("joint", planner)):
@@ -92,19 +106,20 @@ def summary(scenario: str, out: Outcome, other: Nash | None = None) -> dict:
     record["fleet_growth"] = float(eq["fleet_gpus"][-1].sum() / eq["fleet_gpus"][1].sum())
     record["race"] = float(np.mean(_share(eq)[1:] - _share(planner)[1:]))
     if other is not None:
-        record["from_price_takers"] = _other(out.nash, other)
+        record["from_price_takers"] = _other(out.nash, other, years, step)
     return record
 
 
 def answer(scenario: str, years: int = YEARS, step: str = STEP) -> dict:
     """The answer for one scenario of the end-2025 market: the rounds from the base-year
     splits, and again from each lab's price-taker path (a game may have more than one
-    equilibrium, and where the rounds start decides which they find)."""
-    out = solve(scenario=scenario, years=years, step=step)
+    equilibrium, and where the rounds start decides which they find), solved LOOKAHEAD years
+    beyond the `years` read."""
+    out = solve(scenario=scenario, years=solved_years(years), step=step)
     settings = [lab_settings(lab, scenario) for lab in MARKET]
-    other = nash(settings, [lab.name for lab in MARKET], years, step,
+    other = nash(settings, [lab.name for lab in MARKET], solved_years(years), step,
                  start=price_taker_start(out))
-    return summary(scenario, out, other)
+    return summary(scenario, out, other, years, step)
 
 
 def answers(years: int = YEARS, step: str = STEP) -> list[dict]:
@@ -113,8 +128,8 @@ def answers(years: int = YEARS, step: str = STEP) -> list[dict]:
 
 
 def write(records: list[dict], path: Path = ANSWER_FILE) -> None:
-    path.write_text(json.dumps({"years": YEARS, "step": STEP, "scenarios": records}, indent=1)
-                    + "\n")
+    path.write_text(json.dumps({"years": YEARS, "lookahead": LOOKAHEAD, "step": STEP,
+                                "scenarios": records}, indent=1) + "\n")
 
 
 def read(path: Path = ANSWER_FILE) -> list[dict]:

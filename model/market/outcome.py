@@ -5,6 +5,7 @@ exogenous frontier (the single-lab model); the race is Nash's research share les
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,13 +13,14 @@ import numpy as np
 import pandas as pd
 
 from model.loop.projection import frame_paths
-from model.loop.steps import DEFAULT_STEP
+from model.loop.steps import DEFAULT_STEP, steps_for
 from model.policy.paths import project
 
-from .engine import frame
+from .engine import Market, frame
 from .fields import Lab
 from .joint import Joint, joint
 from .nash import Nash, choosing, nash
+from .presets import LOOKAHEAD
 from .single_lab import lab_settings
 from .world import MARKET
 
@@ -30,6 +32,7 @@ class Outcome:
     nash: Nash
     joint: Joint | None
     price_takers: tuple[pd.DataFrame, ...]  # each lab alone, value-maximising: its projection
+    beyond: int = 0  # years solved beyond those shown (solve_shown)
 
     @property
     def labs(self) -> tuple[str, ...]:
@@ -69,3 +72,56 @@ def solve(labs: Sequence[Lab] = MARKET, scenario: str | None = None,
                      equilibrium.market, years, step) if with_joint else None)
     alone = tuple(project(choosing(s), years, step) for s in settings)
     return Outcome(equilibrium, planner, alone)
+
+
+def solve_shown(labs: Sequence[Lab] = MARKET, scenario: str | None = None,
+                overrides: dict | None = None, years: int = 10, step: str = DEFAULT_STEP,
+                with_joint: bool = True, lookahead: int = LOOKAHEAD,
+                limit: int | None = None) -> Outcome:
+    """`solve` over `lookahead` years beyond `years` (as many of them as keep labs x steps
+    within `limit`), shown for the first `years` (`shown`): the labs' choices there, with the
+    horizon's end beyond them (model.market.presets.LOOKAHEAD)."""
+    n = steps_for(years, step)[0]
+    beyond = lookahead
+    while beyond and limit is not None and len(labs) * steps_for(years + beyond, step)[0] > limit:
+        beyond -= 1
+    if beyond == 0 or steps_for(years + beyond, step)[0] == n:
+        return solve(labs, scenario, overrides, years, step, with_joint)
+    out = shown(solve(labs, scenario, overrides, years + beyond, step, with_joint), years, step)
+    return dataclasses.replace(out, beyond=beyond)
+
+
+def reported(rows: dict, years: int, step: str) -> dict:
+    """`rows` (n, ...) cut to the steps of `years` from the base year, the ones read: each
+    step's numbers depend only on the steps before it."""
+    n = steps_for(years, step)[0]
+    return {k: v[:n] for k, v in rows.items()}
+
+
+def _cut(m: Market, years: int, step: str) -> Market:
+    """The market's first `years` (reported)."""
+    n = steps_for(years, step)[0]
+    return dataclasses.replace(m, rows=reported(m.rows, years, step),
+                               coupling=tuple(c[:n] for c in m.coupling),
+                               customer_share=m.customer_share[:n],
+                               choice_share=m.choice_share[:n])
+
+
+def shown(out: Outcome, years: int, step: str) -> Outcome:
+    """`out` for the first `years` of its horizon: the paths, markets and price-takers' rows
+    cut there, the joint optimum's NPV the labs' summed NPV at that step (with its terminal
+    value). The equilibrium's deviation gains stay those of the whole game solved."""
+    n = steps_for(years, step)[0]
+    eq = dataclasses.replace(out.nash, market=_cut(out.nash.market, years, step),
+                             paths=tuple({k: v[:n] for k, v in p.items()}
+                                         for p in out.nash.paths))
+    planner = None
+    if out.joint is not None:
+        market = _cut(out.joint.market, years, step)
+        planner = dataclasses.replace(
+            out.joint, market=market, npv=float(market.rows["npv"][-1].sum()),
+            paths=tuple({k: v[:n] for k, v in p.items()} for p in out.joint.paths))
+    alone = tuple(df.iloc[:n].copy() for df in out.price_takers)
+    for df, whole in zip(alone, out.price_takers, strict=True):
+        df.attrs = dict(whole.attrs)
+    return Outcome(eq, planner, alone)

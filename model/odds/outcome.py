@@ -1,5 +1,7 @@
 """One draw solved: the market's open-loop Nash equilibrium and each lab alone as a price-taker,
-and whether research's share of the labs' compute falls relative to inference.
+and whether research's share of the labs' compute falls relative to inference. Both are solved
+`lookahead` years beyond the years read (model.market.answer.LOOKAHEAD), so that where the
+horizon ends does not decide the split read.
 
 The observable is model.market.answer's: research GPUs over inference GPUs, summed over the
 labs, from the first step after the base year to the last (answer.research_ratio), and whether
@@ -21,9 +23,10 @@ import numpy as np
 
 from model.loop.lockstep import in_lockstep
 from model.loop.projection import run_arrays, steps_for
-from model.market.answer import STEP, YEARS, research_ratio, trend
+from model.market.answer import LOOKAHEAD, STEP, YEARS, research_ratio, solved_years, trend
 from model.market.fields import Lab
 from model.market.nash import choosing, nash
+from model.market.outcome import reported
 from model.policy.optimise import choose_path
 
 from .draws import draw_settings
@@ -33,14 +36,16 @@ ROWS = ("gpus_research", "gpus_inference", "fleet_gpus", "year")
 
 @dataclass(frozen=True)
 class Spec:
-    """What every draw of a run shares: the labs, the horizon and step, the user's overrides
-    and the seed. Draws are (Spec, scenario, draw index)."""
+    """What every draw of a run shares: the labs, the horizon read and step, the user's
+    overrides, the seed, and the years solved beyond the horizon (model.market.answer's
+    LOOKAHEAD). Draws are (Spec, scenario, draw index)."""
 
     labs: tuple[Lab, ...]
     years: int = YEARS
     step: str = STEP
     overrides: Mapping[str, float | str] = field(default_factory=dict)
     seed: int = 0
+    lookahead: int = LOOKAHEAD
 
 
 def price_takers(settings: Sequence, years: int, step: str) -> dict[str, np.ndarray]:
@@ -69,11 +74,13 @@ def solve_draw(spec: Spec, scenario: str, draw: int) -> dict:
     began = time.perf_counter()
     settings, inputs = draw_settings(spec.labs, scenario, spec.overrides, spec.seed, draw)
     names = [lab.name for lab in spec.labs]
-    eq = nash(settings, names, spec.years, spec.step)
-    alone = price_takers(settings, spec.years, spec.step)
-    years = eq.market.rows["year"][:, 0]
+    solved = solved_years(spec.years, spec.lookahead)
+    eq = nash(settings, names, solved, spec.step)
+    alone = reported(price_takers(settings, solved, spec.step), spec.years, spec.step)
+    eq_rows = reported(eq.market.rows, spec.years, spec.step)
+    years = eq_rows["year"][:, 0]
     record: dict = {"scenario": scenario, "draw": int(draw), "seed": int(spec.seed)}
-    for tag, rows in (("eq", eq.market.rows), ("pt", alone)):
+    for tag, rows in (("eq", eq_rows), ("pt", alone)):
         ratio = research_ratio(rows)
         path = _path(ratio)
         record |= {f"{tag}_trend": path["trend"], f"{tag}_log_change": path["log_change"]}

@@ -26,7 +26,7 @@ def config_key(spec: Spec) -> str:
            "labs": [[lab.name, {k: v[0] for k, v in sorted(lab.values.items())},
                      {k: list(v) for k, v in sorted(lab.intervals.items())}]
                     for lab in spec.labs],
-           "years": spec.years, "step": spec.step,
+           "years": spec.years, "lookahead": spec.lookahead, "step": spec.step,
            "overrides": {k: str(v) for k, v in sorted(spec.overrides.items())}}
     text = json.dumps(doc, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
