@@ -154,8 +154,7 @@ def market_nash_view(scenario: str, years: int) -> NashView:
                                                                      planner.market))])
     return NashView(out.frame(), frame(planner.market), chips,
                     bool(eq.converged and eq.market.converged), int(eq.rounds),
-                    float(eq.max_deviation_gain), float(eq.market.rows["npv"][-1].sum()),
-                    float(planner.npv))
+                    float(eq.max_deviation_gain), out.summed_npv(), float(planner.npv))
 
 
 def nash_beside_joint(view: NashView, column: str) -> pd.DataFrame:

@@ -261,8 +261,10 @@ def _nash_view(scenario: str, ctx: calc.Context) -> None:
         st.warning(f"No equilibrium after {view.rounds} rounds (the rounds' cap): in "
                    f"the paths closest to one a lab still gains {gain} of its NPV by "
                    "deviating. Read them as unfinished.")
-    metrics([("Summed NPV, equilibrium", money(view.npv), "the labs' NPVs added up"),
-             ("Summed NPV, one owner", money(view.joint_npv), "the joint optimum's"),
+    metrics([("Summed NPV, equilibrium", money(view.npv), "the labs' NPVs added up, over the "
+              f"years they chose ({LOOKAHEAD} beyond those shown)"),
+             ("Summed NPV, one owner", money(view.joint_npv), "the joint optimum's, over the "
+              "same years"),
              ("What the race costs", money(view.joint_npv - view.npv),
               "joint less equilibrium: what competing for customers and chips costs the labs "
               "together")])

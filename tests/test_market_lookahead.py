@@ -28,7 +28,8 @@ def longer():
 def test_the_years_shown_are_the_first_of_the_longer_game(longer):
     """Cut to 2025-2027, every row, path and price-taker's row is the longer game's; the
     market the cut paths make, run alone to 2027, is the same market (a step reads only the
-    steps before it); the joint optimum's NPV is the labs' summed NPV at 2027."""
+    steps before it); the joint optimum's NPV, and the equilibrium's summed NPV beside it,
+    stay the whole game's."""
     out = shown(longer, 3, "year")
     assert out.nash.market.rows["year"][:, 0].tolist() == [2025.0, 2026.0, 2027.0]
     for key, rows in out.nash.market.rows.items():
@@ -40,8 +41,9 @@ def test_the_years_shown_are_the_first_of_the_longer_game(longer):
     # the same fixed point, to the clearing's resolution (measured: 1.2e-9 of an NPV)
     for key in ("npv", "fleet_gpus", "gpus_research", "inference_revenue"):
         np.testing.assert_allclose(alone.rows[key], out.nash.market.rows[key], rtol=1e-7)
-    assert out.joint.npv == pytest.approx(float(out.joint.market.rows["npv"][-1].sum()))
-    assert out.joint.npv != pytest.approx(longer.joint.npv, rel=1e-3)
+    assert out.joint.npv == longer.joint.npv
+    assert out.summed_npv() == longer.summed_npv() != pytest.approx(
+        float(out.nash.market.rows["npv"][-1].sum()), rel=1e-3)
 
 
 def test_the_lookahead_stops_at_the_size_limit():

@@ -24,8 +24,7 @@ from model.cli.main import main
 from model.cli.market import labs_from
 from model.loop.projection import STEP_ROWS, run_arrays, steps_for
 from model.market.engine import TOLERANCE, lab_coupling
-from model.market.nash import nash
-from model.market.single_lab import lab_settings
+from model.market.outcome import solve_shown
 from model.workbook.cached_values import strip_cached_values
 from model.workbook.market_book import market_settings
 from tests.external import require, soffice
@@ -62,8 +61,8 @@ def run(tmp_path_factory):
     wb.save(edited)
     done = recalculate_all([stripped, edited], root / "lo")
     labs = labs_from(argparse.Namespace(market_file=None, sets=REMOVED))
-    settings = [lab_settings(lab, None, None) for lab in labs]  # as the CLI's
-    eq = nash(settings, [lab.name for lab in labs], YEARS, STEP)  # deterministic: the CLI's
+    # deterministic: the CLI's, the labs choosing beyond the years shown
+    eq = solve_shown(labs, None, None, YEARS, STEP, with_joint=False).nash
     return (json.loads(out.getvalue()), labs, eq,
             *(openpyxl.load_workbook(done[p], data_only=True) for p in (stripped, edited)))
 

@@ -151,9 +151,10 @@ def _json(args, result) -> str:
         "labs": list(result.labs), "scenario": args.scenario, "choice": "nash",
         "lookahead": result.beyond,
         "lookahead_note": "years the labs chose over beyond the steps shown (research pays "
-        "after it is done, so a horizon's last years see it cut); max_deviation_gain and "
-        "deviation_gain are over the whole horizon chosen, joint.npv and NPVs at the last "
-        "step shown",
+        "after it is done, so a horizon's last years see it cut); max_deviation_gain, "
+        "deviation_gain, summed_npv (the equilibrium's) and joint.npv are over the whole "
+        "horizon chosen, each record's npv at its step",
+        "summed_npv": json_number(result.summed_npv()),
         "converged": bool(eq.converged and eq.market.converged), "rounds": eq.rounds,
         "round_gains": [json_number(g) for g in eq.gains],
         "max_deviation_gain": json_number(eq.max_deviation_gain),
@@ -242,9 +243,11 @@ def cmd_market(args: argparse.Namespace) -> str:
              "rounds)" if not eq.cleared else
              f"NOT an equilibrium after {eq.rounds} rounds (the rounds stopped at their cap; "
              "the paths shown are the checked ones closest to one)")
+    chosen_to = float(m.rows["year"][-1, 0]) + result.beyond
+    over = f" (over the years chosen, to {texts('year', [chosen_to])[0]})" if result.beyond else ""
     return (f"{head}: {state}; largest deviation gain {_gain(eq.max_deviation_gain)}; joint "
-            f"optimum {money(planner.npv)} against Nash's "
-            f"{money(float(m.rows['npv'][-1].sum()))} summed NPV; {_raised(m)}\n\n"
+            f"optimum {money(planner.npv)} against Nash's {money(result.summed_npv())} summed "
+            f"NPV{over}; {_raised(m)}\n\n"
             + table(rows, ("lab", "research share (Nash)", "joint, last step",
                            "alone, last step", "race (points)", "share of customers", "NPV",
                            "deviation gain"),

@@ -33,10 +33,18 @@ class Outcome:
     joint: Joint | None
     price_takers: tuple[pd.DataFrame, ...]  # each lab alone, value-maximising: its projection
     beyond: int = 0  # years solved beyond those shown (solve_shown)
+    chosen_npv: float | None = None  # USD: the equilibrium's summed NPV over the years chosen
 
     @property
     def labs(self) -> tuple[str, ...]:
         return self.nash.market.labs
+
+    def summed_npv(self) -> float:
+        """The equilibrium's summed NPV (USD) over the years the labs chose, which the joint
+        optimum's `npv` is comparable with (more than the years shown under solve_shown)."""
+        if self.chosen_npv is not None:
+            return self.chosen_npv
+        return float(self.nash.market.rows["npv"][-1].sum())
 
     def race(self) -> np.ndarray:
         """(n, labs) Nash research share less the joint optimum's (share of the fleet)."""
@@ -109,8 +117,9 @@ def _cut(m: Market, years: int, step: str) -> Market:
 
 def shown(out: Outcome, years: int, step: str) -> Outcome:
     """`out` for the first `years` of its horizon: the paths, markets and price-takers' rows
-    cut there, the joint optimum's NPV the labs' summed NPV at that step (with its terminal
-    value). The equilibrium's deviation gains stay those of the whole game solved."""
+    cut there (each lab's NPV at that step, with its terminal value). The equilibrium's
+    deviation gains and the joint optimum's NPV stay those of the whole game chosen, and so
+    does the equilibrium's summed NPV beside it (Outcome.summed_npv)."""
     n = steps_for(years, step)[0]
     eq = dataclasses.replace(out.nash, market=_cut(out.nash.market, years, step),
                              paths=tuple({k: v[:n] for k, v in p.items()}
@@ -119,9 +128,9 @@ def shown(out: Outcome, years: int, step: str) -> Outcome:
     if out.joint is not None:
         market = _cut(out.joint.market, years, step)
         planner = dataclasses.replace(
-            out.joint, market=market, npv=float(market.rows["npv"][-1].sum()),
+            out.joint, market=market,
             paths=tuple({k: v[:n] for k, v in p.items()} for p in out.joint.paths))
     alone = tuple(df.iloc[:n].copy() for df in out.price_takers)
     for df, whole in zip(alone, out.price_takers, strict=True):
         df.attrs = dict(whole.attrs)
-    return Outcome(eq, planner, alone)
+    return Outcome(eq, planner, alone, out.beyond, out.summed_npv())
