@@ -35,12 +35,12 @@ from .world import MARKET
 # Five years on from the base year, at yearly steps: six labs' replies for up to MAX_ROUNDS
 # rounds, for each of six scenarios, is what `make docs` can afford
 YEARS, STEP = 6, "year"
+ANSWER_FILE = Path(__file__).resolve().parents[2] / "docs" / "market_answer.json"
 
 
 def solved_years(years: int, lookahead: int = LOOKAHEAD) -> int:
     """Years the labs choose over when `years` of them are read."""
     return years + lookahead
-ANSWER_FILE = Path(__file__).resolve().parents[2] / "docs" / "market_answer.json"
 
 
 def research_ratio(rows: dict) -> np.ndarray:
