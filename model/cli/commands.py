@@ -206,7 +206,7 @@ def _odds(p: argparse.ArgumentParser) -> None:
                    help=f"scenarios (default every one: {', '.join(SCENARIOS)})")
     p.add_argument("--samples", type=_int, default=8,
                    help="draws per scenario (default 8, modest: a draw is a six-lab "
-                        "equilibrium, ~30 s on one core at yearly steps; the odds' standard "
+                        "equilibrium, ~7 s on one core at yearly steps; the odds' standard "
                         "error is up to 0.5/sqrt(samples))")
     p.add_argument("--seed", type=_int, default=0,
                    help="random seed (0 to 2**64 - 1): draw k of a seed is the same in every "

@@ -5,12 +5,12 @@ first year after the base year to the last, in equilibrium and for the labs as p
 with the ratio's 5th-50th-95th percentile paths and the three inputs that move it most
 (model.odds).
 
-A draw is one market's Nash equilibrium and its labs' price-taking solves: ~30 s for the six
-labs at yearly steps on one core, so the default is a modest DEFAULT_SAMPLES draws per scenario
-(binomial standard error up to 0.5/sqrt(samples): 0.18 at 8). Draws run on a local dask
-cluster (`--workers`, default one per core; 0: in this process) or an existing one
-(`--scheduler`), each written once to the results folder as it finishes, so a rerun with more
-samples computes only the new draws.
+A draw is one market's Nash equilibrium and its labs' price-taking solves: ~7 s for the six labs
+at yearly steps on one core (the labs choosing to 2034), so the default is a modest
+DEFAULT_SAMPLES draws per scenario (binomial standard error up to 0.5/sqrt(samples): 0.18 at 8).
+Draws run on a local dask cluster (`--workers`, default one per core; 0: in this process) or an
+existing one (`--scheduler`), each written once to the results folder as it finishes, so a rerun
+with more samples computes only the new draws.
 """
 
 from __future__ import annotations
