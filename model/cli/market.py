@@ -59,6 +59,14 @@ def check_size(labs: tuple, years: int, step: str) -> None:
                          f"steps for {len(labs)} labs)")
 
 
+def check_lookahead(years: int) -> int:
+    """`years` (the --lookahead), or InputError unless it is 0 to MAX_LOOKAHEAD."""
+    if not 0 <= years <= MAX_LOOKAHEAD:
+        raise InputError(f"lookahead: expected a whole number of years from 0 to "
+                         f"{MAX_LOOKAHEAD}")
+    return years
+
+
 def note_ignored(args: argparse.Namespace, labs: tuple, scenarios=None) -> None:
     """A line on stderr for each `--set LAB.FIELD=VALUE` the market does not read under that
     lab's choices (model.market.ignored, from the equations): accepted, and changes nothing.
@@ -87,10 +95,7 @@ def run_market(args: argparse.Namespace, notes: bool = False):
     check_size(labs, args.years, args.step)
     if notes and args.sets:
         note_ignored(args, labs)
-    lookahead = getattr(args, "lookahead", LOOKAHEAD)
-    if not 0 <= lookahead <= MAX_LOOKAHEAD:
-        raise InputError(f"lookahead: expected a whole number of years from 0 to "
-                         f"{MAX_LOOKAHEAD}")
+    lookahead = check_lookahead(getattr(args, "lookahead", LOOKAHEAD))
     if getattr(args, "choice", "nash") == "nash":
         from model.market.outcome import solve_shown  # the optimiser: scipy, only when choosing
 

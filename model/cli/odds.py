@@ -23,10 +23,9 @@ from model.core.errors import InputError, quoted
 from model.core.resolve import parse_assignments
 from model.loop.scenario_list import SCENARIOS
 from model.loop.steps import STEPS
-from model.market.presets import MAX_LOOKAHEAD
 from model.report.formats import strict_json, table
 
-from .market import check_size, labs_from, note_ignored
+from .market import check_lookahead, check_size, labs_from, note_ignored
 from .options import given
 
 DEFAULT_SAMPLES = 8
@@ -85,9 +84,7 @@ def _check(args: argparse.Namespace) -> None:
         raise InputError(f"workers: expected a whole number from 0 to {MAX_WORKERS}")
     if args.step not in STEPS:
         raise InputError(f"step: expected one of {', '.join(STEPS)}")
-    if not 0 <= args.lookahead <= MAX_LOOKAHEAD:
-        raise InputError(f"lookahead: expected a whole number of years from 0 to "
-                         f"{MAX_LOOKAHEAD}")
+    check_lookahead(args.lookahead)
     _check_scheduler(args.scheduler)
 
 

@@ -1,6 +1,6 @@
 """One draw solved: the market's open-loop Nash equilibrium and each lab alone as a price-taker,
 and whether research's share of the labs' compute falls relative to inference. Both are solved
-`lookahead` years beyond the years read (model.market.answer.LOOKAHEAD), so that where the
+`lookahead` years beyond the years read (model.market.presets.LOOKAHEAD), so that where the
 horizon ends does not decide the split read.
 
 The observable is model.market.answer's: research GPUs over inference GPUs, summed over the
@@ -37,7 +37,7 @@ ROWS = ("gpus_research", "gpus_inference", "fleet_gpus", "year")
 @dataclass(frozen=True)
 class Spec:
     """What every draw of a run shares: the labs, the horizon read and step, the user's
-    overrides, the seed, and the years solved beyond the horizon (model.market.answer's
+    overrides, the seed, and the years solved beyond the horizon (model.market.presets'
     LOOKAHEAD). Draws are (Spec, scenario, draw index)."""
 
     labs: tuple[Lab, ...]
