@@ -233,14 +233,36 @@ def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     # a name given twice was a silent last-wins
     (["--workers", "0", "--input", "fleet_gpus=1e5", "--input", "fleet_gpus=2e5"],
      "--input: 'fleet_gpus' set twice"),
-    # every draw is a market: as large a one as `market` allows, no larger, counting the years
-    # solved beyond those read
-    (["--workers", "0", "--years", "41"], "6 labs x 45 yearly steps"),
-    (["--workers", "0", "--years", "37"], "6 labs x 41 yearly steps"),
-    (["--workers", "0", "--years", "40", "--lookahead", "1"], "6 labs x 41 yearly steps"),
+    # every draw is a market: as large a one as `market` allows, no larger (the years beyond
+    # those read are trimmed to fit: below)
+    (["--workers", "0", "--years", "41"], "6 labs x 41 yearly steps"),
+    (["--workers", "0", "--years", "41", "--lookahead", "0"], "6 labs x 41 yearly steps"),
 ])
 def test_odds_refuses_before_any_draw(argv, needle, capsys):
     assert main(["odds", "--no-results", "--scenario", "status-quo", "--samples", "1",
                  *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and needle in err, err
+
+
+@pytest.mark.parametrize(("years", "asked", "chosen"), [(37, 4, 3), (40, 1, 0), (36, 4, 4)])
+def test_odds_trim_the_years_beyond_to_the_size_limit(years, asked, chosen, monkeypatch,
+                                                       capsys):
+    """As `market` does, the odds choose over as many of the --lookahead years as keep 6 labs
+    x steps within 240, say so on one line, and record what they chose over."""
+    import model.odds.run as odds_run
+
+    seen = {}
+
+    def stop(spec, *args, **kw):
+        seen["spec"] = spec
+        raise TimeoutError("stopped before any draw")
+
+    monkeypatch.setattr(odds_run, "odds_records", stop)
+    assert main(["odds", "--no-results", "--scenario", "status-quo", "--samples", "1",
+                 "--workers", "0", "--years", str(years), "--lookahead", str(asked)]) == 2
+    assert seen["spec"].lookahead == chosen and seen["spec"].years == years
+    err = capsys.readouterr().err
+    note = (f"lookahead: {asked} years beyond --years {years} would be more than 240 labs x "
+            f"steps for 6 labs; the labs choose {chosen} years beyond")
+    assert (note in err) == (chosen < asked), err

@@ -223,8 +223,9 @@ def _odds(p: argparse.ArgumentParser) -> None:
                         f"each draw's {_lab_steps()})")
     p.add_argument("--lookahead", type=_int, default=LOOKAHEAD,
                    help=f"years the labs choose over beyond the horizon read (default "
-                        f"{LOOKAHEAD}; 0 to {MAX_LOOKAHEAD}): research pays after it is done, "
-                        "so a horizon's last years see it cut")
+                        f"{LOOKAHEAD}; 0 to {MAX_LOOKAHEAD}; as many as the labs x steps limit "
+                        "leaves): research pays after it is done, so a horizon's last years "
+                        "see it cut")
     p.add_argument("--step", choices=tuple(STEPS), default="year",
                    help="step length (default year)")
     saved = p.add_mutually_exclusive_group()

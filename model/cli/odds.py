@@ -16,6 +16,7 @@ with more samples computes only the new draws.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from model.loop.scenario_list import SCENARIOS
 from model.loop.steps import STEPS
 from model.report.formats import strict_json, table
 
+from .commands import MAX_LAB_STEPS
 from .market import check_lookahead, check_size, labs_from, note_ignored
 from .options import given
 
@@ -95,6 +97,7 @@ def run_odds(args: argparse.Namespace) -> dict:
     overrides = parse_assignments(args.inputs, "--input")
     # numpy, the market, the optimiser: only when the command runs
     from model.loop.projection import steps_for
+    from model.market.outcome import fitting
     from model.market.single_lab import lab_settings
     from model.odds.outcome import Spec
     from model.odds.run import default_workers, odds_records
@@ -103,13 +106,19 @@ def run_odds(args: argparse.Namespace) -> dict:
     labs = labs_from(args)
     if args.sets:
         note_ignored(args, labs, scenarios)
-    spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed, args.lookahead)
     # the labs, horizon and inputs checked here, on one line, before any worker starts
     if steps_for(args.years, args.step)[0] < 3:
         raise InputError("years: the odds compare the first year after the base year with "
                          "the last: expected at least 3 steps")
-    # each draw is a market of its own, over the years read and those beyond
-    check_size(labs, args.years + args.lookahead, args.step)
+    # each draw is a market of its own, over the years read and those beyond: the years read
+    # must fit, and as many years beyond as fit with them are chosen over (as `market` does)
+    check_size(labs, args.years, args.step)
+    lookahead = fitting(len(labs), args.years, args.step, args.lookahead, MAX_LAB_STEPS)
+    if lookahead < args.lookahead:
+        print(f"lookahead: {args.lookahead} years beyond --years {args.years} would be more "
+              f"than {MAX_LAB_STEPS} labs x steps for {len(labs)} labs; the labs choose "
+              f"{lookahead} years beyond", file=sys.stderr)
+    spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed, lookahead)
     for lab in labs:
         for s in scenarios:
             lab_settings(lab, s, overrides)
@@ -132,7 +141,7 @@ def run_odds(args: argparse.Namespace) -> dict:
     seconds = time.perf_counter() - began
     return {
         "samples": args.samples, "seed": args.seed, "years": args.years,
-        "lookahead": args.lookahead, "step": args.step,
+        "lookahead": lookahead, "step": args.step,
         "labs": [lab.name for lab in labs], "inputs": overrides,
         "workers": None if args.scheduler else workers, "scheduler": args.scheduler,
         "computed": computed, "read": len(records) - computed, "seconds": round(seconds, 1),

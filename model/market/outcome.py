@@ -90,13 +90,20 @@ def solve_shown(labs: Sequence[Lab] = MARKET, scenario: str | None = None,
     within `limit`), shown for the first `years` (`shown`): the labs' choices there, with the
     horizon's end beyond them (model.market.presets.LOOKAHEAD)."""
     n = steps_for(years, step)[0]
-    beyond = lookahead
-    while beyond and limit is not None and len(labs) * steps_for(years + beyond, step)[0] > limit:
-        beyond -= 1
+    beyond = fitting(len(labs), years, step, lookahead, limit)
     if beyond == 0 or steps_for(years + beyond, step)[0] == n:
         return solve(labs, scenario, overrides, years, step, with_joint)
     out = shown(solve(labs, scenario, overrides, years + beyond, step, with_joint), years, step)
     return dataclasses.replace(out, beyond=beyond)
+
+
+def fitting(labs: int, years: int, step: str, lookahead: int, limit: int | None) -> int:
+    """The most of `lookahead` years beyond `years` that keep `labs` x steps within `limit`
+    (None: no limit; 0 when not even `years` alone fit)."""
+    beyond = lookahead
+    while beyond and limit is not None and labs * steps_for(years + beyond, step)[0] > limit:
+        beyond -= 1
+    return beyond
 
 
 def reported(rows: dict, years: int, step: str) -> dict:
