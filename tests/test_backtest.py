@@ -78,6 +78,10 @@ MISSES = {
     "added to its own ~700k at end-2024; a 15% supply share reads 0.78",
     "Anthropic annualised revenue, May 2026": FRONTIER + "; its run-rate grew 5x from "
     "December 2025 to May 2026 ($9B to $47B, gross of cloud partners' fees)",
+    "OpenAI API tokens a minute, March 2026 over October 2025": "the lab's tokens grow with "
+    "its serving fleet (" + SUPPLY + "; at its 2025 share 0.74-0.80) and with the demand the "
+    "frontier's premium leaves it (capability_price_elasticity 0: 0.86); only the API's tokens "
+    "are published, which may grow faster than all the lab serves",
     "H100 rent, June 2026 (1-year contracts)": "rent follows Epoch's 2024-25 contract priors "
     "down; 1-year contracts rose from $1.70 (Oct 2025) to $2.65; in the market of labs, whose "
     "chip price answers the bids, it reads 0.88-0.93 at quarterly and monthly steps",

@@ -102,8 +102,9 @@ def test_the_cli_gives_the_table_and_each_reading(capsys, counts):
     out = capsys.readouterr().out
     assert out.startswith("What it would take:")
     every = counts.loc[lv.together().name]
-    assert re.search(rf"all of them together +{every['year']} of 28 +{every['quarter']} of 28 "
-                     rf"+{every['month']} of 28 +no capability premium; ", out)
+    n = len(lab_backtest.OBSERVABLES)
+    assert re.search(rf"all of them together +{every['year']} of {n} +{every['quarter']} of {n} "
+                     rf"+{every['month']} of {n} +no capability premium; ", out)
     assert main(["backtest", "--levers", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert len(rows) == len(counts) * 3 * len(lab_backtest.OBSERVABLES)

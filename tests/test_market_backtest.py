@@ -44,6 +44,10 @@ MISSES = {
     **{f"{name} ({step})": ANTHROPIC for step in STEPS for name in (
         "Anthropic revenue, Q1 2026 (annualised)", "Anthropic annualised revenue, February 2026",
         "Anthropic annualised revenue, April 2026", "Anthropic annualised revenue, May 2026")},
+    **{f"OpenAI API tokens a minute, March 2026 over October 2025 ({step})": (
+        "the lab's serving grows with its fleet, whose growth the chip market rations; run "
+        "alone from the same end-2025 record it reads 0.63-0.67; only the API's tokens are "
+        "published, which may grow faster than all the lab serves") for step in STEPS},
     **{f"Google tokens a month, May 2026 over October 2025 ({step})": (
         "Google counts the tokens of all its surfaces (AI Overviews, the Gemini app, the API), "
         "7x in a year; the lab's demand grows at its 2025 trend less the price effect; alone it "

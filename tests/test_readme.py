@@ -80,11 +80,11 @@ EXPECT: dict[str, dict[str, str]] = {
     "python -m model backtest --market": {
         "out": r"^H100 rent, June 2026 \(1-year contracts\) +end-2025: openai +quarter .*yes$"},
     "python -m model backtest --market --intervals --samples 50": {
-        "out": r"^\d+ of 30 readings within the draws' 90% interval \(50 draws, seed 0;[\s\S]*"
+        "out": r"^\d+ of 33 readings within the draws' 90% interval \(50 draws, seed 0;[\s\S]*"
                r"^Google tokens a month, May 2026 over October 2025 +end-2025: google-deepmind "
                r"+year +2\.46x +"},
     "python -m model backtest --levers": {
-        "out": r"^What it would take:[\s\S]*^all of them together +11 of 28 +16 of 28 +16 of 28 "},
+        "out": r"^What it would take:[\s\S]*^all of them together +11 of 29 +16 of 29 +16 of 29 "},
     "python -m model milestones --scenario ai-2027 --hold": {
         "out": r"split held fixed[\s\S]*^ai-2027 +42\.1% "},
     "python -m model run --preset ai-2027-lab-2024 --scenario ai-2027 --set "

@@ -251,6 +251,12 @@ REFERENCES: dict[str, str] = {
     "(theinformationmachine.fyi/threads/gpu-spot-contract-pricing, 26 Jun 2026): 'one-year H100 "
     "contract prices have risen from a trough of ~$1.70/hr to ~$2.65/hr'; spot $2.42/hr, "
     "~40% below its May 2026 peak",
+    "openai-api-tokens": "OpenAI's API throughput as OpenAI stated it: '6 billion tokens per "
+    "minute' (Altman, DevDay keynote, 6 Oct 2025, as reported: techbytes.app/posts/sam-altman-"
+    "openai-devday-interview); 'more than 15 billion tokens per minute' (OpenAI's funding "
+    "announcement, 31 Mar 2026, as reported: devlery.com/en/blog/openai-122b-superapp-flywheel; "
+    "vortx.ch/openai-raises-122b-at-an-852b-valuation). The API only: ChatGPT's tokens are "
+    "not published",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }

@@ -153,6 +153,12 @@ OBSERVABLES = (
     Observable("H100 rent, June 2026 (1-year contracts)", "openai-2024", "gpu_rental_price",
                "at", 2026.5, 2.65, "USD/GPU/hour",
                cite("semianalysis-rental-2026-06", "~$2.65 per GPU-hour in late June 2026")),
+    # The API's tokens alone are published (not ChatGPT's), so only their growth is read, as
+    # the growth of all the tokens the lab serves
+    Observable("OpenAI API tokens a minute, March 2026 over October 2025", "openai-2024",
+               "tokens_served", "at-growth", 2026 + 3 / 12, 15e9 / 6e9, "",
+               cite("openai-api-tokens", "'more than 15 billion' (31 Mar 2026) over '6 "
+                    "billion' (6 Oct 2025) tokens a minute"), since=2025 + 9.2 / 12),
 )
 
 

@@ -77,6 +77,10 @@ OBSERVABLES = (
                   "flow", 2026, -4 * 3.7e9, "USD/year",
                   cite("revenue-q1-2026", "'burned through $3.7 billion' in Q1 2026, x 4"),
                   length=0.25),
+    LabObservable("OpenAI API tokens a minute, March 2026 over October 2025", "openai",
+                  "tokens_served", "at-growth", 2026 + 3 / 12, 15e9 / 6e9, "",
+                  cite("openai-api-tokens", "'more than 15 billion' (31 Mar 2026) over '6 "
+                       "billion' (6 Oct 2025) tokens a minute"), since=2025 + 9.2 / 12),
     # Google's tokens a month in Oct 2025 set its demand's growth (a calibration target); what
     # they did next is the observable: May 2026 over Oct 2025, all Google's surfaces against the
     # lab's serving
