@@ -73,14 +73,14 @@ GDP_GROWTH = np.log(117.17 / 106.94) / 2
 
 
 def test_the_pool_stops_at_a_share_of_world_gdp(flat_multiples):
-    """By 2030 the labs raise together what 1% of world GDP is: $1.47T, against the $3.3T
+    """By 2030 the labs raise together what 1% of world GDP is: $1.47T, against the $2.2T
     investors would offer them at their base-year multiples."""
     m = flat_multiples
     assert m.rows["year"][-1, 0] == 2030
     assert WORLD_GDP_GROWTH.value == pytest.approx(GDP_GROWTH, rel=1e-12)
     assert m.rows["financing_raised"][-1].sum() == pytest.approx(
         0.01 * 117.17e12 * np.exp(GDP_GROWTH * 5), rel=1e-4)
-    assert m.rows["external_financing"][-1].sum() > 2 * m.rows["financing_raised"][-1].sum()
+    assert m.rows["external_financing"][-1].sum() > 1.4 * m.rows["financing_raised"][-1].sum()
 
 
 def test_customers_and_investors_see_one_world(ai_2027):
@@ -94,8 +94,8 @@ def test_customers_and_investors_see_one_world(ai_2027):
 
 def test_multiples_compress_as_revenue_grows(ai_2027, flat_multiples):
     """OpenAI's 65x (Mar 2026 on 2025 revenue) falls as (trailing revenue / $13.1B)^-0.36:
-    46x in 2027 on 2026's ~$34B, 26x by 2029; the offers fall with it, to $1.13T in 2030
-    against $3.29T at flat multiples."""
+    46x in 2027 on 2026's ~$34B, 30x by 2029; the offers fall with it, to $0.93T in 2030
+    against $2.20T at flat multiples."""
     m, j = ai_2027, list(ai_2027.labs).index("openai")
     multiple, trailing = m.rows["financing_multiple"][:, j], m.rows["trailing_revenue"][:, j]
     paid = 852 / 13.1
@@ -103,11 +103,11 @@ def test_multiples_compress_as_revenue_grows(ai_2027, flat_multiples):
     by_hand = np.clip(paid * (trailing[:-1] / 13.1e9) ** -0.36, 5.0, paid)
     np.testing.assert_allclose(multiple[1:], by_hand, rtol=1e-12)
     assert multiple[2] == pytest.approx(46.4, abs=0.1)
-    assert multiple[4] == pytest.approx(25.6, abs=0.1)
+    assert multiple[4] == pytest.approx(30.1, abs=0.1)
     assert np.all(flat_multiples.rows["financing_multiple"][:, j] == pytest.approx(paid))
     offered = m.rows["external_financing"][-1].sum()
-    assert offered == pytest.approx(1.13e12, rel=0.01)
-    assert flat_multiples.rows["external_financing"][-1].sum() == pytest.approx(3.29e12, rel=0.01)
+    assert offered == pytest.approx(0.93e12, rel=0.01)
+    assert flat_multiples.rows["external_financing"][-1].sum() == pytest.approx(2.20e12, rel=0.01)
 
 
 def test_world_output_growth_is_uncertain_alone_and_held_in_the_odds():

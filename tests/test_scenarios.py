@@ -230,3 +230,29 @@ def test_bad_scenario_input(scenario, overrides, fragment):
         scenario_settings(None, scenario, overrides=overrides)
     assert fragment in str(err.value)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("preset", ["openai-2024", "meta-2024", "ai-2027-lab-2024"])
+def test_the_schedule_raises_a_share_by_its_points_and_cuts_it_in_proportion(preset):
+    """At the schedule's last period (Q4 2027) a lab's target is its base-year split moved by the
+    AI 2027 schedule's changes since 2024 (training 40% to 20%, research 24% to 57%, ...): a
+    rise by the schedule's points, a fall in proportion, then normalised. No use the lab trains
+    or serves with falls to 0 (absolute falls stopped OpenAI's 7% training in 2027), and the
+    AI 2027 lab's own split, the schedule's, follows it exactly."""
+    from model.core.loop_inputs import SCHEDULE
+
+    df = project(scenario_settings(preset, "ai-2027"), years=4, step="quarter")
+    last = df[np.isclose(df["year"], 2027.75)].iloc[0]
+    base = {u: float(df[f"share_{u}"].iloc[0]) for u in USES}
+    start = {u: SCHEDULE[u][0] / sum(SCHEDULE[v][0] for v in USES) for u in USES}
+    end = {u: SCHEDULE[u][-1] / sum(SCHEDULE[v][-1] for v in USES) for u in USES}
+    moved = {u: base[u] * end[u] / start[u] if end[u] < start[u] else base[u] + end[u] - start[u]
+             for u in USES}
+    for u in USES:
+        assert last[f"scheduled_target_{u}"] == pytest.approx(moved[u], abs=1e-12), u
+        assert last[f"target_share_{u}"] == pytest.approx(moved[u] / sum(moved.values()),
+                                                          abs=1e-12), u
+        if base[u] > 0:
+            assert last[f"target_share_{u}"] > 0, u
+    if preset == "ai-2027-lab-2024":
+        assert all(last[f"target_share_{u}"] == pytest.approx(end[u], abs=1e-12) for u in USES)

@@ -175,11 +175,16 @@ for use in USES:
 sched_total = row("scheduled_share_total",
                   sympy.Add(*(s(f"scheduled_share_{u}") for u in USES)))
 # The schedule moves a lab's own base-year split by the schedule's changes since the base year
-# (the AI 2027 lab's own split is the schedule's, so it follows the schedule exactly).
+# (the AI 2027 lab's own split is the schedule's, so it follows the schedule exactly): a rise by
+# the schedule's points, a fall in proportion (training 40% to 20% halves a lab's 5%, where
+# taking 20 points stopped every lab but the AI 2027 lab training in 2027), so no use falls
+# below 0 and a use the base year has none of still starts.
 for use in USES:
     now = s(f"scheduled_share_{use}") / sched_total
     base = row(f"base_scheduled_share_{use}", prev(f"base_scheduled_share_{use}"), now)
-    row(f"scheduled_target_{use}", Max(0, base_share[use] + now - base))
+    _fall = Piecewise((base_share[use] / base, base > 0), (0, True))
+    row(f"scheduled_target_{use}", Max(0, base_share[use] + (now - base) * Piecewise(
+        (_fall, now < base), (1, True))))
 sched_sum = row("scheduled_target_total",
                 sympy.Add(*(s(f"scheduled_target_{u}") for u in USES)))
 # Inference-first: customers come first. Inference grows to serve demand out of the research +

@@ -180,7 +180,8 @@ _NEW_ROWS = (
        "base year: the schedule moves a lab's split by its changes from here", "")
       for u in USES),
     *((f"scheduled_target_{u}", "", f"The lab's base-year share for {u} moved by the schedule's "
-       "change since the base year (at least 0, before normalising)", "") for u in USES),
+       "change since the base year: a rise by its points, a fall in proportion (before "
+       "normalising)", "") for u in USES),
     ("scheduled_target_total", "", "Sum of the scheduled targets", ""),
     *((f"target_share_{u}", "", f"Share of the fleet the allocation policy aims at for {u}: "
        "fixed at the base year's, the schedule's changes, demand first, or the optimiser's "
