@@ -108,3 +108,22 @@ def test_several_tasks_may_be_one_labs_solves_under_different_inputs():
         alone = _market([s, *settings[1:]], paths, NAMES, 2, STEP)
         np.testing.assert_allclose(np.ravel(npv)[0], alone.rows["npv"][-1, 0], rtol=1e-6)
     assert abs(np.ravel(out[0])[0] - np.ravel(out[1])[0]) > 1e-3 * abs(np.ravel(out[0])[0])
+
+
+def test_a_market_keeping_a_few_rows_computes_them_bit_for_bit():
+    """The markets a check re-solves keep only the rows the labs' solves read (and compute only
+    what they and the clearing need): the same numbers, bit for bit, as the whole market's."""
+    from model.market.engine import equilibrium
+
+    n, _ = steps_for(YEARS, STEP)
+    settings = [choosing(lab_settings(LABS[name])) for name in NAMES]
+    lanes = [dataclasses.replace(s, paths=_fixed_paths(s, n)) for s in settings]
+    whole = equilibrium(lanes, NAMES, YEARS, STEP)
+    kept = ("npv", "compute_cost", "discount_factor")
+    few = equilibrium(lanes, NAMES, YEARS, STEP, keep=kept)
+    assert set(few.rows) == set(kept) and len(whole.rows) > 10 * len(kept)
+    for k in kept:
+        np.testing.assert_array_equal(few.rows[k], whole.rows[k], err_msg=k)
+    for a, b in zip(few.coupling, whole.coupling, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert (few.converged, few.iterations) == (whole.converged, whole.iterations)

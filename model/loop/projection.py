@@ -230,12 +230,14 @@ SPECIALISE_ABOVE = 256
 def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
                keep: Sequence[str] | None = None, on_step=None,
                specialise: bool | None = None, solve_step=None,
-               free: Collection[str] = ()) -> dict[str, np.ndarray]:
+               free: Collection[str] = (),
+               needs: Collection[str] | None = None) -> dict[str, np.ndarray]:
     """Evaluate the projection on arrays of inputs; return {row: array (n_steps, *shape)}.
 
     A path input (the optimiser's chosen shares) is an array whose first axis is the step;
     missing, it defaults to each use's first-step share. `keep` limits which rows are stored
-    (all rows are computed); `on_step(t, rows)` is called with each step's rows (e.g. to take
+    and computed (all of them for on_step, and for solve_step without `needs`); `on_step(t,
+    rows)` is called with each step's rows (e.g. to take
     percentiles without storing the samples), a row no sampled input reaches as a scalar.
     `specialise` forces (True) or forbids (False) a program compiled for these choices, those
     every sample shares (by default: above SPECIALISE_ABOVE samples), but those named in
@@ -245,7 +247,8 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
     `solve_step(t, evaluate)`, if given, settles each step before the next: `evaluate(over)`
     returns the step's rows with the path inputs in `over` ({name: value at this step}) in
     place of theirs, and solve_step returns the rows to keep (the market of labs clears each
-    step this way: model.market.engine).
+    step this way: model.market.engine); `needs`, the rows it reads, lets the program compute
+    only those and the rows `keep` needs.
     """
     coupled = any(n in values for n in COUPLING)
     values = {**default_paths(values, n_steps), **values}
@@ -260,8 +263,10 @@ def run_arrays(values: Mapping[str, float | np.ndarray], n_steps: int,
         specialise = size > SPECIALISE_ABOVE
     # a caller that keeps a few rows and looks at no other (the optimiser's NPV) runs only
     # what they are computed from: a fifth of the step's operations are reports and checks
-    prune = (None if keep is None or coupled or on_step is not None or solve_step is not None
-             else frozenset(keep))
+    # (a step settled by solve_step reads rows of its own: only if the caller names them,
+    # `needs`, is the market's program pruned too)
+    prunes = keep is not None and on_step is None and (solve_step is None or needs is not None)
+    prune = frozenset(keep) | frozenset(needs or ()) if prunes else None
     prog = program(tuple(None if n in free else _one(values[n]) for n in CHOICES)
                    if specialise else None, coupled, prune)
     args = [paths[n] if n in paths else np.asarray(values[n], dtype=float)

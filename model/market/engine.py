@@ -27,7 +27,7 @@ from model.loop.projection import (
 )
 from model.loop.steps import DEFAULT_STEP
 
-from .clearing import DAMPING, MAX_ITERATIONS, NO_RIVAL, TOLERANCE, Clearing, inputs
+from .clearing import _COUPLED_ROWS, DAMPING, MAX_ITERATIONS, NO_RIVAL, TOLERANCE, Clearing, inputs
 from .fields import Lab
 from .single_lab import lab_settings
 from .world import MARKET
@@ -116,7 +116,8 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
                 step: str = DEFAULT_STEP, damping: float = DAMPING,
                 tolerance: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS,
                 sensitivity: float | None = None,
-                start: tuple | None = None, spill: bool = SPILL) -> Market:
+                start: tuple | None = None, spill: bool = SPILL,
+                keep: Sequence[str] | None = None) -> Market:
     """The market of the labs `settings` (resolved single-lab settings, one per lab, named
     `names`), cleared step by step: each step's coupling (chip rations and price, customers,
     capital) by damped fixed-point iteration of that step alone, from `start`'s (a Market's
@@ -140,7 +141,7 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     clearing = Clearing(shares, lane, len(settings) == 1, spill, first, start is not None,
                          damping, tolerance, max_iterations)
     rows = run_arrays(_paths(values, first, sensitivity), n, specialise=True,
-                      solve_step=clearing)
+                      solve_step=clearing, keep=keep, needs=_COUPLED_ROWS if keep else None)
     coupling = tuple(np.stack(path) for path in zip(*clearing.settled, strict=True))
     served, chosen = (np.stack(c) for c in zip(*clearing.customers, strict=True))
     return Market(tuple(names), rows, coupling, served, chosen, clearing.converged,

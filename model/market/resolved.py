@@ -88,10 +88,10 @@ def resolved(settings: Sequence, paths: Sequence[dict], names: Sequence[str], ye
                 s, values={q: v for q, v in values.items() if q not in PATHS},
                 paths={p: np.broadcast_to(values[p], (n, draws)) for p in PATHS}))
         start = tuple(np.repeat(c[..., None], draws, axis=-1) for c in m.coupling)
-        out = equilibrium(lanes, names, years, step, start=start)
+        keep = tuple(dict.fromkeys(k for j in order for k in pending[j][2]))
+        out = equilibrium(lanes, names, years, step, start=start, keep=keep or None)
         tally.runs += 1
         tally.unsettled += not out.converged
-        keep = tuple(dict.fromkeys(k for j in order for k in pending[j][2]))
         rows = {k: np.broadcast_to(out.rows[k], (n, len(settings), draws)) for k in keep}
         return split(rows, order, [w for _, w in blocks], lab=lambda i: (lab[i],))
 
