@@ -116,9 +116,10 @@ PATHS = ("market_supply_share", "chip_price_index", "rival_odds", "rival_demand"
 DAMPED = 6
 _SPILL = PATHS.index("spilled_demand")  # the one path that may be negative
 # The rows the coupling reads: each step's (labs, *samples) beside the base year's.
-_COUPLED_ROWS = ("world_gpu_production", "gpus_bid", "customer_odds",
-                 "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
-                 "year", "capability_gap")
+# (A market computing only some rows must compute these: model.market.engine.equilibrium.)
+COUPLED_ROWS = ("world_gpu_production", "gpus_bid", "customer_odds",
+                "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
+                "year", "capability_gap")
 
 
 class Clearing:
@@ -139,8 +140,8 @@ class Clearing:
     def _coupled(self, rows: dict) -> dict[str, np.ndarray]:
         """The rows the coupling reads, on every lane: the labs' inputs', and the draws' the
         paths alone may carry (a deviation)."""
-        lane = np.broadcast_shapes(self.lane, *(np.shape(rows[k]) for k in _COUPLED_ROWS))
-        return {k: np.broadcast_to(rows[k], lane) for k in _COUPLED_ROWS}
+        lane = np.broadcast_shapes(self.lane, *(np.shape(rows[k]) for k in COUPLED_ROWS))
+        return {k: np.broadcast_to(rows[k], lane) for k in COUPLED_ROWS}
 
     def _target(self, rows: dict, t: int) -> tuple:
         if t == 0:
@@ -149,7 +150,7 @@ class Clearing:
             # the base year's rows beside this step's, in buffers kept from the base year
             # (stacking them afresh each run cost a third of the coupling's time)
             stack = self.base
-            for k in _COUPLED_ROWS:
+            for k in COUPLED_ROWS:
                 stack[k][1] = rows[k]
         coupling, customers = couple(stack, self.shares, self.alone, self.spill)
         return tuple(c[-1] for c in coupling), tuple(c[-1] for c in customers)

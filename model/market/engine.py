@@ -27,7 +27,15 @@ from model.loop.projection import (
 )
 from model.loop.steps import DEFAULT_STEP
 
-from .clearing import _COUPLED_ROWS, DAMPING, MAX_ITERATIONS, NO_RIVAL, TOLERANCE, Clearing, inputs
+from .clearing import (
+    COUPLED_ROWS,
+    DAMPING,
+    MAX_ITERATIONS,
+    NO_RIVAL,
+    TOLERANCE,
+    Clearing,
+    inputs,
+)
 from .fields import Lab
 from .single_lab import lab_settings
 from .world import MARKET
@@ -141,7 +149,7 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     clearing = Clearing(shares, lane, len(settings) == 1, spill, first, start is not None,
                          damping, tolerance, max_iterations)
     rows = run_arrays(_paths(values, first, sensitivity), n, specialise=True,
-                      solve_step=clearing, keep=keep, needs=_COUPLED_ROWS if keep else None)
+                      solve_step=clearing, keep=keep, needs=COUPLED_ROWS if keep else None)
     coupling = tuple(np.stack(path) for path in zip(*clearing.settled, strict=True))
     served, chosen = (np.stack(c) for c in zip(*clearing.customers, strict=True))
     return Market(tuple(names), rows, coupling, served, chosen, clearing.converged,
