@@ -67,10 +67,12 @@ def rival_gaps(gaps: np.ndarray) -> np.ndarray:
     return np.where(gaps >= best, second, best)
 
 
-def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
+def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool,
+           world: tuple | None = None) -> tuple:
     """The coupling paths the rows call for: (supply share, price index, rival odds, rival
     demand, spilled demand, financing share, rival capability gap, base frontier gap), and the
-    customers' (served, chosen) shares."""
+    customers' (served, chosen) shares. `world`: world GDP's base-year level and growth the
+    capital pool is capped by (model.market.capital; None: the market's parameters)."""
     production = rows["world_gpu_production"]
     bids = rows["gpus_bid"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
@@ -92,7 +94,9 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     with np.errstate(divide="ignore", invalid="ignore"):
         served = np.where(sold.sum(axis=1, keepdims=True) > 0,
                           sold / sold.sum(axis=1, keepdims=True), chosen)
-    financing = financing_share(rows["external_financing"], rows["year"], alone)
+    financing = (financing_share(rows["external_financing"], rows["year"], alone)
+                 if world is None else
+                 financing_share(rows["external_financing"], rows["year"], alone, world=world))
     # the market's frontier: the labs' own best software (each step's start, known before it)
     gaps = rows["capability_gap"]
     rival = rival_gaps(gaps)
@@ -129,8 +133,10 @@ class Clearing:
     settling the steps in order is the whole paths' fixed point, at a step's cost per
     iteration rather than the horizon's."""
 
-    def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit):
+    def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit,
+                 world=None):
         self.shares, self.lane, self.alone, self.spill = shares, lane, alone, spill
+        self.world = world  # world GDP's base-year level and growth (couple)
         self.warm = warm
         self.first, self.damping, self.tolerance, self.limit = first, damping, tolerance, limit
         self.settled, self.customers, self.base = [], [], None
@@ -152,7 +158,7 @@ class Clearing:
             stack = self.base
             for k in COUPLED_ROWS:
                 stack[k][1] = rows[k]
-        coupling, customers = couple(stack, self.shares, self.alone, self.spill)
+        coupling, customers = couple(stack, self.shares, self.alone, self.spill, self.world)
         return tuple(c[-1] for c in coupling), tuple(c[-1] for c in customers)
 
     def __call__(self, t: int, evaluate) -> dict:
