@@ -15,15 +15,18 @@ import numpy as np
 
 from .parameters import CAPITAL_POOL_CAP, CAPITAL_POOL_GROWTH, WORLD_GDP, WORLD_GDP_GROWTH
 
+# World GDP's base-year level (USD/year) and growth (1/year) at the market's parameters
+WORLD = (WORLD_GDP.value, WORLD_GDP_GROWTH.value)
+
 
 def capital_pool(offers: np.ndarray, years: np.ndarray,
                  growth: float = CAPITAL_POOL_GROWTH.value,
                  cap: float = CAPITAL_POOL_CAP.value,
-                 world: tuple = (WORLD_GDP.value, WORLD_GDP_GROWTH.value)) -> np.ndarray:
+                 world: tuple = WORLD) -> np.ndarray:
     """USD/year (n, *samples): the labs' summed base-year offers (offers (n, labs, *samples),
     USD/year) grown at `growth` (1/year) to each step's start (years (n, labs, *samples)), at
     most `cap` of world GDP (`world`: its base-year level, USD/year, and growth, 1/year, each a
-    number or (*samples); by default WORLD_GDP growing at WORLD_GDP_GROWTH)."""
+    number or (*samples); by default WORLD)."""
     elapsed = years[:, 0] - years[:1, 0]
     gdp = world[0] * np.exp(world[1] * elapsed)
     return np.minimum(offers[0].sum(axis=0) * np.exp(growth * elapsed), cap * gdp)
@@ -31,7 +34,7 @@ def capital_pool(offers: np.ndarray, years: np.ndarray,
 
 def financing_share(offers: np.ndarray, years: np.ndarray, alone: bool = False,
                     growth: float = CAPITAL_POOL_GROWTH.value,
-                    world: tuple = (WORLD_GDP.value, WORLD_GDP_GROWTH.value)) -> np.ndarray:
+                    world: tuple = WORLD) -> np.ndarray:
     """(n, labs, *samples) the share of its offer each lab raises: the pool over the summed
     offers, at most 1; 1 in the base year (observed) and for a lab alone (`world`: see
     capital_pool)."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from model.loop.coupling import NO_RIVAL
 
-from .capital import financing_share
+from .capital import WORLD, financing_share
 from .chips import market_supply, price_index, rationed
 from .customers import capacity_capped
 
@@ -68,11 +68,11 @@ def rival_gaps(gaps: np.ndarray) -> np.ndarray:
 
 
 def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool,
-           world: tuple | None = None) -> tuple:
+           world: tuple = WORLD) -> tuple:
     """The coupling paths the rows call for: (supply share, price index, rival odds, rival
     demand, spilled demand, financing share, rival capability gap, base frontier gap), and the
     customers' (served, chosen) shares. `world`: world GDP's base-year level and growth the
-    capital pool is capped by (model.market.capital; None: the market's parameters)."""
+    capital pool is capped by (model.market.capital)."""
     production = rows["world_gpu_production"]
     bids = rows["gpus_bid"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
@@ -94,9 +94,7 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool,
     with np.errstate(divide="ignore", invalid="ignore"):
         served = np.where(sold.sum(axis=1, keepdims=True) > 0,
                           sold / sold.sum(axis=1, keepdims=True), chosen)
-    financing = (financing_share(rows["external_financing"], rows["year"], alone)
-                 if world is None else
-                 financing_share(rows["external_financing"], rows["year"], alone, world=world))
+    financing = financing_share(rows["external_financing"], rows["year"], alone, world=world)
     # the market's frontier: the labs' own best software (each step's start, known before it)
     gaps = rows["capability_gap"]
     rival = rival_gaps(gaps)
@@ -134,7 +132,7 @@ class Clearing:
     iteration rather than the horizon's."""
 
     def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit,
-                 world=None):
+                 world=WORLD):
         self.shares, self.lane, self.alone, self.spill = shares, lane, alone, spill
         self.world = world  # world GDP's base-year level and growth (couple)
         self.warm = warm
