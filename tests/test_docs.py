@@ -65,3 +65,19 @@ def test_readme_where_things_are_matches_the_tree():
         elif "." in token:
             found = (ROOT / where / token).exists() or (ROOT / token).exists()
             assert found, f"README names {token} under {where}, which has no such file"
+
+
+def test_readme_backtest_counts_are_current():
+    """The README's backtest paragraph counts the figures each backtest reads and quotes the mean
+    ranks docs/MODEL.md's generated interval tables end with."""
+    from model.loop.backtest import OBSERVABLES
+    from model.market.backtest import OBSERVABLES as MARKET
+
+    readme = (ROOT / "README.md").read_text()
+    prose = " ".join(readme.split())
+    assert f"checks the presets against {len(OBSERVABLES)} figures" in prose
+    assert f"`backtest --market` reads {len(MARKET)} figures" in prose
+    assert f"none lands ten of the {len(OBSERVABLES)} at" in prose
+    ranks = re.findall(r"mean rank among the draws is (\d\.\d\d)", DOC.read_text())
+    assert len(ranks) == 2, ranks
+    assert f"mean rank {ranks[0]} alone, {ranks[1]} in the market" in prose
