@@ -172,6 +172,18 @@ def test_market_sheet_labels_every_lab_and_the_fixed_point(wb):
     assert check.value.endswith("<=fixed_point_tolerance")
 
 
+def test_the_capital_pool_reads_the_world_of_the_first_labs_customers(wb):
+    """World GDP on the Market sheet is the first lab's world_gdp_base_year grown at its
+    world_gdp_growth, as the engine reads it: edit that lab's input and the pool moves with its
+    customers' spending ceiling. The market keeps no world of its own."""
+    ws = wb["Market"]
+    row = market_rows(ws)["world_gdp"]
+    first, later = ws.cell(row, 3).value, ws.cell(row, 4).value
+    assert first == f"='{NAMES[0]}'!world_gdp_base_year"
+    assert f"'{NAMES[0]}'!world_gdp_growth" in later and f"C{row}" in later
+    assert not {"world_gdp_base_year", "world_gdp_growth"} & set(wb.defined_names)
+
+
 def test_market_sheet_values_are_the_engines(book, solved):
     labs, eq = solved
     m = eq.market

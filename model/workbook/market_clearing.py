@@ -43,8 +43,6 @@ PARAMETERS: dict[str, tuple[float, str, str]] = {
     "chip_price_cap": _parameter("CHIP_PRICE_CAP"),
     "capital_pool_growth": _parameter("CAPITAL_POOL_GROWTH", "1/year"),
     "capital_pool_cap": _parameter("CAPITAL_POOL_CAP"),
-    "world_gdp_base_year": _parameter("WORLD_GDP", "USD/year"),
-    "world_gdp_growth": _parameter("WORLD_GDP_GROWTH", "1/year"),
     "fixed_point_tolerance": (TOLERANCE, "", "model.market.engine.TOLERANCE: the largest "
                               "change of a coupling path at which the market's fixed point "
                               "stops (supply shares of production, the price index in "
@@ -181,10 +179,11 @@ def _capital(c: Clearing) -> None:
           "capital_pool_growth", lambda _: c.ref("prev", "capital_pool_trend") * sympy.exp(
               c.ref("name", "capital_pool_growth") * elapsed),
           first=lambda _: c.row("total_offers"), per_lab=False)
-    c.add("world_gdp", "USD/year", "world GDP: world_gdp_base_year grown at world_gdp_growth",
-          lambda _: c.ref("prev", "world_gdp") * sympy.exp(
-              c.ref("name", "world_gdp_growth") * elapsed),
-          first=lambda _: c.ref("name", "world_gdp_base_year"), per_lab=False)
+    # the world the labs' customers spend from (the first lab's inputs, as the engine reads)
+    c.add("world_gdp", "USD/year", "world GDP: the first lab's world_gdp_base_year grown at its "
+          "world_gdp_growth", lambda _: c.ref("prev", "world_gdp") * sympy.exp(
+              c.ref("input", "world_gdp_growth", 0) * elapsed),
+          first=lambda _: c.ref("input", "world_gdp_base_year", 0), per_lab=False)
     c.add("capital_pool", "USD/year", "the money there is to raise: the trend, at most "
           "capital_pool_cap of world GDP", lambda _: sympy.Min(
               c.row("capital_pool_trend"), c.ref("name", "capital_pool_cap") * c.row("world_gdp")),
