@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from model.market import capital
-from model.market.engine import market
+from model.market.engine import equilibrium, market
+from model.market.world import MARKET
 from model.market.parameters import (
     CAPITAL_POOL_CAP,
     CAPITAL_POOL_GROWTH,
@@ -110,19 +111,29 @@ def test_multiples_compress_as_revenue_grows(ai_2027, flat_multiples):
     assert flat_multiples.rows["external_financing"][-1].sum() == pytest.approx(2.20e12, rel=0.01)
 
 
-def test_world_output_growth_is_uncertain_alone_and_held_in_the_odds():
+def test_world_output_growth_is_uncertain_alone_and_in_the_odds():
     """One interval, 3% to 7% a year, for the market's pool and the Monte Carlo's draws (its
-    5th and 95th percentiles); the odds hold it, as the pool they clear against does."""
+    5th and 95th percentiles); the odds draw it too, one rate for every lab's customers and the
+    pool they raise from alike."""
     from model.core.catalogue import CATALOGUE
     from model.loop.montecarlo import sample_inputs
-    from model.odds.draws import HELD, LOOP_INPUTS
+    from model.odds.draws import HELD, LOOP_INPUTS, draw_settings
 
     assert (WORLD_GDP_GROWTH.low, WORLD_GDP_GROWTH.high) == pytest.approx((0.03, 0.07))
     values = {n: q.default for n, q in CATALOGUE.items() if q.is_input}
     drawn = sample_inputs(values, 20_000, seed=7)["world_gdp_growth"]
     assert np.percentile(drawn, [5, 50, 95]) == pytest.approx(
         [0.03, np.sqrt(0.03 * 0.07), 0.07], rel=0.03)
-    assert "world_gdp_growth" in HELD and "world_gdp_growth" not in LOOP_INPUTS
+    assert "world_gdp_growth" not in HELD and "world_gdp_growth" in LOOP_INPUTS
+    settings, inputs = draw_settings(MARKET, "status-quo", {}, 0, 3)
+    rates = {s.values["world_gdp_growth"] for s in settings}
+    assert len(rates) == 1 and inputs["world_gdp_growth"] != pytest.approx(1.0, abs=1e-3)
+    assert next(iter(rates)) == pytest.approx(CATALOGUE["world_gdp_growth"].default
+                                              * inputs["world_gdp_growth"], rel=1e-12)
+    m = equilibrium(settings, [lab.name for lab in MARKET], years=2, step="year")
+    rate = rates.pop()
+    assert np.all(m.rows["world_gdp"][-1] == pytest.approx(m.rows["world_gdp"][0]
+                                                           * np.exp(rate), rel=1e-12))
 
 
 def test_the_pool_is_capped_by_the_world_the_customers_spend_from():

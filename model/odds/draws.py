@@ -16,11 +16,11 @@ markets (common random numbers: scenarios differ by their settings, not by their
   keep the five summing to 1, in their ratio (final runs a tenth of R&D).
 - The loop's uncertain inputs (model.loop.montecarlo.UNCERTAIN) are drawn by
   model.loop.montecarlo.sample_inputs, one factor per input shared by every lab (the same
-  world, the same returns to research), clipped to the catalogue's bounds. Three are held: the
-  token price (derived from each lab's revenue, which is drawn), the lab's supply share (the
-  labs' shares of the world's chips sum to 1) and world output's growth (the capital pool,
-  model.market.capital, is capped by the world output of the setting). Inputs the user sets
-  are held too.
+  world, the same returns to research), clipped to the catalogue's bounds. Two are held: the
+  token price (derived from each lab's revenue, which is drawn) and the lab's supply share (the
+  labs' shares of the world's chips sum to 1). World output's growth is drawn: the customers'
+  spending ceiling and the capital pool (model.market.capital) read the same labs' world.
+  Inputs the user sets are held too.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ from model.loop.montecarlo import UNCERTAIN, Z90, sample_inputs
 from model.market.fields import FIELDS, SHARES, Lab
 from model.market.single_lab import lab_settings
 
-# Loop inputs a draw does not vary: derived from a lab's data, summing to 1 over the labs, or
-# the market's own as well as the labs'.
-HELD = ("token_price", "lab_supply_share", "world_gdp_growth")
+# Loop inputs a draw does not vary: derived from a lab's data, or summing to 1 over the labs.
+HELD = ("token_price", "lab_supply_share")
 LOOP_INPUTS = tuple(n for n in UNCERTAIN if n not in HELD)
 _LOOP_STREAM, _LAB_STREAM = 0, 1
 
