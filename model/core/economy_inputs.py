@@ -102,7 +102,7 @@ DEMAND = (
             "unbounded user growth (fixed-price)",
             cite("epoch-prices", "LLM prices at a given capability fall 9-900x a year"),
             "demand"),
-    _num("demand_price_elasticity", "", 1.11, 0.0, 3.0,
+    _num("demand_price_elasticity", "", loop_inputs.CALIBRATION_ELASTICITY, 0.0, 3.0,
          "Price elasticity of demand for tokens (quantity falls as price^-elasticity)",
          cite("nber-llm-market", "own-price elasticity of LLM API demand -1.11 (labelled "
               "assumption)"), "demand"),

@@ -19,10 +19,14 @@ from .fleet_inputs import USES
 from .sources import cite
 
 HISTORICAL_HALVING_YEARS = 8.0 / 12.0
+# The frontier's list-price decline while the tokens were counted (ln 6 over 2.40 years), and the
+# demand elasticity that split the price effect out of their growth (the catalogue's default).
+OBSERVED_PRICE_DECLINE = math.log(6) / 2.40
+CALIBRATION_ELASTICITY = 1.11
 # What is left of Microsoft's 5x growth in tokens (a year to Q1 2025) once ChatGPT's user growth
-# (ln 3 over 13 months) and the price effect (elasticity 1.11 x the frontier's price decline,
-# ln 6 over 2.40 years) are counted.
-TOKENS_PER_USER = math.log(5.0) - math.log(3.0) / (13 / 12) - 1.11 * math.log(6) / 2.40
+# (ln 3 over 13 months) and the price effect (that elasticity x that decline) are counted.
+TOKENS_PER_USER = (math.log(5.0) - math.log(3.0) / (13 / 12)
+                   - CALIBRATION_ELASTICITY * OBSERVED_PRICE_DECLINE)
 MILESTONES = ("sc", "sar", "siar", "asi")
 MILESTONE_TEXT = {"sc": "superhuman coder", "sar": "superhuman AI researcher",
                   "siar": "superintelligent AI researcher", "asi": "artificial superintelligence"}
