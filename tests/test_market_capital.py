@@ -8,13 +8,13 @@ import pytest
 
 from model.market import capital
 from model.market.engine import equilibrium, market
-from model.market.world import MARKET
 from model.market.parameters import (
     CAPITAL_POOL_CAP,
     CAPITAL_POOL_GROWTH,
     WORLD_GDP,
     WORLD_GDP_GROWTH,
 )
+from model.market.world import MARKET
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.core.loop_inputs import OBSERVED_PRICE_DECLINE
+from model.core.loop_inputs import FRONTIER_PRICE_DECLINE
 from model.loop.montecarlo import UNCERTAIN, monte_carlo, sample_inputs
 from model.loop.projection import STEP_ROWS, project
 from model.loop.scenarios import scenario_settings
@@ -59,8 +59,8 @@ def test_a_drawn_elasticity_keeps_the_token_growth_the_trend_was_split_from(sett
     (drawn apart, a low elasticity with the trend split out at 1.11 lost demand every year)."""
     draws = sample_inputs(settings.values, 100_000, seed=2)
     e, trend = draws["demand_price_elasticity"], draws["tokens_per_task_growth"]
-    kept = trend + e * OBSERVED_PRICE_DECLINE
-    assert OBSERVED_PRICE_DECLINE == pytest.approx(np.log(6) / 2.40)
+    kept = trend + e * FRONTIER_PRICE_DECLINE
+    assert FRONTIER_PRICE_DECLINE == pytest.approx(np.log(6) / 2.40)
     assert np.median(kept) == pytest.approx(np.log(5) - np.log(3) * 12 / 13, abs=2e-3)
     assert abs(np.corrcoef(kept, e)[0, 1]) < 0.02
     assert np.corrcoef(trend, e)[0, 1] < -0.9

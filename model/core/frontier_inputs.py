@@ -14,7 +14,7 @@ from . import economy_inputs  # noqa: F401 - the closed loop's inputs first (cat
 from .catalogue import choice as _choice
 from .catalogue import number as _num
 from .catalogue import register
-from .loop_inputs import HISTORICAL_HALVING_YEARS
+from .loop_inputs import FRONTIER_PRICE_DECLINE, HISTORICAL_HALVING_YEARS
 from .sources import cite
 
 HISTORICAL_RATE = math.log(2) / HISTORICAL_HALVING_YEARS  # e-folds of efficiency a year
@@ -23,9 +23,6 @@ HISTORICAL_RATE = math.log(2) / HISTORICAL_HALVING_YEARS  # e-folds of efficienc
 FRONTIER_RESEARCH_GPUS = 4.5e9 / (2.0 * 8760)
 FRONTIER_RESEARCH_COMPUTE = FRONTIER_RESEARCH_GPUS * 989.4e12 * 0.40 * 3600 * 8760
 FRONTIER_RESEARCH_STAFF = 827.0
-# Flagship list prices per million output tokens: GPT-4 $60 (14 Mar 2023), GPT-5 $10 (7 Aug
-# 2025): 6x in 2.40 years.
-FRONTIER_PRICE_DECLINE = math.log(60 / 10) / 2.40
 # A fixed capability's price falls 10x a year; the frontier's at FRONTIER_PRICE_DECLINE; the gap
 # between them is what a year of the frontier's progress (HISTORICAL_RATE / ln 10 OOMs) is worth.
 CAPABILITY_PRICE_ELASTICITY = (math.log(10) - FRONTIER_PRICE_DECLINE) / HISTORICAL_RATE

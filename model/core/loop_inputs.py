@@ -19,14 +19,16 @@ from .fleet_inputs import USES
 from .sources import cite
 
 HISTORICAL_HALVING_YEARS = 8.0 / 12.0
-# The frontier's list-price decline while the tokens were counted (ln 6 over 2.40 years), and the
-# demand elasticity that split the price effect out of their growth (the catalogue's default).
-OBSERVED_PRICE_DECLINE = math.log(6) / 2.40
+# Flagship list prices per million output tokens: GPT-4 $60 (14 Mar 2023), GPT-5 $10 (7 Aug
+# 2025): 6x in 2.40 years, the frontier's price fall while the tokens below were counted.
+FRONTIER_PRICE_DECLINE = math.log(60 / 10) / 2.40
+# The demand elasticity that split the price effect out of the tokens' growth (the catalogue's
+# default; a draw that moves it moves the per-user trend: model.loop.montecarlo.keep_calibration).
 CALIBRATION_ELASTICITY = 1.11
 # What is left of Microsoft's 5x growth in tokens (a year to Q1 2025) once ChatGPT's user growth
 # (ln 3 over 13 months) and the price effect (that elasticity x that decline) are counted.
 TOKENS_PER_USER = (math.log(5.0) - math.log(3.0) / (13 / 12)
-                   - CALIBRATION_ELASTICITY * OBSERVED_PRICE_DECLINE)
+                   - CALIBRATION_ELASTICITY * FRONTIER_PRICE_DECLINE)
 MILESTONES = ("sc", "sar", "siar", "asi")
 MILESTONE_TEXT = {"sc": "superhuman coder", "sar": "superhuman AI researcher",
                   "siar": "superintelligent AI researcher", "asi": "artificial superintelligence"}

@@ -11,13 +11,8 @@ from dataclasses import dataclass, field
 
 from .catalogue import CATALOGUE
 from .economy_inputs import PRODUCTION_2024, WORLD_GPUS_2024
-from .frontier_inputs import (
-    FRONTIER_PRICE_DECLINE,
-    FRONTIER_RESEARCH_GPUS,
-    FRONTIER_RESEARCH_STAFF,
-    HISTORICAL_RATE,
-)
-from .loop_inputs import TOKENS_PER_USER
+from .frontier_inputs import FRONTIER_RESEARCH_GPUS, FRONTIER_RESEARCH_STAFF, HISTORICAL_RATE
+from .loop_inputs import CALIBRATION_ELASTICITY, FRONTIER_PRICE_DECLINE, TOKENS_PER_USER
 from .sources import cite
 
 
@@ -66,7 +61,7 @@ def demand_growth(revenue_growth: float) -> float:
     tokens x price, and its price fell as the frontier's did, so tokens grew by revenue growth
     plus the price's fall; users carry that less tokens per user and the price effect."""
     return (revenue_growth + FRONTIER_PRICE_DECLINE - TOKENS_PER_USER
-            - 1.11 * FRONTIER_PRICE_DECLINE)
+            - CALIBRATION_ELASTICITY * FRONTIER_PRICE_DECLINE)
 
 
 def _demand_source(revenue_growth: float, citation: str) -> tuple[float, str]:

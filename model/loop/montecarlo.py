@@ -17,7 +17,7 @@ import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
-from model.core.loop_inputs import MILESTONES, OBSERVED_PRICE_DECLINE
+from model.core.loop_inputs import CALIBRATION_ELASTICITY, FRONTIER_PRICE_DECLINE, MILESTONES
 from model.core.sources import cite
 
 from .projection import DEFAULT_STEP, STEP_ROWS, check_paths, run_arrays, steps_for
@@ -68,7 +68,7 @@ UNCERTAIN: dict[str, tuple[float, float, str]] = {
                                                   "of valuation a year")),
     "researcher_growth": (math.log(1.2) / math.log(1.7), math.log(3.0) / math.log(1.7), cite(
         "heninger-2025", "headcount 1.2x (assumed slow) to 3x (Anthropic) a year")),
-    "demand_price_elasticity": (0.5 / 1.11, 2.0 / 1.11,
+    "demand_price_elasticity": (0.5 / CALIBRATION_ELASTICITY, 2.0 / CALIBRATION_ELASTICITY,
                                 cite("assumption", "elasticity 0.5 (inelastic) to 2")),
     "competitive_markup": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
     "user_ceiling_multiple": (0.5, 2.0, cite("assumption", "a factor of 2 either way")),
@@ -135,10 +135,10 @@ def sample_inputs(values: dict[str, float], samples: int, seed: int) -> dict[str
 def keep_calibration(values: dict, base: Mapping) -> None:
     """Move tokens_per_task_growth (1/year) with demand_price_elasticity, so that users, tokens
     per user and the price effect still add up to the token growth they were split from (ln 5 a
-    year while the frontier's price fell OBSERVED_PRICE_DECLINE): by -(the elasticity's change
+    year while the frontier's price fell FRONTIER_PRICE_DECLINE): by -(the elasticity's change
     from `base`) x that decline, within the catalogue's bounds."""
     e, t = "demand_price_elasticity", "tokens_per_task_growth"
-    shift = (np.asarray(values[e], dtype=float) - base[e]) * OBSERVED_PRICE_DECLINE
+    shift = (np.asarray(values[e], dtype=float) - base[e]) * FRONTIER_PRICE_DECLINE
     if np.any(shift != 0):
         q = CATALOGUE[t]
         values[t] = np.clip(np.asarray(values[t], dtype=float) - shift, q.min, q.max)

@@ -2,8 +2,9 @@
 
 The tornado moves each uncertain input (model.loop.montecarlo.UNCERTAIN) to the ends of its 90%
 interval, one at a time (the demand elasticity with the per-user trend split out with it:
-model.loop.montecarlo.keep_calibration), all runs in one vectorised evaluation. Elasticities of the fleet-year
-outputs are exact: d ln(output) / d ln(input) from sympy derivatives, evaluated at the settings.
+model.loop.montecarlo.keep_calibration), all runs in one vectorised evaluation. Elasticities of
+the fleet-year outputs are exact: d ln(output) / d ln(input) from sympy derivatives, evaluated at
+the settings.
 """
 
 from __future__ import annotations
