@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.core.loop_inputs import FRONTIER_PRICE_DECLINE
 from model.loop.montecarlo import UNCERTAIN, monte_carlo, sample_inputs
 from model.loop.projection import STEP_ROWS, project
 from model.loop.scenarios import scenario_settings
-from model.policy.deciders import moved
 
 
 @pytest.fixture(scope="module")
@@ -49,26 +47,6 @@ def test_sampled_factors_have_the_stated_90_percent_interval(settings):
     off = sample_inputs(scenario_settings(None, "ai-2027", overrides={
         "researcher_growth": 0}).values, 100, seed=1)
     assert (np.asarray(off["researcher_growth"]) == 0).all()
-
-
-def test_a_drawn_elasticity_keeps_the_token_growth_the_trend_was_split_from(settings):
-    """tokens_per_task_growth is what is left of ln 5 a year of token growth once user growth
-    (ln 3 over 13 months) and the price effect (elasticity x ln 6 / 2.40 a year) are taken out.
-    A draw of the elasticity moves it the other way, so the per-user trend plus the price effect
-    stays its own draw around ln 5 - 1.0141 = 0.5953 a year, whatever the elasticity drawn
-    (drawn apart, a low elasticity with the trend split out at 1.11 lost demand every year)."""
-    draws = sample_inputs(settings.values, 100_000, seed=2)
-    e, trend = draws["demand_price_elasticity"], draws["tokens_per_task_growth"]
-    kept = trend + e * FRONTIER_PRICE_DECLINE
-    assert FRONTIER_PRICE_DECLINE == pytest.approx(np.log(6) / 2.40)
-    assert np.median(kept) == pytest.approx(np.log(5) - np.log(3) * 12 / 13, abs=2e-3)
-    assert abs(np.corrcoef(kept, e)[0, 1]) < 0.02
-    assert np.corrcoef(trend, e)[0, 1] < -0.9
-    # the tornado's and the deciders' ends move the two together too, by hand: at 0.5,
-    # -0.2334 + (1.11 - 0.5) x 0.7466 = 0.2221
-    assert moved("ai-2027-lab-2024", "demand_price_elasticity", 0.5) == pytest.approx(
-        {"demand_price_elasticity": 0.5, "tokens_per_task_growth": 0.2221}, abs=1e-4)
-    assert moved("ai-2027-lab-2024", "software_returns", 0.5) == {"software_returns": 0.5}
 
 
 def test_large_run(settings):

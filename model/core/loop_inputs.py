@@ -23,7 +23,7 @@ HISTORICAL_HALVING_YEARS = 8.0 / 12.0
 # 2025): 6x in 2.40 years, the frontier's price fall while the tokens below were counted.
 FRONTIER_PRICE_DECLINE = math.log(60 / 10) / 2.40
 # The demand elasticity that split the price effect out of the tokens' growth (the catalogue's
-# default; a draw that moves it moves the per-user trend: model.loop.montecarlo.keep_calibration).
+# default; another elasticity moves the per-user trend: calibration_demand_elasticity below).
 CALIBRATION_ELASTICITY = 1.11
 # What is left of Microsoft's 5x growth in tokens (a year to Q1 2025) once ChatGPT's user growth
 # (ln 3 over 13 months) and the price effect (that elasticity x that decline) are counted.
@@ -87,13 +87,29 @@ DEMAND = (
     _num("tokens_per_task_growth", "1/year", TOKENS_PER_USER, -2.0, 5.0,
          "Growth rate (continuous) of tokens demanded per user at a constant price: what is "
          "left of the observed growth in tokens once more users and falling prices are "
-         "counted (negative: the observed growth is all users and prices)",
+         "counted (negative: the observed growth is all users and prices), at "
+         "calibration_demand_elasticity (another elasticity moves it to keep that sum)",
          cite("microsoft-tokens", "tokens processed up 5x year on year (Jan-Mar 2025)") + "; "
          + cite("openai-users", "less user growth of 1.01 a year") + "; " + cite(
              "nber-llm-market", "less the price effect, elasticity 1.11 x the frontier's "
              "price decline 0.75 a year [genai-prices]: ln 5 - 1.01 - 0.83 = -0.23 (derived)"),
          "demand"),
-
+    # What tokens_per_task_growth was split out with: a demand elasticity set apart from it moves
+    # the per-user trend by (this elasticity - that one) x this decline, so that users, tokens
+    # per user and the price effect still add up to the tokens' observed growth.
+    Quantity("calibration_demand_elasticity", "", "constant",
+             "The demand elasticity tokens_per_task_growth was split out of the tokens' observed "
+             "growth with", cite("nber-llm-market", "-1.11, the catalogue's "
+                                 "demand_price_elasticity"),
+             default=CALIBRATION_ELASTICITY, min=CALIBRATION_ELASTICITY,
+             max=CALIBRATION_ELASTICITY, group="demand"),
+    Quantity("calibration_price_decline", "1/year", "constant",
+             "Growth rate (continuous) at which the frontier's list price fell while the tokens "
+             "tokens_per_task_growth was split out of were counted",
+             cite("genai-prices", "GPT-4 $60 (Mar 2023) to GPT-5 $10 (Aug 2025) per million "
+                  "output tokens: ln 6 over 2.40 years = 0.747 a year"),
+             default=FRONTIER_PRICE_DECLINE, min=FRONTIER_PRICE_DECLINE,
+             max=FRONTIER_PRICE_DECLINE, group="demand"),
 )
 
 RESEARCH = (

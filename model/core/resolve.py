@@ -51,9 +51,10 @@ def check_value(q: Quantity, value: float) -> float:
     if not math.isfinite(value):
         raise InputError(f"{q.name}: expected a finite number in {q.unit or 'dimensionless'}")
     if q.kind == "constant":
-        if value != q.default:
+        # within a spreadsheet's 15 digits of it is the constant (a file saved by LibreOffice)
+        if not math.isclose(value, q.default, rel_tol=1e-13):
             raise InputError(f"{q.name}: is a fixed constant ({q.default:g} {q.unit})")
-        return value
+        return q.default
     if value < 0 and q.min is not None and q.min >= 0:
         raise InputError(f"{q.name}: must not be negative, got {value:g}; expected {_bounds(q)}")
     if not q.min <= value <= q.max:

@@ -119,7 +119,14 @@ _users = Piecewise(
 # the start's to the end's, so that a premium price that only follows the lab's gain on the
 # frontier leaves the quality-adjusted price where keeping pace would.
 adjusted = price_index - log(10) * (_premium(gap - _gap0) + _premium(_end_gap - _gap0)) / 2
-own = row("log_own_demand", _users + s("tokens_per_task_growth") * s("mid_step_years")
+# Tokens per user is what is left of the tokens' observed growth once users and the price effect
+# at calibration_demand_elasticity are taken out: at another elasticity it is that much more or
+# less, so the three still add up to the observed growth (the demand curve's; the fixed price's
+# has no price effect to split).
+_per_user = s("tokens_per_task_growth") + Piecewise(
+    ((s("calibration_demand_elasticity") - s("demand_price_elasticity"))
+     * s("calibration_price_decline"), curve), (0, True))
+own = row("log_own_demand", _users + _per_user * s("mid_step_years")
           - s("demand_price_elasticity") * adjusted, 0)
 # At the first step demand equals capacity (the observed base year, all of it sold).
 base_tokens = row("demand_base_tokens", prev("demand_base_tokens"),

@@ -10,14 +10,13 @@ samples (compiled once, vectorised), and only the percentiles are kept.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
-from model.core.loop_inputs import CALIBRATION_ELASTICITY, FRONTIER_PRICE_DECLINE, MILESTONES
+from model.core.loop_inputs import CALIBRATION_ELASTICITY, MILESTONES
 from model.core.sources import cite
 
 from .projection import DEFAULT_STEP, STEP_ROWS, check_paths, run_arrays, steps_for
@@ -125,23 +124,10 @@ def sample_inputs(values: dict[str, float], samples: int, seed: int) -> dict[str
         draw = values[name] * np.exp(rng.normal(mu, sigma, samples))
         out[name] = np.clip(draw, q.min, q.max)
     _order_milestones(out)
-    keep_calibration(out, values)
     # a sampled ceiling must stay above the world's anchor stock (scenario_settings' rule)
     out["world_gpus_ceiling"] = np.maximum(out["world_gpus_ceiling"],
                                            np.asarray(values["world_gpus_anchor"]) * 1.01)
     return out
-
-
-def keep_calibration(values: dict, base: Mapping) -> None:
-    """Move tokens_per_task_growth (1/year) with demand_price_elasticity, so that users, tokens
-    per user and the price effect still add up to the token growth they were split from (ln 5 a
-    year while the frontier's price fell FRONTIER_PRICE_DECLINE): by -(the elasticity's change
-    from `base`) x that decline, within the catalogue's bounds."""
-    e, t = "demand_price_elasticity", "tokens_per_task_growth"
-    shift = (np.asarray(values[e], dtype=float) - base[e]) * FRONTIER_PRICE_DECLINE
-    if np.any(shift != 0):
-        q = CATALOGUE[t]
-        values[t] = np.clip(np.asarray(values[t], dtype=float) - shift, q.min, q.max)
 
 
 def _order_milestones(values: dict) -> None:

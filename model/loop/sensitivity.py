@@ -1,10 +1,8 @@
 """Sensitivity: one-at-a-time swings (tornado) of the projection, and exact elasticities.
 
 The tornado moves each uncertain input (model.loop.montecarlo.UNCERTAIN) to the ends of its 90%
-interval, one at a time (the demand elasticity with the per-user trend split out with it:
-model.loop.montecarlo.keep_calibration), all runs in one vectorised evaluation. Elasticities of
-the fleet-year outputs are exact: d ln(output) / d ln(input) from sympy derivatives, evaluated at
-the settings.
+interval, one at a time, all runs in one vectorised evaluation. Elasticities of the fleet-year
+outputs are exact: d ln(output) / d ln(input) from sympy derivatives, evaluated at the settings.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from model.core.equations import BUDGET_OUTPUTS, EQUATIONS
 from model.core.errors import InputError, quoted
 from model.core.resolve import suggest
 
-from .montecarlo import UNCERTAIN, _order_milestones, keep_calibration
+from .montecarlo import UNCERTAIN, _order_milestones
 from .projection import DEFAULT_STEP, STEP_ROWS, check_paths, run_arrays, steps_for
 
 
@@ -56,7 +54,6 @@ def tornado(settings, output: str = "software_efficiency", years: int = 10,
         values[name] = column
         tested[name] = (column[1 + 2 * i], column[2 + 2 * i])
     _order_milestones(values)
-    keep_calibration(values, settings.values)
     final = run_arrays(values, n, keep=(output,))[output][-1]
     rows = [(name, *tested[name], final[1 + 2 * i], final[2 + 2 * i])
             for i, name in enumerate(names)]

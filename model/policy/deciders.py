@@ -17,7 +17,7 @@ import pandas as pd
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError
 from model.core.trend import direction
-from model.loop.montecarlo import UNCERTAIN, keep_calibration
+from model.loop.montecarlo import UNCERTAIN
 from model.loop.scenarios import SCENARIOS, scenario_settings
 
 from .paths import project
@@ -33,15 +33,6 @@ def _end(preset: str | None, name: str, end: str) -> float:
     base = scenario_settings(preset).values[name]
     factor = UNCERTAIN[name][0 if end == "p5" else 1]
     return float(np.clip(base * factor, q.min, q.max))
-
-
-def moved(preset: str | None, name: str, value: float) -> dict[str, float]:
-    """The overrides that set input `name` to `value`: with the per-user trend the demand
-    elasticity was split out with, when it is the elasticity (montecarlo.keep_calibration)."""
-    base = scenario_settings(preset).values
-    values = {**base, name: value}
-    keep_calibration(values, base)
-    return {k: float(v) for k, v in values.items() if k == name or v is not base[k]}
 
 
 def answer(preset: str | None, scenario: str, overrides: dict | None = None,
@@ -61,7 +52,7 @@ def ranking(preset: str | None, scenario: str = "status-quo") -> pd.DataFrame:
     for name in UNCERTAIN:
         low, high = (_end(preset, name, e) for e in ENDS)
         try:
-            shares = [answer(preset, scenario, moved(preset, name, v))[1] for v in (low, high)]
+            shares = [answer(preset, scenario, {name: v})[1] for v in (low, high)]
         except InputError:  # a milestone alone past the next one: moved only with the others
             continue
         rows.append((name, low, high, *shares, abs(shares[1] - shares[0])))
@@ -78,7 +69,7 @@ def deciders_table(preset: str | None, top: int = TOP,
         for end in ENDS:
             value = _end(preset, name, end)
             for s in SCENARIOS:
-                trend, share = answer(preset, s, moved(preset, name, value))
+                trend, share = answer(preset, s, {name: value})
                 rows.append((name, end, value, s, trend, share))
     return pd.DataFrame(rows, columns=["input", "end", "value", "scenario", "trend",
                                        "research_share_year_5"])
