@@ -20,7 +20,7 @@ serve the page, and is stopped.
 
 Not run, by design: the ```text blocks, which the README introduces as such. `make venv`, `make
 app` and `make test` install from PyPI (the venv running this test is what they make, and `make
-test` would run this test inside itself); `make odds` takes ~16 minutes and `make workbooks`
+test` would run this test inside itself); `make odds` takes 16-19 minutes and `make workbooks`
 rewrites the committed workbooks; `odds --scheduler tcp://HOST:8786` needs a dask cluster of
 the reader's own. Slow commands are shrunk in the README instead (`market --years 2`, `odds
 --samples 2 --years 3`). Run one after the other the commands took 122 s on two idle cores
