@@ -279,8 +279,11 @@ class _Lab:
             # the step's capability, halfway in premium from its start's to its end's
             adjusted = r.log_price - LN10 * (self.premium(r.capability_gap + v.software_gap)
                                              + r.end_premium) / 2
-            log_demand = (users + v.tokens_per_task_growth * mid
-                          - v.demand_price_elasticity * adjusted)
+            # tokens per user as split out at the calibration's elasticity, moved at another
+            per_user = v.tokens_per_task_growth + (
+                v.calibration_demand_elasticity - v.demand_price_elasticity
+            ) * v.calibration_price_decline
+            log_demand = users + per_user * mid - v.demand_price_elasticity * adjusted
         # world output grows from the base year's middle to the step's
         r.spend = self.spend * exp(v.world_gdp_growth * r.middle)
         budget = r.spend * self.tpm / (r.price * r.tpgy * fleet)

@@ -43,8 +43,11 @@ SMALL = {
     "world_gpus_ceiling": 1e7, "lab_supply_share": 0.001, "financing_model": "parent",
     "external_financing": 1e7, "financing_growth": 0, "frontier_price_decline": math.log(2),
     "capability_price_elasticity": 1, "demand_price_elasticity": 1.5,
-    "user_ceiling_multiple": 10, "user_demand_growth": 0.3, "tokens_per_task_growth": 0.3,
-    "competitive_markup": 1, "software_ceiling": 2,
+    "user_ceiling_multiple": 10, "user_demand_growth": 0.3, "competitive_markup": 1,
+    "software_ceiling": 2,
+    # tokens per task grow e^0.3 a year: the input is the trend at the calibration's elasticity
+    # (1.11), which demand moves to the 1.5 set here by (1.11 - 1.5) x ln 6 / 2.40 a year
+    "tokens_per_task_growth": 0.3 + (1.5 - 1.11) * math.log(6) / 2.40,
 }
 TOKENS_PER_GPU = 1e15 * 0.5 * 3600 * 8760 / (2 * 1e9)  # 7.884e12 token/GPU/year
 SERVING = 2 * 8760 * 1e6 / TOKENS_PER_GPU  # the base year's serving cost, USD per M tokens

@@ -121,14 +121,16 @@ def test_the_box_prices_within_the_band(step, seed):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "measured: draw 141 of seed 236 (a 5.0-month software halving time at capability price "
-    "elasticity 4.11 and no competition floor: a fixed capability's price falls e^8.5 a year, "
-    "against the fastest sourced e^6.8) falls below the band's low end by 1.8x (yearly "
-    "steps), 20x (quarterly), 34x (monthly) at worst"))
+    "measured: draw 162 of seed 243 (a 1.3-month software halving time at capability price "
+    "elasticity 2.54 and no competition floor: a fixed capability's price falls e^19.9 a year, "
+    "against the fastest sourced e^6.8) leaves the band by 1.0e6x (yearly steps), 5.3e8x "
+    "(quarterly), 7.1e8x (monthly) at worst; seed 236's draw 141 (e^8.5 a year), which it "
+    "replaced, left it at quarterly and monthly steps only once demand came to move tokens per "
+    "user with the elasticity (the box draws the elasticity anywhere in 0-3)"))
 @pytest.mark.parametrize("step", list(STEPS))
 def test_a_decline_faster_than_any_sourced_leaves_the_band(step):
     # (the box's draws follow the catalogue's inputs: a new input moves them, and the seed)
-    out = run_arrays({**box(236), "step_years": step}, STEPS[step], keep=KEEP)
+    out = run_arrays({**box(243), "step_years": step}, STEPS[step], keep=KEEP)
     assert outside(out) == {}
 
 

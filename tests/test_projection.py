@@ -52,8 +52,10 @@ SMALL_CLOSED = {
     "financing_growth_years": 1, "software_ceiling": 2, "frontier_price_decline": math.log(2),
     "capability_price_elasticity": 1, "demand_price_elasticity": 1.5,
     "user_ceiling_multiple": 10, "competitive_markup": 1,
-    # tokens per task grow e^0.7 a year, so customers soon want more than the lab serves
-    "tokens_per_task_growth": 0.7,
+    # tokens per task grow e^0.7 a year, so customers soon want more than the lab serves: the
+    # input is the trend at the calibration's elasticity (1.11), which demand moves to the 1.5
+    # set here by (1.11 - 1.5) x ln 6 / 2.40 a year
+    "tokens_per_task_growth": 0.7 + (1.5 - 1.11) * math.log(6) / 2.40,
 }
 
 
