@@ -68,7 +68,8 @@ def engine_values(m, shares: np.ndarray) -> dict[str, np.ndarray]:
             "rival_demand": target[3], "market_supply": supply, "bids": bids,
             "chip_price_index": target[1], "rationed": chips.rationed(bids, supply, shares),
             "market_supply_share": target[0], "total_npv": m.rows["npv"].sum(axis=1),
-            "capital_pool": capital.capital_pool(m.rows["external_financing"], m.rows["year"]),
+            "capital_pool": capital.capital_pool(m.rows["external_financing"], m.rows["year"],
+                                                  m.rows["world_gdp"][:, 0]),
             "financing_share": target[5][:, 0], "rival_capability_gap": target[6],
             "base_frontier_gap": target[7][:, 0]}
 
@@ -173,14 +174,18 @@ def test_market_sheet_labels_every_lab_and_the_fixed_point(wb):
 
 
 def test_the_capital_pool_reads_the_world_of_the_first_labs_customers(wb):
-    """World GDP on the Market sheet is the first lab's world_gdp_base_year grown at its
-    world_gdp_growth, as the engine reads it: edit that lab's input and the pool moves with its
-    customers' spending ceiling. The market keeps no world of its own."""
-    ws = wb["Market"]
+    """World GDP on the Market sheet is the first lab's world_gdp row, as the engine reads it:
+    edit that lab's world_gdp_base_year or world_gdp_growth and the pool moves with its
+    customers' spending ceiling, read at the same point of every step. The market keeps no
+    world of its own and writes no formula of it a second time."""
+    ws, lab = wb["Market"], wb[NAMES[0]]
     row = market_rows(ws)["world_gdp"]
-    first, later = ws.cell(row, 3).value, ws.cell(row, 4).value
-    assert first == f"='{NAMES[0]}'!world_gdp_base_year"
-    assert f"'{NAMES[0]}'!world_gdp_growth" in later and f"C{row}" in later
+    gdp = next(r for r in range(1, lab.max_row + 1) if lab.cell(r, 1).value == "world_gdp")
+    steps = [c for c in range(3, ws.max_column + 1) if ws.cell(row, c).value is not None]
+    assert len(steps) >= 2
+    for col in steps:
+        letter = ws.cell(row, col).column_letter
+        assert ws.cell(row, col).value == f"='{NAMES[0]}'!{letter}{gdp}"
     assert not {"world_gdp_base_year", "world_gdp_growth"} & set(wb.defined_names)
 
 

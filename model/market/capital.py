@@ -13,35 +13,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from .parameters import CAPITAL_POOL_CAP, CAPITAL_POOL_GROWTH, WORLD_GDP, WORLD_GDP_GROWTH
-
-# World GDP's base-year level (USD/year) and growth (1/year) at the market's parameters
-WORLD = (WORLD_GDP.value, WORLD_GDP_GROWTH.value)
+from .parameters import CAPITAL_POOL_CAP, CAPITAL_POOL_GROWTH
 
 
-def capital_pool(offers: np.ndarray, years: np.ndarray,
+def capital_pool(offers: np.ndarray, years: np.ndarray, gdp: np.ndarray,
                  growth: float = CAPITAL_POOL_GROWTH.value,
-                 cap: float = CAPITAL_POOL_CAP.value,
-                 world: tuple = WORLD) -> np.ndarray:
+                 cap: float = CAPITAL_POOL_CAP.value) -> np.ndarray:
     """USD/year (n, *samples): the labs' summed base-year offers (offers (n, labs, *samples),
     USD/year) grown at `growth` (1/year) to each step's start (years (n, labs, *samples)), at
-    most `cap` of world GDP (`world`: its base-year level, USD/year, and growth, 1/year, each a
-    number or (*samples); by default WORLD)."""
+    most `cap` of world GDP (gdp (n, *samples), USD/year: the projection's world_gdp row, the
+    world the labs' customers spend from)."""
     elapsed = years[:, 0] - years[:1, 0]
-    gdp = world[0] * np.exp(world[1] * elapsed)
     return np.minimum(offers[0].sum(axis=0) * np.exp(growth * elapsed), cap * gdp)
 
 
-def financing_share(offers: np.ndarray, years: np.ndarray, alone: bool = False,
-                    growth: float = CAPITAL_POOL_GROWTH.value,
-                    world: tuple = WORLD) -> np.ndarray:
+def financing_share(offers: np.ndarray, years: np.ndarray, gdp: np.ndarray,
+                    alone: bool = False,
+                    growth: float = CAPITAL_POOL_GROWTH.value) -> np.ndarray:
     """(n, labs, *samples) the share of its offer each lab raises: the pool over the summed
-    offers, at most 1; 1 in the base year (observed) and for a lab alone (`world`: see
+    offers, at most 1; 1 in the base year (observed) and for a lab alone (`gdp`: see
     capital_pool)."""
     if alone:
         return np.ones_like(offers)
     total = offers.sum(axis=1)
-    pool = capital_pool(offers, years, growth, world=world)
+    pool = capital_pool(offers, years, gdp, growth)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total > pool, pool / total, 1.0)
     share[0] = 1.0

@@ -15,7 +15,7 @@ import numpy as np
 
 from model.loop.coupling import NO_RIVAL
 
-from .capital import WORLD, financing_share
+from .capital import financing_share
 from .chips import market_supply, price_index, rationed
 from .customers import capacity_capped
 
@@ -67,12 +67,10 @@ def rival_gaps(gaps: np.ndarray) -> np.ndarray:
     return np.where(gaps >= best, second, best)
 
 
-def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool,
-           world: tuple = WORLD) -> tuple:
+def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     """The coupling paths the rows call for: (supply share, price index, rival odds, rival
     demand, spilled demand, financing share, rival capability gap, base frontier gap), and the
-    customers' (served, chosen) shares. `world`: world GDP's base-year level and growth the
-    capital pool is capped by (model.market.capital)."""
+    customers' (served, chosen) shares."""
     production = rows["world_gpu_production"]
     bids = rows["gpus_bid"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
@@ -94,7 +92,10 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool,
     with np.errstate(divide="ignore", invalid="ignore"):
         served = np.where(sold.sum(axis=1, keepdims=True) > 0,
                           sold / sold.sum(axis=1, keepdims=True), chosen)
-    financing = financing_share(rows["external_financing"], rows["year"], alone, world=world)
+    # the capital pool is capped by the world the customers spend from: the first lab's
+    # world_gdp row (every lab's, unless a user set their world inputs apart)
+    financing = financing_share(rows["external_financing"], rows["year"],
+                                rows["world_gdp"][:, 0], alone)
     # the market's frontier: the labs' own best software (each step's start, known before it)
     gaps = rows["capability_gap"]
     rival = rival_gaps(gaps)
@@ -121,7 +122,7 @@ _SPILL = PATHS.index("spilled_demand")  # the one path that may be negative
 # (A market computing only some rows must compute these: model.market.engine.equilibrium.)
 COUPLED_ROWS = ("world_gpu_production", "gpus_bid", "customer_odds",
                 "own_tokens_demanded", "token_capacity", "tokens_served", "external_financing",
-                "year", "capability_gap")
+                "year", "capability_gap", "world_gdp")
 
 
 class Clearing:
@@ -131,10 +132,8 @@ class Clearing:
     settling the steps in order is the whole paths' fixed point, at a step's cost per
     iteration rather than the horizon's."""
 
-    def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit,
-                 world=WORLD):
+    def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit):
         self.shares, self.lane, self.alone, self.spill = shares, lane, alone, spill
-        self.world = world  # world GDP's base-year level and growth (couple)
         self.warm = warm
         self.first, self.damping, self.tolerance, self.limit = first, damping, tolerance, limit
         self.settled, self.customers, self.base = [], [], None
@@ -156,7 +155,7 @@ class Clearing:
             stack = self.base
             for k in COUPLED_ROWS:
                 stack[k][1] = rows[k]
-        coupling, customers = couple(stack, self.shares, self.alone, self.spill, self.world)
+        coupling, customers = couple(stack, self.shares, self.alone, self.spill)
         return tuple(c[-1] for c in coupling), tuple(c[-1] for c in customers)
 
     def __call__(self, t: int, evaluate) -> dict:

@@ -146,12 +146,8 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
     first = start or (np.broadcast_to(shares, (n, *lane)).copy(), np.ones((n, *lane[1:])),
                       zero, zero, zero, np.ones((n, *lane)), np.full((n, *lane), NO_RIVAL),
                       zero)
-    # the world the capital pool is capped by is the one the labs' customers spend from (the
-    # first lab's inputs: every lab's, unless a user set them apart)
-    world = tuple(np.broadcast_to(np.asarray(values[k], dtype=float), lane)[0]
-                  for k in ("world_gdp_base_year", "world_gdp_growth"))
     clearing = Clearing(shares, lane, len(settings) == 1, spill, first, start is not None,
-                         damping, tolerance, max_iterations, world)
+                         damping, tolerance, max_iterations)
     rows = run_arrays(_paths(values, first, sensitivity), n, specialise=True,
                       solve_step=clearing, keep=keep, needs=COUPLED_ROWS if keep else None)
     coupling = tuple(np.stack(path) for path in zip(*clearing.settled, strict=True))

@@ -12,7 +12,6 @@ from model.core.catalogue import CATALOGUE
 from model.core.economy_inputs import WORLD_GDP_2025
 from model.core.sources import cite
 from model.loop import projection as _projection  # noqa: F401 - registers every input read below
-from model.loop.montecarlo import UNCERTAIN
 
 
 @dataclass(frozen=True)
@@ -68,12 +67,6 @@ CAPITAL_POOL_GROWTH = Parameter(_GUIDED, 0.2, 0.6, cite(
     "assumption", "held beyond 2026, where no guidance reaches; from 0.2 to 0.6"))
 WORLD_GDP = Parameter(WORLD_GDP_2025, WORLD_GDP_2025, WORLD_GDP_2025, cite(  # USD/year, 2025
     "imf-weo-2025", "world nominal GDP 2025 $117.17T"))
-# The loop's input and its interval, so that the labs' customers and the capital pool see the
-# same world.
-_GDP_GROWTH = CATALOGUE["world_gdp_growth"]
-_LOW, _HIGH, _WHY = UNCERTAIN["world_gdp_growth"]
-WORLD_GDP_GROWTH = Parameter(_GDP_GROWTH.default, _LOW * _GDP_GROWTH.default,
-                             _HIGH * _GDP_GROWTH.default, _GDP_GROWTH.source + "; " + _WHY)
 CAPITAL_POOL_CAP = Parameter(0.01, 0.006, 0.02, cite(
     "ai-capex-forecasts", "forecasters see ~$1.1T of AI capex in 2027 and over $0.9T in 2028, "
     "~0.9% of world GDP") + "; " + cite(

@@ -179,11 +179,9 @@ def _capital(c: Clearing) -> None:
           "capital_pool_growth", lambda _: c.ref("prev", "capital_pool_trend") * sympy.exp(
               c.ref("name", "capital_pool_growth") * elapsed),
           first=lambda _: c.row("total_offers"), per_lab=False)
-    # the world the labs' customers spend from (the first lab's inputs, as the engine reads)
-    c.add("world_gdp", "USD/year", "world GDP: the first lab's world_gdp_base_year grown at its "
-          "world_gdp_growth", lambda _: c.ref("prev", "world_gdp") * sympy.exp(
-              c.ref("input", "world_gdp_growth", 0) * elapsed),
-          first=lambda _: c.ref("input", "world_gdp_base_year", 0), per_lab=False)
+    # the world the labs' customers spend from (the first lab's row, as the engine reads)
+    c.add("world_gdp", "USD/year", "world GDP: the first lab's world_gdp row",
+          lambda _: c.lab("world_gdp", 0), per_lab=False)
     c.add("capital_pool", "USD/year", "the money there is to raise: the trend, at most "
           "capital_pool_cap of world GDP", lambda _: sympy.Min(
               c.row("capital_pool_trend"), c.ref("name", "capital_pool_cap") * c.row("world_gdp")),
