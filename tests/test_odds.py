@@ -110,6 +110,32 @@ def test_the_odds_count_what_the_one_test_calls_falls():
     assert [trend(p) for p in paths.values()] == list(paths)
 
 
+def test_the_odds_over_the_draws_in_equilibrium_alone():
+    """Draws that did not reach an equilibrium count in the odds as solved; beside them, the
+    odds of ending lower over the solved draws alone. Of four draws (ends lower, lower, not,
+    not) the first and the third solved: 1/2 over them against 2/4 over all, and with none
+    solved there are no odds to give."""
+    paths = [[1.0, 3.0, 1.0], [1.0, 3.0, 1.0], [1.0, 1.0, 3.0], [1.0, 1.0, 1.0]]
+    records = [{"scenario": "s", "draw": d, "eq_converged": d in (0, 2), "eq_log_change": 0.0,
+                "pt_log_change": 0.0, **{f"{tag}_ratio_{2025 + k}": v for k, v in enumerate(path)
+                                          for tag in ("eq", "pt")}}
+               for d, path in enumerate(paths)]
+    (s,) = summaries(records, ["s"])
+    assert s["share_converged"] == 0.5 and s["p_research_share_ends_lower"] == 0.5
+    assert s["p_research_share_ends_lower_converged"] == 0.5
+    assert s["p_research_share_ends_lower_converged_se"] == pytest.approx(math.sqrt(0.25 / 2))
+    records[2]["eq_converged"] = False
+    (s,) = summaries(records, ["s"])
+    assert s["p_research_share_ends_lower_converged"] == 1.0  # the one solved draw ends lower
+    assert s["share_converged"] == 0.25
+    for r in records:
+        r["eq_converged"] = False
+    (s,) = summaries(records, ["s"])
+    assert s["share_converged"] == 0.0
+    assert s["p_research_share_ends_lower_converged"] is None
+    assert s["p_research_share_ends_lower_converged_se"] is None
+
+
 @pytest.fixture(scope="module")
 def serial():
     return run_draws(SPEC, TASKS)
@@ -206,6 +232,14 @@ def test_the_command_reports_odds_per_scenario(tmp_path, capsys):
     assert s["scenario"] == "status-quo" and s["samples"] == 2 and doc["computed"] == 2
     assert set(s["ratio_paths"]) == {"years", "p5", "p50", "p95"}
     assert main(argv) == 0 and json.loads(capsys.readouterr().out)["computed"] == 0
+    # the table as read: the draws in equilibrium, and the odds of ending lower over them
+    assert main(argv[:-2]) == 0
+    text = capsys.readouterr().out
+    assert "in equilibrium: P(ends lower) over them" in text
+    solved = round(s["share_converged"] * 100)
+    shown = ("n/a" if s["p_research_share_ends_lower_converged"] is None else
+             f"{round(s['p_research_share_ends_lower_converged'] * 100)}% ± ")
+    assert f"{solved}%: {shown}" in text
 
 
 @pytest.mark.parametrize("argv", [

@@ -31,6 +31,13 @@ def test_the_odds_file_covers_every_scenario_with_its_errors():
             # a share of n draws, and its binomial standard error sqrt(p(1-p)/n)
             assert abs(p * n - round(p * n)) < 1e-9
             assert math.isclose(r[f"{key}_se"], math.sqrt(p * (1 - p) / n), rel_tol=1e-12)
+        # ending lower over the draws in equilibrium alone: a share of those draws
+        solved = round(r["share_converged"] * r["samples"])
+        assert abs(r["share_converged"] * r["samples"] - solved) < 1e-9
+        p = r["p_research_share_ends_lower_converged"]
+        assert abs(p * solved - round(p * solved)) < 1e-9
+        assert math.isclose(r["p_research_share_ends_lower_converged_se"],
+                            math.sqrt(p * (1 - p) / solved), rel_tol=1e-12)
         assert len(r["drivers"]) <= 3
         assert r["ratio_paths"]["years"][1] == 2026 and r["ratio_paths"]["years"][-1] == 2030
 
@@ -42,11 +49,12 @@ def test_a_table_row_by_hand():
         "p_research_share_ends_lower": 0.75, "p_research_share_ends_lower_se": 0.108,
         "p_research_share_ends_lower_price_taker": 1.0,
         "p_research_share_ends_lower_price_taker_se": 0.0,
-        "share_converged": 0.4375, "ratio_paths": {"years": [2025, 2026, 2030],
-                                                   "p50": [1.0, 2.0, 0.5]},
+        "share_converged": 0.4375, "p_research_share_ends_lower_converged": 4 / 7,
+        "p_research_share_ends_lower_converged_se": 0.187,
+        "ratio_paths": {"years": [2025, 2026, 2030], "p50": [1.0, 2.0, 0.5]},
         "drivers": [{"input": "software_returns", "spearman_rho": 0.77}]}]}
     assert odds_markdown(data).splitlines()[-1] == (
-        "| `x` | 25% ± 11% | 50% ± 13% | 75% ± 11% | 100% ± 0% | 2.00 to 0.50 | 44% | "
+        "| `x` | 25% ± 11% | 50% ± 13% | 75% ± 11% | 100% ± 0% | 2.00 to 0.50 | 44%: 57% ± 19% | "
         "`software_returns` (+0.77) |")
     # 12.5% reads 13% as a workbook cell shows it (half away from zero), not Python's 12%
 

@@ -151,6 +151,7 @@ def run_odds(args: argparse.Namespace) -> dict:
 
 
 def cmd_odds(args: argparse.Namespace) -> str:
+    from model.report.formats import format_value
     from model.report.market_doc import MARKET_ENDS, MARKET_TEST, drivers, odds, other_answers
     from model.report.market_doc import year as year_text
 
@@ -163,6 +164,8 @@ def cmd_odds(args: argparse.Namespace) -> str:
         rows.append((s["scenario"], str(s["samples"]), odds(s, "p_research_share_falls"),
                      odds(s, "p_research_share_falls_price_taker"), other_answers(s["trends"]),
                      odds(s, "p_research_share_ends_lower"),
+                     f"{format_value('share_converged', s['share_converged'], '')}: "
+                     f"{odds(s, 'p_research_share_ends_lower_converged')}",
                      f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}", drivers(s, "")))
     years = doc["scenarios"][0]["ratio_paths"]["years"]
     saved = f", {doc['read']} read from {doc['results']}" if doc["read"] else ""
@@ -172,10 +175,13 @@ def cmd_odds(args: argparse.Namespace) -> str:
             + table(rows, ("scenario", "draws", "P(falls), equilibrium",
                            "P(falls), price-takers", "other answers (eq.)",
                            "P(ends lower), equilibrium",
+                           "in equilibrium: P(ends lower) over them",
                            "median ratio (eq.)", "drivers (Spearman rho, equilibrium)"),
                     legend=f"P(falls) = the share of draws in which research falls relative to "
                     f"inference ({MARKET_TEST}); ±: binomial standard error; other answers = "
                     "the share of draws giving each other answer of the test; P(ends lower) = "
-                    f"the share of draws in which research {MARKET_ENDS}; median ratio = "
+                    f"the share of draws in which research {MARKET_ENDS}; in equilibrium = "
+                    "the share of draws whose labs reached one (the others count above as "
+                    "solved), and P(ends lower) over those draws alone; median ratio = "
                     "research / inference GPUs, first year -> last")
             + "\n\n" + NOTE)

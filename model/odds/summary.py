@@ -104,6 +104,10 @@ def summarise(scenario: str, records: Sequence[dict]) -> dict:
     pt, pt_se = binomial([w == "falls" for w in pt_words])
     eq_low, eq_low_se = binomial(lower(records, "eq"))
     pt_low, pt_low_se = binomial(lower(records, "pt"))
+    # the draws that reached an equilibrium alone: the others count above as solved, so this
+    # shows whether they move the answer
+    solved = [r for r in records if r["eq_converged"]]
+    ok_low, ok_low_se = binomial(lower(solved, "eq"))
     return {
         "scenario": scenario, "samples": len(records),
         "p_research_share_falls": eq, "p_research_share_falls_se": eq_se,
@@ -111,8 +115,10 @@ def summarise(scenario: str, records: Sequence[dict]) -> dict:
         "p_research_share_ends_lower": eq_low, "p_research_share_ends_lower_se": eq_low_se,
         "p_research_share_ends_lower_price_taker": pt_low,
         "p_research_share_ends_lower_price_taker_se": pt_low_se,
+        "p_research_share_ends_lower_converged": ok_low,
+        "p_research_share_ends_lower_converged_se": ok_low_se,
         "trends": _shares(eq_words), "trends_price_taker": _shares(pt_words),
-        "share_converged": float(np.mean([bool(r["eq_converged"]) for r in records])),
+        "share_converged": len(solved) / len(records) if records else None,
         "ratio_paths": _paths(records, "eq"), "ratio_paths_price_taker": _paths(records, "pt"),
         "drivers": drivers(records, "eq_log_change"),
         "drivers_price_taker": drivers(records, "pt_log_change"),

@@ -127,8 +127,8 @@ def label(q: Quantity) -> str:
 # Shares shown with other than one decimal: a training run takes a sliver of a fleet-year; a
 # lab's gain from deviating is judged against 1% (two decimals say how near); odds over a few
 # dozen draws are whole points at best.
-_ODDS = tuple(f"p_research_share_{w}{tag}" for w in ("falls", "ends_lower")
-              for tag in ("", "_price_taker"))
+_ODDS = (*(f"p_research_share_{w}{tag}" for w in ("falls", "ends_lower")
+           for tag in ("", "_price_taker")), "p_research_share_ends_lower_converged")
 SHARE_DECIMALS = {"training_share_of_fleet_year": 3, "deviation_gain": 2, "max_deviation_gain": 2,
                   "share_converged": 0, **{f"{p}{se}": 0 for p in _ODDS for se in ("", "_se")}}
 _PERCENTILE = re.compile(r"_p(5|50|95)$")  # a Monte Carlo column reads as its quantity

@@ -44,14 +44,14 @@ def drivers(r: dict, quote: str = "`") -> str:
 def odds_markdown(data: dict | None = None) -> str:
     """The headline table: odds in equilibrium and for the price-takers (that research falls,
     and that it ends lower whatever the path between), the median ratio's
-    path, the draws that reached an equilibrium, and the inputs most rank-correlated with the
-    outcome."""
+    path, the draws that reached an equilibrium and the odds of ending lower over them alone,
+    and the inputs most rank-correlated with the outcome."""
     data = headline.read() if data is None else data
     years = data["scenarios"][0]["ratio_paths"]["years"]
     lines = [f"| scenario | P(research / inference falls, {year(years[1])} to "
              f"{year(years[-1])}), equilibrium | each lab alone (price-takers) | P(ends lower), "
-             "equilibrium | each lab alone | median ratio | draws in equilibrium | inputs that "
-             "move it most (Spearman rho) |",
+             "equilibrium | each lab alone | median ratio | draws in equilibrium: P(ends lower) "
+             "over them | inputs that move it most (Spearman rho) |",
              "|---|---|---|---|---|---|---|---|"]
     for r in data["scenarios"]:
         median = r["ratio_paths"]["p50"]
@@ -60,7 +60,8 @@ def odds_markdown(data: dict | None = None) -> str:
                      f"{odds(r, 'p_research_share_ends_lower')} | "
                      f"{odds(r, 'p_research_share_ends_lower_price_taker')} | "
                      f"{median[1]:.2f} to {median[-1]:.2f} | "
-                     f"{format_value('share_converged', r['share_converged'], '')} | "
+                     f"{format_value('share_converged', r['share_converged'], '')}: "
+                     f"{odds(r, 'p_research_share_ends_lower_converged')} | "
                      f"{drivers(r)} |")
     return "\n".join(lines)
 
