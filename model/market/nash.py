@@ -47,9 +47,12 @@ DAMPING = 0.5  # the share of the way to the best responses each round
 # zero the held rounds' halving steps crept on for all 12 rounds of a draw in four of eight
 # (status-quo's odds), never reaching the check.
 LOCAL_ROUNDS = 4
-# local and global rounds: every scenario of the end-2025 market converged within 8 (ai-2027 at
-# its 8th, 0.96% against the 1% bar), so 12 leave room for another machine's last digits
-MAX_ROUNDS = 12
+# local and global rounds: every scenario of the end-2025 market converges within 8 (ai-2027 at
+# its 8th, 0.96% against the 1% bar); the odds' draws need more: with 12, 21 of 384 stopped
+# short (ai-2027's seven at gains of 1.2-10.5%), and given 24 those seven converged in 13-16
+# rounds (0.03-0.91%). A round is a check of six re-solved replies, so the cap bounds the work
+# at twice what 12 did; a draw that converges stops where it did.
+MAX_ROUNDS = 24
 # Local rounds settle when no lab's reply gains more than this share of its NPV scale (the
 # larger of |NPV| at its path and at its reply) over the path it has, the market held. Paths
 # themselves need not settle: where a lab's NPV is flat in its research (customers' spending or
