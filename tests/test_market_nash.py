@@ -146,3 +146,20 @@ def test_a_reply_sees_the_customers_its_research_wins(three):
                                YEARS, STEP, eq.market).rows["npv"][-1, j, j])
     now = float(eq.market.rows["npv"][-1, j])
     assert deviated - now <= DEVIATION_TOLERANCE * max(abs(now), abs(deviated))
+
+
+def test_a_draw_the_old_round_cap_stopped_short_converges():
+    """Draw 21 of the odds' `ai-2027` draws (seed 0, the six labs choosing to 2034): its replies
+    need 13 rounds; stopped at 12 it was reported as no equilibrium (a lab still gained 2.1%),
+    and within MAX_ROUNDS it converges (0.03%)."""
+    from model.market.world import MARKET
+    from model.odds.draws import draw_settings
+    from model.odds.outcome import solved_years
+
+    settings, _ = draw_settings(tuple(MARKET), "ai-2027", {}, 0, 21)
+    names = [lab.name for lab in MARKET]
+    eq = nash(settings, names, solved_years(6, 4), "year")
+    assert eq.converged and eq.max_deviation_gain <= DEVIATION_TOLERANCE
+    assert len(eq.gains) > 13  # local rounds and checks: it went on past the old cap
+    short = nash(settings, names, solved_years(6, 4), "year", max_rounds=12)
+    assert not short.converged and short.max_deviation_gain > DEVIATION_TOLERANCE
