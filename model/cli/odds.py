@@ -151,8 +151,14 @@ def run_odds(args: argparse.Namespace) -> dict:
 
 
 def cmd_odds(args: argparse.Namespace) -> str:
-    from model.report.formats import format_value
-    from model.report.market_doc import MARKET_ENDS, MARKET_TEST, drivers, odds, other_answers
+    from model.report.market_doc import (
+        MARKET_ENDS,
+        MARKET_TEST,
+        drivers,
+        odds,
+        other_answers,
+        solved,
+    )
     from model.report.market_doc import year as year_text
 
     doc = run_odds(args)
@@ -164,8 +170,7 @@ def cmd_odds(args: argparse.Namespace) -> str:
         rows.append((s["scenario"], str(s["samples"]), odds(s, "p_research_share_falls"),
                      odds(s, "p_research_share_falls_price_taker"), other_answers(s["trends"]),
                      odds(s, "p_research_share_ends_lower"),
-                     f"{format_value('share_converged', s['share_converged'], '')}: "
-                     f"{odds(s, 'p_research_share_ends_lower_converged')}",
+                     solved(s),
                      f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}", drivers(s, "")))
     years = doc["scenarios"][0]["ratio_paths"]["years"]
     saved = f", {doc['read']} read from {doc['results']}" if doc["read"] else ""

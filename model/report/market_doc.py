@@ -35,6 +35,13 @@ def other_answers(shares: dict) -> str:
                      for w, p in found) or "none"
 
 
+def solved(r: dict) -> str:
+    """'98%: 38% ± 6%': the share of draws in equilibrium, and the odds of ending lower over
+    those draws alone."""
+    return (f"{format_value('share_converged', r['share_converged'], '')}: "
+            f"{odds(r, 'p_research_share_ends_lower_converged')}")
+
+
 def drivers(r: dict, quote: str = "`") -> str:
     """"`software_returns` (+0.72), ...": the record's drivers and their Spearman rho."""
     return ", ".join(f"{quote}{d['input']}{quote} ({d['spearman_rho']:+.2f})"
@@ -60,8 +67,7 @@ def odds_markdown(data: dict | None = None) -> str:
                      f"{odds(r, 'p_research_share_ends_lower')} | "
                      f"{odds(r, 'p_research_share_ends_lower_price_taker')} | "
                      f"{median[1]:.2f} to {median[-1]:.2f} | "
-                     f"{format_value('share_converged', r['share_converged'], '')}: "
-                     f"{odds(r, 'p_research_share_ends_lower_converged')} | "
+                     f"{solved(r)} | "
                      f"{drivers(r)} |")
     return "\n".join(lines)
 
