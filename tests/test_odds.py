@@ -236,6 +236,8 @@ def test_the_command_reports_odds_per_scenario(tmp_path, capsys):
     assert main(argv[:-2]) == 0
     text = capsys.readouterr().out
     assert "in equilibrium: P(ends lower) over them" in text
+    # what moves each lab alone's answer beside the equilibrium's (its own column)
+    assert "drivers (Spearman rho, equilibrium)" in text and "drivers (price-takers)" in text
     solved = round(s["share_converged"] * 100)
     shown = ("n/a" if s["p_research_share_ends_lower_converged"] is None else
              f"{round(s['p_research_share_ends_lower_converged'] * 100)}% ± ")

@@ -52,10 +52,16 @@ def test_a_table_row_by_hand():
         "share_converged": 0.4375, "p_research_share_ends_lower_converged": 4 / 7,
         "p_research_share_ends_lower_converged_se": 0.187,
         "ratio_paths": {"years": [2025, 2026, 2030], "p50": [1.0, 2.0, 0.5]},
-        "drivers": [{"input": "software_returns", "spearman_rho": 0.77}]}]}
+        "drivers": [{"input": "software_returns", "spearman_rho": 0.77}],
+        "drivers_price_taker": [{"input": "demand_price_elasticity", "spearman_rho": 0.444},
+                                {"input": "openai.revenue", "spearman_rho": -0.315}]}]}
     assert odds_markdown(data).splitlines()[-1] == (
         "| `x` | 25% ± 11% | 50% ± 13% | 75% ± 11% | 100% ± 0% | 2.00 to 0.50 | 44%: 57% ± 19% | "
-        "`software_returns` (+0.77) |")
+        "`software_returns` (+0.77) | `demand_price_elasticity` (+0.44), `openai.revenue` "
+        "(-0.32) |")
+    # no input correlates in the draws: a dash, not an empty cell
+    data["scenarios"][0]["drivers_price_taker"] = []
+    assert odds_markdown(data).splitlines()[-1].endswith("| `software_returns` (+0.77) | - |")
     # 12.5% reads 13% as a workbook cell shows it (half away from zero), not Python's 12%
 
 

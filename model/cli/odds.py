@@ -42,7 +42,8 @@ NOTE = ("p_research_share_falls: share of the draws in which research falls rela
         "share of the draws giving each of the test's answers; "
         "ratio_paths: the ratio's 5th, 50th and 95th percentiles over the draws per year; "
         "drivers: the drawn inputs with the largest Spearman rank correlation with the ratio's "
-        "log change, last year over first (a loop input is its factor over the setting; "
+        "log change, last year over first, in equilibrium (drivers_price_taker: each lab "
+        "alone's; a loop input is its factor over the setting; "
         "'lab.field' a lab's drawn value), with each one's unadjusted p_value: the largest of "
         "inputs_tested correlations is large by chance alone when the draws are few")
 
@@ -171,7 +172,8 @@ def cmd_odds(args: argparse.Namespace) -> str:
                      odds(s, "p_research_share_falls_price_taker"), other_answers(s["trends"]),
                      odds(s, "p_research_share_ends_lower"),
                      solved(s),
-                     f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}", drivers(s, "")))
+                     f"{paths['p50'][1]:.2f} -> {paths['p50'][-1]:.2f}", drivers(s, ""),
+                     drivers(s, "", "drivers_price_taker")))
     years = doc["scenarios"][0]["ratio_paths"]["years"]
     saved = f", {doc['read']} read from {doc['results']}" if doc["read"] else ""
     return (f"Does research's share of the labs' compute fall relative to inference, "
@@ -181,7 +183,8 @@ def cmd_odds(args: argparse.Namespace) -> str:
                            "P(falls), price-takers", "other answers (eq.)",
                            "P(ends lower), equilibrium",
                            "in equilibrium: P(ends lower) over them",
-                           "median ratio (eq.)", "drivers (Spearman rho, equilibrium)"),
+                           "median ratio (eq.)", "drivers (Spearman rho, equilibrium)",
+                           "drivers (price-takers)"),
                     legend=f"P(falls) = the share of draws in which research falls relative to "
                     f"inference ({MARKET_TEST}); ±: binomial standard error; other answers = "
                     "the share of draws giving each other answer of the test; P(ends lower) = "

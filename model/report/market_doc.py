@@ -42,24 +42,27 @@ def solved(r: dict) -> str:
             f"{odds(r, 'p_research_share_ends_lower_converged')}")
 
 
-def drivers(r: dict, quote: str = "`") -> str:
-    """"`software_returns` (+0.72), ...": the record's drivers and their Spearman rho."""
+def drivers(r: dict, quote: str = "`", key: str = "drivers") -> str:
+    """"`software_returns` (+0.72), ...": the record's drivers (`key`: drivers_price_taker for
+    each lab alone) and their Spearman rho."""
     return ", ".join(f"{quote}{d['input']}{quote} ({d['spearman_rho']:+.2f})"
-                     for d in r["drivers"]) or "-"
+                     for d in r[key]) or "-"
 
 
 def odds_markdown(data: dict | None = None) -> str:
     """The headline table: odds in equilibrium and for the price-takers (that research falls,
     and that it ends lower whatever the path between), the median ratio's
     path, the draws that reached an equilibrium and the odds of ending lower over them alone,
-    and the inputs most rank-correlated with the outcome."""
+    and the inputs most rank-correlated with the outcome, in equilibrium and for each lab alone
+    (whose answer hangs on other inputs)."""
     data = headline.read() if data is None else data
     years = data["scenarios"][0]["ratio_paths"]["years"]
     lines = [f"| scenario | P(research / inference falls, {year(years[1])} to "
              f"{year(years[-1])}), equilibrium | each lab alone (price-takers) | P(ends lower), "
              "equilibrium | each lab alone | median ratio | draws in equilibrium: P(ends lower) "
-             "over them | inputs that move it most (Spearman rho) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "over them | inputs that move it most (Spearman rho) | each lab alone: inputs that "
+             "move it most |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in data["scenarios"]:
         median = r["ratio_paths"]["p50"]
         lines.append(f"| `{r['scenario']}` | {odds(r, 'p_research_share_falls')} | "
@@ -68,7 +71,7 @@ def odds_markdown(data: dict | None = None) -> str:
                      f"{odds(r, 'p_research_share_ends_lower_price_taker')} | "
                      f"{median[1]:.2f} to {median[-1]:.2f} | "
                      f"{solved(r)} | "
-                     f"{drivers(r)} |")
+                     f"{drivers(r)} | {drivers(r, key='drivers_price_taker')} |")
     return "\n".join(lines)
 
 
