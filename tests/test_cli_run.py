@@ -48,6 +48,30 @@ def test_run_quarters_csv(capsys):
     assert lines[0].split(",")[0] == "year"
 
 
+def test_columns_choose_what_every_format_gives(capsys):
+    # --columns was the table's alone: CSV and JSON gave all ~150 rows whatever it asked
+    whole = json.loads(run(capsys, "run", "--preset", "openai-2024", "--years", "2",
+                           "--format", "json")[1])
+    code, out, _ = run(capsys, "run", "--preset", "openai-2024", "--years", "2", "--format",
+                       "csv", "--columns", "inference_revenue,fleet_gpus")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "year,inference_revenue,fleet_gpus" and len(lines) == 6
+    # the same numbers as the whole frame's, to the digit CSV writes (%.17g)
+    for line, rec in zip(lines[1:], whole["records"], strict=True):
+        year, revenue, fleet = map(float, line.split(","))
+        assert (year, revenue, fleet) == (rec["year"], rec["inference_revenue"],
+                                          rec["fleet_gpus"])
+    code, out, _ = run(capsys, "run", "--preset", "openai-2024", "--years", "2", "--format",
+                       "json", "--columns", "year,fleet_gpus")
+    doc = json.loads(out)
+    assert doc["units"] == {"year": "year", "fleet_gpus": "GPU"}
+    assert [set(r) for r in doc["records"]] == [{"year", "fleet_gpus"}] * 5
+    assert doc["npv"] == whole["npv"]  # the header's figures stay
+    code, out, _ = run(capsys, "run", "--years", "1", "--step", "year", "--samples", "10",
+                       "--format", "csv", "--columns", "fleet_gpus_p50")
+    assert code == 0 and out.splitlines()[0] == "year,fleet_gpus_p50"
+
+
 def test_run_table_and_monte_carlo(capsys):
     code, out, _ = run(capsys, "run", "--scenario", "brakes", "--years", "2")
     assert code == 0 and "scenario: brakes" in out and "payback_year" in out

@@ -99,7 +99,8 @@ def _run(p: argparse.ArgumentParser) -> None:
                         f"and samples x steps at most {MAX_SAMPLE_STEPS:,}: about a minute)")
     p.add_argument("--seed", type=_int, default=0,
                    help="random seed for --samples (0 to 2**64 - 1)")
-    p.add_argument("--columns", help="comma-separated columns for the table format")
+    p.add_argument("--columns", help="comma-separated columns to show, in any format (year "
+                   "always; the table's default: a selection)")
 
 
 def _sensitivity(p: argparse.ArgumentParser) -> None:

@@ -47,8 +47,13 @@ def _units(columns) -> dict[str, str]:
     return {c: CATALOGUE[base(c)].unit for c in columns}
 
 
-def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> str:
-    """A projection frame as JSON ({preset, scenario, units, records}), CSV or a table."""
+def render(df, settings, fmt: str, extra: dict | None = None, columns=None,
+           table_columns=TABLE_COLUMNS) -> str:
+    """A projection frame as JSON ({preset, scenario, units, records}), CSV or a table (of
+    `table_columns` unless asked for others); asked for `columns`, each format gives those
+    alone (year first, always)."""
+    if columns is not None and fmt != "table":
+        df = df[list(dict.fromkeys(["year", *columns]))]
     if fmt == "json":
         doc = {"preset": settings.preset, "scenario": settings.scenario,
                "units": _units(df.columns),
@@ -59,7 +64,7 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None) -> s
         buf = io.StringIO()
         df.to_csv(buf, index=False, lineterminator="\n", float_format="%.17g")
         return buf.getvalue().rstrip("\n")
-    cols = [c for c in (columns or TABLE_COLUMNS) if c in df.columns]
+    cols = [c for c in (columns or table_columns) if c in df.columns]
     shown = {k: _extra_text(k, v) for k, v in (extra or {}).items()}
     note = shown.pop("optimiser", None)
     head = (f"preset: {settings.preset or '(defaults)'}, scenario: {settings.scenario}"
@@ -122,11 +127,11 @@ def cmd_run(args) -> str:
     settings = with_paths(settings_of(args), args.years, args.step)
     _note_ignored(args, settings)
     columns = args.columns.split(",") if args.columns else None
+    shown = TABLE_COLUMNS
     if args.samples is not None:
         df = monte_carlo(settings, args.years, args.step, args.samples, args.seed)
-        if columns is None:
-            columns = ["year"] + [f"{c}_p{p}" for c in ("software_efficiency",
-                                                         "share_research") for p in (5, 50, 95)]
+        shown = ["year"] + [f"{c}_p{p}" for c in ("software_efficiency", "share_research")
+                            for p in (5, 50, 95)]
         extra = {"samples": args.samples, "seed": args.seed}
     else:
         df = project(settings, args.years, args.step)
@@ -144,7 +149,7 @@ def cmd_run(args) -> str:
         unknown = [c for c in columns if c not in df.columns]
         if unknown:
             raise InputError(f"--columns: unknown column {quoted(unknown[0])}")
-    return render(df, settings, args.format, extra, columns)
+    return render(df, settings, args.format, extra, columns, shown)
 
 
 def _csv_number(value: float) -> str:
