@@ -93,6 +93,11 @@ EXPECT: dict[str, dict[str, str]] = {
     "python -m model split --preset ai-2027-lab-2024": {
         "out": r"^status-quo +8\.4% +57\.0% +57\.0% +rises[\s\S]*"
                   r"^ai-2027-lab-2024 +already at 1x$"},
+    # the seed table under the reader's own assumption: status-quo's answer turns
+    "python -m model split --preset ai-2027-lab-2024 --scenario status-quo --set "
+    "capability_price_elasticity=0.5": {
+        "out": r"inputs capability_price_elasticity=0\.5[\s\S]*^status-quo +39\.6% +57\.0% "
+               r"+46\.8% +rises, then falls"},
     "python -m model market --scenario ai-2027 --years 2 --out market.xlsx": {
         "out": r"research share: of the fleet", "file": "market.xlsx"},
     'python -m model market --choice policy --set=-xai --set "openai.fleet_gpus=2e6 GPU" '

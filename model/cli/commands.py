@@ -142,6 +142,11 @@ def _backtest(p: argparse.ArgumentParser) -> None:
 
 def _split(p: argparse.ArgumentParser) -> None:
     p.add_argument("--preset", help="lab preset (default: the catalogue defaults)")
+    p.add_argument("--gpu", help="GPU catalogue entry whose figures to use (see `list`)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="override an input in every scenario and every preset's break-even, "
+                        "e.g. 'capability_price_elasticity=0.5' (what the table hangs on)")
+    p.add_argument("--scenario", help="comma-separated scenarios (default: every one)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 

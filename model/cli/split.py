@@ -7,7 +7,11 @@ import argparse
 
 from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
+from model.core.resolve import parse_assignments
 from model.core.trend import DIRECTION_TEST
+from model.loop.scenario_list import SCENARIOS
+from model.loop.scenarios import scenario_settings
+from model.loop.steps import DEFAULT_STEP
 from model.policy.value_split import (
     YEARS_SHOWN,
     break_even_multiplier,
@@ -17,15 +21,43 @@ from model.policy.value_split import (
 from model.report.formats import json_number, money, strict_json, table, texts
 from model.report.split_doc import SHARE, year_headers
 
+from .options import given
+from .run import _note_ignored
+
+
+def _scenarios(text: str | None) -> list[str]:
+    names = list(SCENARIOS) if text is None else [s.strip() for s in text.split(",")]
+    for s in names:
+        if s not in SCENARIOS:
+            raise InputError(f"--scenario {quoted(s)}: expected one of {', '.join(SCENARIOS)}")
+    return list(dict.fromkeys(names))
+
 
 def cmd_split(args: argparse.Namespace) -> str:
     if args.preset is not None and args.preset not in PRESETS:
         raise InputError(f"unknown preset {quoted(args.preset)}; "
                          f"expected one of {', '.join(PRESETS)}")
-    split = value_split_table(args.preset)
-    breaks = {p: break_even_multiplier(p) for p in PRESETS}
+    sets = parse_assignments(getattr(args, "sets", []))
+    if "allocation_policy" in sets:
+        # the table is the value-maximising policy's; a policy set here would be overruled
+        raise InputError("--set allocation_policy: split always chooses the value-maximising "
+                         "policy; set a policy in `run`")
+    gpu = given("--gpu", getattr(args, "gpu", None), "a GPU catalogue entry")
+    scenarios = _scenarios(given("--scenario", getattr(args, "scenario", None),
+                                 "a comma-separated list of scenarios"))
+    # every input is checked before any solve (each scenario of the preset, each preset's
+    # break-even): a bad value fails in a second, not after a minute of solves
+    chosen = {**sets, "allocation_policy": "value-maximising"}
+    first = [scenario_settings(args.preset, s, gpu, chosen) for s in scenarios][0]
+    for p in PRESETS:
+        scenario_settings(p, "status-quo", gpu, sets)
+    _note_ignored(argparse.Namespace(**{**vars(args), "years": 10, "step": DEFAULT_STEP}),
+                  first)
+    split = value_split_table(args.preset, scenarios, gpu=gpu, overrides=sets)
+    breaks = {p: break_even_multiplier(p, gpu=gpu, overrides=sets) for p in PRESETS}
+    inputs = ", ".join(f"{k}={v}" for k, v in sets.items())
     if args.format == "json":
-        return strict_json({"preset": args.preset,
+        return strict_json({"preset": args.preset, "gpu": gpu, "inputs": sets,
                            "value_split": [{k: json_number(v) if isinstance(v, float) else v
                                             for k, v in r.items()}
                                            for r in split.to_dict("records")],
@@ -42,9 +74,12 @@ def cmd_split(args: argparse.Namespace) -> str:
             f"fleet ({years[0].removeprefix('research, ')} -> {years[-1]})",
             "NPV over best assumed policy")
     breaks_rows = [(p, break_even_text(m)) for p, m in breaks.items()]
-    return (f"Value-maximising research share, preset {args.preset or '(defaults)'}\n\n"
+    return (f"Value-maximising research share, preset {args.preset or '(defaults)'}"
+            + (f", GPU {gpu}" if gpu else "") + (f", inputs {inputs}" if inputs else "")
+            + "\n\n"
             + table(rows, head, legend=SPLIT_LEGEND) + "\n\nBreak-even AI R&D multiplier "
-            "(moving a GPU from inference to research raises NPV at the preset's own split)\n\n"
+            "(moving a GPU from inference to research raises NPV at the preset's own split)"
+            + (f", with {inputs}" if inputs else "") + "\n\n"
             + table(breaks_rows, ("preset", "break-even multiplier"),
                     legend="the constant AI R&D multiplier above which one more research GPU "
                     "raises NPV; never: not up to 10,000x; n/a: no inference to move"))
