@@ -265,6 +265,9 @@ def test_bad_input_is_one_line_and_exit_2(argv, capsys):
     (["--scheduler", "tcp://x:0"], "port 0 is outside 1 to 65535"),
     # an empty value was read as not given: a local cluster started instead
     (["--scheduler", ""], "--scheduler: expected"),
+    # an empty scenario list ran every scenario, as if the option had not been given
+    (["--workers", "0", "--scenario", ""], "--scenario: expected a comma-separated list"),
+    (["--workers", "0", "--scenario", "status-quo,nope"], "--scenario 'nope': expected one of"),
     (["--workers", "0", "--market-file", ""], "--market-file: expected"),
     # a name given twice was a silent last-wins
     (["--workers", "0", "--input", "fleet_gpus=1e5", "--input", "fleet_gpus=2e5"],

@@ -22,13 +22,12 @@ from pathlib import Path
 
 from model.core.errors import InputError, quoted
 from model.core.resolve import parse_assignments
-from model.loop.scenario_list import SCENARIOS
 from model.loop.steps import STEPS
 from model.report.formats import strict_json, table
 
 from .commands import MAX_LAB_STEPS
 from .market import check_lookahead, check_size, labs_from, note_ignored
-from .options import given
+from .options import given, scenario_list
 
 DEFAULT_SAMPLES = 8
 MAX_SAMPLES = 10_000
@@ -46,15 +45,6 @@ NOTE = ("p_research_share_falls: share of the draws in which research falls rela
         "alone's; a loop input is its factor over the setting; "
         "'lab.field' a lab's drawn value), with each one's unadjusted p_value: the largest of "
         "inputs_tested correlations is large by chance alone when the draws are few")
-
-
-def _scenarios(text: str | None) -> list[str]:
-    names = list(SCENARIOS) if not text else [s.strip() for s in text.split(",")]
-    for s in names:
-        if s not in SCENARIOS:
-            shown = s if len(s) <= 40 else s[:37] + "..."
-            raise InputError(f"scenario {shown!r}: expected one of {', '.join(SCENARIOS)}")
-    return list(dict.fromkeys(names))
 
 
 def _check_scheduler(address: str | None) -> None:
@@ -94,7 +84,7 @@ def _check(args: argparse.Namespace) -> None:
 def run_odds(args: argparse.Namespace) -> dict:
     """The odds document the arguments ask for."""
     _check(args)
-    scenarios = _scenarios(args.scenario)
+    scenarios = scenario_list(args.scenario)
     overrides = parse_assignments(args.inputs, "--input")
     # numpy, the market, the optimiser: only when the command runs
     from model.loop.projection import steps_for

@@ -100,6 +100,20 @@ def given(option: str, value: str | None, expected: str) -> str | None:
     return value
 
 
+def scenario_list(text: str | None, option: str = "--scenario") -> list[str]:
+    """The scenarios a comma-separated `text` names, once each in the order given; every
+    scenario when the option was not given (an empty value is an error: `given`)."""
+    from model.core.errors import InputError, quoted
+    from model.loop.scenario_list import SCENARIOS
+
+    text = given(option, text, "a comma-separated list of scenarios")
+    names = list(SCENARIOS) if text is None else [s.strip() for s in text.split(",")]
+    for s in names:
+        if s not in SCENARIOS:
+            raise InputError(f"{option} {quoted(s)}: expected one of {', '.join(SCENARIOS)}")
+    return list(dict.fromkeys(names))
+
+
 def overrides_from(args: argparse.Namespace) -> tuple[str | None, dict[str, str], str | None]:
     """The preset, the `--set` overrides laid over any inputs read from --from-workbook, and
     the workbook's primary scenario (None without a workbook)."""

@@ -9,7 +9,6 @@ from model.core.errors import InputError, quoted
 from model.core.presets import PRESETS
 from model.core.resolve import parse_assignments
 from model.core.trend import DIRECTION_TEST
-from model.loop.scenario_list import SCENARIOS
 from model.loop.scenarios import scenario_settings
 from model.loop.steps import DEFAULT_STEP
 from model.policy.value_split import (
@@ -21,16 +20,8 @@ from model.policy.value_split import (
 from model.report.formats import json_number, money, strict_json, table, texts
 from model.report.split_doc import SHARE, year_headers
 
-from .options import given
+from .options import given, scenario_list
 from .run import _note_ignored
-
-
-def _scenarios(text: str | None) -> list[str]:
-    names = list(SCENARIOS) if text is None else [s.strip() for s in text.split(",")]
-    for s in names:
-        if s not in SCENARIOS:
-            raise InputError(f"--scenario {quoted(s)}: expected one of {', '.join(SCENARIOS)}")
-    return list(dict.fromkeys(names))
 
 
 def cmd_split(args: argparse.Namespace) -> str:
@@ -43,8 +34,7 @@ def cmd_split(args: argparse.Namespace) -> str:
         raise InputError("--set allocation_policy: split always chooses the value-maximising "
                          "policy; set a policy in `run`")
     gpu = given("--gpu", getattr(args, "gpu", None), "a GPU catalogue entry")
-    scenarios = _scenarios(given("--scenario", getattr(args, "scenario", None),
-                                 "a comma-separated list of scenarios"))
+    scenarios = scenario_list(getattr(args, "scenario", None))
     # every input is checked before any solve (each scenario of the preset, each preset's
     # break-even): a bad value fails in a second, not after a minute of solves
     chosen = {**sets, "allocation_policy": "value-maximising"}
