@@ -122,3 +122,43 @@ def test_the_cli_gives_the_table_and_each_reading(capsys, counts):
 def test_the_cli_refuses_levers_with_other_modes_in_one_line(capsys, argv, message):
     assert main(argv) == 2
     assert capsys.readouterr().err.strip() == f"error: {message}"
+
+
+def test_the_cli_reads_the_backtest_with_the_readers_own_inputs(capsys, frame):
+    # `backtest --set` is one departure the reader chooses: set as the lever of no capability
+    # premium sets it, it lands what that lever lands, reading by reading
+    assert main(["backtest", "--set", "capability_price_elasticity=0", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["inputs"] == {"capability_price_elasticity": "0"}
+    lever = frame[frame["lever"] == "no capability premium"]
+    assert len(doc["rows"]) == len(lever)
+    for row, (_, want) in zip(doc["rows"], lever.iterrows(), strict=True):
+        assert (row["observable"], row["step"]) == (want["observable"], want["step"])
+        assert row["ratio"] == pytest.approx(want["ratio"], rel=1e-12)
+        assert row["within"] == want["within"]
+    assert main(["backtest", "--set", "capability_price_elasticity=0"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    landed = int(lever["within"].sum())
+    assert head.startswith(f"{landed} of {len(lever)} observable readings within their band")
+    assert "with capability_price_elasticity=0 in every preset" in head
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--set", "capability_price_elasticity=0", "--market"],
+     "--set: the presets' backtest alone, without --market, --intervals or --levers"),
+    (["--set", "capability_price_elasticity=0", "--levers"],
+     "--set: the presets' backtest alone, without --market, --intervals or --levers"),
+    (["--set", "nope=1"], "unknown input 'nope'"),
+    # one preset's shares would not sum to 1: refused before any preset is run
+    (["--set", "share_research=0.9"], "shares must sum to 1"),
+])
+def test_the_cli_refuses_a_bad_set_in_one_line(capsys, monkeypatch, argv, message):
+    import model.cli.backtest as cli_backtest
+
+    def ran(*args, **kw):
+        raise AssertionError("ran before refusing")
+
+    monkeypatch.setattr(cli_backtest, "backtest", ran)
+    assert main(["backtest", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err

@@ -85,6 +85,9 @@ EXPECT: dict[str, dict[str, str]] = {
                r"+year +2\.46x +"},
     "python -m model backtest --levers": {
         "out": r"^What it would take:[\s\S]*^all of them together +11 of 29 +16 of 29 +16 of 29 "},
+    "python -m model backtest --set capability_price_elasticity=0": {
+        "out": r"^25 of 87 observable readings within their band[^\n]*with "
+               r"capability_price_elasticity=0 in every preset"},
     "python -m model milestones --scenario ai-2027 --hold": {
         "out": r"split held fixed[\s\S]*^ai-2027 +42\.1% "},
     "python -m model run --preset ai-2027-lab-2024 --scenario ai-2027 --set "
