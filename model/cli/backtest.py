@@ -6,7 +6,6 @@ take to land: the readings in band with one departure from the defaults at a tim
 from __future__ import annotations
 
 import argparse
-import json
 
 import pandas as pd
 
@@ -17,11 +16,13 @@ from model.report.backtest_table import observed_text
 from model.report.formats import json_number, strict_json, table
 
 
-def _records(df: pd.DataFrame, fmt: str) -> str | None:
+def _records(df: pd.DataFrame, fmt: str, head: dict | None = None) -> str | None:
+    """`df` as JSON ({`head`..., rows}) or CSV; None for the table format."""
     if fmt == "json":
-        return strict_json({"rows": [{k: (json_number(v) if isinstance(v, float) else v)
-                                     for k, v in r.items()} for r in df.to_dict("records")]},
-                          indent=1)
+        return strict_json({**(head or {}),
+                            "rows": [{k: (json_number(v) if isinstance(v, float) else v)
+                                      for k, v in r.items()} for r in df.to_dict("records")]},
+                           indent=1)
     if fmt == "csv":
         return df.to_csv(index=False, lineterminator="\n").rstrip("\n")
     return None
@@ -107,10 +108,7 @@ def cmd_backtest(args: argparse.Namespace) -> str:
     else:
         df = backtest(_departed(sets)) if sets else backtest()
     inputs = ", ".join(f"{k}={v}" for k, v in sets.items())
-    if sets and args.format == "json":
-        rows = json.loads(_records(df, "json"))["rows"]
-        return strict_json({"inputs": sets, "rows": rows}, indent=1)
-    out = _records(df, args.format)
+    out = _records(df, args.format, {"inputs": sets} if sets else None)
     if out is not None:
         return out
     rows = [(r.observable, r.preset, r.step, observed_text(r.observed, r.unit),

@@ -38,7 +38,7 @@ def cmd_split(args: argparse.Namespace) -> str:
     # every input is checked before any solve (each scenario of the preset, each preset's
     # break-even): a bad value fails in a second, not after a minute of solves
     chosen = {**sets, "allocation_policy": "value-maximising"}
-    first = [scenario_settings(args.preset, s, gpu, chosen) for s in scenarios][0]
+    first, *_ = (scenario_settings(args.preset, s, gpu, chosen) for s in scenarios)
     for p in PRESETS:
         scenario_settings(p, "status-quo", gpu, sets)
     _note_ignored(argparse.Namespace(**{**vars(args), "years": 10, "step": DEFAULT_STEP}),
