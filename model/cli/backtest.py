@@ -71,20 +71,6 @@ def _levers(args: argparse.Namespace) -> str:
                     "(--format json: each reading)"))
 
 
-def _departed(sets: dict[str, str]) -> tuple:
-    """The presets' observables with `sets` laid over each one's own settings, every one
-    checked before any is run (InputError)."""
-    from model.loop.backtest import OBSERVABLES
-    from model.loop.scenarios import scenario_settings
-    from model.odds.levers import EVERY, Lever, departed
-
-    items = tuple(departed(o, Lever("--set", {EVERY: sets}, "")) for o in OBSERVABLES)
-    for preset, scenario, names in dict.fromkeys(
-            (o.preset, o.scenario, tuple(o.overrides.items())) for o in items):
-        scenario_settings(preset, scenario, overrides=dict(names))
-    return items
-
-
 def cmd_backtest(args: argparse.Namespace) -> str:
     market, intervals = getattr(args, "market", False), getattr(args, "intervals", False)
     label = "market: lab" if market else "preset"
@@ -106,7 +92,9 @@ def cmd_backtest(args: argparse.Namespace) -> str:
 
         df = market_backtest()
     else:
-        df = backtest(_departed(sets)) if sets else backtest()
+        from model.odds.levers import with_sets
+
+        df = backtest(with_sets(sets)) if sets else backtest()
     inputs = ", ".join(f"{k}={v}" for k, v in sets.items())
     out = _records(df, args.format, {"inputs": sets} if sets else None)
     if out is not None:

@@ -19,6 +19,7 @@ import pandas as pd
 from model.core.resolve import resolve
 from model.core.sources import cite
 from model.loop import backtest as lab_backtest
+from model.loop.scenarios import scenario_settings
 from model.loop.steps import STEPS
 from model.market.labs import FLEET_2024, FLEET_2025, PRODUCTION_2025
 
@@ -77,6 +78,17 @@ def departed(item: lab_backtest.Observable, lever: Lever) -> lab_backtest.Observ
     """`item` run with `lever`'s overrides for its preset over its own."""
     extra = {**lever.overrides.get(EVERY, {}), **lever.overrides.get(item.preset, {})}
     return replace(item, overrides={**item.overrides, **extra})
+
+
+def with_sets(sets: Mapping[str, str], observables=lab_backtest.OBSERVABLES) -> tuple:
+    """The observables with the reader's `sets` (name -> value text) laid over each preset's
+    own settings: one departure of the reader's, as `backtest --set` and the app's Backtest tab
+    take it. Every preset's settings are checked before any is run (InputError)."""
+    items = tuple(departed(o, Lever("--set", {EVERY: dict(sets)}, "")) for o in observables)
+    for preset, scenario, names in dict.fromkeys(
+            (o.preset, o.scenario, tuple(o.overrides.items())) for o in items):
+        scenario_settings(preset, scenario, overrides=dict(names))
+    return items
 
 
 def levers(levers: Sequence[Lever] = (NONE, *LEVERS, together()),
