@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from model.core.errors import InputError, quoted
+from model.core.resolve import parse_assignment
 from model.loop.steps import DEFAULT_STEP
 
 from . import tables
-from .page_common import backtest_intervals, backtest_levers, backtests, metrics, table
+from .page_common import (
+    backtest_departed,
+    backtest_intervals,
+    backtest_levers,
+    backtests,
+    metrics,
+    table,
+)
 
 ss = st.session_state
 
@@ -41,6 +50,7 @@ def backtest_tab() -> None:
     st.markdown("**Each lab alone, from its 2024 preset**")
     table(tables.backtest_frame(labs))
     _levers()
+    _yours(labs)
     _intervals()
 
 
@@ -69,6 +79,69 @@ def _levers() -> None:
             "Run the departures", "backtest_levers",
             "Press **Run the departures** to see what it would take."):
         table(tables.levers_frame(backtest_levers()))
+
+
+# A departure is a few inputs; more lines than this are refused, not run (each line is an
+# input, and the text box holds at most MAX_SETS_TEXT characters).
+MAX_SETS = 12
+MAX_SETS_TEXT = 2_000
+
+
+def read_sets(text: str) -> dict[str, str]:
+    """The reader's departure from its text, one NAME=VALUE a line (blank lines skipped), read
+    as `backtest --set` reads its values; InputError naming what is wrong."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError("backtest_sets: expected at least one NAME=VALUE line, e.g. "
+                         "capability_price_elasticity=0")
+    if len(lines) > MAX_SETS:
+        raise InputError(f"backtest_sets: {len(lines)} lines; expected at most {MAX_SETS} "
+                         "NAME=VALUE lines")
+    found: dict[str, str] = {}
+    for i, line in enumerate(lines, 1):
+        try:
+            name, value = parse_assignment(line)
+        except InputError:
+            raise InputError(f"backtest_sets, line {i}: expected NAME=VALUE, e.g. "
+                             "capability_price_elasticity=0") from None
+        if name in found:
+            raise InputError(f"backtest_sets: {quoted(name)} set twice; give each input once")
+        found[name] = value
+    return found
+
+
+def _yours(labs) -> None:
+    """The single-lab backtest with a departure of the reader's own (`backtest --set`), run on
+    request: a few seconds."""
+    st.markdown("**Your own departure**")
+    st.caption(
+        "The single-lab backtest again with inputs of your choosing in every preset, one "
+        "NAME=VALUE a line (a value in the input's unit, or with one: "
+        "`gpu_rental_price=2 USD/GPU/hour`), at " f"{DEFAULT_STEP}ly steps, beside the "
+        "defaults. Your departure is checked against every preset before any is run. Like the "
+        "departures above, a value chosen after seeing the backtest is a diagnosis, not a "
+        "default (`python -m model backtest --set NAME=VALUE`).")
+    text = st.text_area("Inputs (NAME=VALUE, one a line)", key="backtest_sets",
+                        max_chars=MAX_SETS_TEXT, placeholder="capability_price_elasticity=0")
+    if st.button("Run with your inputs", key="backtest_sets_run"):
+        ss["backtest_sets_asked"] = text
+    asked = ss.get("backtest_sets_asked")
+    if asked is None:
+        st.info("Press **Run with your inputs** to read the backtest under them.")
+        return
+    try:
+        sets = read_sets(asked)
+        yours = backtest_departed(tuple(sets.items()))
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    defaults = labs[labs["step"] == DEFAULT_STEP]
+    metrics([
+        ("Single labs: your inputs", f"{int(yours['within'].sum())} of {len(yours)}",
+         "readings in their band with " + ", ".join(f"{k}={v}" for k, v in sets.items())),
+        ("Single labs: the defaults", f"{int(defaults['within'].sum())} of {len(defaults)}",
+         "readings in their band as shipped")])
+    table(tables.departure_frame(defaults, yours))
 
 
 def _covered(frame) -> str:

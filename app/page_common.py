@@ -67,6 +67,18 @@ def backtest_levers() -> pd.DataFrame:
     return levers(steps=(DEFAULT_STEP,))
 
 
+@st.cache_data(max_entries=8, show_spinner="Running the backtest with your inputs (a few "
+               "seconds)...")
+def backtest_departed(sets: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """The single-lab backtest at the default step with the reader's `sets` (name, value text)
+    in every preset (model.odds.levers.with_sets; InputError before any preset is run)."""
+    from model.loop.backtest import backtest
+    from model.loop.steps import DEFAULT_STEP
+    from model.odds.levers import with_sets
+
+    return backtest(with_sets(dict(sets)), steps=(DEFAULT_STEP,))
+
+
 @st.cache_data(max_entries=64, show_spinner="Computing...")
 def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
     """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""

@@ -277,3 +277,18 @@ def backtest_frame(table: pd.DataFrame) -> pd.DataFrame:
                             for r, ok in zip(wide[f"ratio_{s}"], wide[f"within_{s}"],
                                              strict=True)] for s in steps},
         "source": wide["source"]})
+
+
+def departure_frame(defaults: pd.DataFrame, yours: pd.DataFrame) -> pd.DataFrame:
+    """Two single-lab backtests at one step length (model.loop.backtest's columns), the
+    defaults' and a reader's departure, as text side by side: each observable's ratio
+    modelled / observed under each, '(out)' where it falls outside its band."""
+    cells = {}
+    for name, table in (("defaults", defaults), ("yours", yours)):
+        wide = by_observable(table)
+        step = next(c.removeprefix("ratio_") for c in wide.columns if c.startswith("ratio_"))
+        cells[name] = [f"{r:.2f}" + ("" if ok else " (out)") for r, ok in
+                       zip(wide[f"ratio_{step}"], wide[f"within_{step}"], strict=True)]
+    return pd.DataFrame({"observable": wide["observable"], "run": wide["preset"],
+                         "observed": wide["observed"], "ratio (defaults)": cells["defaults"],
+                         "ratio (yours)": cells["yours"]})

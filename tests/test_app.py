@@ -473,6 +473,59 @@ def test_backtest_tab_runs_the_backtests_over_draws_on_request():
     assert tokens["observed"] == "2.46x" and tokens["5%"].endswith("x")  # a ratio, as published
 
 
+def your_departure(text: str) -> AppTest:
+    """The Backtest tab with `text` typed as the reader's departure, then run."""
+    at = open_tab(fresh(), "Backtest")
+    clean(at)
+    assert any("Run with your inputs" in i.value for i in at.info)
+    at.text_area(key="backtest_sets").input(text).run()
+    at.button(key="backtest_sets_run").click().run()
+    clean(at)
+    return at
+
+
+def test_backtest_tab_runs_the_readers_own_departure_as_the_cli_does():
+    from model.loop.backtest import backtest
+    from model.odds.levers import with_sets
+
+    # a blank line and spaces around the names are the reader's typing, not inputs
+    at = your_departure(" capability_price_elasticity = 0\n\nrental_price_decline=0\n")
+    assert not at.error, [e.value for e in at.error]
+    sets = {"capability_price_elasticity": "0", "rental_price_decline": "0"}
+    want = backtest(with_sets(sets), steps=("quarter",))
+    defaults = backtest(steps=("quarter",))
+    assert int(want["within"].sum()) != int(defaults["within"].sum())  # the departure shows
+    assert metric(at, "Single labs: your inputs") == f"{int(want['within'].sum())} of {len(want)}"
+    assert metric(at, "Single labs: the defaults") == \
+        f"{int(defaults['within'].sum())} of {len(defaults)}"
+    shown = at.dataframe[2].value.set_index("observable")
+    assert len(shown) == len(want)
+    for row in want.itertuples():
+        cell = shown.loc[row.observable, "ratio (yours)"]
+        assert cell == f"{row.ratio:.2f}" + ("" if row.within else " (out)")
+    for row in defaults.itertuples():
+        cell = shown.loc[row.observable, "ratio (defaults)"]
+        assert cell == f"{row.ratio:.2f}" + ("" if row.within else " (out)")
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("", "backtest_sets: expected at least one NAME=VALUE line"),
+    ("capability_price_elasticity", "backtest_sets, line 1: expected NAME=VALUE"),
+    ("pue=1.1\n=3", "backtest_sets, line 2: expected NAME=VALUE"),
+    ("pue=1.1\npue=1.2", "backtest_sets: 'pue' set twice"),
+    ("\n".join(f"pue=1.{i}" for i in range(13)), "13 lines; expected at most 12"),
+    ("nope=1", "unknown input 'nope'"),
+    ("pue=10**400", "pue: cannot read"),
+    # one preset's shares would not sum to 1: refused before any preset is run
+    ("share_research=0.9", "shares must sum to 1"),
+], ids=range(8))
+def test_backtest_tab_refuses_a_bad_departure_in_one_line(text, needle):
+    at = your_departure(text)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and needle in errors[0] and "\n" not in errors[0], errors
+    assert len(at.dataframe) == 2  # nothing run
+
+
 def shown_observed(at: AppTest):
     """The research chart's observed points checked against the panel (issue 19, point 1);
     its model lines returned."""
