@@ -36,13 +36,15 @@ def market_nash_view(scenario: str, years: int) -> calc.NashView:
 
 
 @st.cache_data(max_entries=1, show_spinner="Running the backtests (a few seconds)...")
-def backtests() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(each lab preset from its base year, the end-2025 market of labs) against what was
-    published later: the presets as shipped, whatever the sidebar says."""
+def backtests() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(each lab preset from its base year, the end-2025 market of labs, the labs of 2024 as
+    one market) against what was published later: the presets as shipped, whatever the sidebar
+    says."""
     from model.loop.backtest import backtest
     from model.market.backtest import backtest as market_backtest
+    from model.market.backtest import backtest_2024
 
-    return backtest(), market_backtest()
+    return backtest(), market_backtest(), backtest_2024()
 
 
 @st.cache_data(max_entries=1, show_spinner="Running the backtests over 200 draws of the "

@@ -406,22 +406,28 @@ def test_market_tab_shows_the_labs_and_the_chip_price():
     shown_revealed(at)
 
 
-def test_backtest_tab_shows_both_backtests_as_the_cli_reads_them():
+def test_backtest_tab_shows_the_three_backtests_as_the_cli_reads_them():
     from model.loop.backtest import backtest
     from model.market.backtest import backtest as market_backtest
+    from model.market.backtest import backtest_2024
 
     at = open_tab(fresh(), "Backtest")
     clean(at)
     assert not at.error, [e.value for e in at.error]
-    labs, market = backtest(), market_backtest()
+    labs, market, from_2024 = backtest(), market_backtest(), backtest_2024()
     shown = {m.label: m.value for m in at.metric}
     for label, table in (("Single labs from 2024", labs), ("Market of labs from end-2025",
-                                                           market)):
+                                                           market),
+                         ("Market of labs from 2024", from_2024)):
         at_step = table[table["step"] == "quarter"]
         assert shown[label] == f"{int(at_step['within'].sum())} of {len(at_step)}"
     frames = [d.value for d in at.dataframe]
     assert [len(f) for f in frames] == [market["observable"].nunique(),
-                                        labs["observable"].nunique()]
+                                        labs["observable"].nunique(),
+                                        from_2024["observable"].nunique()]
+    fleet = frames[2].set_index("observable").loc["OpenAI compute, end-2025 (H100e)"]
+    assert fleet["run"] == "end-2024: openai"
+    assert fleet["ratio (quarter)"] == "1.28 (out)"  # docs/MODEL.md: 0.98-1.41
     rent = frames[0].set_index("observable").loc["H100 rent, June 2026 (1-year contracts)"]
     want = market[(market["observable"] == rent.name) & (market["step"] == "quarter")]
     assert rent["ratio (quarter)"] == f"{want['ratio'].iloc[0]:.2f}"  # in band: no "(out)"
@@ -435,7 +441,7 @@ def asked_on_backtest(button: str, key: str) -> AppTest:
     at = open_tab(fresh(), "Backtest")
     clean(at)
     assert any(button in i.value for i in at.info)
-    assert len(at.dataframe) == 2  # nothing run until asked
+    assert len(at.dataframe) == 3  # nothing run until asked
     at.button(key=f"{key}_run").click().run()
     clean(at)
     assert not at.error, [e.value for e in at.error]
@@ -447,7 +453,7 @@ def test_backtest_tab_runs_the_departures_on_request():
     from model.odds.levers import LEVERS, NONE, together
 
     at = asked_on_backtest("Run the departures", "backtest_levers")
-    shown = at.dataframe[2].value.set_index("departure")
+    shown = at.dataframe[3].value.set_index("departure")
     assert list(shown.index) == [NONE.name, *(lv.name for lv in LEVERS), together().name]
     labs = backtest()
     quarter = labs[labs["step"] == "quarter"]
@@ -464,8 +470,8 @@ def test_backtest_tab_runs_the_backtests_over_draws_on_request():
                          ("Market of labs: in their 90% interval", market)):
         assert metric(at, label) == f"{int(table['covered'].sum())} of {len(table)}"
     frames = [d.value for d in at.dataframe]
-    assert [len(f) for f in frames[2:]] == [len(market), len(labs)]
-    tokens = frames[2].set_index("observable").loc[
+    assert [len(f) for f in frames[3:]] == [len(market), len(labs)]
+    tokens = frames[3].set_index("observable").loc[
         "Google tokens a month, May 2026 over October 2025"]
     want = market.set_index("observable").loc[tokens.name]
     assert tokens["in 90%"] == ("yes" if want["covered"] else "no")
@@ -498,7 +504,7 @@ def test_backtest_tab_runs_the_readers_own_departure_as_the_cli_does():
     assert metric(at, "Single labs: your inputs") == f"{int(want['within'].sum())} of {len(want)}"
     assert metric(at, "Single labs: the defaults") == \
         f"{int(defaults['within'].sum())} of {len(defaults)}"
-    shown = at.dataframe[2].value.set_index("observable")
+    shown = at.dataframe[3].value.set_index("observable")
     assert len(shown) == len(want)
     for row in want.itertuples():
         cell = shown.loc[row.observable, "ratio (yours)"]
@@ -523,7 +529,7 @@ def test_backtest_tab_refuses_a_bad_departure_in_one_line(text, needle):
     at = your_departure(text)
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and needle in errors[0] and "\n" not in errors[0], errors
-    assert len(at.dataframe) == 2  # nothing run
+    assert len(at.dataframe) == 3  # nothing run
 
 
 def shown_observed(at: AppTest):

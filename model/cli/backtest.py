@@ -1,5 +1,6 @@
 """`python -m model backtest`: each preset from its base year beside what was published later;
-with `--market`, the end-2025 market of labs beside what was published for 2026; with
+with `--market`, the end-2025 market of labs beside what was published for 2026 (with
+`--from-2024`, the labs of 2024 as one market beside the presets' observables); with
 `--intervals`, each observable over draws of the uncertain inputs; with `--levers`, what it would
 take to land: the readings in band with one departure from the defaults at a time."""
 
@@ -76,6 +77,10 @@ def cmd_backtest(args: argparse.Namespace) -> str:
     label = "market: lab" if market else "preset"
     if not intervals and (args.samples is not None or args.seed is not None):
         raise InputError("samples, seed: only with --intervals")
+    from_2024 = getattr(args, "from_2024", False)
+    if from_2024 and (not market or intervals):
+        raise InputError("--from-2024: with --market, and without --intervals (the end-2024 "
+                         "market is run at its central inputs)")
     sets = parse_assignments(getattr(args, "sets", []))
     if sets and (market or intervals or getattr(args, "levers", False)):
         raise InputError("--set: the presets' backtest alone, without --market, --intervals "
@@ -89,8 +94,9 @@ def cmd_backtest(args: argparse.Namespace) -> str:
         return _intervals(args, label)
     if market:
         from model.market.backtest import backtest as market_backtest
+        from model.market.backtest import backtest_2024
 
-        df = market_backtest()
+        df = backtest_2024() if from_2024 else market_backtest()
     else:
         from model.odds.levers import with_sets
 

@@ -127,6 +127,10 @@ def _backtest(p: argparse.ArgumentParser) -> None:
     p.add_argument("--market", action="store_true",
                    help="the end-2025 market of labs from its base year beside what was "
                    "published for 2026 (default: each lab preset alone from its base year)")
+    p.add_argument("--from-2024", dest="from_2024", action="store_true",
+                   help="with --market: the market of labs from end-2024 (the OpenAI, "
+                   "Anthropic and Meta presets beside Google DeepMind, xAI and the rest of the "
+                   "world) beside the lab presets' observables")
     p.add_argument("--intervals", action="store_true",
                    help="each observable over draws of the uncertain inputs (the Monte "
                    "Carlo's; the market's labs' intervals too): its 5th, 50th and 95th "

@@ -257,6 +257,14 @@ REFERENCES: dict[str, str] = {
     "announcement, 31 Mar 2026, as reported: devlery.com/en/blog/openai-122b-superapp-flywheel; "
     "vortx.ch/openai-raises-122b-at-an-852b-valuation). The API only: ChatGPT's tokens are "
     "not published",
+    "capex-2024-25": "Capital expenditure 2024 as reported, and 2025 plans (Q4 2024 earnings, "
+    "Feb 2025, as reported: financefundsupdate.com/?p=27099; news.online.ua, 7 Feb 2025): "
+    "Microsoft, Alphabet, Amazon and Meta $246B together in 2024 (from $151B in 2023), ~$320B "
+    "planned for 2025; Amazon ~$83B to ~$100B, Alphabet to $75B ('42% more than in 2024'), Meta "
+    "~$40B to up to $65B, Microsoft $80B in fiscal 2025",
+    "menlo-2023": "Menlo Ventures, 2023 State of Generative AI in the Enterprise (Nov 2023, as "
+    "reported: uuaa.net/ainews/4ml8kamn.html): enterprises spent ~$2.5B on generative AI in "
+    "2023",
     "definition": "Definition (exact constant)",
     "assumption": "Modelling assumption stated in the description; change it to test it",
 }

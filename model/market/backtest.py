@@ -21,10 +21,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model.core.sources import cite
+from model.loop import backtest as lab_backtest
 from model.loop.backtest import BAND, COLUMNS, read, reading
 from model.loop.steps import STEPS
 
-from .engine import market
+from . import labs_2024
+from .engine import equilibrium, market
 from .presets import DEFAULT_PRESET
 from .world import MARKETS
 
@@ -114,4 +116,25 @@ def backtest(observables=OBSERVABLES, steps=tuple(STEPS),
         frames = {lab: lab_frame(m, lab) for lab in m.labs}
         rows += [reading(item, f"{preset}: {item.lab}", SCENARIO, step,
                          read(frames[item.lab], item)) for item in observables]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+# The market from 2024 runs its labs as the single-lab backtest runs each preset: serving
+# demand first (both OpenAI and Anthropic moved compute to inference in 2025), over as many years.
+FROM_2024 = {"allocation_policy": "inference-first"}
+
+
+def backtest_2024(observables=lab_backtest.OBSERVABLES, steps=tuple(STEPS)) -> pd.DataFrame:
+    """The single-lab backtest's observables read from the end-2024 market of labs
+    (model.market.labs_2024): each preset's from its lab's rows, at each step length
+    (model.loop.backtest's columns; `preset` names the market and the lab)."""
+    lab_of = {preset: lab for lab, preset in labs_2024.PRESET_LABS.items()}
+    each = labs_2024.settings(SCENARIO, FROM_2024)
+    rows = []
+    for step in steps:
+        m = equilibrium(each, labs_2024.NAMES, years=lab_backtest.YEARS, step=step,
+                        pool_growth=labs_2024.POOL_GROWTH.value)
+        frames = {lab: lab_frame(m, lab) for lab in m.labs}
+        rows += [reading(item, f"end-2024: {lab_of[item.preset]}", SCENARIO, step,
+                         read(frames[lab_of[item.preset]], item)) for item in observables]
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -18,6 +18,7 @@ from model.loop.coupling import NO_RIVAL
 from .capital import financing_share
 from .chips import market_supply, price_index, rationed
 from .customers import capacity_capped
+from .parameters import CAPITAL_POOL_GROWTH
 
 # Weight of the new paths in the first iteration; halved (down to MIN_DAMPING) whenever the
 # change grows, since the chip price and the customers can feed back on each other and cycle,
@@ -67,10 +68,11 @@ def rival_gaps(gaps: np.ndarray) -> np.ndarray:
     return np.where(gaps >= best, second, best)
 
 
-def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
+def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool,
+           pool_growth: float = CAPITAL_POOL_GROWTH.value) -> tuple:
     """The coupling paths the rows call for: (supply share, price index, rival odds, rival
     demand, spilled demand, financing share, rival capability gap, base frontier gap), and the
-    customers' (served, chosen) shares."""
+    customers' (served, chosen) shares (`pool_growth`: the capital pool's, 1/year)."""
     production = rows["world_gpu_production"]
     bids = rows["gpus_bid"].copy()
     bids[0] = 0.0  # the base year's fleet is observed: nothing is bought in it
@@ -95,7 +97,7 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool) -> tuple:
     # the capital pool is capped by the world the customers spend from: the first lab's
     # world_gdp row (every lab's, unless a user set their world inputs apart)
     financing = financing_share(rows["external_financing"], rows["year"],
-                                rows["world_gdp"][:, 0], alone)
+                                rows["world_gdp"][:, 0], alone, pool_growth)
     # the market's frontier: the labs' own best software (each step's start, known before it)
     gaps = rows["capability_gap"]
     rival = rival_gaps(gaps)
@@ -132,8 +134,10 @@ class Clearing:
     settling the steps in order is the whole paths' fixed point, at a step's cost per
     iteration rather than the horizon's."""
 
-    def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit):
+    def __init__(self, shares, lane, alone, spill, first, warm, damping, tolerance, limit,
+                 pool_growth=CAPITAL_POOL_GROWTH.value):
         self.shares, self.lane, self.alone, self.spill = shares, lane, alone, spill
+        self.pool_growth = pool_growth
         self.warm = warm
         self.first, self.damping, self.tolerance, self.limit = first, damping, tolerance, limit
         self.settled, self.customers, self.base = [], [], None
@@ -155,7 +159,7 @@ class Clearing:
             stack = self.base
             for k in COUPLED_ROWS:
                 stack[k][1] = rows[k]
-        coupling, customers = couple(stack, self.shares, self.alone, self.spill)
+        coupling, customers = couple(stack, self.shares, self.alone, self.spill, self.pool_growth)
         return tuple(c[-1] for c in coupling), tuple(c[-1] for c in customers)
 
     def __call__(self, t: int, evaluate) -> dict:

@@ -37,6 +37,7 @@ from .clearing import (
     inputs,
 )
 from .fields import Lab
+from .parameters import CAPITAL_POOL_GROWTH
 from .single_lab import lab_settings
 from .world import MARKET
 
@@ -125,14 +126,16 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
                 tolerance: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS,
                 sensitivity: float | None = None,
                 start: tuple | None = None, spill: bool = SPILL,
-                keep: Sequence[str] | None = None) -> Market:
+                keep: Sequence[str] | None = None,
+                pool_growth: float = CAPITAL_POOL_GROWTH.value) -> Market:
     """The market of the labs `settings` (resolved single-lab settings, one per lab, named
     `names`), cleared step by step: each step's coupling (chip rations and price, customers,
     capital) by damped fixed-point iteration of that step alone, from `start`'s (a Market's
     `coupling`, e.g. the last one's) or the last step's. `sensitivity` (log-odds per OOM) sets
     every lab's quality_sensitivity; by default each lab's follows its own inputs. `spill`:
     see SPILL. Values may be arrays of draws (samples), each draw its own market in the same
-    runs; a step is settled when every draw's is."""
+    runs; a step is settled when every draw's is. `pool_growth`: the capital pool's (1/year;
+    the end-2025 market's by default, model.market.parameters)."""
     if not settings:
         raise InputError("a market needs at least one lab")
     began = time.perf_counter()
@@ -147,7 +150,7 @@ def equilibrium(settings: Sequence, names: Sequence[str], years: int = 10,
                       zero, zero, zero, np.ones((n, *lane)), np.full((n, *lane), NO_RIVAL),
                       zero)
     clearing = Clearing(shares, lane, len(settings) == 1, spill, first, start is not None,
-                         damping, tolerance, max_iterations)
+                         damping, tolerance, max_iterations, pool_growth)
     rows = run_arrays(_paths(values, first, sensitivity), n, specialise=True,
                       solve_step=clearing, keep=keep, needs=COUPLED_ROWS if keep else None)
     coupling = tuple(np.stack(path) for path in zip(*clearing.settled, strict=True))

@@ -24,9 +24,12 @@ from .parameters import SCARCITY_PRICE_CAP, WORLD_GDP
 DERIVED = {"rented_share": "cost_basis", "revenue": "token_price"}
 
 
-def lab_inputs(lab: Lab) -> dict[str, tuple[float | str, str]]:
+def lab_inputs(lab: Lab, base: tuple[int, str] = (BASE_YEAR, BASE_YEAR_SOURCE),
+               gdp: tuple[float, str] = (WORLD_GDP.value, WORLD_GDP.source),
+               ) -> dict[str, tuple[float | str, str]]:
     """The lab as single-lab inputs: catalogue name -> (value, citation), without the token
-    price (which needs the resolved serving inputs: see lab_settings)."""
+    price (which needs the resolved serving inputs: see lab_settings). `base`: the market's base
+    year and its citation; `gdp`: the world's GDP that year (USD/year) and its citation."""
     missing = [n for n in REQUIRED if n not in lab.values]
     if missing:
         raise InputError(f"{lab.name}: missing {', '.join(missing)} (every lab states "
@@ -35,10 +38,10 @@ def lab_inputs(lab: Lab) -> dict[str, tuple[float | str, str]]:
     rented, why = lab.values["rented_share"]
     basis = "rented" if rented >= 0.5 else "owned"
     out["cost_basis"] = (basis, f"{why}; {rented:.0%} rented: costed as {basis} (the majority)")
-    out["start_year"] = (BASE_YEAR, BASE_YEAR_SOURCE)
+    out["start_year"] = base
     out.setdefault("scarcity_price_cap", (SCARCITY_PRICE_CAP.value, SCARCITY_PRICE_CAP.source))
     # the market's base year is not the catalogue's: its customers spend from that year's GDP
-    out.setdefault("world_gdp_base_year", (WORLD_GDP.value, WORLD_GDP.source))
+    out.setdefault("world_gdp_base_year", gdp)
     return out
 
 
@@ -70,10 +73,12 @@ def token_price(lab: Lab, values: Mapping[str, float]) -> float | None:
 
 
 def lab_settings(lab: Lab, scenario: str | None = DEFAULT_SCENARIO,
-                 overrides: Mapping[str, str | float] | None = None) -> ScenarioSettings:
+                 overrides: Mapping[str, str | float] | None = None,
+                 **year: tuple) -> ScenarioSettings:
     """Settings for `lab` alone: defaults < the lab < the scenario < overrides, validated;
-    InputError names the lab. `project(lab_settings(lab))` runs it through the projection."""
-    inputs = lab_inputs(lab)
+    InputError names the lab. `project(lab_settings(lab))` runs it through the projection.
+    `year`: lab_inputs' base and gdp (a market based in another year)."""
+    inputs = lab_inputs(lab, **year)
     scenario = scenario or DEFAULT_SCENARIO
     chosen = SCENARIOS[scenario].values if scenario in SCENARIOS else {}
     user = dict(overrides or {})

@@ -28,6 +28,8 @@ def parts() -> dict[str, str]:
             "convergence": convergence.markdown(convergence.convergence_table()),
             "backtest": backtest.markdown(backtest.backtest()),
             "market-backtest": backtest.markdown(market_backtest.backtest(), "market: lab"),
+            "market-backtest-2024": backtest.markdown(market_backtest.backtest_2024(),
+                                                      "market: lab"),
             "backtest-levers": levers.markdown(levers.levers()),
             "backtest-intervals": backtest_odds.markdown(backtest_odds.intervals()),
             "market-backtest-intervals": backtest_odds.markdown(

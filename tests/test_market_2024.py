@@ -1,0 +1,126 @@
+"""The labs of 2024 as one market (model.market.labs_2024) and the single-lab backtest's
+observables read from it (model.market.backtest.backtest_2024): every value cited, the world
+accounted for by hand, each lab's base year its data, the capital pool's growth passed through,
+and the counts the README quotes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.cli.main import main
+from model.core.sources import REFERENCES, reference_keys
+from model.loop import backtest as lab_backtest
+from model.market import labs_2024
+from model.market.backtest import FROM_2024, SCENARIO, backtest_2024, lab_frame
+from model.market.engine import equilibrium
+from model.market.fields import FIELDS, REQUIRED
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+# The presets' base-year fleets (H100e): OpenAI's and Anthropic's 2024 cloud spend at $2 an hour
+# ($7B and $2.5B over 8,760 h), Meta's ~600,000; Epoch's end-2024 medians for the other two.
+FLEETS = {"openai": 7e9 / (2 * 8760), "anthropic": 2.5e9 / (2 * 8760), "meta": 600_000.0,
+          "google-deepmind": 420_334.48, "xai": 203_366.32}
+WORLD_2024 = 4.72e6 + 0.95e6 + 0.55e6 + 0.31e6  # Nvidia, TPU, AMD, Trainium sold by end-2024
+REVENUE_2024 = {"openai": 3.7e9, "anthropic": 381e6, "meta": 0.0}
+
+
+@pytest.fixture(scope="module")
+def quarterly():
+    return equilibrium(labs_2024.settings(SCENARIO, FROM_2024), labs_2024.NAMES,
+                       years=lab_backtest.YEARS, step="quarter",
+                       pool_growth=labs_2024.POOL_GROWTH.value)
+
+
+@pytest.fixture(scope="module")
+def table():
+    return backtest_2024()
+
+
+@pytest.mark.parametrize("lab", labs_2024.LABS, ids=lambda lab: lab.name)
+def test_every_field_of_every_lab_is_cited_and_every_assumption_has_an_interval(lab):
+    assert set(REQUIRED) <= set(lab.values) <= set(FIELDS)
+    for name, (value, citation) in lab.values.items():
+        keys = reference_keys(citation)
+        assert keys and set(keys) <= set(REFERENCES), f"{lab.name}.{name}: {citation!r}"
+        if "assumption" in keys and keys[0] == "assumption":
+            assert name in lab.intervals, f"{lab.name}.{name}: an assumption with no interval"
+        if name in lab.intervals:
+            low, high = lab.intervals[name]
+            assert low <= value <= high, (lab.name, name, value, low, high)
+
+
+def test_the_world_is_accounted_for_by_hand():
+    named = math.fsum(FLEETS.values())
+    assert labs_2024.REST_FLEET == pytest.approx(WORLD_2024 - named, rel=1e-12)
+    assert labs_2024.REST_FLEET == pytest.approx(4_764_062, rel=1e-6)
+    shares = [s.values["lab_supply_share"] for s in labs_2024.settings(SCENARIO, FROM_2024)]
+    assert math.fsum(shares) == pytest.approx(1.0, abs=1e-12)
+    # Meta's preset takes 11% (550k of ~5M), xAI all its fleet of 2024's ~4.9M
+    assert shares[2] == pytest.approx(0.11) and shares[4] == pytest.approx(203_366.32 / 4.9e6)
+    # the hyperscalers' $246B less Alphabet's share for Google DeepMind and Meta's $39.23B
+    gdm = 1_583_429.95 / 5.05e6 * 52.5e9
+    assert labs_2024.REST_OF_WORLD.value("external_financing") == pytest.approx(
+        246e9 - gdm - 39.23e9, rel=1e-12)
+    assert labs_2024.POOL_GROWTH.value == pytest.approx(math.log(320 / 246), rel=1e-12)
+    assert labs_2024.POOL_GROWTH.value == pytest.approx(0.2630, abs=1e-4)
+
+
+def test_each_lab_starts_from_its_2024_data(quarterly):
+    rows = quarterly.rows
+    assert quarterly.converged
+    assert np.all(rows["year"][0] == 2024)
+    for j, lab in enumerate(labs_2024.NAMES):
+        want = FLEETS.get(lab, labs_2024.REST_FLEET)
+        assert rows["fleet_gpus"][0, j] == pytest.approx(want, rel=1e-9), lab
+        if lab in REVENUE_2024:
+            assert rows["inference_revenue"][0, j] == pytest.approx(REVENUE_2024[lab], rel=1e-9)
+    # a lab that reports none earns its inference GPUs at the geometric mean of OpenAI's and
+    # Anthropic's 2024 revenue per inference GPU
+    per_gpu = math.sqrt(3.7e9 / (FLEETS["openai"] * 1.9 / 7)
+                        * 381e6 / (FLEETS["anthropic"] * 1.9 / 7))
+    gdm = labs_2024.NAMES.index("google-deepmind")
+    assert rows["inference_revenue"][0, gdm] == pytest.approx(
+        per_gpu * FLEETS["google-deepmind"] * 1.9 / 7, rel=1e-9)
+
+
+def test_the_capital_pool_growth_reaches_the_labs():
+    # a pool that shrinks tenfold a year must ration the labs' offers after the base year
+    each = labs_2024.settings(SCENARIO, FROM_2024)
+    tight = equilibrium(each, labs_2024.NAMES, years=2, step="year", pool_growth=-math.log(10))
+    assert tight.financing_share[0] == 1.0
+    assert tight.financing_share[1] < 0.2
+    loose = equilibrium(each, labs_2024.NAMES, years=2, step="year",
+                        pool_growth=labs_2024.POOL_GROWTH.value)
+    assert loose.financing_share[1] > 0.9
+
+
+def test_each_reading_is_the_single_labs_rule_applied_to_its_labs_rows(table, quarterly):
+    at = table[table["step"] == "quarter"].set_index("observable")
+    assert len(at) == len(lab_backtest.OBSERVABLES)
+    lab_of = {p: lab for lab, p in labs_2024.PRESET_LABS.items()}
+    for item in lab_backtest.OBSERVABLES:
+        frame = lab_frame(quarterly, lab_of[item.preset])
+        want = lab_backtest.read(frame, item) / item.observed
+        assert at.loc[item.observable, "ratio"] == pytest.approx(want, rel=1e-9), item.observable
+        assert at.loc[item.observable, "preset"] == f"end-2024: {lab_of[item.preset]}"
+
+
+def test_the_readme_quotes_the_counts_in_band(table):
+    counts = [int(table[table["step"] == s]["within"].sum()) for s in ("year", "quarter", "month")]
+    text = " ".join(README.read_text().split())
+    found = re.search(r"\(`backtest --market --from-2024`\), (\d+), (\d+) and (\d+) land", text)
+    assert found and [int(g) for g in found.groups()] == counts
+
+
+@pytest.mark.parametrize("argv", [["backtest", "--from-2024"],
+                                  ["backtest", "--market", "--from-2024", "--intervals"]])
+def test_the_cli_refuses_from_2024_outside_the_market_in_one_line(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--from-2024: with --market" in err, err
