@@ -144,10 +144,10 @@ def test_the_cli_reads_the_backtest_with_the_readers_own_inputs(capsys, frame):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--set", "capability_price_elasticity=0", "--market"],
-     "--set: the presets' backtest alone, without --market, --intervals or --levers"),
+    (["--set", "capability_price_elasticity=0", "--intervals"],
+     "--set: not with --intervals or --levers"),
     (["--set", "capability_price_elasticity=0", "--levers"],
-     "--set: the presets' backtest alone, without --market, --intervals or --levers"),
+     "--set: not with --intervals or --levers"),
     (["--set", "nope=1"], "unknown input 'nope'"),
     # one preset's shares would not sum to 1: refused before any preset is run
     (["--set", "share_research=0.9"], "shares must sum to 1"),

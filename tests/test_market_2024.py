@@ -6,6 +6,7 @@ and the counts the README quotes.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from model.cli.main import main
 from model.core.sources import REFERENCES, reference_keys
 from model.loop import backtest as lab_backtest
+from model.market import backtest as market_backtest
 from model.market import labs_2024
 from model.market.backtest import FROM_2024, SCENARIO, backtest_2024, lab_frame
 from model.market.engine import equilibrium
@@ -124,3 +126,39 @@ def test_the_cli_refuses_from_2024_outside_the_market_in_one_line(capsys, argv):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--from-2024: with --market" in err, err
+
+
+@pytest.mark.parametrize(("argv", "run"), [
+    (["--from-2024"], lambda o: backtest_2024(overrides=o)),
+    ([], lambda o: market_backtest.backtest(overrides=o))], ids=["from-2024", "end-2025"])
+def test_the_cli_reads_either_market_with_the_readers_own_inputs(capsys, argv, run):
+    # one departure in every lab: what the engine reads with the same overrides, and not the
+    # defaults' readings (the departure reaches the labs)
+    sets = {"capability_price_elasticity": "0", "rental_price_decline": "0"}
+    assert main(["backtest", "--market", *argv, *(a for k, v in sets.items()
+                                                 for a in ("--set", f"{k}={v}")),
+                 "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["inputs"] == sets
+    want, defaults = run(sets), run(None)
+    got = [row["ratio"] for row in doc["rows"]]
+    assert got == pytest.approx(list(want["ratio"]), rel=1e-12)
+    assert not np.allclose(got, defaults["ratio"], rtol=1e-3)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--market", "--set", "lab_supply_share=0.1"], "--set lab_supply_share: a lab's own total"),
+    (["--market", "--from-2024", "--set", "fleet_gpus=1e6"], "--set fleet_gpus: a lab's own"),
+    (["--market", "--set", "nope=1"], "openai: unknown input 'nope'"),
+    (["--market", "--from-2024", "--set", "share_research=0.9"], "shares must sum to 1")])
+def test_the_markets_refuse_a_bad_set_in_one_line_before_running(capsys, monkeypatch, argv,
+                                                                  message):
+    import model.market.backtest as backtests
+
+    def ran(*args, **kw):
+        raise AssertionError("ran before refusing")
+
+    monkeypatch.setattr(backtests, "equilibrium", ran)
+    assert main(["backtest", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err

@@ -82,9 +82,9 @@ def cmd_backtest(args: argparse.Namespace) -> str:
         raise InputError("--from-2024: with --market, and without --intervals (the end-2024 "
                          "market is run at its central inputs)")
     sets = parse_assignments(getattr(args, "sets", []))
-    if sets and (market or intervals or getattr(args, "levers", False)):
-        raise InputError("--set: the presets' backtest alone, without --market, --intervals "
-                         "or --levers")
+    if sets and (intervals or getattr(args, "levers", False)):
+        raise InputError("--set: not with --intervals or --levers (the draws and the "
+                         "departures set inputs of their own)")
     if getattr(args, "levers", False):
         if market or intervals:
             raise InputError("levers: the single-lab backtest's alone, without --market or "
@@ -96,7 +96,7 @@ def cmd_backtest(args: argparse.Namespace) -> str:
         from model.market.backtest import backtest as market_backtest
         from model.market.backtest import backtest_2024
 
-        df = backtest_2024() if from_2024 else market_backtest()
+        df = backtest_2024(overrides=sets) if from_2024 else market_backtest(overrides=sets)
     else:
         from model.odds.levers import with_sets
 
@@ -111,8 +111,8 @@ def cmd_backtest(args: argparse.Namespace) -> str:
     passed = int(df["within"].sum())
     return (f"{passed} of {len(df)} observable readings within their band, each observable "
             "read at every step length (sources: --format json)"
-            + (f"; with {inputs} in every preset (a departure from the defaults, which none of "
-               "these figures set)" if inputs else "") + "\n\n"
+            + (f"; with {inputs} in every {'lab' if market else 'preset'} (a departure from "
+               "the defaults, which none of these figures set)" if inputs else "") + "\n\n"
             + table(rows, ("observable", label, "step", "observed", "modelled", "ratio",
                            "band", "in band"),
                     legend="observed = the published figure; modelled = the model's at the same "

@@ -140,9 +140,9 @@ def _backtest(p: argparse.ArgumentParser) -> None:
                    "from the defaults at a time (each what 2025-26 turned out to be), then all "
                    "together")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
-                   help="read every preset's observables with this input set (the presets "
-                   "alone): how 2025-26 fits your assumption; a departure the readings "
-                   "suggest is tuning, not calibration")
+                   help="read the observables with this input set in every preset (with "
+                   "--market, in every lab): how 2025-26 fits your assumption; a departure "
+                   "the readings suggest is tuning, not calibration")
     p.add_argument("--samples", type=_int, help="draws for --intervals (default 200, at most "
                    "2,000)")
     p.add_argument("--seed", type=_int, help="random seed for --intervals (default 0)")

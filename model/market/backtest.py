@@ -20,14 +20,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from model.core.errors import InputError
 from model.core.sources import cite
 from model.loop import backtest as lab_backtest
 from model.loop.backtest import BAND, COLUMNS, read, reading
 from model.loop.steps import STEPS
 
 from . import labs_2024
-from .engine import equilibrium, market
+from .engine import equilibrium
+from .fields import TOTALS
 from .presets import DEFAULT_PRESET
+from .single_lab import lab_settings
 from .world import MARKETS
 
 SCENARIO = "status-quo"
@@ -106,13 +109,27 @@ def lab_frame(m, lab: str) -> pd.DataFrame:
                          if v.ndim in (1, 2)})
 
 
+def every_lab(overrides: dict | None) -> dict:
+    """`overrides` for every lab of a market, checked: a lab's own totals (its fleet, chip
+    share, budget, staff), which sum over the market to the world's, are refused."""
+    totals = sorted(set(overrides or {}) & set(TOTALS))
+    if totals:
+        raise InputError(f"--set {', '.join(totals)}: a lab's own total, which one value for "
+                         "every lab of a market would not share out; set it per lab with "
+                         "`market --set LAB.FIELD=VALUE`")
+    return dict(overrides or {})
+
+
 def backtest(observables=OBSERVABLES, steps=tuple(STEPS),
-             preset: str = DEFAULT_PRESET) -> pd.DataFrame:
+             preset: str = DEFAULT_PRESET, overrides: dict | None = None) -> pd.DataFrame:
     """One row per observable and step length (model.loop.backtest's columns; `preset` names
-    the market and the lab)."""
+    the market and the lab), with `overrides` in every lab (every lab checked before any
+    step is run)."""
+    labs = MARKETS[preset]
+    each = [lab_settings(lab, SCENARIO, every_lab(overrides)) for lab in labs]
     rows = []
     for step in steps:
-        m = market(MARKETS[preset], SCENARIO, years=YEARS, step=step)
+        m = equilibrium(each, [lab.name for lab in labs], years=YEARS, step=step)
         frames = {lab: lab_frame(m, lab) for lab in m.labs}
         rows += [reading(item, f"{preset}: {item.lab}", SCENARIO, step,
                          read(frames[item.lab], item)) for item in observables]
@@ -124,12 +141,14 @@ def backtest(observables=OBSERVABLES, steps=tuple(STEPS),
 FROM_2024 = {"allocation_policy": "inference-first"}
 
 
-def backtest_2024(observables=lab_backtest.OBSERVABLES, steps=tuple(STEPS)) -> pd.DataFrame:
+def backtest_2024(observables=lab_backtest.OBSERVABLES, steps=tuple(STEPS),
+                  overrides: dict | None = None) -> pd.DataFrame:
     """The single-lab backtest's observables read from the end-2024 market of labs
     (model.market.labs_2024): each preset's from its lab's rows, at each step length
-    (model.loop.backtest's columns; `preset` names the market and the lab)."""
+    (model.loop.backtest's columns; `preset` names the market and the lab), with `overrides`
+    in every lab."""
     lab_of = {preset: lab for lab, preset in labs_2024.PRESET_LABS.items()}
-    each = labs_2024.settings(SCENARIO, FROM_2024)
+    each = labs_2024.settings(SCENARIO, {**FROM_2024, **every_lab(overrides)})
     rows = []
     for step in steps:
         m = equilibrium(each, labs_2024.NAMES, years=lab_backtest.YEARS, step=step,
