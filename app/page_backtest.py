@@ -16,6 +16,7 @@ from .page_common import (
     backtest_intervals,
     backtest_levers,
     backtests,
+    market_departed,
     metrics,
     table,
 )
@@ -59,7 +60,7 @@ def backtest_tab() -> None:
                "from 2024\").")
     table(tables.backtest_frame(from_2024))
     _levers()
-    _yours(labs)
+    _yours(labs, from_2024)
     _intervals()
 
 
@@ -119,17 +120,18 @@ def read_sets(text: str) -> dict[str, str]:
     return found
 
 
-def _yours(labs) -> None:
+def _yours(labs, from_2024) -> None:
     """The single-lab backtest with a departure of the reader's own (`backtest --set`), run on
     request: a few seconds."""
     st.markdown("**Your own departure**")
     st.caption(
-        "The single-lab backtest again with inputs of your choosing in every preset, one "
-        "NAME=VALUE a line (a value in the input's unit, or with one: "
-        "`gpu_rental_price=2 USD/GPU/hour`), at " f"{DEFAULT_STEP}ly steps, beside the "
-        "defaults. Your departure is checked against every preset before any is run. Like the "
-        "departures above, a value chosen after seeing the backtest is a diagnosis, not a "
-        "default (`python -m model backtest --set NAME=VALUE`).")
+        "The single-lab backtest, and the same readings from the labs of 2024 as one market, "
+        "again with inputs of your choosing in every preset and lab, one NAME=VALUE a line (a "
+        "value in the input's unit, or with one: `gpu_rental_price=2 USD/GPU/hour`), at "
+        f"{DEFAULT_STEP}ly steps, beside the defaults. Your departure is checked against every "
+        "preset before any is run. Like the departures above, a value chosen after seeing the "
+        "backtest is a diagnosis, not a default (`python -m model backtest --set NAME=VALUE`, "
+        "`--market --from-2024`).")
     text = st.text_area("Inputs (NAME=VALUE, one a line)", key="backtest_sets",
                         max_chars=MAX_SETS_TEXT, placeholder="capability_price_elasticity=0")
     if st.button("Run with your inputs", key="backtest_sets_run"):
@@ -144,13 +146,22 @@ def _yours(labs) -> None:
     except InputError as exc:
         st.error(str(exc))
         return
-    defaults = labs[labs["step"] == DEFAULT_STEP]
-    metrics([
-        ("Single labs: your inputs", f"{int(yours['within'].sum())} of {len(yours)}",
-         "readings in their band with " + ", ".join(f"{k}={v}" for k, v in sets.items())),
-        ("Single labs: the defaults", f"{int(defaults['within'].sum())} of {len(defaults)}",
-         "readings in their band as shipped")])
-    table(tables.departure_frame(defaults, yours))
+    inputs = ", ".join(f"{k}={v}" for k, v in sets.items())
+    runs = {"alone, defaults": labs[labs["step"] == DEFAULT_STEP], "alone, yours": yours}
+    shown = [("Single labs: your inputs", _count(yours, DEFAULT_STEP),
+              f"readings in their band with {inputs}")]
+    try:
+        market = market_departed(tuple(sets.items()))
+    except InputError as exc:  # an input the single labs take but a market's labs do not
+        st.info(f"The market from 2024 is not run with these inputs: {exc}")
+    else:
+        runs |= {"market, defaults": from_2024[from_2024["step"] == DEFAULT_STEP],
+                 "market, yours": market}
+        shown.append(("Market from 2024: your inputs", _count(market, DEFAULT_STEP),
+                      f"the same readings from the labs of 2024 as one market, with {inputs} "
+                      "in every lab"))
+    metrics(shown)
+    table(tables.departure_frame(runs))
 
 
 def _covered(frame) -> str:

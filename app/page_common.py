@@ -81,6 +81,17 @@ def backtest_departed(sets: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     return backtest(with_sets(dict(sets)), steps=(DEFAULT_STEP,))
 
 
+@st.cache_data(max_entries=8, show_spinner="Running the market from 2024 with your inputs (a "
+               "few seconds)...")
+def market_departed(sets: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """The labs of 2024 as one market at the default step with the reader's `sets` in every
+    lab (model.market.backtest.backtest_2024; InputError before any step is run)."""
+    from model.loop.steps import DEFAULT_STEP
+    from model.market.backtest import backtest_2024
+
+    return backtest_2024(steps=(DEFAULT_STEP,), overrides=dict(sets))
+
+
 @st.cache_data(max_entries=64, show_spinner="Computing...")
 def compute(kind: str, ctx: calc.Context, scenario: str, *extra):
     """Projections, Monte Carlo percentiles and tornado swings (see calc.compute)."""

@@ -279,16 +279,16 @@ def backtest_frame(table: pd.DataFrame) -> pd.DataFrame:
         "source": wide["source"]})
 
 
-def departure_frame(defaults: pd.DataFrame, yours: pd.DataFrame) -> pd.DataFrame:
-    """Two single-lab backtests at one step length (model.loop.backtest's columns), the
-    defaults' and a reader's departure, as text side by side: each observable's ratio
-    modelled / observed under each, '(out)' where it falls outside its band."""
-    cells = {}
-    for name, table in (("defaults", defaults), ("yours", yours)):
+def departure_frame(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Backtests of the same observables at one step length (model.loop.backtest's columns),
+    by heading (e.g. "alone, defaults", "alone, yours"), as text side by side: each
+    observable's ratio modelled / observed in each, '(out)' where it falls outside its band."""
+    cells, first = {}, by_observable(next(iter(runs.values())))
+    for name, table in runs.items():
         wide = by_observable(table)
         step = next(c.removeprefix("ratio_") for c in wide.columns if c.startswith("ratio_"))
-        cells[name] = [f"{r:.2f}" + ("" if ok else " (out)") for r, ok in
-                       zip(wide[f"ratio_{step}"], wide[f"within_{step}"], strict=True)]
-    return pd.DataFrame({"observable": wide["observable"], "run": wide["preset"],
-                         "observed": wide["observed"], "ratio (defaults)": cells["defaults"],
-                         "ratio (yours)": cells["yours"]})
+        cells[f"ratio ({name})"] = [f"{r:.2f}" + ("" if ok else " (out)") for r, ok in
+                                    zip(wide[f"ratio_{step}"], wide[f"within_{step}"],
+                                        strict=True)]
+    return pd.DataFrame({"observable": first["observable"], "preset": first["preset"],
+                         "observed": first["observed"], **cells})

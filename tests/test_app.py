@@ -492,26 +492,46 @@ def your_departure(text: str) -> AppTest:
 
 def test_backtest_tab_runs_the_readers_own_departure_as_the_cli_does():
     from model.loop.backtest import backtest
+    from model.market.backtest import backtest_2024
     from model.odds.levers import with_sets
 
     # a blank line and spaces around the names are the reader's typing, not inputs
     at = your_departure(" capability_price_elasticity = 0\n\nrental_price_decline=0\n")
     assert not at.error, [e.value for e in at.error]
     sets = {"capability_price_elasticity": "0", "rental_price_decline": "0"}
-    want = backtest(with_sets(sets), steps=("quarter",))
-    defaults = backtest(steps=("quarter",))
-    assert int(want["within"].sum()) != int(defaults["within"].sum())  # the departure shows
-    assert metric(at, "Single labs: your inputs") == f"{int(want['within'].sum())} of {len(want)}"
-    assert metric(at, "Single labs: the defaults") == \
-        f"{int(defaults['within'].sum())} of {len(defaults)}"
+    runs = {"alone, defaults": backtest(steps=("quarter",)),
+            "alone, yours": backtest(with_sets(sets), steps=("quarter",)),
+            "market, defaults": backtest_2024(steps=("quarter",)),
+            "market, yours": backtest_2024(steps=("quarter",), overrides=sets)}
+    # the departure shows, alone and in the market
+    assert int(runs["alone, yours"]["within"].sum()) != int(runs["alone, defaults"]["within"].sum())
+    assert int(runs["market, yours"]["within"].sum()) != int(
+        runs["market, defaults"]["within"].sum())
+    for label, key in (("Single labs: your inputs", "alone, yours"),
+                       ("Market from 2024: your inputs", "market, yours")):
+        want = runs[key]
+        assert metric(at, label) == f"{int(want['within'].sum())} of {len(want)}"
     shown = at.dataframe[3].value.set_index("observable")
-    assert len(shown) == len(want)
-    for row in want.itertuples():
-        cell = shown.loc[row.observable, "ratio (yours)"]
-        assert cell == f"{row.ratio:.2f}" + ("" if row.within else " (out)")
-    for row in defaults.itertuples():
-        cell = shown.loc[row.observable, "ratio (defaults)"]
-        assert cell == f"{row.ratio:.2f}" + ("" if row.within else " (out)")
+    assert list(shown.columns) == ["preset", "observed", *(f"ratio ({k})" for k in runs)]
+    assert shown.loc["OpenAI revenue, 2025", "preset"] == "openai-2024"
+    for key, want in runs.items():
+        assert len(shown) == len(want)
+        for row in want.itertuples():
+            cell = shown.loc[row.observable, f"ratio ({key})"]
+            assert cell == f"{row.ratio:.2f}" + ("" if row.within else " (out)")
+
+
+def test_backtest_tab_runs_a_departure_the_market_refuses_alone():
+    # a fleet is every preset's own but one value for every lab of a market would not share
+    # out: the single labs run, the market says why it does not
+    at = your_departure("fleet_gpus=1e6")
+    assert not at.error, [e.value for e in at.error]
+    assert metric(at, "Single labs: your inputs").endswith(" of 29")
+    assert not [m for m in at.metric if m.label.startswith("Market from 2024: your")]
+    assert any("not run with these inputs: --set fleet_gpus: a lab's own total" in i.value
+               for i in at.info)
+    assert list(at.dataframe[3].value.columns) == [
+        "observable", "preset", "observed", "ratio (alone, defaults)", "ratio (alone, yours)"]
 
 
 @pytest.mark.parametrize(("text", "needle"), [
