@@ -104,21 +104,27 @@ def _demand(growth: float, citation: str, growths: tuple[float, float] | None = 
     return out if growths is None else (*out, tuple(demand_growth(g) for g in growths))
 
 
+def _assumed_growth(why: str) -> dict[str, tuple]:
+    """Revenue growth into 2024 (1/year) for a lab with no earlier figure, OpenAI's, up to
+    Anthropic's, and the user demand growth it gives."""
+    growth, interval = math.log(3), (math.log(3), math.log(10))
+    return {"base_revenue_growth": (growth, cite(
+        "assumption", f"{why}: OpenAI's ln 3 [openai-cfo-2026]; up to Anthropic's ln 10 "
+        "[anthropic-revenue]"), interval),
+        "user_demand_growth": _demand(growth, cite("assumption", "revenue growth as assumed "
+                                                   "above"), interval)}
+
+
 _ALPHABET, _ALPHABET_2025 = 52.5e9, 75e9
 _GDM_OWNS = 1_583_429.95 / 5.05e6  # Google DeepMind's share of the compute Google owns, 2025
 _GDM_FLEET = FLEET_2024["google-deepmind"]
-_GDM_GROWTH = math.log(3)
 GOOGLE_DEEPMIND = _lab(
     "google-deepmind", "Google DeepMind", fleet_gpus=(_GDM_FLEET, cite(
         "epoch-lab-compute", f"{_GDM_FLEET:,.0f} H100e at end-2024 (median)")),
     rented_share=(0.0, cite("epoch-acu", "an allocation of Alphabet's owned compute")),
     **_split("Google DeepMind"),
     revenue=_revenue(_GDM_FLEET * _SPLIT["share_inference"]),
-    base_revenue_growth=(_GDM_GROWTH, cite("assumption", "no revenue reported: OpenAI's ln 3 "
-                         "[openai-cfo-2026]; up to Anthropic's ln 10 [anthropic-revenue]"),
-                         (_GDM_GROWTH, math.log(10))),
-    user_demand_growth=_demand(_GDM_GROWTH, cite("assumption", "revenue growth as assumed "
-                                                 "above"), (_GDM_GROWTH, math.log(10))),
+    **_assumed_growth("no revenue reported"),
     financing_model=("parent", cite("capex-2024-25", "funded from Alphabet's capex")),
     external_financing=(_GDM_OWNS * _ALPHABET, cite(
         "assumption", f"Google DeepMind's share of the compute Google owns at end-2025, "
@@ -139,7 +145,6 @@ GOOGLE_DEEPMIND = _lab(
                   (0.0, _months(3.5))))
 
 _XAI_FLEET = FLEET_2024["xai"]
-_XAI_GROWTH = math.log(3)
 XAI = _lab(
     "xai", "xAI", fleet_gpus=(_XAI_FLEET, cite(
         "epoch-lab-compute", f"{_XAI_FLEET:,.0f} H100e at end-2024 (median)")),
@@ -154,11 +159,7 @@ XAI = _lab(
     share_research=(0.81, cite("epoch-final-runs", "the rest of R&D: 0.9 x 0.9")),
     share_automation=_NONE_AUTOMATED, share_other=_NONE_OTHER,
     revenue=(0.1e9, cite("xai-revenue", "around $100M a year in 2024"), (0.05e9, 0.2e9)),
-    base_revenue_growth=(_XAI_GROWTH, cite("assumption", "Grok's paid tiers and API began in "
-                         "2024, no earlier figure: OpenAI's ln 3 [openai-cfo-2026]; up to ln 10"),
-                         (_XAI_GROWTH, math.log(10))),
-    user_demand_growth=_demand(_XAI_GROWTH, cite("assumption", "revenue growth as assumed "
-                                                 "above"), (_XAI_GROWTH, math.log(10))),
+    **_assumed_growth("Grok's paid tiers and API began in 2024, with no earlier figure"),
     financing_model=("parent", cite("xai-rounds", "funded by rounds and debt, not on revenue")),
     external_financing=(12e9, cite("xai-rounds", "$6B Series B (May 2024) and $6B Series C "
                                    "(Dec 2024)")),
