@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.core.errors import InputError, quoted
-from model.core.resolve import parse_assignment
+from model.core.errors import InputError
+from model.core.resolve import parse_assignment, parse_assignments
 from model.loop.steps import DEFAULT_STEP
 
 from . import tables
@@ -107,17 +107,13 @@ def read_sets(text: str) -> dict[str, str]:
     if len(lines) > MAX_SETS:
         raise InputError(f"backtest_sets: {len(lines)} lines; expected at most {MAX_SETS} "
                          "NAME=VALUE lines")
-    found: dict[str, str] = {}
     for i, line in enumerate(lines, 1):
         try:
-            name, value = parse_assignment(line)
-        except InputError:
+            parse_assignment(line)
+        except InputError:  # named by its line: the line itself may be anything the reader typed
             raise InputError(f"backtest_sets, line {i}: expected NAME=VALUE, e.g. "
                              "capability_price_elasticity=0") from None
-        if name in found:
-            raise InputError(f"backtest_sets: {quoted(name)} set twice; give each input once")
-        found[name] = value
-    return found
+    return parse_assignments(lines, "backtest_sets")
 
 
 def _yours(labs, from_2024) -> None:
