@@ -47,15 +47,16 @@ def backtest_tab() -> None:
          f"at {DEFAULT_STEP}ly steps; the labs bid for one chip supply and share one "
          "customer market, each keeping its 2025 split"),
         ("Market of labs from 2024", _count(from_2024, DEFAULT_STEP), "the single labs' "
-         f"readings at {DEFAULT_STEP}ly steps, read from the labs of 2024 run as one market, "
-         "each serving demand first")])
+         f"readings and three of its other labs' at {DEFAULT_STEP}ly steps, read from the labs "
+         "of 2024 run as one market, each serving demand first")])
     st.markdown("**The market of labs, from end-2025, against 2026**")
     table(tables.backtest_frame(market))
     st.markdown("**Each lab alone, from its 2024 preset**")
     table(tables.backtest_frame(labs))
     st.markdown("**The same readings from the labs of 2024 run as one market**")
     st.caption("OpenAI, Anthropic and Meta as their presets, beside Google DeepMind, xAI and the "
-               "rest of the world's chips: a test of the market's mechanisms, not a preset "
+               "rest of the world's chips, with three readings of the two labs no preset has: "
+               "a test of the market's mechanisms, not a preset "
                "(`python -m model backtest --market --from-2024`; docs/MODEL.md, \"The market "
                "from 2024\").")
     table(tables.backtest_frame(from_2024))

@@ -104,13 +104,36 @@ def test_the_capital_pool_growth_reaches_the_labs():
 
 def test_each_reading_is_the_single_labs_rule_applied_to_its_labs_rows(table, quarterly):
     at = table[table["step"] == "quarter"].set_index("observable")
-    assert len(at) == len(lab_backtest.OBSERVABLES)
+    own = market_backtest.OBSERVABLES_2024
+    assert len(at) == len(lab_backtest.OBSERVABLES) + len(own) == 29 + 3
     lab_of = {p: lab for lab, p in labs_2024.PRESET_LABS.items()}
-    for item in lab_backtest.OBSERVABLES:
-        frame = lab_frame(quarterly, lab_of[item.preset])
-        want = lab_backtest.read(frame, item) / item.observed
+    read_from = [(item, lab_of[item.preset]) for item in lab_backtest.OBSERVABLES]
+    for item, lab in read_from + [(item, item.lab) for item in own]:
+        want = lab_backtest.read(lab_frame(quarterly, lab), item) / item.observed
         assert at.loc[item.observable, "ratio"] == pytest.approx(want, rel=1e-9), item.observable
-        assert at.loc[item.observable, "preset"] == f"end-2024: {lab_of[item.preset]}"
+        assert at.loc[item.observable, "preset"] == f"end-2024: {lab}"
+
+
+def test_the_markets_own_observables_read_its_other_labs_by_hand(quarterly):
+    # xAI's Q3 2025: $107M x 4; Google's tokens a month: 1.3 quadrillion over 480 trillion
+    # (May to October 2025), and the end-2025 market's May 2026 over October 2025, 3.2 over 1.3
+    own = {item.observable: item for item in market_backtest.OBSERVABLES_2024}
+    xai = own["xAI revenue, Q3 2025 (annualised)"]
+    assert (xai.lab, xai.observed, xai.year, xai.length) == ("xai", 428e6, 2025.5, 0.25)
+    first = own["Google tokens a month, October 2025 over May 2025"]
+    assert first.observed == pytest.approx(1300 / 480, rel=1e-12)
+    assert (first.since, first.year) == pytest.approx((2025 + 4.5 / 12, 2025 + 9.5 / 12))
+    then = own["Google tokens a month, May 2026 over October 2025"]
+    assert then.observed == pytest.approx(3.2 / 1.3, rel=1e-12) and then.since == first.year
+    # the growth read is the lab's tokens served at the two times, off its step-middle path
+    frame = lab_frame(quarterly, "google-deepmind")
+    mid = frame["year"].to_numpy() + np.where(frame["year"].to_numpy() == 2024, 0.5, 0.125)
+    tokens = frame["tokens_served"].to_numpy()
+    by_hand = np.exp(np.interp([first.since, first.year], mid, np.log(tokens)))
+    assert lab_backtest.read(frame, first) == pytest.approx(by_hand[1] / by_hand[0], rel=1e-9)
+    for item in own.values():
+        keys = reference_keys(item.source)
+        assert keys and set(keys) <= set(REFERENCES) and "assumption" not in keys
 
 
 def test_the_readme_quotes_the_counts_in_band(table):

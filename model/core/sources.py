@@ -246,7 +246,9 @@ REFERENCES: dict[str, str] = {
     "google-io-2026": "Google I/O 2026 keynote (blog.google, 19 May 2026, 'I/O 2026: Welcome "
     "to the agentic Gemini era'), as reported (megaoneai.com/launches/google-io-2026-agentic-"
     "gemini-era; gadg.ai): Google processes 'more than 3.2 quadrillion tokens a month across "
-    "its surfaces, up 7x year over year'; the Gemini app over 900M monthly users",
+    "its surfaces, up 7x year over year', from 'roughly 480 trillion' at I/O 2025 and '9.7 "
+    "trillion tokens a month' two years before (also gigazine.net, 20 May 2026); the Gemini "
+    "app over 900M monthly users",
     "semianalysis-rental-2026-06": "SemiAnalysis neocloud survey, late June 2026, as reported "
     "(theinformationmachine.fyi/threads/gpu-spot-contract-pricing, 26 Jun 2026): 'one-year H100 "
     "contract prices have risen from a trough of ~$1.70/hr to ~$2.65/hr'; spot $2.42/hr, "
