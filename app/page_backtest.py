@@ -167,7 +167,7 @@ def _covered(frame) -> str:
 
 def _intervals() -> None:
     """The same figures against the spread of the model's draws (model.odds.backtest), run on
-    request: about ten seconds."""
+    request: about fifteen seconds."""
     if not _asked(
             "Against the model's own uncertainty",
             "A miss at the central inputs may still be a figure the model's stated uncertainty "
@@ -176,15 +176,15 @@ def _intervals() -> None:
             "50th and 95th percentiles, whether the published figure lies between the 5th and "
             "95th, and its rank (the share of draws below it; near 0 or 1 the model's "
             "uncertainty does not reach it). A wide interval covers cheaply: read its width too "
-            "(`python -m model backtest --intervals`, `--market`).",
+            "(`python -m model backtest --intervals`, `--market`, `--market --from-2024`).",
             "Run the draws", "backtest_intervals",
             "Press **Run the draws** to run the backtests over the uncertain inputs."):
         return
-    labs, market = backtest_intervals()
-    metrics([
-        ("Single labs: in their 90% interval", _covered(labs), "readings whose published "
-         "figure lies between the draws' 5th and 95th percentiles"),
-        ("Market of labs: in their 90% interval", _covered(market), "readings whose published "
-         "figure lies between the draws' 5th and 95th percentiles")])
+    labs, market, from_2024 = backtest_intervals()
+    within = "readings whose published figure lies between the draws' 5th and 95th percentiles"
+    metrics([("Single labs: in their 90% interval", _covered(labs), within),
+             ("Market of labs: in their 90% interval", _covered(market), within),
+             ("Market from 2024: in their 90% interval", _covered(from_2024), within)])
     table(tables.interval_frame(market))
     table(tables.interval_frame(labs))
+    table(tables.interval_frame(from_2024))

@@ -48,14 +48,17 @@ def backtests() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 @st.cache_data(max_entries=1, show_spinner="Running the backtests over 200 draws of the "
-               "uncertain inputs (about ten seconds)...")
-def backtest_intervals() -> tuple[pd.DataFrame, pd.DataFrame]:
+               "uncertain inputs (about fifteen seconds)...")
+def backtest_intervals() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """backtests(), each observable over the Monte Carlo's draws at the default step
-    (model.odds.backtest.intervals): (the lab presets, the market of labs)."""
+    (model.odds.backtest.intervals): (the lab presets, the market of labs, the market from
+    2024)."""
     from model.loop.steps import DEFAULT_STEP
     from model.odds.backtest import intervals
 
-    return (intervals(steps=(DEFAULT_STEP,)), intervals(market=True, steps=(DEFAULT_STEP,)))
+    steps = (DEFAULT_STEP,)
+    return (intervals(steps=steps), intervals(market=True, steps=steps),
+            intervals(market=True, from_2024=True, steps=steps))
 
 
 @st.cache_data(max_entries=1, show_spinner="Running the backtest with each departure (a few "

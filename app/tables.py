@@ -280,15 +280,19 @@ def backtest_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def departure_frame(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Backtests of the same observables at one step length (model.loop.backtest's columns),
-    by heading (e.g. "alone, defaults", "alone, yours"), as text side by side: each
-    observable's ratio modelled / observed in each, '(out)' where it falls outside its band."""
-    cells, first = {}, by_observable(next(iter(runs.values())))
-    for name, table in runs.items():
-        wide = by_observable(table)
-        step = next(c.removeprefix("ratio_") for c in wide.columns if c.startswith("ratio_"))
-        cells[f"ratio ({name})"] = [f"{r:.2f}" + ("" if ok else " (out)") for r, ok in
-                                    zip(wide[f"ratio_{step}"], wide[f"within_{step}"],
-                                        strict=True)]
-    return pd.DataFrame({"observable": first["observable"], "preset": first["preset"],
-                         "observed": first["observed"], **cells})
+    """Backtests at one step length (model.loop.backtest's columns), by heading (e.g. "alone,
+    defaults", "alone, yours"), as text side by side: each observable's ratio modelled /
+    observed in each, '(out)' where it falls outside its band, blank in a run that does not
+    read it (the market from 2024's own labs, which no single lab is); an observable is named
+    by the first run that reads it."""
+    wide = {name: by_observable(table).set_index("observable") for name, table in runs.items()}
+    first = pd.concat(wide.values())
+    first = first[~first.index.duplicated()]
+    cells = {}
+    for name, table in wide.items():
+        step = next(c.removeprefix("ratio_") for c in table.columns if c.startswith("ratio_"))
+        text = {k: f"{r:.2f}" + ("" if ok else " (out)") for k, r, ok in
+                zip(table.index, table[f"ratio_{step}"], table[f"within_{step}"], strict=True)}
+        cells[f"ratio ({name})"] = [text.get(k, "") for k in first.index]
+    return pd.DataFrame({"observable": first.index, "preset": first["preset"].to_list(),
+                         "observed": first["observed"].to_list(), **cells})

@@ -466,11 +466,17 @@ def test_backtest_tab_runs_the_backtests_over_draws_on_request():
 
     at = asked_on_backtest("Run the draws", "backtest_intervals")
     labs, market = intervals(steps=("quarter",)), intervals(market=True, steps=("quarter",))
+    from_2024 = intervals(market=True, from_2024=True, steps=("quarter",))
     for label, table in (("Single labs: in their 90% interval", labs),
-                         ("Market of labs: in their 90% interval", market)):
+                         ("Market of labs: in their 90% interval", market),
+                         ("Market from 2024: in their 90% interval", from_2024)):
         assert metric(at, label) == f"{int(table['covered'].sum())} of {len(table)}"
     frames = [d.value for d in at.dataframe]
-    assert [len(f) for f in frames[3:]] == [len(market), len(labs)]
+    assert [len(f) for f in frames[3:]] == [len(market), len(labs), len(from_2024)] == [11, 29, 32]
+    xai = frames[5].set_index("observable").loc["xAI revenue, Q3 2025 (annualised)"]
+    want = from_2024.set_index("observable").loc[xai.name]
+    assert xai["in 90%"] == ("yes" if want["covered"] else "no")
+    assert xai["rank"] == f"{want['rank']:.2f}"
     tokens = frames[3].set_index("observable").loc[
         "Google tokens a month, May 2026 over October 2025"]
     want = market.set_index("observable").loc[tokens.name]
@@ -514,11 +520,15 @@ def test_backtest_tab_runs_the_readers_own_departure_as_the_cli_does():
     shown = at.dataframe[3].value.set_index("observable")
     assert list(shown.columns) == ["preset", "observed", *(f"ratio ({k})" for k in runs)]
     assert shown.loc["OpenAI revenue, 2025", "preset"] == "openai-2024"
+    # the 29 the single labs read, then the market's own three, blank where a lab alone is
+    assert len(shown) == len(runs["market, defaults"]) == 29 + 3
+    assert shown.loc["xAI revenue, Q3 2025 (annualised)", "preset"] == "end-2024: xai"
+    assert shown.loc["xAI revenue, Q3 2025 (annualised)", "ratio (alone, yours)"] == ""
     for key, want in runs.items():
-        assert len(shown) == len(want)
         for row in want.itertuples():
             cell = shown.loc[row.observable, f"ratio ({key})"]
             assert cell == f"{row.ratio:.2f}" + ("" if row.within else " (out)")
+        assert (shown[f"ratio ({key})"] != "").sum() == len(want)
 
 
 def test_backtest_tab_runs_a_departure_the_market_refuses_alone():

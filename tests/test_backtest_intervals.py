@@ -12,14 +12,16 @@ import numpy as np
 import pytest
 
 from model.cli.main import main
+from model.core.catalogue import CATALOGUE
 from model.loop import backtest as lab_backtest
 from model.loop import montecarlo
 from model.loop.montecarlo import Z90
 from model.market import backtest as market_backtest
+from model.market import labs_2024
 from model.market.single_lab import lab_settings
 from model.market.world import MARKETS
 from model.odds import backtest as odds_backtest
-from model.odds.draws import draw_settings, drawn_labs, split_normal
+from model.odds.draws import LOOP_INPUTS, draw_settings, drawn_labs, split_normal
 
 END_2025 = MARKETS["end-2025"]
 
@@ -124,3 +126,60 @@ def test_the_cli_refuses_bad_draws_in_one_line(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"error: {message}"
+
+
+def test_the_market_from_2024_with_nothing_uncertain_reads_as_its_backtest(certain, monkeypatch):
+    monkeypatch.setattr(labs_2024, "LABS", tuple(dataclasses.replace(lab, intervals={})
+                                                 for lab in labs_2024.LABS))
+    pairs = market_backtest.pairs_2024()
+    assert len(pairs) == 29 + 3
+    readings = odds_backtest.market_2024_readings(pairs, "quarter", 2, 0)
+    central = market_backtest.backtest_2024(steps=("quarter",)).set_index("observable")
+    for item, _ in pairs:
+        assert readings[item.observable] == pytest.approx(
+            [central.loc[item.observable, "modelled"]] * 2, rel=1e-9), item.observable
+
+
+@pytest.mark.parametrize("draw", [0, 7])
+def test_a_draw_of_the_market_from_2024_holds_the_presets_data_and_moves_every_lab_alike(draw):
+    central = labs_2024.settings(market_backtest.SCENARIO, market_backtest.FROM_2024)
+    drawn = odds_backtest.settings_2024(0, draw)
+    names = list(labs_2024.NAMES)
+    # the presets' data are observed: held, as a lab alone's Monte Carlo holds them
+    for lab in labs_2024.PRESET_LABS:
+        j = names.index(lab)
+        for name in ("fleet_gpus", "external_financing", "lab_supply_share", "token_price"):
+            assert drawn[j].values[name] == central[j].values[name], (lab, name)
+    # the other labs' assumptions are drawn from their intervals, as the end-2025 labs' are
+    labs, record = drawn_labs(labs_2024.LABS, 0, draw)
+    gdm = names.index("google-deepmind")
+    assert drawn[gdm].values["external_financing"] == pytest.approx(
+        record["google-deepmind.external_financing"], rel=1e-12)
+    assert drawn[gdm].values["external_financing"] != central[gdm].values["external_financing"]
+    # one world: each loop input moves every lab by the same factor (unless clipped) from
+    # where its lab's draw put it
+    before = labs_2024.settings(market_backtest.SCENARIO, market_backtest.FROM_2024, labs)
+    moved = 0
+    for name in LOOP_INPUTS:
+        bounds = (CATALOGUE[name].min, CATALOGUE[name].max)
+        factors = {d.values[name] / c.values[name] for d, c in zip(drawn, before, strict=True)
+                   if c.values[name] != 0 and d.values[name] not in bounds}
+        if len(factors) > 1:
+            assert max(factors) == pytest.approx(min(factors), rel=1e-9), name
+        moved += any(abs(f - 1) > 1e-6 for f in factors)
+    assert moved >= len(LOOP_INPUTS) // 2
+
+
+def test_the_cli_gives_the_market_from_2024s_intervals(capsys):
+    assert main(["backtest", "--market", "--from-2024", "--intervals", "--samples", "3",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    central = market_backtest.backtest_2024()
+    assert len(rows) == len(central) == 3 * 32
+    for row, (_, want) in zip(rows, central.iterrows(), strict=True):
+        assert (row["observable"], row["preset"], row["step"]) == (
+            want["observable"], want["preset"], want["step"])
+        assert row["modelled"] == pytest.approx(want["modelled"], rel=1e-12)
+        assert row["p5"] <= row["p50"] <= row["p95"]
+        assert row["covered"] == (row["p5"] <= row["observed"] <= row["p95"])
+        assert (row["draws"], row["seed"]) == (3, 0)

@@ -21,11 +21,13 @@ def test_model_doc_backtest_is_current():
     assert backtest_markdown(backtest()) in DOC.read_text(), "regenerate with `make docs`"
 
 
-def test_model_doc_market_backtest_is_current():
+def test_model_doc_market_backtests_are_current():
     from model.loop.backtest import markdown as backtest_markdown
-    from model.market.backtest import backtest
+    from model.market.backtest import backtest, backtest_2024
 
-    assert backtest_markdown(backtest(), "market: lab") in DOC.read_text(), \
+    text = DOC.read_text()
+    assert backtest_markdown(backtest(), "market: lab") in text, "regenerate with `make docs`"
+    assert backtest_markdown(backtest_2024(), "market: lab") in text, \
         "regenerate with `make docs`"
 
 
@@ -35,6 +37,8 @@ def test_model_doc_backtest_intervals_are_current():
     text = DOC.read_text()
     assert markdown(intervals()) in text, "regenerate with `make docs`"
     assert markdown(intervals(market=True), "market: lab") in text, "regenerate with `make docs`"
+    assert markdown(intervals(market=True, from_2024=True), "market: lab") in text, \
+        "regenerate with `make docs`"
 
 
 def test_model_doc_names_every_input_and_row():
@@ -79,5 +83,8 @@ def test_readme_backtest_counts_are_current():
     assert f"`backtest --market` reads {len(MARKET)} figures" in prose
     assert f"none lands ten of the {len(OBSERVABLES)} at" in prose
     ranks = re.findall(r"mean rank among the draws is (\d\.\d\d)", DOC.read_text())
-    assert len(ranks) == 2, ranks
+    assert len(ranks) == 3, ranks  # alone, the end-2025 market, the market from 2024
     assert f"mean rank {ranks[0]} alone, {ranks[1]} in the market" in prose
+    covered = re.findall(r"^(\d+) of (\d+) readings lie within", DOC.read_text(), re.M)
+    assert f"The market from 2024* covers {covered[2][0]} of {covered[2][1]} (mean rank " \
+        f"{ranks[2]})" in " ".join(DOC.read_text().split())

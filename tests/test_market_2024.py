@@ -144,7 +144,7 @@ def test_the_readme_quotes_the_counts_in_band(table):
 
 
 @pytest.mark.parametrize("argv", [["backtest", "--from-2024"],
-                                  ["backtest", "--market", "--from-2024", "--intervals"]])
+                                  ["backtest", "--from-2024", "--intervals"]])
 def test_the_cli_refuses_from_2024_outside_the_market_in_one_line(capsys, argv):
     assert main(argv) == 2
     err = capsys.readouterr().err

@@ -34,7 +34,8 @@ def _intervals(args: argparse.Namespace, label: str) -> str:
 
     samples = SAMPLES if args.samples is None else args.samples
     seed = SEED if args.seed is None else args.seed
-    df = intervals(market=args.market, samples=samples, seed=seed)
+    df = intervals(market=args.market, samples=samples, seed=seed,
+                   from_2024=getattr(args, "from_2024", False))
     out = _records(df, args.format)
     if out is not None:
         return out
@@ -78,9 +79,8 @@ def cmd_backtest(args: argparse.Namespace) -> str:
     if not intervals and (args.samples is not None or args.seed is not None):
         raise InputError("samples, seed: only with --intervals")
     from_2024 = getattr(args, "from_2024", False)
-    if from_2024 and (not market or intervals):
-        raise InputError("--from-2024: with --market, and without --intervals (the end-2024 "
-                         "market is run at its central inputs)")
+    if from_2024 and not market:
+        raise InputError("--from-2024: with --market (the labs of 2024 run as one market)")
     sets = parse_assignments(getattr(args, "sets", []))
     if sets and (intervals or getattr(args, "levers", False)):
         raise InputError("--set: not with --intervals or --levers (the draws and the "

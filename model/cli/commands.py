@@ -130,7 +130,8 @@ def _backtest(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from-2024", dest="from_2024", action="store_true",
                    help="with --market: the market of labs from end-2024 (the OpenAI, "
                    "Anthropic and Meta presets beside Google DeepMind, xAI and the rest of the "
-                   "world) beside the lab presets' observables")
+                   "world) beside the lab presets' observables and three of its other labs' "
+                   "(with --intervals, over draws of its uncertain inputs)")
     p.add_argument("--intervals", action="store_true",
                    help="each observable over draws of the uncertain inputs (the Monte "
                    "Carlo's; the market's labs' intervals too): its 5th, 50th and 95th "

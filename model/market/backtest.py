@@ -161,16 +161,22 @@ OBSERVABLES_2024 = (
 )
 
 
+def pairs_2024(observables=lab_backtest.OBSERVABLES, own=OBSERVABLES_2024) -> list[tuple]:
+    """(observable, the lab of the market from 2024 it is read from): the single-lab
+    `observables` from their presets' labs, then the market's `own`."""
+    lab_of = {preset: lab for lab, preset in labs_2024.PRESET_LABS.items()}
+    return [(item, lab_of[item.preset]) for item in observables] + [(item, item.lab)
+                                                                    for item in own]
+
+
 def backtest_2024(observables=lab_backtest.OBSERVABLES, steps=tuple(STEPS),
                   overrides: dict | None = None, own=OBSERVABLES_2024) -> pd.DataFrame:
     """The single-lab backtest's observables read from the end-2024 market of labs
     (model.market.labs_2024): each preset's from its lab's rows, then the market's `own`
     (its other labs'), at each step length (model.loop.backtest's columns; `preset` names the
     market and the lab), with `overrides` in every lab."""
-    lab_of = {preset: lab for lab, preset in labs_2024.PRESET_LABS.items()}
     each = labs_2024.settings(SCENARIO, {**FROM_2024, **every_lab(overrides)})
-    read_from = [(item, lab_of[item.preset]) for item in observables]
-    read_from += [(item, item.lab) for item in own]
+    read_from = pairs_2024(observables, own)
     rows = []
     for step in steps:
         m = equilibrium(each, labs_2024.NAMES, years=lab_backtest.YEARS, step=step,

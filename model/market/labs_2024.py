@@ -225,14 +225,16 @@ POOL_GROWTH = Parameter(math.log(_HYPERSCALERS_2025 / _HYPERSCALERS), 0.2, 0.6, 
     f"2024 to 2025: ln(320/246) = {math.log(_HYPERSCALERS_2025 / _HYPERSCALERS):.3f} a year"))
 
 
-def settings(scenario: str, overrides: dict[str, str | float]) -> list[ScenarioSettings]:
+def settings(scenario: str, overrides: dict[str, str | float],
+             labs: tuple = LABS) -> list[ScenarioSettings]:
     """Every lab's single-lab settings under `scenario` with `overrides`, in NAMES' order: the
     presets' as the single-lab backtest runs them (pricing scarcity at most as a market's lab
-    does), the others' from their fields at the 2024 base year."""
+    does), the others' from their fields (`labs`: LABS, or a draw of them) at the 2024 base
+    year."""
     cap = {"scarcity_price_cap": SCARCITY_PRICE_CAP.value}
     out = []
     for preset in PRESET_LABS.values():
         s = scenario_settings(preset, scenario, None, {**cap, **overrides})
         s.sources["scarcity_price_cap"] = SCARCITY_PRICE_CAP.source
         out.append(s)
-    return out + [lab_settings(lab, scenario, overrides, base=BASE, gdp=GDP) for lab in LABS]
+    return out + [lab_settings(lab, scenario, overrides, base=BASE, gdp=GDP) for lab in labs]

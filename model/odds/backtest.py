@@ -4,8 +4,9 @@
 The backtests (model.loop.backtest, model.market.backtest) ask whether the model at its central
 inputs lands within its band of what was published. This asks whether the published figure is
 one the model's own stated uncertainty allows: the same draws as the Monte Carlo's (a lab alone:
-model.loop.montecarlo's inputs; the market of labs: model.odds.draws, its labs' intervals
-too), each draw run as the backtest runs its preset or market, the observable read from each.
+model.loop.montecarlo's inputs; a market of labs: model.odds.draws, its labs' intervals too,
+the presets' data in the market from 2024 held as a lab alone's), each draw run as the backtest
+runs its preset or market, the observable read from each.
 `covered`: the figure lies within the draws' 90% interval. `rank`: the share of draws below it
 (ties half), which for a calibrated forecaster is spread evenly over 0-1; near 0 or 1, the
 model's uncertainty does not reach it. The readings are not independent (one lab's revenue at
@@ -28,11 +29,12 @@ from model.loop.projection import run_arrays
 from model.loop.scenarios import scenario_settings
 from model.loop.steps import STEPS, steps_for
 from model.market import backtest as market_backtest
+from model.market import labs_2024
 from model.market.engine import equilibrium
 from model.market.presets import DEFAULT_PRESET
 from model.market.world import MARKETS
 
-from .draws import draw_settings
+from .draws import draw_settings, drawn_labs, loop_drawn
 
 SAMPLES = 200  # draws per backtest: the 5th and 95th percentiles from 10 draws beyond each
 MAX_SAMPLES = 2_000  # the market's at every step length: about three minutes on one core
@@ -99,21 +101,59 @@ def market_readings(items: Sequence, step: str, samples: int, seed: int,
     return out
 
 
+def settings_2024(seed: int, draw: int) -> list:
+    """The market from 2024's labs in draw `draw` (NAMES' order), as its backtest runs them:
+    the labs that are no preset with their intervals drawn (model.odds.draws), every lab's
+    loop inputs drawn alike, the presets' data held as the single-lab Monte Carlo holds it."""
+    labs, _ = drawn_labs(labs_2024.LABS, seed, draw)
+    settings, _ = loop_drawn(
+        labs_2024.settings(market_backtest.SCENARIO, market_backtest.FROM_2024, labs),
+        market_backtest.FROM_2024, seed, draw)
+    return settings
+
+
+def market_2024_readings(items: Sequence, step: str, samples: int,
+                         seed: int) -> dict[str, np.ndarray]:
+    """{observable: its reading in each draw} for the market from 2024's `items` ((observable,
+    lab) pairs) at `step` steps, each draw's labs settings_2024's."""
+    out = {item.observable: np.empty(samples) for item, _ in items}
+    for draw in range(samples):
+        m = equilibrium(settings_2024(seed, draw), labs_2024.NAMES, years=lab_backtest.YEARS,
+                        step=step,
+                        pool_growth=labs_2024.POOL_GROWTH.value)
+        frames = {lab: market_backtest.lab_frame(m, lab) for lab in labs_2024.NAMES}
+        for item, lab in items:
+            out[item.observable][draw] = lab_backtest.read(frames[lab], item)
+    return out
+
+
 def intervals(market: bool = False, samples: int = SAMPLES, seed: int = SEED,
-              steps: Sequence[str] = tuple(STEPS)) -> pd.DataFrame:
+              steps: Sequence[str] = tuple(STEPS), from_2024: bool = False) -> pd.DataFrame:
     """One row (COLUMNS) per observable and step length of the single-lab backtest, or with
-    `market` the market's: the central run's reading and the draws' percentiles."""
+    `market` the market's, or with `from_2024` the market from 2024's: the central run's
+    reading and the draws' percentiles."""
     if isinstance(samples, bool) or not isinstance(samples, int) or not (
             1 <= samples <= MAX_SAMPLES):
         raise InputError(f"samples: expected a whole number from 1 to {MAX_SAMPLES:,}, got "
                          f"{quoted(samples)}")
     check_samples(samples, seed)
-    central = market_backtest.backtest(steps=steps) if market else lab_backtest.backtest(
-        steps=steps)
-    items = market_backtest.OBSERVABLES if market else lab_backtest.OBSERVABLES
+    if from_2024:
+        central = market_backtest.backtest_2024(steps=steps)
+        pairs = market_backtest.pairs_2024()
+        items = [item for item, _ in pairs]
+
+        def each(step):
+            return market_2024_readings(pairs, step, samples, seed)
+    else:
+        central = market_backtest.backtest(steps=steps) if market else lab_backtest.backtest(
+            steps=steps)
+        items = market_backtest.OBSERVABLES if market else lab_backtest.OBSERVABLES
+
+        def each(step):
+            return (market_readings if market else lab_readings)(items, step, samples, seed)
     rows = []
     for step in steps:
-        readings = (market_readings if market else lab_readings)(items, step, samples, seed)
+        readings = each(step)
         at = central[central["step"] == step].set_index("observable")
         rows += [summary_row(item, at.loc[item.observable, "preset"], step,
                              float(at.loc[item.observable, "modelled"]),

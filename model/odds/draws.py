@@ -105,11 +105,19 @@ def draw_settings(labs: Sequence[Lab], scenario: str | None, overrides: Mapping 
     """Each lab's resolved single-lab settings in draw `draw` under `scenario`, and the draw's
     inputs: {'lab.field': drawn value} and {loop input: its factor over the settings' value}."""
     labs, record = drawn_labs(labs, seed, draw)
+    settings, factors = loop_drawn([lab_settings(lab, scenario, overrides) for lab in labs],
+                                   overrides, seed, draw)
+    return settings, record | factors
+
+
+def loop_drawn(settings: Sequence, overrides: Mapping | None, seed: int,
+               draw: int) -> tuple[list, dict[str, float]]:
+    """`settings` (each lab's resolved settings) with draw `draw`'s loop inputs, one factor per
+    input shared by every lab (held: HELD and the `overrides`), and {input: that factor}."""
     held = set(HELD) | set(overrides or {})
     ss = np.random.SeedSequence([int(seed), int(draw), _LOOP_STREAM])
-    settings, factors = [], {}
-    for lab in labs:
-        s = lab_settings(lab, scenario, overrides)
+    out, factors = [], {}
+    for s in settings:
         # one sample, from the same stream for every lab: the same factors
         sampled = sample_inputs(dict(s.values), 1, ss)
         values = dict(s.values)
@@ -119,5 +127,5 @@ def draw_settings(labs: Sequence[Lab], scenario: str | None, overrides: Mapping 
             values[name] = x
             if name not in factors and base != 0:
                 factors[name] = x / base
-        settings.append(dataclasses.replace(s, values=values))
-    return settings, record | {n: factors.get(n, 1.0) for n in LOOP_INPUTS if n not in held}
+        out.append(dataclasses.replace(s, values=values))
+    return out, {n: factors.get(n, 1.0) for n in LOOP_INPUTS if n not in held}

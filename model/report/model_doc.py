@@ -34,6 +34,8 @@ def parts() -> dict[str, str]:
             "backtest-intervals": backtest_odds.markdown(backtest_odds.intervals()),
             "market-backtest-intervals": backtest_odds.markdown(
                 backtest_odds.intervals(market=True), "market: lab"),
+            "market-backtest-2024-intervals": backtest_odds.markdown(
+                backtest_odds.intervals(market=True, from_2024=True), "market: lab"),
             "milestone-dates": milestone_dates.markdown(milestone_dates.table())}
 
 
