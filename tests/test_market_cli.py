@@ -156,3 +156,17 @@ def test_preset_chooses_the_labs(capsys):
     assert tuple(MARKETS) == PRESETS
     assert main([*BASE, "--preset", "frontier-2025", "--market-file", "m.toml"]) == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_yearly_steps_say_they_are_annual_summaries(capsys):
+    # docs/MODEL.md, "The market's steps": yearly fleets and NPVs part from monthly ones by up
+    # to 57%; quarterly steps say nothing more
+    from model.cli.market import CAVEAT, YEARLY
+
+    assert main([*BASE, "--choice", "policy"]) == 0  # yearly, the market's default
+    assert capsys.readouterr().out.rstrip().endswith(CAVEAT + YEARLY)
+    two = ["market", "--years", "2", "--choice", "policy", "--format", "json"]
+    assert main([*two, "--step", "quarter"]) == 0
+    assert json.loads(capsys.readouterr().out)["caveat"] == CAVEAT
+    assert main(two) == 0
+    assert json.loads(capsys.readouterr().out)["caveat"] == CAVEAT + YEARLY

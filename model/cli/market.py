@@ -36,6 +36,13 @@ POLICY = ("not computed: with --choice policy each lab keeps its scenario's allo
 CAVEAT = ("Not a forecast yet: chip production does not answer the price, a renter reinvests "
           "all its revenue, and revenue falls with the frontier's price while fleets grow, so "
           "most NPVs are negative (docs/MODEL.md, 'The market of labs').")
+YEARLY = (" Yearly steps are annual summaries: in the market a lab's fleet and NPV part from "
+          "monthly steps' by tens of per cent (docs/MODEL.md, 'The market's steps').")
+
+
+def caveat(args: argparse.Namespace) -> str:
+    """CAVEAT, and at yearly steps what they miss."""
+    return CAVEAT + (YEARLY if args.step == "year" else "")
 
 
 def labs_from(args: argparse.Namespace) -> tuple:
@@ -149,7 +156,8 @@ def _json(args, result) -> str:
             "converged": bool(m.converged), "iterations": m.iterations,
             "change": json_number(m.change), "max_deviation_gain": None,
             "max_deviation_gain_note": POLICY, "joint": None, "joint_note": POLICY,
-            "caveat": CAVEAT, "chip_price_index": _index(m), "financing_share": _financing(m),
+            "caveat": caveat(args), "chip_price_index": _index(m),
+            "financing_share": _financing(m),
             "records": records(m)})
     eq, planner = result.nash, result.joint
     return strict_json({
@@ -174,7 +182,7 @@ def _json(args, result) -> str:
         "checks_cleared_note": "every market the last check re-solved (each lab deviating "
         "alone) cleared; otherwise its gains vouch for nothing and converged is false",
         "market_iterations": eq.market.iterations, "seconds": round(eq.seconds, 2),
-        "caveat": CAVEAT, "chip_price_index": _index(eq.market),
+        "caveat": caveat(args), "chip_price_index": _index(eq.market),
         "financing_share": _financing(eq.market), "records": _records(result.frame()),
         "joint": {"npv": json_number(planner.npv), "success": planner.success,
                   "message": planner.message, "evaluations": planner.evaluations,
@@ -232,7 +240,7 @@ def cmd_market(args: argparse.Namespace) -> str:
                         legend="research, inference share = of the lab's fleet, first step -> "
                         "last; fleet in H100-equivalent GPUs; share of customers = of the "
                         "tokens the labs serve; NPV = at the last step, with a terminal value")
-                + "\n\n" + CAVEAT)
+                + "\n\n" + caveat(args))
     eq, planner = result.nash, result.joint
     race = result.race()
     alone = [p["share_research"].to_numpy() for p in result.price_takers]
@@ -261,4 +269,4 @@ def cmd_market(args: argparse.Namespace) -> str:
                     "frontier (a price-taker); race: Nash less joint, averaged over the steps, "
                     "in points of the fleet; deviation gain: what the lab gains deviating alone "
                     "(share of its NPV scale)")
-            + "\n\n" + CAVEAT)
+            + "\n\n" + caveat(args))

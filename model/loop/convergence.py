@@ -29,7 +29,9 @@ def agreement(a: float, b: float, scale: float = 0.0) -> float:
     return abs(a - b) / top if top else 0.0
 
 
-def _measures(df: pd.DataFrame, years: int) -> dict[str, float]:
+def measures(df: pd.DataFrame, years: int) -> dict[str, float]:
+    """A projection's MEASURES at a run of `years`, and the present value of its compute
+    bill (USD), NPV's scale."""
     last_year = df["year"].iloc[0] + years - 1
     start = df[np.isclose(df["year"], last_year)].iloc[0]
     return {"fleet_stock": float(df["fleet_stock"].iloc[-1]),
@@ -45,10 +47,10 @@ def compare(preset: str | None, scenario: str, years: int = 10) -> dict[str, flo
     present value of the compute bill it nets, since a near-zero NPV has no relative precision.
     """
     settings = scenario_settings(preset, scenario)
-    month = _measures(project(settings, years, "month"), years)
+    month = measures(project(settings, years, "month"), years)
     out = {}
     for step in ("year", "quarter"):
-        other = _measures(project(settings, years, step), years)
+        other = measures(project(settings, years, step), years)
         for m in MEASURES:
             scale = month["bill"] if m == "npv" else 0.0
             out[f"{m}_{step}"] = agreement(other[m], month[m], scale)

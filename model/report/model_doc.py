@@ -12,6 +12,7 @@ from pathlib import Path
 from model.loop import backtest, convergence, milestone_dates
 from model.market import answer, reveal, reveal_table
 from model.market import backtest as market_backtest
+from model.market import convergence as market_convergence
 from model.odds import backtest as backtest_odds
 from model.odds import levers
 
@@ -26,6 +27,8 @@ def parts() -> dict[str, str]:
     """Marker name -> generated Markdown."""
     return {"equations": equations_table.markdown(),
             "convergence": convergence.markdown(convergence.convergence_table()),
+            "market-convergence": market_convergence.markdown(
+                market_convergence.convergence_table()),
             "backtest": backtest.markdown(backtest.backtest()),
             "market-backtest": backtest.markdown(market_backtest.backtest(), "market: lab"),
             "market-backtest-2024": backtest.markdown(market_backtest.backtest_2024(),
