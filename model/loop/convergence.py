@@ -65,10 +65,11 @@ def convergence_table(years: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def markdown(table: pd.DataFrame) -> str:
-    out = ["| preset | scenario | fleet (year / quarter) | software efficiency | NPV |",
+def markdown(table: pd.DataFrame, label: str = "preset") -> str:
+    """The table in docs/MODEL.md, its first column `label` (a preset, or a market's lab)."""
+    out = [f"| {label} | scenario | fleet (year / quarter) | software efficiency | NPV |",
            "|---|---|---|---|---|"]
-    out += [f"| {r.preset} | {r.scenario} | {r.fleet_stock_year:.1%} / "
+    out += [f"| {getattr(r, label)} | {r.scenario} | {r.fleet_stock_year:.1%} / "
             f"{r.fleet_stock_quarter:.1%} | {r.software_efficiency_year:.1%} / "
             f"{r.software_efficiency_quarter:.1%} | {r.npv_year:.1%} / {r.npv_quarter:.1%} |"
             for r in table.itertuples()]

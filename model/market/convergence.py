@@ -13,6 +13,7 @@ import sys
 import pandas as pd
 
 from model.loop.convergence import MEASURES, agreement, measures
+from model.loop.convergence import markdown as convergence_markdown
 from model.loop.scenarios import SCENARIOS
 
 from .backtest import lab_frame
@@ -54,13 +55,8 @@ def convergence_table(years: int = 10) -> pd.DataFrame:
 
 
 def markdown(table: pd.DataFrame) -> str:
-    out = ["| lab | scenario | fleet (year / quarter) | software efficiency | NPV |",
-           "|---|---|---|---|---|"]
-    out += [f"| {r.lab} | {r.scenario} | {r.fleet_stock_year:.1%} / "
-            f"{r.fleet_stock_quarter:.1%} | {r.software_efficiency_year:.1%} / "
-            f"{r.software_efficiency_quarter:.1%} | {r.npv_year:.1%} / {r.npv_quarter:.1%} |"
-            for r in table.itertuples()]
-    return "\n".join(out)
+    """The table in docs/MODEL.md: a lab a row."""
+    return convergence_markdown(table, "lab")
 
 
 if __name__ == "__main__":
