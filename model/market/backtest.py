@@ -165,8 +165,8 @@ def pairs_2024(observables=lab_backtest.OBSERVABLES, own=OBSERVABLES_2024) -> li
     """(observable, the lab of the market from 2024 it is read from): the single-lab
     `observables` from their presets' labs, then the market's `own`."""
     lab_of = {preset: lab for lab, preset in labs_2024.PRESET_LABS.items()}
-    return [(item, lab_of[item.preset]) for item in observables] + [(item, item.lab)
-                                                                    for item in own]
+    return ([(item, lab_of[item.preset]) for item in observables]
+            + [(item, item.lab) for item in own])
 
 
 def backtest_2024(observables=lab_backtest.OBSERVABLES, steps=tuple(STEPS),

@@ -85,20 +85,28 @@ def lab_readings(items: Sequence, step: str, samples: int, seed: int) -> dict[st
     return out
 
 
+def _market_draws(pairs: Sequence, names: Sequence[str], settings_of, samples: int,
+                  **run) -> dict[str, np.ndarray]:
+    """{observable: its reading in each draw} for (observable, lab) `pairs`: draw d's market,
+    the labs `settings_of(d)` named `names`, cleared by the engine with `run`'s keywords."""
+    out = {item.observable: np.empty(samples) for item, _ in pairs}
+    for draw in range(samples):
+        m = equilibrium(settings_of(draw), names, **run)
+        frames = {lab: market_backtest.lab_frame(m, lab) for lab in names}
+        for item, lab in pairs:
+            out[item.observable][draw] = lab_backtest.read(frames[lab], item)
+    return out
+
+
 def market_readings(items: Sequence, step: str, samples: int, seed: int,
                     preset: str = DEFAULT_PRESET) -> dict[str, np.ndarray]:
     """{observable: its reading in each draw} for the market's `items` at `step` steps: the
     market of labs of each draw (model.odds.draws) cleared as the market's backtest clears it."""
     labs = MARKETS[preset]
-    names = [lab.name for lab in labs]
-    out = {item.observable: np.empty(samples) for item in items}
-    for draw in range(samples):
-        settings, _ = draw_settings(labs, market_backtest.SCENARIO, None, seed, draw)
-        m = equilibrium(settings, names, years=market_backtest.YEARS, step=step)
-        frames = {lab: market_backtest.lab_frame(m, lab) for lab in names}
-        for item in items:
-            out[item.observable][draw] = lab_backtest.read(frames[item.lab], item)
-    return out
+    return _market_draws(
+        [(item, item.lab) for item in items], [lab.name for lab in labs],
+        lambda d: draw_settings(labs, market_backtest.SCENARIO, None, seed, d)[0], samples,
+        years=market_backtest.YEARS, step=step)
 
 
 def settings_2024(seed: int, draw: int) -> list:
@@ -116,15 +124,9 @@ def market_2024_readings(items: Sequence, step: str, samples: int,
                          seed: int) -> dict[str, np.ndarray]:
     """{observable: its reading in each draw} for the market from 2024's `items` ((observable,
     lab) pairs) at `step` steps, each draw's labs settings_2024's."""
-    out = {item.observable: np.empty(samples) for item, _ in items}
-    for draw in range(samples):
-        m = equilibrium(settings_2024(seed, draw), labs_2024.NAMES, years=lab_backtest.YEARS,
-                        step=step,
-                        pool_growth=labs_2024.POOL_GROWTH.value)
-        frames = {lab: market_backtest.lab_frame(m, lab) for lab in labs_2024.NAMES}
-        for item, lab in items:
-            out[item.observable][draw] = lab_backtest.read(frames[lab], item)
-    return out
+    return _market_draws(items, labs_2024.NAMES, lambda d: settings_2024(seed, d), samples,
+                         years=lab_backtest.YEARS, step=step,
+                         pool_growth=labs_2024.POOL_GROWTH.value)
 
 
 def intervals(market: bool = False, samples: int = SAMPLES, seed: int = SEED,
@@ -138,22 +140,16 @@ def intervals(market: bool = False, samples: int = SAMPLES, seed: int = SEED,
                          f"{quoted(samples)}")
     check_samples(samples, seed)
     if from_2024:
-        central = market_backtest.backtest_2024(steps=steps)
-        pairs = market_backtest.pairs_2024()
-        items = [item for item, _ in pairs]
-
-        def each(step):
-            return market_2024_readings(pairs, step, samples, seed)
+        central, pairs = market_backtest.backtest_2024(steps=steps), market_backtest.pairs_2024()
+        items, reader = [item for item, _ in pairs], market_2024_readings
     else:
         central = market_backtest.backtest(steps=steps) if market else lab_backtest.backtest(
             steps=steps)
         items = market_backtest.OBSERVABLES if market else lab_backtest.OBSERVABLES
-
-        def each(step):
-            return (market_readings if market else lab_readings)(items, step, samples, seed)
+        pairs, reader = items, market_readings if market else lab_readings
     rows = []
     for step in steps:
-        readings = each(step)
+        readings = reader(pairs, step, samples, seed)
         at = central[central["step"] == step].set_index("observable")
         rows += [summary_row(item, at.loc[item.observable, "preset"], step,
                              float(at.loc[item.observable, "modelled"]),
