@@ -355,13 +355,19 @@ class _Lab:
         v, dt, fy, revenue = self.v, r.dt, self.fy, r.inference_revenue
         r.ocf = revenue - (r.compute_cost - r.depreciation)
         if p is None:
-            r.growth, r.trailing = v.base_revenue_growth, revenue
+            r.growth = r.growth_step = v.base_revenue_growth
+            r.trailing = revenue
         else:
             g = np.clip(log(revenue / p.inference_revenue) / r.between, -self.tenfold,
                         self.tenfold)
-            g = where((revenue <= 0) | (p.inference_revenue <= 0), -self.tenfold, g)
-            w = 1 - exp(-dt / fy)  # investors average the step's growth over a year
-            r.growth = g = p.growth * (1 - w) + g * w
+            r.growth_step = g = where((revenue <= 0) | (p.inference_revenue <= 0),
+                                      -self.tenfold, g)
+            # investors average the step's growth over a year, run on through the step as the
+            # last two steps' growth does (none from the base year's)
+            w = 1 - exp(-dt / fy)
+            slope = where(p.elapsed == 0, 0.0, (g - p.growth_step) / r.between)
+            r.growth = g = np.clip(p.growth * (1 - w) + g * w + slope * (dt - fy * w),
+                                   -self.tenfold, self.tenfold)
             # the last year's revenue rolls on: d/dt = revenue - (what left the window), the
             # window's revenue x phi at steady growth g, phi = g / (e^g - 1); exact over a step
             # (this step's revenue enters as a path growing at g through the step)

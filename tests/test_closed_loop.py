@@ -197,7 +197,8 @@ def test_capital_and_purchases_on_revenue_by_hand(cost_basis, supply_share, bind
     assert r1["capex"] == near(0 if cost_basis == "rented"
                                else min(affordable, purchasable) * unit_cost)
     # the second quarter: revenue's growth, averaged over a year, and the last year's revenue,
-    # from the first quarter's revenue (read from the projection)
+    # from the first quarter's revenue (read from the projection); the first step runs no
+    # slope on from the base year's growth
     revenue1 = r1["inference_revenue"]
     now = max(-LN10, min(LN10, math.log(revenue1 / revenue) / 0.625))  # middle to middle
     growth = 0.5 * math.exp(-0.25) + now * (1 - math.exp(-0.25))
@@ -270,10 +271,20 @@ def test_capital_on_a_parents_budget_by_hand(cost_basis):
         else:
             affordable = capital * 0.25 / r["hardware_price"]
         assert r["gpus_affordable"] == near(affordable)
-        # what it would bid in a market of labs: a renter, the part of its gap brought into
-        # service within the quarter over the 10-week lead time; an owner, all it can pay for
-        bid = affordable * (1 - math.exp(-0.25 / (10 / 52))) if cost_basis == "rented" \
-            else affordable
+        # what it would bid in a market of labs (no shortage alone): a renter, what it brings
+        # into service within the quarter closing the gap to its target at 1 / (10 weeks) a
+        # year, the target moving linearly through the quarter; an owner, all it can pay for
+        if cost_basis == "rented":
+            target = capital / (r["gpu_rental_price"] * 8760)  # the money does not grow
+            assert r["gpus_rentable"] == near(target)
+            between = 0.625 if t == 1 else 0.25  # from the last step's middle
+            slope = (target - before["gpus_rentable"]) / between
+            a = 0.25 / (10 / 52)
+            closing = (-math.expm1(-a) * (target - kept) + slope * 0.25
+                       * ((1 + math.exp(-a)) / 2 + math.expm1(-a) / a))
+            bid = max(0.0, min(target - kept, closing)) / lasting
+        else:
+            bid = affordable
         assert r["gpus_bid"] == near(bid)
         assert r["gpus_purchased"] == near(min(affordable, r["gpus_purchasable"]))
         assert r["fleet_stock"] == near(kept + r["gpus_purchased"] * lasting)
@@ -634,7 +645,7 @@ def test_the_closed_loop_holds(preset, scenario):
 # --- step length: quarters against months -----------------------------------------------------
 # Entries of the convergence table beyond TOLERANCE (docs/MODEL.md, "Step length"), each named:
 # (preset, scenario, column). Quarters, the default step, agree with months within TOLERANCE in
-# every case (the largest, the AI 2027 lab's NPV under brakes, 3.9%). Years are annual
+# every case (the largest, OpenAI's fleet under status-quo, 1.7%). Years are annual
 # summaries, not the default: where the fleet or revenue moves within the year they miss it.
 # The test fails when an entry outside this list goes beyond TOLERANCE and when a listed one
 # comes back within it, so the list cannot go stale.
@@ -646,6 +657,10 @@ KNOWN_EXCEPTIONS = {
       for s in ("ai-2027", "ideas-harder", "inference-first", "brakes")),
     ("openai-2024", "brakes", "fleet_stock_year"),
     *(("anthropic-2024", s, "npv_year") for s in ("status-quo", "inference-first")),
+    # (since the revenue's growth investors see runs on through a step as the last two steps'
+    # growth does, a yearly step extrapolates a year of it)
+    ("anthropic-2024", "ideas-harder", "fleet_stock_year"),
+    *(("(defaults)", s, "npv_year") for s in ("ideas-harder", "brakes")),
     *(("deepseek-v3", s, m) for s in _ALL for m in ("fleet_stock_year", "npv_year")),
     *(("ai-2027-lab-2024", s, "npv_year") for s in _ALL),
 }
@@ -674,7 +689,8 @@ def test_quarters_agree_with_months_when_a_short_lab_cannot_raise_its_price():
     # A lab short of serving GPUs earns in proportion to its fleet, and a renter's fleet is what
     # the money raised on its revenue pays for: a loop the explicit step integrates badly while
     # the money grew through the step at the revenue's pace (18% apart on the fleet at the
-    # horizon). At the capital's own growth: 4.8% (docs/MODEL.md, known limitations).
+    # horizon). At the capital's own growth: 4.8%; with the growth investors see run on
+    # through the step as the last two steps' does, 2.5% (docs/MODEL.md, known limitations).
     settings = scenario_settings("anthropic-2024", "status-quo",
                                  overrides={"pricing": "competitive"})
     quarter, month = (project(settings, 10, step)["fleet_stock"].iloc[-1]

@@ -29,13 +29,13 @@ ANTHROPIC = ("its run-rate grew 5x from December 2025 to May 2026 ($9B to $47B, 
              "cloud partners keep), faster than the 9x a year its demand is set to grow from; "
              "run alone it reads 0.38-0.97; in the market the customers' logit shares its "
              "faster own demand with the other labs (base-year weights), and its software falls "
-             "behind the others' (its staff an assumption): 0.20-0.58")
+             "behind the others' (its staff an assumption): 0.19-0.58")
 # OpenAI's Q1 2026 money, from its rows at quarterly steps: the labs' bids lift the chip price
-# (and every rent) 1.9x in the first quarter ($2.91 an hour against $2.35 in March), and a
+# (and every rent) 2.5x in the first quarter ($3.22 an hour against $2.35 in March), and a
 # renter rents the stock a year of its capital pays for, so its bill jumps from $22.9B (2025)
-# to $55B a year; its inference half ($27B) exceeds its revenue ($23B)
+# to $60B a year; its inference half ($30B) exceeds its revenue ($22B)
 MONEY = ("the first quarter's chip price spike and a renter spending a year's capital on "
-         "rent: OpenAI's compute bill $55B a year in Q1 2026 against $22.9B in 2025, its "
+         "rent: OpenAI's compute bill $60B a year in Q1 2026 against $22.9B in 2025, its "
          "inference half above its revenue (the quarter's burn includes staff and other costs "
          "the model leaves out, so a right bill would read below 1)")
 MISSES = {
@@ -52,9 +52,6 @@ MISSES = {
         "Google counts the tokens of all its surfaces (AI Overviews, the Gemini app, the API), "
         "7x in a year; the lab's demand grows at its 2025 trend less the price effect; alone it "
         "reads 0.68-0.72") for step in STEPS},
-    "H100 rent, June 2026 (1-year contracts) (year)": (
-        "at yearly steps the chip price is settled once a year: June 2026 lies between 2025's "
-        "$1.50 and 2026's average, after the first quarter's spike has eased"),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.market.clearing import _secant
+from model.market.clearing import PATHS, _secant, inputs
 from model.market.engine import market
 from model.market.nash import market_nash
 from model.market.parameters import CHIP_PRICE_CAP, CHIP_PRICE_FLOOR
@@ -49,12 +49,34 @@ def _first_year_rent(step: str) -> float:
 
 
 def test_the_first_years_chip_price_hardly_depends_on_the_step():
-    """A renter bids the GPUs it brings into service within the step (gpus_bid), a flow as
+    """A renter bids what it brings into service over the step (gpus_bid), a flow as
     production is. Bidding its whole gap against a step's production, 2026's rent averaged
-    $2.63 at quarterly steps and $3.19 at monthly ones (18% apart); bidding the flow, $2.38 and
-    $2.51 (5.2%); with the money growing through a step at its own last growth rather than the
-    revenue's (December 2026), $2.375 and $2.543 (6.6%: a renter's money jumps with its
-    revenue in the first months, and the monthly steps carry that jump on)."""
+    $2.63 at quarterly steps and $3.19 at monthly ones (18% apart); bidding 1 - e^(-step /
+    lead time) of the gap, $2.38 and $2.51 (5.2%); with the money growing through a step at its
+    own last growth rather than the revenue's (December 2026), $2.375 and $2.543 (6.6%). Closing
+    its gap at the lead time stretched by the shortage, the target moving through the step
+    (December 2026, later): $2.616 and $2.624 (0.3%)."""
     quarter, month = _first_year_rent("quarter"), _first_year_rent("month")
-    assert quarter == pytest.approx(2.38, rel=0.02)
-    assert abs(quarter - month) / month < 0.07
+    assert quarter == pytest.approx(2.616, rel=0.02)
+    assert abs(quarter - month) / month < 0.01
+
+
+def test_a_renter_is_rationed_to_its_bid_over_the_shortage():
+    """The shortage the labs read (chip_shortage) is the bids over the supply, as the price
+    index shows it (index^elasticity, elasticity 1), wherever the index is neither floored nor
+    capped: each lab buys 1 / shortage of its bid (a renter's bid is the shortage times what
+    it brings into service, so it gets just that)."""
+    m = market(years=4, step="quarter")
+    index = m.coupling[PATHS.index("chip_price_index")]
+    short = inputs(m.coupling, index[:, None], index[:, None])["chip_shortage"]
+    # the default market's rest of the world takes what the named labs do not: its supply is
+    # all of world production
+    supply = m.rows["world_gpu_production"].mean(axis=1)
+    bids = m.rows["gpus_bid"]
+    inside = (index > 1.0001) & (index < CHIP_PRICE_CAP.value * 0.999)
+    inside[0] = False  # the base year is observed
+    assert inside.sum() >= 8  # a shortage through most of 2026-29
+    np.testing.assert_allclose(short[inside, 0], bids[inside].sum(axis=1) / supply[inside],
+                               rtol=1e-6)
+    np.testing.assert_allclose(m.rows["gpus_purchased"][inside], (bids / short)[inside],
+                               rtol=1e-6)

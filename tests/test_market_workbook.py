@@ -66,7 +66,8 @@ def engine_values(m, shares: np.ndarray) -> dict[str, np.ndarray]:
     supply = chips.market_supply(m.rows["world_gpu_production"], shares)
     return {"logit_share": chosen, "share_of_tokens_sold": served, "rival_odds": target[2],
             "rival_demand": target[3], "market_supply": supply, "bids": bids,
-            "chip_price_index": target[1], "rationed": chips.rationed(bids, supply, shares),
+            "chip_price_index": target[1], "chip_shortage": chips.shortage(target[1]),
+            "rationed": chips.rationed(bids, supply, shares),
             "market_supply_share": target[0], "total_npv": m.rows["npv"].sum(axis=1),
             "capital_pool": capital.capital_pool(m.rows["external_financing"], m.rows["year"],
                                                   m.rows["world_gdp"][:, 0]),
@@ -205,7 +206,7 @@ def test_market_sheet_values_are_the_engines(book, solved):
             np.testing.assert_allclose(got, want if want.ndim == 1 else want[:, j],
                                        rtol=RTOL, atol=0, err_msg=f"{name} {lab}")
     gaps = [row(label) for label in rows if label.startswith("gap_")]
-    assert len(gaps) == 8 * len(NAMES)
+    assert len(gaps) == 9 * len(NAMES)
     assert 0 < np.max(gaps) <= TOLERANCE  # a fixed point, to the engine's tolerance
     assert ws[f"C{rows['fixed_point: every gap within fixed_point_tolerance']}"] is True
 

@@ -116,10 +116,10 @@ def test_every_market_cell_is_the_engines(run):
             bad += _differ(label, _values(ws, rows[label]), want if want.ndim == 1
                            else want[:, j])
             seen += 1
-    assert seen == 14 * len(labs) and not bad, "\n".join(bad[:10])
+    assert seen == 15 * len(labs) and not bad, "\n".join(bad[:10])
     gaps = [v for label, r in rows.items() if label.startswith("gap_")
             for v in _values(ws, r)]
-    assert len(gaps) == 8 * len(labs) * YEARS and max(gaps) <= TOLERANCE
+    assert len(gaps) == 9 * len(labs) * YEARS and max(gaps) <= TOLERANCE
     # an xlsx saved by LibreOffice stores a boolean result as the number 1 or 0
     assert ws.cell(rows["fixed_point: every gap within fixed_point_tolerance"], 3).value == 1
 

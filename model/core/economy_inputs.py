@@ -80,8 +80,8 @@ CAPITAL = (
          cite("assumption", "published guidance covers the next year only"), "capital"),
     _num("deployment_lead_time", "year", 10 / 52, 0.0, 5.0,
          "Time over which a renter brings into service the GPUs its capital can newly pay "
-         "rent for: what it bids in the chip market of labs each step is 1 - e^(-step / this) "
-         "of that gap, a flow as production is (0: the whole gap at once)",
+         "rent for: in the chip market of labs it closes that gap at gap / this a year, "
+         "stretched by the shortage when rationed (0: the whole gap at once)",
          cite("gpu-lead-times", "H100 server lead times of 8-12 weeks in April 2024, down from "
               "36-52 weeks in late 2023: 10 weeks = 0.19 years"), "capital"),
 )

@@ -35,6 +35,10 @@ register(
              "this step's index over the last one's; it multiplies the rent and the hardware "
              "price (1: the world's price path)", _WHY, default=1.0, min=0.0, max=1e6,
              group="market"),
+    Quantity("chip_shortage", "", "path", "How many times the chip supply the market's labs "
+             "bid for this step (at least 1): each gets 1 / this of its bid, so a renter brings "
+             "GPUs into service at its deployment_lead_time times this (1: no shortage)", _WHY,
+             default=1.0, min=1.0, max=1e6, group="market"),
     Quantity("rival_odds", "token/year", "path", "The other labs' summed weight in the "
              "customers' choice (each its customer_odds): the lab's logit share of customers "
              "is its odds over its odds plus these (0: a lab alone)", _WHY0, default=0.0,
@@ -72,6 +76,7 @@ register(
 DEFAULTS: dict[str, sympy.Expr] = {
     "market_supply_share": sym("lab_supply_share"),
     "chip_price_change": sympy.Integer(1),
+    "chip_shortage": sympy.Integer(1),
     "rival_odds": sympy.Integer(0),
     "rival_demand": sympy.Integer(0),
     "spilled_demand": sympy.Integer(0),

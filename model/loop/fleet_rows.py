@@ -137,7 +137,6 @@ capital = row("capital_available", Piecewise(
 
 # --- the fleet: retired and added through the step (none in the base year) ---
 start = prev("fleet_stock")
-_kept = start * (1 - _lives)
 # Money raised on revenue keeps growing through the step at the capital's own last growth
 # (clamped to a tenfold a year either way), so a year-long step and twelve monthly ones raise
 # alike. Not the revenue's: the multiple compresses as revenue grows and the premium for growth
@@ -155,26 +154,39 @@ _trend = row("financing_trend", Piecewise(
 _x = _trend * dt
 _mean = growth_mean(_x)
 # An owner buys through the step (at the step's price, its middle's); a renter takes on the
-# stock whose rent a year's capital at the step's middle pays, contracting 1/_phi times the gap
-# since its new GPUs retire through the step too (in the open loop it buys, as that model did).
-def _affordable(kept, mean, growth):
-    buys = capital * dt * mean / hardware_price
-    return Piecewise((Max(0, capital * growth / (rent * s("hours_per_year")) - kept) / _phi,
-                      rented & on("capital_limit")), (buys, True))
-
-
-affordable = row("gpus_affordable", _affordable(_kept, _mean, exp(_x / 2)),
-                 _affordable(s("fleet_gpus"), 1, 1))
+# stock whose rent a year's capital at the step's middle pays (gpus_rentable), contracting
+# 1/_phi times the gap since its new GPUs retire through the step too (in the open loop it
+# buys, as that model did).
+_hours = s("hours_per_year")
+_renting = rented & on("capital_limit")
+target = row("gpus_rentable", Piecewise((capital * exp(_x / 2) / (rent * _hours), _renting),
+                                        (0, True)),
+             Piecewise((capital / (rent * _hours), _renting), (0, True)))
+_kept = start * (1 - _lives)
+_gap = target - _kept
+affordable = row("gpus_affordable", Piecewise(
+    (Max(0, _gap) / _phi, _renting), (capital * dt * _mean / hardware_price, True)),
+    Piecewise((Max(0, target - s("fleet_gpus")) / _phi, _renting),
+              (capital * dt / hardware_price, True)))
 # What the lab asks a market of labs' chip supply for this step (a lab alone buys at most its
 # supply share and never bids). An owner's capital buys through the step, a flow as production
-# is; a renter's affordable GPUs are a gap between two stocks, which it closes over the
-# deployment lead time. Bid whole against a step's production, that gap made the chip price
-# jump with the step length: the first quarter of 2026 rented at $3.26 an hour at quarterly
-# steps and $4.12 at monthly ones (now $2.91 and $3.09).
-_lead = s("deployment_lead_time")
-_closed = Piecewise((1, _lead <= 0), (1 - exp(-dt / Max(_lead, 1e-9 * s("fleet_year"))), True))
-row("gpus_bid", Piecewise((affordable * _closed, rented & on("capital_limit")),
-                          (affordable, True)), affordable)
+# is. A renter closes the gap between its stock and the target at the rate gap / lead time, as
+# far as the market lets it: rationed to 1 / chip_shortage of what it asks, it closes the gap
+# at the lead time times the shortage. Over the step that is the exact solution of
+# dS/dt = (T - S) / (lead x shortage) with the target T moving linearly through its value at
+# the step's middle, so a shortage clears at the same gap at any step length; it bids the
+# shortage times that (what it asks at gap / lead time, integrated over the step). Bid its
+# whole gap against a step's production, the first quarter of 2026 rented at $3.26 an hour
+# at quarterly steps and $4.12 at monthly ones; bid 1 - e^(-step / lead time) of the gap, the
+# fleets of the owners under inference first still came 15-17% apart.
+_short = s("chip_shortage")
+_lead = s("deployment_lead_time") * _short
+_a = dt / Max(_lead, 1e-9 * s("fleet_year"))
+_e = exp(-_a)
+_slope = (target - prev("gpus_rentable")) / between  # the target's growth, GPU/year
+_closing = (1 - _e) * _gap + _slope * dt * ((1 + _e) / 2 - (1 - _e) / _a)
+_wanted = Piecewise((affordable, _lead <= 0), (Max(0, Min(_gap, _closing)) / _phi, True))
+row("gpus_bid", Piecewise((_short * _wanted, _renting), (affordable, True)), affordable)
 bought = row("gpus_purchased", Piecewise((Min(affordable, purchasable), on("supply_limit")),
                                          (affordable, True)), 0)
 retired = row("gpus_retired", start - _kept + bought * (1 - _phi), 0)

@@ -78,12 +78,14 @@ _NEW_ROWS = (
      "at 1/life a year, and so do the step's additions from the day they arrive (none in the "
      "base year, whose fleet is observed)",
      cite("epoch-costs", "5-year server lives")),
+    ("gpus_rentable", "GPU", "A renter's target stock: the GPUs whose rent a year's capital "
+     "at the step's middle pays (0 for an owner)", ""),
     ("gpus_affordable", "GPU", "GPUs the lab can pay for this step: an owner, what the step's "
-     "capital buys; a renter, the stock whose rent a year's capital at the step's middle pays, "
-     "less the GPUs it keeps", ""),
+     "capital buys; a renter, gpus_rentable less the GPUs it keeps", ""),
     ("gpus_bid", "GPU", "GPUs the lab bids for in a market of labs' chip supply this step: "
-     "an owner, its gpus_affordable; a renter, the share 1 - e^(-step / deployment_lead_time) "
-     "of them it brings into service within the step", ""),
+     "an owner, its gpus_affordable; a renter, chip_shortage times what it brings into "
+     "service within the step, closing its gap to gpus_rentable (moving linearly through the "
+     "step) at deployment_lead_time x chip_shortage, at most its gpus_affordable", ""),
     ("gpus_purchased", "GPU", "GPUs added during the step (bought, or rented): what the lab "
      "can pay for, at most what the chip supply allows (none in the base year)", ""),
     ("fleet_stock", "GPU", "GPUs in the fleet at the end of the step", ""),
@@ -197,9 +199,12 @@ _NEW_ROWS = (
     # --- money at the end of the step (finance_rows) ---
     ("operating_cash_flow", "USD/year", "Inference revenue less cash compute cost (rent, or "
      "energy when owned): the cash the fleet's operations bring in", ""),
-    ("revenue_growth", "1/year", "Revenue growth (continuous) as investors see it: the log of "
-     "each step's revenue over the last one's, per year between their middles (within tenfold "
-     "a year either way), averaged over a year", ""),
+    ("revenue_growth_step", "1/year", "Revenue growth (continuous) over the step: the log of "
+     "its revenue over the last step's, per year between their middles, within tenfold a year "
+     "either way (the base year's own growth at first)", ""),
+    ("revenue_growth", "1/year", "Revenue growth (continuous) as investors see it: "
+     "revenue_growth_step averaged over a year (exponentially), through the step as the last "
+     "two steps' growth runs on", ""),
     ("trailing_revenue", "USD/year", "Revenue over the year ending at the step's end (the "
      "base year's own revenue at first), as funding rounds price it", ""),
     ("capex", "USD/year", "Spend on buying GPUs (owners; a renter pays rent instead, in "

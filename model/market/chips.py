@@ -1,7 +1,8 @@
 """One chip supply: the labs' bids against the world's production, each step.
 
 Labs bid the GPUs their capital affords at the step's chip price (the projection's
-`gpus_bid`: a renter, the part of its affordable gap it brings into service within the step).
+`gpus_bid`: a renter, the shortage times what it brings into service within the step, closing
+its affordable gap at its lead time stretched by the shortage, `chip_shortage`).
 The market's supply is the labs' shares of world production (all of it for the default market,
 whose rest-of-the-world lab takes what the named labs did not); over-bid,
 the chip price index rises with the excess and the bids are rationed in proportion; under-bid,
@@ -51,3 +52,10 @@ def rationed(bids: np.ndarray, supply: np.ndarray, shares: np.ndarray) -> np.nda
         weights = np.where(total_share > 0, shares / total_share, 1 / len(shares))
     under = bids + (room - total) * weights
     return np.where(total > room, over, under)
+
+
+def shortage(index: np.ndarray, elasticity: float = CHIP_PRICE_ELASTICITY.value) -> np.ndarray:
+    """How many times the supply the labs bid for, as the price index shows it: index^elasticity
+    (`price_index` inverted), at least 1. Each lab gets 1 / this of its bid (`rationed`), so a
+    renter's lead time stretches by it; at the cap, the cap's (the bids may be more still)."""
+    return np.maximum(1.0, np.asarray(index, dtype=float) ** elasticity)

@@ -16,7 +16,7 @@ import numpy as np
 from model.loop.coupling import NO_RIVAL
 
 from .capital import financing_share
-from .chips import market_supply, price_index, rationed
+from .chips import market_supply, price_index, rationed, shortage
 from .customers import capacity_capped
 from .parameters import CAPITAL_POOL_GROWTH
 
@@ -254,17 +254,18 @@ def _bounds(x: np.ndarray, g: np.ndarray, last: tuple | None) -> tuple:
             np.where(stale, np.where(up, np.inf, x), high))
 
 
-def inputs(paths: tuple, change: np.ndarray) -> dict[str, np.ndarray]:
+def inputs(paths: tuple, change: np.ndarray, level: np.ndarray) -> dict[str, np.ndarray]:
     """The coupling inputs from coupling paths (PATHS' order): each path under its own name,
-    but the chip price index, which the labs read as its `change` over the last step's (an
-    array that broadcasts to the supply shares' shape)."""
+    but the chip price index, which the labs read as its `change` over the last step's and as
+    the shortage its `level` shows (both arrays that broadcast to the supply shares' shape)."""
     shape = paths[0].shape
-    return {"chip_price_change" if name == "chip_price_index" else name:
-            np.broadcast_to(change, shape) if name == "chip_price_index" else path
-            for name, path in zip(PATHS, paths, strict=True)}
+    out = {"chip_price_change" if name == "chip_price_index" else name:
+           np.broadcast_to(change, shape) if name == "chip_price_index" else path
+           for name, path in zip(PATHS, paths, strict=True)}
+    return out | {"chip_shortage": np.broadcast_to(shortage(level), shape)}
 
 
 def _over(paths: tuple, before: np.ndarray) -> dict[str, np.ndarray]:
     """The step's coupling inputs (labs, *samples) from its coupling paths, the chip price's
     change over the last step's index `before`."""
-    return inputs(paths, (paths[1] / before)[None])
+    return inputs(paths, (paths[1] / before)[None], paths[1][None])

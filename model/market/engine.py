@@ -110,7 +110,7 @@ def _over_labs(each: Sequence, axis: int = 0) -> np.ndarray:
 def _paths(values: dict, coupling: tuple, sensitivity) -> dict[str, np.ndarray]:
     index, shape = coupling[1], coupling[0].shape
     change = np.concatenate([np.ones_like(index[:1]), index[1:] / index[:-1]])
-    return {**values, **inputs(coupling, change[:, None]),
+    return {**values, **inputs(coupling, change[:, None], index[:, None]),
             **({} if sensitivity is None else
                {"quality_sensitivity": np.broadcast_to(sensitivity, shape)})}
 

@@ -76,7 +76,8 @@ _DIMENSIONLESS = (
      r"diffused_frontier_gap|capability|"
      r"milestone_(sc|sar|siar|asi))$", "ooms"),
     (r"(multiplier|multiple|speedup|researchers|_index|research_output|overhead|^pue|_cap$|"
-     r"^chip_price_change$|^customer_share_factor$)", "multiplier"),  # (the market's ratios)
+     # (the market's ratios)
+     r"^chip_price_change$|^chip_shortage$|^customer_share_factor$)", "multiplier"),
     (r"(_params|_staff)$", "count"),
     (r"(share|^schedule_|util_|mfu_|margin|_rate$|headroom|floor|ceiling|weight|markup|target|"
      r"adjustment|discount|^terminal_growth$|fleet_year$|deviation_gain$|_tolerance$|"

@@ -146,6 +146,11 @@ def clearing(labs: int) -> Clearing:
           "cap] (the cap when there is no supply); 1 in the base year", lambda _: sympy.Piecewise(
               (index, supply > 0), (c.ref("name", "chip_price_cap"), True)),
           first=lambda _: sympy.Integer(1), per_lab=False)
+    c.add("chip_shortage", "", "how many times the supply the labs bid for, as the price index "
+          "shows it: chip_price_index^chip_price_elasticity, at least 1 (each lab gets 1 / this "
+          "of its bid; a renter's lead time stretches by it); 1 in the base year",
+          lambda _: sympy.Max(1, c.row("chip_price_index") ** c.ref(
+              "name", "chip_price_elasticity")), first=lambda _: sympy.Integer(1), per_lab=False)
     weight = lambda j: _share(c.row("lab_supply_share", j), c.row("total_supply_share"),  # noqa: E731
                               1 / count)
     c.add("rationed", "GPU", "GPUs each lab may buy: its bid scaled to the supply when the labs "
@@ -217,6 +222,8 @@ def _gaps(c: Clearing) -> None:
     c.add("gap_chip_price_index", "e-folds", f"{why} of the price index, in e-folds",
           lambda j: sympy.Abs(sympy.log(c.row("chip_price_index")
                                         / c.row("input_price_index", j))))
+    c.add("gap_chip_shortage", "e-folds", f"{why} of the shortage, in e-folds",
+          lambda j: sympy.Abs(sympy.log(c.row("chip_shortage") / c.lab("chip_shortage", j))))
     for name, total in (("rival_odds", "total_odds"), ("rival_demand", "total_demand")):
         c.add(f"gap_{name}", "share", f"{why} of {name}, over {total}", lambda j, n=name, t=total:
               _share(sympy.Abs(c.row(n, j) - c.lab(n, j)), c.row(t), 0))
