@@ -1,7 +1,8 @@
 """The market of labs at yearly and quarterly steps against monthly ones
 (model.market.convergence): quarters within 5% but for the entries docs/MODEL.md names ("The
-market's steps"), which the test lists so that the list cannot go stale; the cause of the largest
-located by the renters' lead time; the table in the docs current.
+market's steps"), which the test lists so that the list cannot go stale; the renters' bids
+clearing alike at any step (the largest entries before, the owners' fleets under inference first);
+the table in the docs current.
 """
 
 from __future__ import annotations
