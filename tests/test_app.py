@@ -427,7 +427,7 @@ def test_backtest_tab_shows_the_three_backtests_as_the_cli_reads_them():
                                         from_2024["observable"].nunique()]
     fleet = frames[2].set_index("observable").loc["OpenAI compute, end-2025 (H100e)"]
     assert fleet["run"] == "end-2024: openai"
-    assert fleet["ratio (quarter)"] == "1.33 (out)"  # docs/MODEL.md: 1.02-1.43
+    assert fleet["ratio (quarter)"] == "1.70 (out)"  # docs/MODEL.md: 1.70-1.81 (1.02 yearly)
     rent = frames[0].set_index("observable").loc["H100 rent, June 2026 (1-year contracts)"]
     want = market[(market["observable"] == rent.name) & (market["step"] == "quarter")]
     assert rent["ratio (quarter)"] == f"{want['ratio'].iloc[0]:.2f}"  # in band: no "(out)"

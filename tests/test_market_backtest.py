@@ -27,13 +27,16 @@ TABLE = backtest()
 # Each measured by changing one thing and rerunning (docs/MODEL.md, "The market's backtest").
 ANTHROPIC = ("its run-rate grew 5x from December 2025 to May 2026 ($9B to $47B, gross of what "
              "cloud partners keep), faster than the 9x a year its demand is set to grow from; "
-             "run alone it reads 0.38-0.97; in the market the customers' logit shares its "
-             "faster own demand with the other labs (base-year weights), and its software falls "
-             "behind the others' (its staff an assumption): 0.19-0.58")
+             "run alone it reads 0.38-0.97; in the market it keeps its own demand and by the "
+             "spring wins 13% more from the fringe: 0.41-0.73, its February run-rate landing "
+             "(0.91-0.99)")
+OPENAI_MONTH = ("at monthly steps OpenAI's March 2026 run-rate reads 1.24 (1.14 yearly, 1.17 "
+                "quarterly; alone from the same end-2025 record 1.05-1.14): its software, ahead "
+                "of the fringe's, wins it the fringe's customers on top of its own demand")
 # OpenAI's Q1 2026 money, from its rows at quarterly steps: the labs' bids lift the chip price
 # (and every rent) 2.5x in the first quarter ($3.22 an hour against $2.35 in March), and a
 # renter rents the stock a year of its capital pays for, so its bill jumps from $22.9B (2025)
-# to $60B a year; its inference half ($30B) exceeds its revenue ($22B)
+# to $60B a year; its inference half ($30B) exceeds its revenue ($24B)
 MONEY = ("the first quarter's chip price spike and a renter spending a year's capital on "
          "rent: OpenAI's compute bill $60B a year in Q1 2026 against $22.9B in 2025, its "
          "inference half above its revenue (the quarter's burn includes staff and other costs "
@@ -42,8 +45,9 @@ MISSES = {
     **{f"OpenAI gross margin, Q1 2026 (annualised) ({step})": MONEY for step in STEPS},
     **{f"OpenAI free cash flow, Q1 2026 (annualised) ({step})": MONEY for step in STEPS},
     **{f"{name} ({step})": ANTHROPIC for step in STEPS for name in (
-        "Anthropic revenue, Q1 2026 (annualised)", "Anthropic annualised revenue, February 2026",
-        "Anthropic annualised revenue, April 2026", "Anthropic annualised revenue, May 2026")},
+        "Anthropic revenue, Q1 2026 (annualised)", "Anthropic annualised revenue, April 2026",
+        "Anthropic annualised revenue, May 2026")},
+    "OpenAI annualised revenue, March 2026 (month)": OPENAI_MONTH,
     **{f"OpenAI API tokens a minute, March 2026 over October 2025 ({step})": (
         "the lab's serving grows with its fleet, whose growth the chip market rations; run "
         "alone from the same end-2025 record it reads 0.63-0.67; only the API's tokens are "

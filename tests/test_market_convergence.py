@@ -20,13 +20,14 @@ _OWNERS = ("google-deepmind", "xai", "meta")
 _SHORT = ("ideas-harder", "brakes")
 # (lab, scenario, column) beyond TOLERANCE at quarterly steps, each named in docs/MODEL.md
 KNOWN_EXCEPTIONS = {
+    # Anthropic's fleet under inference first and ai-2027 (not traced)
+    ("anthropic", "inference-first", "fleet_stock_quarter"),
+    ("anthropic", "ai-2027", "fleet_stock_quarter"),
     # money raised on falling revenue runs out at another pace at quarterly steps
-    *((lab, s, c) for lab in ("openai", "anthropic") for s in _SHORT
-      for c in ("fleet_stock_quarter", "npv_quarter")
-      if (lab, s, c) != ("anthropic", "brakes", "fleet_stock_quarter")),
-    # Anthropic's, from tenfold growth in its base year (not traced)
-    *(("anthropic", s, c) for s in ("ai-2027", "compute-bottleneck")
-      for c in ("fleet_stock_quarter", "npv_quarter")),
+    ("anthropic", "ideas-harder", "npv_quarter"),
+    # three labs' NPVs under inference first (not traced)
+    *((lab, "inference-first", "npv_quarter") for lab in ("google-deepmind", "xai",
+                                                           "rest-of-world")),
 }
 QUARTERS = ("fleet_stock_quarter", "software_efficiency_quarter", "npv_quarter")
 
@@ -47,9 +48,9 @@ def test_quarters_agree_with_months_but_for_the_known_exceptions(table):
     shown = table.to_string(float_format=lambda v: f"{v:.2%}")
     assert beyond - KNOWN_EXCEPTIONS == set(), f"new entries beyond {TOLERANCE:.0%}:\n{shown}"
     assert KNOWN_EXCEPTIONS - beyond == set(), f"listed, but now within {TOLERANCE:.0%}:\n{shown}"
-    assert len(KNOWN_EXCEPTIONS) == 11  # docs/MODEL.md: "11 of the 72"
+    assert len(KNOWN_EXCEPTIONS) == 6  # docs/MODEL.md: "6 of the 72"
     assert table["software_efficiency_quarter"].max() <= 0.0115  # "within 1.1%"
-    assert table["fleet_stock_quarter"].max() <= 0.11  # "up to 11%"
+    assert table["fleet_stock_quarter"].max() <= 0.105  # "up to 10.1%"
 
 
 def test_the_renters_bids_clear_alike_at_any_step():
@@ -57,12 +58,12 @@ def test_the_renters_bids_clear_alike_at_any_step():
     # through the step: under a persistent shortage the price clears at the same gap at any
     # step length, and the owners' fleets under inference first agree within 1.5% (15-17% when
     # it bid 1 - e^(-dt/L) of its gap a step). Bidding its whole gap (no lead time), the
-    # shortage clears at a gap of a step's production: 11% apart.
+    # shortage clears at a gap of a step's production: 10% apart (0.6% with the lead time).
     def worst(lead):
         df = compare("inference-first", overrides={"deployment_lead_time": lead})
         return df[df["lab"].isin(_OWNERS)]["fleet_stock_quarter"].max()
     assert worst(10 / 52) < 0.015
-    assert worst(0.0) > 0.10
+    assert worst(0.0) > 0.09
 
 
 def test_the_docs_give_the_market_convergence_table(table):

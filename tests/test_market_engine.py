@@ -141,21 +141,29 @@ def test_demand_beyond_capacity_goes_to_labs_with_room():
     np.testing.assert_allclose(sent, [[6.5, 5.0, 1.5]])  # what no lab serves stays put
 
 
-def test_the_logit_row_keeps_the_base_year_and_follows_capability():
-    """Hand arithmetic: lab B served 1 token to A's 3 in the base year; 1 OOM ahead since, at
-    ln 3 per OOM its odds are 1 x 3 = A's 3, so half of the 4 tokens wanted: factor 2."""
+def test_the_logit_row_weighs_each_labs_own_demand_and_follows_capability():
+    """Hand arithmetic: lab B's own demand is 1 token to A's 3; 1 OOM ahead, at ln 3 per OOM
+    its odds are 1 x 3 = A's 3, so half of the 4 tokens wanted: factor 2. Keeping pace it keeps
+    its own demand (factor 1), however fast that grew beside A's: 10 tokens to A's 3 is still
+    10 (with the base year's tokens as weights it would have kept 1 in 4 of 13)."""
     _, factor = COUPLED_RAW["customer_share_factor"]
     at = {sym("customer_odds"): 3.0, sym("rival_odds"): 3.0, sym("own_tokens_demanded"): 1.0,
           sym("rival_demand"): 3.0, sym("spilled_demand"): 0.0}
     assert float(factor.subs(at)) == pytest.approx(2.0)
     assert float(factor.subs(at | {sym("customer_odds"): 1.0})) == pytest.approx(1.0)  # kept pace
+    grown = {sym("customer_odds"): 10.0, sym("own_tokens_demanded"): 10.0}
+    assert float(factor.subs(at | grown)) == pytest.approx(1.0, rel=1e-12)
     _, odds = COUPLED_RAW["customer_odds"]  # one OOM gained triples the odds at ln 3 per OOM
     software, theta = sym("software_efficiency"), sym("quality_sensitivity")
+    demand = sym("own_tokens_demanded")
     at = {s: CATALOGUE[str(s)].default for s in odds.free_symbols
           if CATALOGUE[str(s)].is_input}
-    at |= {sym("demand_base_tokens"): 1.0, theta: float(np.log(3))}
+    at |= {demand: 1.0, theta: float(np.log(3))}
     ratio = float(odds.subs(at | {software: 1.0})) / float(odds.subs(at | {software: 0.0}))
     assert ratio == pytest.approx(3.0, rel=1e-12)
+    # the weight is the lab's own demand at the step: twice the demand, twice the odds
+    assert float(odds.subs(at | {demand: 2.0, software: 0.0})) == pytest.approx(
+        2 * float(odds.subs(at | {software: 0.0})), rel=1e-12)
 
 
 def test_the_ten_year_quarterly_market_converges():

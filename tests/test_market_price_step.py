@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.market.clearing import PATHS, _secant, inputs
+from model.market.clearing import PATHS, _secant, inputs, others
 from model.market.engine import market
 from model.market.nash import market_nash
 from model.market.parameters import CHIP_PRICE_CAP, CHIP_PRICE_FLOOR
@@ -32,6 +32,29 @@ def test_the_price_step_settles_where_the_bids_fall_steeply(steepness, knee):
     assert abs(_called_for(x, steepness, knee) - x)[0] < 1e-9
 
 
+def test_a_secant_whose_slope_nears_one_stays_within_the_floor_and_the_cap():
+    """Bids that barely answer the price: the secant through (0, 0.5) and (1e-9, 0.5 + 1e-9 x
+    (1 - 1e-12)) has slope 1 - 1e-12 and steps (g - x) / 1e-12 = 5e11 in logs, an index of inf
+    (ai-2027's draw 8 of seed 0 at yearly steps, December 2026); the root lies within the
+    floor and the cap, and so does every guess."""
+    x0, g0 = np.array([0.0]), np.array([0.5])
+    x1 = np.array([1e-9])
+    g1 = g0 + (x1 - x0) * (1 - 1e-12)
+    _, last = _secant(x0, g0, None, 1.0, bounded=False)
+    for bounded in (False, True):
+        index, _ = _secant(x1, g1, last, 1.0, bounded=bounded)
+        assert np.isfinite(index[0])  # exp(log 10): the cap to the last bit
+        assert index[0] == pytest.approx(CHIP_PRICE_CAP.value, rel=1e-12)
+
+
+def test_the_rivals_sums_are_exact_where_the_labs_lie_ooms_apart():
+    """The other labs' odds summed over them, not the total less the lab's own: beside 1e40,
+    1e20 + 3 is rounding in the total, and the largest lab's rivals came out at 0 (or below)."""
+    odds = np.array([[1e40, 1e20, 3.0]])[..., None]
+    np.testing.assert_array_equal(others(odds)[0, :, 0], [1e20 + 3.0, 1e40, 1e40])
+    assert (odds.sum(axis=1, keepdims=True) - odds)[0, 0, 0] == 0.0  # what the total gave
+
+
 def test_the_ten_year_quarterly_market_clears_under_every_scenario_it_cycled_in():
     """At quarterly steps over ten years the market cycled in 2030 (the index 0.7, 10, 1.6,
     3.5 and again for 200 runs) under the brakes: the equilibrium's market now clears."""
@@ -55,9 +78,10 @@ def test_the_first_years_chip_price_hardly_depends_on_the_step():
     lead time) of the gap, $2.38 and $2.51 (5.2%); with the money growing through a step at its
     own last growth rather than the revenue's (December 2026), $2.375 and $2.543 (6.6%). Closing
     its gap at the lead time stretched by the shortage, the target moving through the step
-    (December 2026, later): $2.616 and $2.624 (0.3%)."""
+    (December 2026, later): $2.616 and $2.624 (0.3%); with customers' odds weighing each lab's
+    own demand (December 2026, later still): $2.698 and $2.701 (0.1%)."""
     quarter, month = _first_year_rent("quarter"), _first_year_rent("month")
-    assert quarter == pytest.approx(2.616, rel=0.02)
+    assert quarter == pytest.approx(2.698, rel=0.02)
     assert abs(quarter - month) / month < 0.01
 
 

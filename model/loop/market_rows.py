@@ -136,10 +136,14 @@ base_tokens = row("demand_base_tokens", prev("demand_base_tokens"),
 _OOMS = 100 * log(10)
 wanted = row("own_tokens_demanded", base_tokens * exp(Max(-_OOMS, Min(_OOMS, own))))
 # In a market of labs customers choose by a logit in software efficiency gained since the base
-# year, the base year's shares its intercepts (model.market); the other labs' odds and demand
-# are the market's paths, the lab's own odds are this step's, so a lab choosing its research
-# sees the customers its software wins from the others. A lab alone has no others: factor 1.
-odds = row("customer_odds", base_tokens * exp(Max(-_OOMS, Min(
+# year, each lab's own demand at the step its weight (model.market): labs that keep pace with
+# each other keep their own demand curves, each growing as its own sourced adoption did, so
+# matching the others earns nothing extra (with the base year's tokens as weights, a lab whose
+# own demand grew faster than the others' lost customers to them while keeping pace). The other
+# labs' odds and demand are the market's paths, the lab's own odds are this step's, so a lab
+# choosing its research sees the customers its software wins from the others. A lab alone has
+# no others: factor 1.
+odds = row("customer_odds", wanted * exp(Max(-_OOMS, Min(
     _OOMS, s("quality_sensitivity") * (software - _start)))))
 _market_share = odds / (odds + s("rival_odds"))
 _wanted_all = wanted + s("rival_demand")

@@ -162,8 +162,8 @@ _NEW_ROWS = (
     ("own_tokens_demanded", "token/year", "Tokens a year the lab's own demand curve asks for "
      "(a lab alone: its customers)", ""),
     ("customer_odds", "token/year", "The lab's weight in customers' choice between labs: its "
-     "base-year tokens times e^(quality_sensitivity x the OOMs of software efficiency it has "
-     "gained since the base year) (a lab alone: no choice to make)", ""),
+     "own demand at the step times e^(quality_sensitivity x the OOMs of software efficiency it "
+     "has gained since the base year) (a lab alone: no choice to make)", ""),
     ("customer_share_factor", "", "The lab's customers in a market of labs over those its own "
      "demand curve gives it: its logit share of the labs' summed demand, plus what spills to "
      "it, over its own demand (1: a lab alone)", ""),

@@ -18,7 +18,7 @@ from model.loop.coupling import NO_RIVAL
 from .capital import financing_share
 from .chips import market_supply, price_index, rationed, shortage
 from .customers import capacity_capped
-from .parameters import CAPITAL_POOL_GROWTH
+from .parameters import CAPITAL_POOL_GROWTH, CHIP_PRICE_CAP, CHIP_PRICE_FLOOR
 
 # Weight of the new paths in the first iteration; halved (down to MIN_DAMPING) whenever the
 # change grows, since the chip price and the customers can feed back on each other and cycle,
@@ -55,6 +55,13 @@ def _change(old: tuple, new: tuple) -> float:
     return float(max(np.max(np.abs(s1 - s0)), np.max(np.abs(np.log(i1 / i0))),
                      np.max(np.abs(f1 - f0)), np.max(np.abs(r1 - r0)), np.max(np.abs(b1 - b0)),
                      *(np.max(c) for c in customers)))
+
+
+def others(x: np.ndarray) -> np.ndarray:
+    """(steps, labs, *samples): for each lab the sum of the other labs' `x`, summed over them
+    rather than as the total less its own: the labs' odds and demand can lie 20 OOMs apart, where
+    the total less the largest is rounding, and may come out below 0."""
+    return np.stack([np.delete(x, j, axis=1).sum(axis=1) for j in range(x.shape[1])], axis=1)
 
 
 def rival_gaps(gaps: np.ndarray) -> np.ndarray:
@@ -102,7 +109,7 @@ def couple(rows: dict, shares: np.ndarray, alone: bool, spill: bool,
     gaps = rows["capability_gap"]
     rival = rival_gaps(gaps)
     base = np.broadcast_to(gaps[:1].max(axis=1, keepdims=True), gaps.shape)
-    return ((share, index, total_odds - odds, total - demand, spilled, financing, rival,
+    return ((share, index, others(odds), others(demand), spilled, financing, rival,
              np.zeros_like(base) if gaps.shape[1] < 2 else base.copy()), (served, chosen))
 
 
@@ -115,6 +122,7 @@ def _mix(old: tuple, new: tuple, weight: float, index: np.ndarray) -> tuple:
     return (mixed[0], index, *mixed[2:], *new[DAMPED:])
 
 
+_LOG_FLOOR, _LOG_CAP = np.log(CHIP_PRICE_FLOOR.value), np.log(CHIP_PRICE_CAP.value)
 # The coupling paths in the order `couple` returns them; the first DAMPED move within a step.
 PATHS = ("market_supply_share", "chip_price_index", "rival_odds", "rival_demand",
          "spilled_demand", "financing_share", "rival_capability_gap", "base_frontier_gap")
@@ -233,7 +241,10 @@ def _secant(x: np.ndarray, g: np.ndarray, last: tuple | None, damping: float,
     if slope is not None:
         usable = np.isfinite(slope) & (slope < 1)
         step = np.where(usable, (g - x) / np.where(usable, 1 - slope, 1), step)
-    guess = x + step
+    # the bids call for an index within [floor, cap] (model.market.chips.price_index), so the
+    # root lies there: a secant whose slope nears 1 (the bids barely answering the price) would
+    # otherwise step past the cap, to an index of inf
+    guess = np.clip(x + step, _LOG_FLOOR, _LOG_CAP)
     if not bounded:
         return np.exp(guess), (x, g, None, None, found)
     low, high = _bounds(x, g, None if last is None or last[2] is None else last[2:4])

@@ -1,18 +1,17 @@
 """One customer market: the labs' summed demand, divided by a logit in capability, capped by
 serving capacity.
 
-Each lab keeps its single-lab demand curve (users, tokens per task, its price, its quality);
-the market's demand is their sum, in tokens a year. Customers then choose between labs by a
-logit in software efficiency (OOMs, comparable across labs: each is measured against the same
-frontier reference), whose intercepts are the base year's observed shares: a lab keeps its
-share while it keeps pace with the others, and gains or loses odds by QUALITY_SENSITIVITY per
-OOM it gains or loses on them. The logit is the projection's (its rows customer_odds and
+Each lab keeps its single-lab demand curve (users, tokens per task, its price, its quality); the
+market's demand is their sum, in tokens a year. Customers then choose between labs by a logit in
+software efficiency (OOMs, comparable across labs: each is measured against the same frontier
+reference), whose weights are the labs' own demand at the step: a lab keeps its own demand curve
+while it keeps pace with the others, and gains or loses odds by QUALITY_SENSITIVITY per OOM it
+gains or loses on them. The logit is the projection's (its rows customer_odds and
 customer_share_factor, model.loop.market_rows), so a lab choosing its split sees the customers
-its own software wins; here is what the market adds, the capacity caps. Demand beyond a
-lab's serving capacity goes to the labs with spare capacity, in proportion to their logit
-shares; what no lab can serve stays with the labs it chose, unserved (their scarcity pricing
-raises their prices until customers want no more). The shares always sum to 1, and no token
-is sold twice.
+its own software wins; here is what the market adds, the capacity caps. Demand beyond a lab's
+serving capacity goes to the labs with spare capacity, in proportion to their logit shares; what
+no lab can serve stays with the labs it chose, unserved (their scarcity pricing raises their
+prices until customers want no more). The shares always sum to 1, and no token is sold twice.
 """
 
 from __future__ import annotations
