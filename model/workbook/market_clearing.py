@@ -94,6 +94,11 @@ class Clearing:
             *(self.row(of, j) for j in range(self.labs))), per_lab=False)
 
 
+def _others(c: Clearing, name: str, j: int) -> sympy.Expr:
+    """The sum of row `name` over every lab but `j` (0 for a lab alone)."""
+    return sympy.Add(*(c.row(name, k) for k in range(c.labs) if k != j))
+
+
 def _share(part, whole, otherwise):
     """part / whole, or `otherwise` where whole is 0 (as the engine's np.where)."""
     return sympy.Piecewise((part / whole, whole > 0), (otherwise, True))
@@ -113,10 +118,11 @@ def clearing(labs: int) -> Clearing:
     c.add("own_tokens_demanded", "token/year", "each lab's own demand curve",
           lambda j: pick("own_tokens_demanded", j))
     c.total("total_demand", "own_tokens_demanded", "token/year", "the market's demand")
-    c.add("rival_odds", "token/year", "the other labs' odds: the total less the lab's own",
-          lambda j: c.row("total_odds") - c.row("customer_odds", j))
-    c.add("rival_demand", "token/year", "the other labs' demand: the total less the lab's own",
-          lambda j: c.row("total_demand") - c.row("own_tokens_demanded", j))
+    c.add("rival_odds", "token/year", "the other labs' odds, summed over them (as the "
+          "engine's clearing.others: the total less the lab's own is rounding 20 OOMs apart)",
+          lambda j: _others(c, "customer_odds", j))
+    c.add("rival_demand", "token/year", "the other labs' demand, summed over them",
+          lambda j: _others(c, "own_tokens_demanded", j))
     c.add("tokens_served", "token/year", "each lab's tokens sold", lambda j: pick(
         "tokens_served", j))
     c.total("total_tokens_served", "tokens_served", "token/year", "tokens the labs sell")
