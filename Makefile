@@ -53,8 +53,9 @@ workbooks: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m model.report.model_doc
 
-# The README's odds: 64 draws of the six-lab market per scenario on a local dask cluster (~16
-# minutes on 2 cores: 16 left 12-13 points of standard error); `make docs` then renders them.
+# The README's odds: 64 draws of the six-lab market per scenario on a local dask cluster (16 left
+# 12-13 points of standard error): 18 minutes on 2 cores alone, 41 beside a test run (December
+# 2026, more rounds a draw since the customers' change); `make docs` then renders them.
 odds: $(STAMP)
 	$(BIN)/python -m model odds --samples 64 --workers 2 --no-results --format json > docs/odds.json.part && mv docs/odds.json.part docs/odds.json
 
