@@ -86,12 +86,14 @@ def test_inference_first_cycles_at_quarters():
     # docs/MODEL.md ("The market's steps"): at quarterly steps the rent turns every other
     # quarter from 2028 (17 of 31), at monthly steps rarely (7 of 95). A renter reinvests half
     # its last step's revenue, so a quarter's revenue moves the next quarter's bids, the chip
-    # price, the price floor and the customers; reinvesting nothing, 4 of 31.
+    # price, the price floor and the customers; reinvesting nothing, 4 of 31; with no price
+    # floor, 1.
     flips, of = _rent_flips("quarter")
     assert of == 31 and flips >= 15
     flips, of = _rent_flips("month")
     assert of == 95 and flips <= 10
     assert _rent_flips("quarter", {"reinvestment_rate": 0.0})[0] <= 6
+    assert _rent_flips("quarter", {"competition": "none"})[0] <= 3
 
 
 def test_the_docs_give_the_market_convergence_table(table):
