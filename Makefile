@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PINS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS),--upgrade --upgrade-strategy eager)
 
-.PHONY: venv app test test-latest lint workbooks docs odds bench lock clean
+.PHONY: venv app test test-latest lint workbooks docs odds answer-quarter bench lock clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -d $(VENV) || $(or $(PYTHON_EXE),$(PYTHON)) -m venv $(VENV)
@@ -58,6 +58,11 @@ docs: $(STAMP)
 # 2026, more rounds a draw since the customers' change); `make docs` then renders them.
 odds: $(STAMP)
 	$(BIN)/python -m model odds --samples 64 --workers 2 --no-results --format json > docs/odds.json.part && mv docs/odds.json.part docs/odds.json
+
+# The market's answer solved again at quarterly steps (~7 minutes on 2 cores; docs/MODEL.md, "The
+# market's steps", reads it, and tests/test_market_answer.py holds the prose to it).
+answer-quarter: $(STAMP)
+	$(BIN)/python -m model.market.answer --step quarter
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --samples 100000 --years 30 --json

@@ -1,5 +1,7 @@
 """The README's headline is the market's answer (issue 18, point 9): its table is rendered from
-docs/market_answer.json, and the file is what the model computes now (one scenario re-solved)."""
+docs/market_answer.json, and the file is what the model computes now (one scenario re-solved);
+the same answer at quarterly steps (docs/market_answer_quarter.json) is what docs/MODEL.md says
+of it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from model.market.presets import LOOKAHEAD
 from model.report.market_doc import answer_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+MODEL_DOC = README.with_name("docs") / "MODEL.md"
 
 
 def test_the_readme_headline_is_the_answer_file():
@@ -101,3 +104,46 @@ def _close(again: dict, stored: dict) -> None:
             assert again[key] == pytest.approx(value, rel=0.2), key
         elif key not in ("max_deviation_gain", "from_price_takers"):
             assert again[key] == pytest.approx(value, rel=0.05, abs=1e-6), key
+
+
+def _percent(x: float) -> int:
+    return int(x * 100 + 0.5)
+
+
+def test_the_quarterly_answer_is_what_the_docs_say():
+    """docs/MODEL.md ("The market's steps") and the README read the quarterly file beside the
+    yearly one: each scenario's first and last ratio against the years', the verdicts agreeing
+    in two, research's 2026 shares, the fleet's growth, the race within 0.1 points and the
+    bottleneck's second equilibrium."""
+    doc = json.loads(answer.QUARTER_FILE.read_text())
+    assert (doc["step"], doc["years"], doc["lookahead"]) == ("quarter", answer.YEARS, LOOKAHEAD)
+    quarters = {r["scenario"]: r for r in doc["scenarios"]}
+    years = {r["scenario"]: r for r in answer.read()}
+    assert set(quarters) == set(years)
+    text = " ".join(MODEL_DOC.read_text().split())
+    for name, q in quarters.items():
+        ratio = q["equilibrium_ratio"]
+        assert q["equilibrium_trend"] == direction([x / (1 + x) for x in ratio[1:]])
+        assert len(ratio) == 4 * (answer.YEARS - 1) + 1  # the base year, then 2026-30 by quarters
+        assert q["converged"] and round(abs(q["race"]) * 100, 1) <= 0.1, name  # "0.1 points"
+        y = years[name]
+        if name != "inference-first":  # "inference first as `ai-2027`"
+            said = (f"{q['equilibrium_ratio_first']:.2f} to {q['equilibrium_ratio_last']:.2f} "
+                    f"against {y['equilibrium_ratio_first']:.2f} to "
+                    f"{y['equilibrium_ratio_last']:.2f}")
+            assert said in text, said
+    assert quarters["inference-first"]["equilibrium_ratio"] == quarters["ai-2027"][
+        "equilibrium_ratio"]
+    same = [n for n, q in quarters.items()
+            if q["equilibrium_trend"] == years[n]["equilibrium_trend"]]
+    assert sorted(same) == ["compute-bottleneck", "status-quo"]  # "in only two"
+    first = [q["equilibrium_share_first"] for q in quarters.values()]
+    assert f"starts 2026 at {_percent(min(first))}-{_percent(max(first))}% of the fleet" in text
+    yearly = [y["equilibrium_share_first"] for y in years.values()]
+    assert f"({_percent(min(yearly))}-{_percent(max(yearly))}% yearly)" in text
+    growth = {round(q["fleet_growth"], 1) for q in quarters.values()}
+    assert len(growth) == 1 and f"grows {growth.pop():.1f}x over the quarters' window" in text
+    other = quarters["compute-bottleneck"]["from_price_takers"]
+    assert f"({other['ratio_first']:.2f} to {other['ratio_last']:.2f})" in text
+    assert answer.ends_lower(other["ratio"]) != answer.ends_lower(
+        quarters["compute-bottleneck"]["equilibrium_ratio"])

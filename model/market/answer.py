@@ -36,6 +36,9 @@ from .world import MARKET
 # rounds, for each of six scenarios, is what `make docs` can afford
 YEARS, STEP = 6, "year"
 ANSWER_FILE = Path(__file__).resolve().parents[2] / "docs" / "market_answer.json"
+# The same answer at quarterly steps, which yearly market steps only summarise (docs/MODEL.md,
+# "The market's steps"): `make answer-quarter` (about seven minutes on two cores), not `make docs`
+QUARTER_FILE = ANSWER_FILE.with_name("market_answer_quarter.json")
 
 
 def solved_years(years: int, lookahead: int = LOOKAHEAD) -> int:
@@ -127,10 +130,27 @@ def answers(years: int = YEARS, step: str = STEP) -> list[dict]:
     return [answer(s, years, step) for s in SCENARIOS]
 
 
-def write(records: list[dict], path: Path = ANSWER_FILE) -> None:
-    path.write_text(json.dumps({"years": YEARS, "lookahead": LOOKAHEAD, "step": STEP,
+def write(records: list[dict], path: Path = ANSWER_FILE, step: str = STEP) -> None:
+    """The answers `records`, solved at `step` steps, to `path` (JSON)."""
+    path.write_text(json.dumps({"years": YEARS, "lookahead": LOOKAHEAD, "step": step,
                                 "scenarios": records}, indent=1) + "\n")
 
 
 def read(path: Path = ANSWER_FILE) -> list[dict]:
     return json.loads(path.read_text())["scenarios"]
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Solve the market's answer for every scenario "
+                                     "and write it as JSON.")
+    parser.add_argument("--step", choices=("year", "quarter", "month"), default=STEP)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default: docs/market_answer.json for years, "
+                             "docs/market_answer_quarter.json for quarters")
+    args = parser.parse_args()
+    if args.out is None and args.step == "month":
+        parser.error("--out: give a file for monthly steps (no file in docs/ holds them)")
+    default = ANSWER_FILE if args.step == STEP else QUARTER_FILE
+    write(answers(step=args.step), args.out or default, args.step)
