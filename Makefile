@@ -59,7 +59,7 @@ docs: $(STAMP)
 odds: $(STAMP)
 	$(BIN)/python -m model odds --samples 64 --workers 2 --no-results --format json > docs/odds.json.part && mv docs/odds.json.part docs/odds.json
 
-# The market's answer solved again at quarterly steps (~7 minutes on 2 cores; docs/MODEL.md, "The
+# The market's answer solved again at quarterly steps (~6 minutes on 2 cores; docs/MODEL.md, "The
 # market's steps", reads it, and tests/test_market_answer.py holds the prose to it).
 answer-quarter: $(STAMP)
 	$(BIN)/python -m model.market.answer --step quarter

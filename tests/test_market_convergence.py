@@ -14,11 +14,7 @@ import pytest
 
 from model.loop.convergence import TOLERANCE
 from model.loop.scenarios import SCENARIOS
-from model.market.convergence import compare, convergence_table, markdown
-from model.market.engine import equilibrium
-from model.market.presets import DEFAULT_PRESET
-from model.market.single_lab import lab_settings
-from model.market.world import MARKETS
+from model.market.convergence import cleared, compare, convergence_table, markdown
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "MODEL.md"
 _OWNERS = ("google-deepmind", "xai", "meta")
@@ -75,9 +71,7 @@ def test_the_renters_bids_clear_alike_at_any_step():
 def _rent_flips(step, overrides=None):
     """Steps at which the market's rent turns (its change flipping sign), and the turns it
     could make, under inference first over nine years."""
-    labs = MARKETS[DEFAULT_PRESET]
-    m = equilibrium([lab_settings(lab, "inference-first", overrides) for lab in labs],
-                    [lab.name for lab in labs], years=9, step=step)
+    m = cleared("inference-first", step, years=9, overrides=overrides)
     change = np.diff(np.log(m.rows["gpu_rental_price"][:, 0]))
     return int((change[1:] * change[:-1] < 0).sum()), len(change) - 1
 

@@ -37,7 +37,7 @@ from .world import MARKET
 YEARS, STEP = 6, "year"
 ANSWER_FILE = Path(__file__).resolve().parents[2] / "docs" / "market_answer.json"
 # The same answer at quarterly steps, which yearly market steps only summarise (docs/MODEL.md,
-# "The market's steps"): `make answer-quarter` (about seven minutes on two cores), not `make docs`
+# "The market's steps"): `make answer-quarter` (about six minutes on two cores), not `make docs`
 QUARTER_FILE = ANSWER_FILE.with_name("market_answer_quarter.json")
 
 

@@ -17,7 +17,7 @@ from model.loop.convergence import markdown as convergence_markdown
 from model.loop.scenarios import SCENARIOS
 
 from .backtest import lab_frame
-from .engine import equilibrium
+from .engine import Market, equilibrium
 from .presets import DEFAULT_PRESET
 from .single_lab import lab_settings
 from .world import MARKETS
@@ -25,17 +25,24 @@ from .world import MARKETS
 STEPS = ("year", "quarter", "month")
 
 
+def cleared(scenario: str, step: str, years: int = 10, preset: str = DEFAULT_PRESET,
+            overrides: dict | None = None) -> Market:
+    """The market `preset` under `scenario` (with `overrides` in every lab), each lab keeping its
+    scenario's policy, cleared at `step` steps."""
+    labs = MARKETS[preset]
+    return equilibrium([lab_settings(lab, scenario, overrides) for lab in labs],
+                       [lab.name for lab in labs], years=years, step=step)
+
+
 def compare(scenario: str, years: int = 10, preset: str = DEFAULT_PRESET,
             overrides: dict | None = None) -> pd.DataFrame:
     """One row a lab of the market `preset` under `scenario` (with `overrides` in every lab):
     each measure's relative difference from monthly steps at yearly and quarterly steps (NPV's
     relative to the larger of itself and the present value of the compute bill it nets)."""
-    labs = MARKETS[preset]
-    names = [lab.name for lab in labs]
-    settings = [lab_settings(lab, scenario, overrides) for lab in labs]
+    names = [lab.name for lab in MARKETS[preset]]
     at = {}
     for step in STEPS:
-        m = equilibrium(settings, names, years=years, step=step)
+        m = cleared(scenario, step, years, preset, overrides)
         at[step] = {lab: measures(lab_frame(m, lab), years) for lab in names}
     rows = []
     for lab in names:
