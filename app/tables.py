@@ -283,8 +283,9 @@ def departure_frame(runs: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Backtests at one step length (model.loop.backtest's columns), by heading (e.g. "alone,
     defaults", "alone, yours"), as text side by side: each observable's ratio modelled /
     observed in each, '(out)' where it falls outside its band, blank in a run that does not
-    read it (the market from 2024's own labs, which no single lab is); an observable is named
-    by the first run that reads it."""
+    read it (the market from 2024's own labs, which no single lab is; the rent the markets'
+    chip price floor is set from, which no market reads); an observable is named by the first
+    run that reads it."""
     wide = {name: by_observable(table).set_index("observable") for name, table in runs.items()}
     first = pd.concat(wide.values())
     first = first[~first.index.duplicated()]

@@ -472,7 +472,7 @@ def test_backtest_tab_runs_the_backtests_over_draws_on_request():
                          ("Market from 2024: in their 90% interval", from_2024)):
         assert metric(at, label) == f"{int(table['covered'].sum())} of {len(table)}"
     frames = [d.value for d in at.dataframe]
-    assert [len(f) for f in frames[3:]] == [len(market), len(labs), len(from_2024)] == [11, 29, 32]
+    assert [len(f) for f in frames[3:]] == [len(market), len(labs), len(from_2024)] == [11, 29, 31]
     xai = frames[5].set_index("observable").loc["xAI revenue, Q3 2025 (annualised)"]
     want = from_2024.set_index("observable").loc[xai.name]
     assert xai["in 90%"] == ("yes" if want["covered"] else "no")
@@ -520,8 +520,12 @@ def test_backtest_tab_runs_the_readers_own_departure_as_the_cli_does():
     shown = at.dataframe[3].value.set_index("observable")
     assert list(shown.columns) == ["preset", "observed", *(f"ratio ({k})" for k in runs)]
     assert shown.loc["OpenAI revenue, 2025", "preset"] == "openai-2024"
-    # the 29 the single labs read, then the market's own three, blank where a lab alone is
-    assert len(shown) == len(runs["market, defaults"]) == 29 + 3
+    # the 29 the single labs read, then the market's own three, blank where a lab alone is,
+    # and the market blank at the rent its chip price floor is set from
+    assert len(shown) == len(runs["market, defaults"]) + 1 == 29 + 3
+    march = shown.loc["H100 rent, March 2026 (1-year contracts)"]
+    assert march["ratio (market, defaults)"] == march["ratio (market, yours)"] == ""
+    assert march["ratio (alone, defaults)"] != ""
     assert shown.loc["xAI revenue, Q3 2025 (annualised)", "preset"] == "end-2024: xai"
     assert shown.loc["xAI revenue, Q3 2025 (annualised)", "ratio (alone, yours)"] == ""
     for key, want in runs.items():

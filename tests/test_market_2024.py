@@ -22,6 +22,7 @@ from model.market import labs_2024
 from model.market.backtest import FROM_2024, SCENARIO, backtest_2024, lab_frame
 from model.market.engine import equilibrium
 from model.market.fields import FIELDS, REQUIRED
+from model.market.parameters import CHIP_PRICE_FLOOR
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 # The presets' base-year fleets (H100e): OpenAI's and Anthropic's 2024 cloud spend at $2 an hour
@@ -105,13 +106,25 @@ def test_the_capital_pool_growth_reaches_the_labs():
 def test_each_reading_is_the_single_labs_rule_applied_to_its_labs_rows(table, quarterly):
     at = table[table["step"] == "quarter"].set_index("observable")
     own = market_backtest.OBSERVABLES_2024
-    assert len(at) == len(lab_backtest.OBSERVABLES) + len(own) == 29 + 3
+    assert len(at) == len(lab_backtest.OBSERVABLES) - 1 + len(own) == 28 + 3
     lab_of = {p: lab for lab, p in labs_2024.PRESET_LABS.items()}
-    read_from = [(item, lab_of[item.preset]) for item in lab_backtest.OBSERVABLES]
+    read_from = [(item, lab_of[item.preset]) for item in lab_backtest.OBSERVABLES
+                 if item.observable != "H100 rent, March 2026 (1-year contracts)"]
     for item, lab in read_from + [(item, item.lab) for item in own]:
         want = lab_backtest.read(lab_frame(quarterly, lab), item) / item.observed
         assert at.loc[item.observable, "ratio"] == pytest.approx(want, rel=1e-9), item.observable
         assert at.loc[item.observable, "preset"] == f"end-2024: {lab}"
+
+
+def test_no_market_reads_the_rent_its_chip_price_floor_is_set_from(table):
+    # CHIP_PRICE_FLOOR is $1.70 (Oct 2025) over March 2026's $2.35, and the market from 2024
+    # keeps it, so March's rent is a calibration target there as at end-2025
+    (march,) = [item for item in lab_backtest.OBSERVABLES
+                if item.observable in market_backtest.MARKET_TARGETS]
+    assert CHIP_PRICE_FLOOR.value == pytest.approx(1.70 / march.observed, rel=1e-12)
+    assert march.observable not in set(table["observable"])
+    assert march.observable not in {item.observable for item in market_backtest.OBSERVABLES}
+    assert "H100 rent, June 2026 (1-year contracts)" in set(table["observable"])
 
 
 def test_the_markets_own_observables_read_its_other_labs_by_hand(quarterly):

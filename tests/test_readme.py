@@ -80,7 +80,7 @@ EXPECT: dict[str, dict[str, str]] = {
     "python -m model backtest --market": {
         "out": r"^H100 rent, June 2026 \(1-year contracts\) +end-2025: openai +quarter .*yes$"},
     "python -m model backtest --market --from-2024": {
-        "out": r"^16 of 96 observable readings within their band[\s\S]*"
+        "out": r"^16 of 93 observable readings within their band[\s\S]*"
                r"^OpenAI revenue, 2025 +end-2024: openai +quarter .* 1\.15 +0\.8-1\.2 +yes$"},
     "python -m model backtest --market --intervals --samples 50": {
         "out": r"^\d+ of 33 readings within the draws' 90% interval \(50 draws, seed 0;[\s\S]*"

@@ -95,7 +95,7 @@ OBSERVABLES = (
                   + cite("google-tokens", "1.3 quadrillion (Oct 2025)"),
                   since=2025 + 9.5 / 12),
     # The chip price's floor is set from March 2026's rent (model.market.parameters), so only
-    # a later rent is an observable
+    # a later rent is an observable (of either market: MARKET_TARGETS)
     LabObservable("H100 rent, June 2026 (1-year contracts)", "openai", "gpu_rental_price", "at",
                   2026.5, 2.65, "USD/GPU/hour",
                   cite("semianalysis-rental-2026-06", "~$2.65 per GPU-hour in late June 2026")),
@@ -161,11 +161,19 @@ OBSERVABLES_2024 = (
 )
 
 
+# The single-lab observables a market's own defaults are set from, so that no market reads
+# them: the March 2026 rent bounds the chip price's fall (CHIP_PRICE_FLOOR, $1.70 / $2.35),
+# which the market from 2024 keeps as the end-2025 one does.
+MARKET_TARGETS = frozenset({"H100 rent, March 2026 (1-year contracts)"})
+
+
 def pairs_2024(observables=lab_backtest.OBSERVABLES, own=OBSERVABLES_2024) -> list[tuple]:
     """(observable, the lab of the market from 2024 it is read from): the single-lab
-    `observables` from their presets' labs, then the market's `own`."""
+    `observables` from their presets' labs but the markets' calibration targets
+    (MARKET_TARGETS), then the market's `own`."""
     lab_of = {preset: lab for lab, preset in labs_2024.PRESET_LABS.items()}
-    return ([(item, lab_of[item.preset]) for item in observables]
+    return ([(item, lab_of[item.preset]) for item in observables
+             if item.observable not in MARKET_TARGETS]
             + [(item, item.lab) for item in own])
 
 
