@@ -25,6 +25,7 @@ from model.market.fields import FIELDS, REQUIRED
 from model.market.parameters import CHIP_PRICE_FLOOR
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "MODEL.md"
 # The presets' base-year fleets (H100e): OpenAI's and Anthropic's 2024 cloud spend at $2 an hour
 # ($7B and $2.5B over 8,760 h), Meta's ~600,000; Epoch's end-2024 medians for the other two.
 FLEETS = {"openai": 7e9 / (2 * 8760), "anthropic": 2.5e9 / (2 * 8760), "meta": 600_000.0,
@@ -198,3 +199,17 @@ def test_the_markets_refuse_a_bad_set_in_one_line_before_running(capsys, monkeyp
     assert main(["backtest", *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
+
+
+@pytest.mark.parametrize("lead, from_2024, end_2025", [
+    (0.5, [10, 5, 3], [3, 2, 2]), (1.0, [10, 6, 6], [4, 3, 3]), (2.0, [10, 11, 11], [3, 2, 1])])
+def test_the_lead_time_table_in_the_docs(lead, from_2024, end_2025):
+    # docs/MODEL.md ("The market from 2024"): a renter's lead time read as a diagnosis, in band
+    # at yearly, quarterly and monthly steps; no lead time lands both markets
+    sets = {"deployment_lead_time": lead}
+    counts = [[int(t[t["step"] == s]["within"].sum()) for s in ("year", "quarter", "month")]
+              for t in (backtest_2024(overrides=sets), market_backtest.backtest(overrides=sets))]
+    assert counts == [from_2024, end_2025]
+    named = {0.5: "half a year", 1.0: "a year", 2.0: "two years"}[lead]
+    row = f"| {named} | {' / '.join(map(str, from_2024))} | {' / '.join(map(str, end_2025))} |"
+    assert row in DOC.read_text()
