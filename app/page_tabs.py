@@ -11,7 +11,7 @@ import streamlit as st
 
 from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.errors import InputError
-from model.core.resolve import Settings
+from model.core.resolve import Settings, training_over_fleet
 from model.loop import montecarlo, projection
 from model.market import reveal_table
 from model.market.observed import panel, research_points
@@ -153,6 +153,9 @@ def training_tab(settings: Settings, on_event) -> None:
                  help="Load a documented run's inputs into the sidebar (Training run, "
                  "Allocation and Costs sections), or edit them there")
     out = evaluate(tuple(settings.values.items()), TRAINING_OUTPUTS + ("fleet_gpu_hours",))
+    odd = training_over_fleet(settings.values)
+    if odd:
+        st.warning(odd[0].upper() + odd[1:] + ".")
     metrics(tables.training_metrics(out))
     table(tables.training_table(out))
 

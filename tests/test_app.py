@@ -210,6 +210,15 @@ def test_training_run_presets_load_documented_runs():
     assert metric(at, "Training compute") == "3.79E+25 FLOP"
 
 
+def test_a_training_run_on_more_gpus_than_the_fleet_is_flagged():
+    at = open_tab(fresh({"preset": "deepseek-inference-2025"}), "Training run")
+    clean(at)  # the preset sets no run of its own: the catalogue's 16,384 GPUs on its 1,814
+    assert [w.value for w in at.warning] == [
+        "Training_gpus 16,384 is more than the fleet's 1,814 GPUs (fleet_gpus): the run's share "
+        "of a fleet-year counts GPUs the fleet does not have."]
+    assert not open_tab(fresh(), "Training run").warning
+
+
 def test_equations_tab_shows_every_equation_in_latex():
     at = open_tab(fresh(), "Equations")
     clean(at)

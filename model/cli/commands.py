@@ -97,8 +97,8 @@ def _run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--samples", type=_int,
                    help=f"Monte Carlo samples, percentiles per step (1 to {MAX_SAMPLES:,}, "
                         f"and samples x steps at most {MAX_SAMPLE_STEPS:,}: about a minute)")
-    p.add_argument("--seed", type=_int, default=0,
-                   help="random seed for --samples (0 to 2**64 - 1)")
+    p.add_argument("--seed", type=_int,
+                   help="random seed for --samples (0 to 2**64 - 1; default 0)")
     p.add_argument("--columns", help="comma-separated columns to show, in any format (year "
                    "always; the table's default: a selection)")
 

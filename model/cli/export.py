@@ -13,8 +13,11 @@ from model.core.errors import InputError, quoted
 
 def _scenarios(args: argparse.Namespace, workbook_scenario: str | None) -> list[str]:
     """Primary scenario first, then the others of --scenarios (without repeats)."""
-    primary = args.scenario or workbook_scenario
-    others = [s.strip() for s in (args.scenarios or "").split(",") if s.strip()]
+    from .options import given, scenario_list
+
+    primary = given("--scenario", args.scenario, "a scenario name") or workbook_scenario
+    # checked as split and odds check theirs: an empty list or name is an error, not none
+    others = [] if args.scenarios is None else scenario_list(args.scenarios, "--scenarios")
     if not primary and others:
         primary = others[0]
     return list(dict.fromkeys([primary, *others])) if primary else []

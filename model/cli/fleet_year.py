@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Sequence
 
 from model.core.catalogue import CATALOGUE
@@ -75,10 +76,15 @@ OUTPUT_LEGEND = ("one fleet-year; R&D = training + research + automation (all R&
                  "the unit says otherwise")
 
 
-def _fleet_year_command(args, outputs: tuple[str, ...], what: str) -> str:
+def _fleet_year_command(args, outputs: tuple[str, ...], what: str, odd=None) -> str:
+    """The outputs' values; on stderr, the --set inputs they do not read and what `odd` (a
+    function of the values) finds odd about the inputs."""
     settings = settings_from(args)
     text = emit_values(settings, used_inputs(outputs), evaluate(settings, outputs), args.format)
     note_ignored(args, settings, fleet_year_reach(settings.values, outputs), what)
+    found = odd(settings.values) if odd else None
+    if found:
+        print(f"note: {found}", file=sys.stderr)
     return text
 
 
@@ -87,7 +93,9 @@ def cmd_budget(args) -> str:
 
 
 def cmd_training_run(args) -> str:
-    return _fleet_year_command(args, TRAINING_OUTPUTS, "the training run")
+    from model.core.resolve import training_over_fleet
+
+    return _fleet_year_command(args, TRAINING_OUTPUTS, "the training run", training_over_fleet)
 
 
 def _scenarios() -> dict:

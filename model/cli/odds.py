@@ -110,6 +110,13 @@ def run_odds(args: argparse.Namespace) -> dict:
               f"than {MAX_LAB_STEPS} labs x steps for {len(labs)} labs; the labs choose "
               f"{lookahead} years beyond", file=sys.stderr)
     spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed, lookahead)
+    from model.core.resolve import parse_input
+
+    for name, raw in overrides.items():  # an input of every lab: named as the option, not a lab
+        try:
+            parse_input(name, raw)
+        except InputError as exc:
+            raise InputError(f"--input: {exc}") from None
     for lab in labs:
         for s in scenarios:
             lab_settings(lab, s, overrides)

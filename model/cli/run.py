@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 
 from model.core.catalogue import CATALOGUE
 from model.core.errors import InputError, quoted
@@ -31,10 +32,11 @@ TABLE_COLUMNS = ("year", "fleet_gpus", "share_research", "share_inference", "ai_
 def settings_of(args):
     """Settings from --preset/--gpu/--set, or from --from-workbook (and its scenario) with
     any --set."""
-    from .options import overrides_from
+    from .options import given, overrides_from
 
+    scenario = given("--scenario", args.scenario, "a scenario name")
     preset, overrides, workbook_scenario = overrides_from(args)
-    return scenario_settings(preset, args.scenario or workbook_scenario, args.gpu, overrides)
+    return scenario_settings(preset, scenario or workbook_scenario, args.gpu, overrides)
 
 
 def _units(columns) -> dict[str, str]:
@@ -119,20 +121,41 @@ def _note_ignored(args, settings, outputs=None, fleet_year=()) -> None:
                  what)
 
 
+def _note_overflow(df) -> None:
+    """A line on stderr where the projection's numbers leave floating point (beyond ~1.8e308,
+    e.g. a rent rising 2 e-folds a year for decades): from which year, and in which rows."""
+    import numpy as np
+
+    numeric = df.select_dtypes("number")
+    beyond = np.isinf(numeric.to_numpy())
+    if not beyond.any():
+        return
+    first = int(np.argmax(beyond.any(axis=1)))
+    names = list(numeric.columns[beyond[first]])
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    print(f"note: from {year_of(df['year'].iloc[first])} the projection leaves floating point "
+          f"(beyond 1.8e308) in {shown}: those cells read inf (null in JSON), and what depends "
+          "on them is undefined; shorten --years or bring the inputs that drive them nearer "
+          "their defaults", file=sys.stderr)
+
+
 def cmd_run(args) -> str:
     from model.loop.montecarlo import monte_carlo
     from model.loop.projection import project, summary
     from model.policy.paths import with_paths
 
+    if args.samples is None and args.seed is not None:  # else silently a seed for nothing
+        raise InputError("--seed: only with --samples")
     settings = with_paths(settings_of(args), args.years, args.step)
     _note_ignored(args, settings)
     columns = args.columns.split(",") if args.columns else None
     shown = TABLE_COLUMNS
     if args.samples is not None:
-        df = monte_carlo(settings, args.years, args.step, args.samples, args.seed)
+        seed = 0 if args.seed is None else args.seed
+        df = monte_carlo(settings, args.years, args.step, args.samples, seed)
         shown = ["year"] + [f"{c}_p{p}" for c in ("software_efficiency", "share_research")
                             for p in (5, 50, 95)]
-        extra = {"samples": args.samples, "seed": args.seed}
+        extra = {"samples": args.samples, "seed": seed}
     else:
         df = project(settings, args.years, args.step)
         s = summary(df)
@@ -149,6 +172,7 @@ def cmd_run(args) -> str:
         unknown = [c for c in columns if c not in df.columns]
         if unknown:
             raise InputError(f"--columns: unknown column {quoted(unknown[0])}")
+    _note_overflow(df)
     return render(df, settings, args.format, extra, columns, shown)
 
 

@@ -41,9 +41,19 @@ def input_quantity(name: str) -> Quantity:
     return q
 
 
+def _shown(value: float) -> str:
+    """A number as short as it can be and still read back exactly: 1e+09, but 1000000100 for
+    1.0000001e9 (%g alone would show both as 1e+09, a value refused for a bound it equals)."""
+    for digits in (6, 15, 17):
+        text = f"{value:.{digits}g}"
+        if float(text) == value:
+            return text
+    return text
+
+
 def _bounds(q: Quantity) -> str:
     unit = f" {q.unit}" if q.unit else ""
-    return f"[{q.min:g}, {q.max:g}]{unit}"
+    return f"[{_shown(q.min)}, {_shown(q.max)}]{unit}"
 
 
 def check_value(q: Quantity, value: float) -> float:
@@ -56,9 +66,10 @@ def check_value(q: Quantity, value: float) -> float:
             raise InputError(f"{q.name}: is a fixed constant ({q.default:g} {q.unit})")
         return q.default
     if value < 0 and q.min is not None and q.min >= 0:
-        raise InputError(f"{q.name}: must not be negative, got {value:g}; expected {_bounds(q)}")
+        raise InputError(f"{q.name}: must not be negative, got {_shown(value)}; expected "
+                         f"{_bounds(q)}")
     if not q.min <= value <= q.max:
-        raise InputError(f"{q.name}: {value:g} is outside its bounds {_bounds(q)}")
+        raise InputError(f"{q.name}: {_shown(value)} is outside its bounds {_bounds(q)}")
     return value
 
 
@@ -94,6 +105,17 @@ class Settings:
         """A choice input's option text."""
         q = CATALOGUE[name]
         return q.choices[int(self.values[name])]
+
+
+def training_over_fleet(values: Mapping[str, float]) -> str | None:
+    """What is odd about a training run on more GPUs than the fleet has (its share of a
+    fleet-year then exceeds what the GPUs could give), or None. A note, not an error: a preset
+    that sets no run of its own keeps the catalogue's 16,384 GPUs."""
+    run, fleet = values["training_gpus"], values["fleet_gpus"]
+    if run <= fleet:
+        return None
+    return (f"training_gpus {run:,.0f} is more than the fleet's {fleet:,.0f} GPUs (fleet_gpus): "
+            "the run's share of a fleet-year counts GPUs the fleet does not have")
 
 
 def check_shares(values: Mapping[str, float]) -> None:

@@ -47,12 +47,19 @@ _TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_\u00b5][A-Za-z_0-9\u00b5]*|%)"
                     r"|(?P<open>\()|(?P<close>\)))")
 
 
+# '1/year': a reciprocal unit as the catalogue writes it (and `list` shows it), a 1 over a unit
+_RECIPROCAL = re.compile(r"\s*1\s*/(?=\s*[A-Za-z_(\u00b5%])")
+
+
 def _unit_text_ok(text: str) -> bool:
     """True when `text` is a unit expression of the bounded grammar above (not evaluated):
-    unit (op unit)*, where a unit is a name or a parenthesised expression, each with at most
-    one power; spaces multiply."""
+    [1 /] unit (op unit)*, where a unit is a name or a parenthesised expression, each with at
+    most one power; spaces multiply."""
     if not text.strip():
         return True
+    one_over = _RECIPROCAL.match(text)
+    if one_over:
+        text = text[one_over.end():]
     depth, pos, last = 0, 0, "op"  # last: what came before ('op' = nothing yet)
     while pos < len(text):
         m = _TOKEN.match(text, pos)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 _TOKEN = re.compile(r'"([^"]*)"|(E[+-]0+)|([#0,.]+)|(%)')
 
@@ -50,16 +50,25 @@ def _shape(number: str) -> tuple[str, int]:
     return stripped, len(number) - len(stripped)
 
 
+# Enough digits for the largest float (1.8e308) with its decimals: the default context's 28
+# refused to round 1e28 and up.
+_DIGITS = Context(prec=400, rounding=ROUND_HALF_UP)
+
+
 def _round(size: float, decimals: int) -> Decimal:
     # Excel rounds the decimal it shows half away from zero (0.125 -> 0.13), not the binary float
-    return Decimal(repr(size)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return Decimal(repr(size)).quantize(Decimal(1).scaleb(-decimals), context=_DIGITS)
 
 
 def _fixed(size: float, decimals: int, grouped: bool) -> str:
+    if math.isinf(size):  # beyond floating point: no digits to show (run says where)
+        return "inf"
     return f"{_round(size, decimals):{',' if grouped else ''}.{decimals}f}"
 
 
 def _scientific(size: float, decimals: int, exp_digits: int) -> str:
+    if not math.isfinite(size):
+        return "inf" if math.isinf(size) else "NaN"
     if size == 0:
         return f"{0:.{decimals}f}E+{0:0{exp_digits}d}"
     power = math.floor(math.log10(size))

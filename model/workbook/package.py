@@ -47,10 +47,16 @@ def _read_bytes(path: Path) -> bytes:
     if path.suffix.lower() != ".xlsx":
         raise InputError(f"{path}: expected an .xlsx workbook")
     try:
+        if path.exists() and not path.is_file():  # a directory, or a device or pipe whose
+            raise InputError(f"{path}: not a readable file")  # size reads 0
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit")
-        return path.read_bytes()
+        with path.open("rb") as f:  # at most the limit, should the file grow meanwhile
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(f"{path}: over the {MAX_FILE_BYTES:,}-byte limit")
+        return data
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
