@@ -451,7 +451,9 @@ def asked_on_backtest(button: str, key: str) -> AppTest:
     clean(at)
     assert any(button in i.value for i in at.info)
     assert len(at.dataframe) == 3  # nothing run until asked
-    at.button(key=f"{key}_run").click().run()
+    # the draws run three backtests over 200 draws each: near a minute when the suite's two
+    # workers share two cores, so the page's own 60 s limit made a timing test of it
+    at.button(key=f"{key}_run").click().run(timeout=4 * TIMEOUT)
     clean(at)
     assert not at.error, [e.value for e in at.error]
     return at
