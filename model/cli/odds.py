@@ -86,6 +86,13 @@ def run_odds(args: argparse.Namespace) -> dict:
     _check(args)
     scenarios = scenario_list(args.scenario)
     overrides = parse_assignments(args.inputs, "--input")
+    from model.core.resolve import parse_input
+
+    for name, raw in overrides.items():  # an input of every lab: named as the option, not a lab
+        try:
+            parse_input(name, raw)
+        except InputError as exc:
+            raise InputError(f"--input: {exc}") from None
     # numpy, the market, the optimiser: only when the command runs
     from model.loop.projection import steps_for
     from model.market.outcome import fitting
@@ -110,13 +117,6 @@ def run_odds(args: argparse.Namespace) -> dict:
               f"than {MAX_LAB_STEPS} labs x steps for {len(labs)} labs; the labs choose "
               f"{lookahead} years beyond", file=sys.stderr)
     spec = Spec(tuple(labs), args.years, args.step, overrides, args.seed, lookahead)
-    from model.core.resolve import parse_input
-
-    for name, raw in overrides.items():  # an input of every lab: named as the option, not a lab
-        try:
-            parse_input(name, raw)
-        except InputError as exc:
-            raise InputError(f"--input: {exc}") from None
     for lab in labs:
         for s in scenarios:
             lab_settings(lab, s, overrides)
