@@ -57,6 +57,10 @@ def test_a_workbook_that_is_a_pipe_or_a_device_is_refused(tmp_path, capsys, kind
     (["run", "--set", "software_halving_time=0.08"],
      "software_halving_time: 0.08 is outside its bounds [0.083333333333333329, 5] year"),
     (["odds", "--input", "bogus=1"], "--input: unknown input 'bogus'"),
+    (["sensitivity", "--output", "year"], "unknown output 'year'"),  # swung 0 at every input
+    (["run", "--bogus"], "unrecognized arguments: --bogus (see `python -m model run --help`)"),
+    (["market", "--years", "2", "--bogus", "x"],
+     "unrecognized arguments: --bogus x (see `python -m model market --help`)"),
 ])
 def test_careless_options_get_one_line(capsys, argv, message):
     assert main(argv) == 2
@@ -94,3 +98,31 @@ def test_a_training_run_on_more_gpus_than_the_fleet_is_noted(capsys):
         "share of a fleet-year counts GPUs the fleet does not have\n")
     assert main(["training-run", "--preset", "deepseek-v3"]) == 0  # 2,048 of 2,048
     assert capsys.readouterr().err == ""
+
+
+def test_columns_are_each_shown_once_after_the_year(capsys):
+    assert main(["run", "--years", "2", "--step", "year", "--columns",
+                 "fleet_gpus,fleet_gpus"]) == 0
+    header = capsys.readouterr().out.split("\n\n", 1)[1].splitlines()[0]
+    assert header.split() == ["year", "fleet_gpus"]
+    assert main(["run", "--years", "2", "--step", "year", "--format", "csv", "--columns",
+                 "fleet_gpus,year,fleet_gpus"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "year,fleet_gpus"
+
+
+def test_list_shows_each_bound_exactly(capsys):
+    # shown as the app shows a value, 1/12 of a year read 0.08, a value --set refuses
+    assert main(["list"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines()
+               if line.startswith("software_halving_time "))
+    assert row.split()[4:6] == ["0.083333333333333329", "5"]
+    assert float(row.split()[4]) == 1 / 12
+
+
+def test_a_market_of_one_lab_says_so(capsys):
+    assert main(["market", "--preset", "frontier-2025", "--set=-xai", "--set=-anthropic",
+                 "--set=-meta", "--set=-google-deepmind", "--years", "2", "--step", "year",
+                 "--choice", "policy"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith("Market of 1 lab, scenario status-quo")
+    assert "each in at most 1 run (" in head

@@ -117,6 +117,15 @@ def test_bad_choice_is_named(exported, tmp_path):
     assert "cost_basis" in message and "rented" in message
 
 
+@pytest.mark.parametrize("value", [1, 0, 2.5])
+def test_a_choice_cell_holding_a_number_is_refused(exported, tmp_path, value):
+    # the cell shows an option's text; a number in it was read as an option's position (1 as
+    # the second option, 'rented')
+    message = _error(_edit(exported, tmp_path / "n.xlsx", cost_basis=value))
+    assert "cost_basis" in message and "expected one of" in message
+    assert message.endswith(f"got {value!r}")
+
+
 def test_changed_constant_is_refused(exported, tmp_path):
     assert "fixed constant" in _error(_edit(exported, tmp_path / "k.xlsx", hours_per_year=8766))
 
@@ -171,6 +180,13 @@ def test_not_a_zip_or_not_ours(tmp_path):
     openpyxl.Workbook().save(other)
     assert "no model inputs" in _error(other)
     assert "cannot read" in _error(tmp_path / "missing.xlsx")
+
+
+def test_a_package_without_its_content_types_is_named(exported, tmp_path):
+    bare = _rezip(exported, tmp_path / "bare.xlsx",
+                  lambda n, d: None if n == "[Content_Types].xml" else d)
+    message = _error(bare)  # was openpyxl's KeyError, quoted
+    assert message.endswith("bare.xlsx: not an xlsx workbook (no [Content_Types].xml part)")
 
 
 def test_unknown_preset_on_cover_is_named(exported, tmp_path):

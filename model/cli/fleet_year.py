@@ -13,7 +13,7 @@ from model.core.equations import BUDGET_OUTPUTS, TRAINING_OUTPUTS
 from model.core.gpus import GPUS
 from model.core.ignored import fleet_year_reach
 from model.core.presets import PRESETS
-from model.core.resolve import Settings
+from model.core.resolve import Settings, exact_text
 from model.loop.scenarios import SCENARIOS, scenario_settings
 from model.report.formats import (
     format_value,
@@ -136,13 +136,17 @@ def _chosen(settings) -> dict[str, str | None]:
 def _parameter_table(params: list[dict], chosen: dict | None) -> str:
     """The PARAMETERS section: each input's default (or value in the chosen settings), bounds
     and the source of what is shown."""
-    def bound(p, v):
-        return "" if v is None or p["kind"] == "choice" else format_value(p["name"], v)
+    def bound(p, v):  # exactly, in the catalogue unit: what --set is checked against (shown
+        # as the app does, 1/12 of a year would read 0.08)
+        return "" if v is None or p["kind"] == "choice" else exact_text(v)
+
+    def value(p, v):
+        return format_value(p["name"], v)
 
     def shown(p):
         if chosen is not None:
-            return p["value"] if p["kind"] == "choice" else bound(p, p["value"])
-        return "|".join(p["choices"]) if p["kind"] == "choice" else bound(p, p["default"])
+            return p["value"] if p["kind"] == "choice" else value(p, p["value"])
+        return "|".join(p["choices"]) if p["kind"] == "choice" else value(p, p["default"])
 
     title = "PARAMETERS" if chosen is None else "PARAMETERS, values in " + ", ".join(
         f"{k} {v}" if v else "the catalogue defaults" for k, v in chosen.items()
@@ -151,8 +155,9 @@ def _parameter_table(params: list[dict], chosen: dict | None) -> str:
         [(p["name"], pretty_unit(p["unit"]), shown(p), bound(p, p["min"]), bound(p, p["max"]),
           p["source"]) for p in params],
         ("name", "unit", "default" if chosen is None else "value", "min", "max", "source"),
-        legend="unit = the catalogue unit --set takes (any compatible unit converts); value, "
-        "min, max as the app and the workbook show them; source = of the value shown")
+        legend="unit = the catalogue unit --set takes (any compatible unit converts); value as "
+        "the app and the workbook show it; min, max = the bounds --set checks, exactly, in the "
+        "catalogue unit; source = of the value shown")
 
 
 def cmd_list(args) -> str:

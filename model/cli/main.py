@@ -34,6 +34,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         add_commands(sub, (argv[0],))
     else:  # top-level help, the version, or not a command: names and help only
         add_commands(sub, wanted=())
+    parser.commands = sub.choices  # command -> its parser
     return parser
 
 
@@ -42,8 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     try:
         args, rest = parser.parse_known_args(argv)
-        if rest and not getattr(args, "passes_on", False):  # what parse_args would say
-            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        if rest and not getattr(args, "passes_on", False):  # what parse_args would say, but
+            # pointing at the command's help, where its options are, not the top level's
+            parser.commands[args.command].error(f"unrecognized arguments: {' '.join(rest)}")
         args.passed_on = rest  # `app`: streamlit's options
     except SystemExit as exc:  # usage errors (already reported on one line), --help, --version
         return exc.code if isinstance(exc.code, int) else 2

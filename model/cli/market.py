@@ -25,7 +25,15 @@ from model.market.nash import DEVIATION_TOLERANCE
 from model.market.presets import DEFAULT_PRESET, LOOKAHEAD, MAX_LOOKAHEAD
 from model.market.single_lab import lab_settings
 from model.market.world import MARKETS
-from model.report.formats import format_value, json_number, money, strict_json, table, texts
+from model.report.formats import (
+    counted,
+    format_value,
+    json_number,
+    money,
+    strict_json,
+    table,
+    texts,
+)
 
 from .commands import MAX_LAB_STEPS
 from .market_export import check_out, write_market_book
@@ -217,7 +225,7 @@ def cmd_market(args: argparse.Namespace) -> str:
         return f"{first} -> {last}"
 
     first, last = texts("year", [float(y) for y in m.rows["year"][[0, -1], 0]])
-    head = (f"Market of {len(labs)} labs, scenario {args.scenario or 'status-quo'}, "
+    head = (f"Market of {counted(len(labs), 'lab')}, scenario {args.scenario or 'status-quo'}, "
             f"{first} to {last}")
     if getattr(result, "beyond", 0):
         head += f" (the labs choosing {result.beyond} years beyond it)"
@@ -229,9 +237,10 @@ def cmd_market(args: argparse.Namespace) -> str:
                  money(float(m.rows["inference_revenue"][-1, j]), "USD/year"),
                  money(float(m.rows["npv"][-1, j])))
                 for j, lab in enumerate(m.labs)]
-        state = (f"cleared step by step, each in at most {m.iterations} runs (last change "
-                 f"{m.change:.1e})" if m.converged else f"NOT cleared: a step still moved "
-                 f"after {m.iterations} runs (change {m.change:.1e})")
+        state = (f"cleared step by step, each in at most {counted(m.iterations, 'run')} "
+                 f"(last change {m.change:.1e})" if m.converged else
+                 f"NOT cleared: a step still moved after {counted(m.iterations, 'run')} "
+                 f"(change {m.change:.1e})")
         index = texts("chip_price_index", [float(np.max(m.price_index))], "", False)[0]
         return (f"{head}, each lab keeping its allocation policy: {state}; chip price index "
                 f"{index} at its highest; {_raised(m)}\n\n"

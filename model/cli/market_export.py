@@ -17,7 +17,7 @@ def check_out(path: str) -> None:
 def write_market_book(args: argparse.Namespace, labs, result) -> str:
     """Write the market `result` (an Outcome under --choice nash, a Market under policy) of
     `labs` to args.out; return what was written."""
-    from model.report.formats import format_value
+    from model.report.formats import counted, format_value
     from model.workbook.build import write_workbook
     from model.workbook.market_book import build_market_workbook
 
@@ -27,12 +27,12 @@ def write_market_book(args: argparse.Namespace, labs, result) -> str:
         notes = (f"Nash equilibrium {'reached' if eq.converged else 'NOT reached'} in "
                  f"{eq.rounds} rounds; largest deviation gain "
                  f"{format_value('deviation_gain', eq.max_deviation_gain, '')} of a lab's "
-                 f"NPV; the market cleared step by step, each in at most {m.iterations} runs "
-                 f"(last change {m.change:.1e})")
+                 f"NPV; the market cleared step by step, each in at most "
+                 f"{counted(m.iterations, 'run')} (last change {m.change:.1e})")
     else:
         m, paths = result, None
         notes = (f"the market {'cleared' if m.converged else 'NOT cleared'} step by step, "
-                 f"each in at most {m.iterations} runs (last change {m.change:.1e})")
+                 f"each in at most {counted(m.iterations, 'run')} (last change {m.change:.1e})")
     book = build_market_workbook(labs, args.scenario, m, paths, years=args.years,
                                  step=args.step, notes=notes)
     path = write_workbook(book, args.out)

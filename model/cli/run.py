@@ -54,8 +54,10 @@ def render(df, settings, fmt: str, extra: dict | None = None, columns=None,
     """A projection frame as JSON ({preset, scenario, units, records}), CSV or a table (of
     `table_columns` unless asked for others); asked for `columns`, each format gives those
     alone (year first, always)."""
+    if columns is not None:  # each once, year first, in every format
+        columns = list(dict.fromkeys(["year", *columns]))
     if columns is not None and fmt != "table":
-        df = df[list(dict.fromkeys(["year", *columns]))]
+        df = df[columns]
     if fmt == "json":
         doc = {"preset": settings.preset, "scenario": settings.scenario,
                "units": _units(df.columns),

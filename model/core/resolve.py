@@ -41,7 +41,7 @@ def input_quantity(name: str) -> Quantity:
     return q
 
 
-def _shown(value: float) -> str:
+def exact_text(value: float) -> str:
     """A number as short as it can be and still read back exactly: 1e+09, but 1000000100 for
     1.0000001e9 (%g alone would show both as 1e+09, a value refused for a bound it equals)."""
     for digits in (6, 15, 17):
@@ -53,7 +53,7 @@ def _shown(value: float) -> str:
 
 def _bounds(q: Quantity) -> str:
     unit = f" {q.unit}" if q.unit else ""
-    return f"[{_shown(q.min)}, {_shown(q.max)}]{unit}"
+    return f"[{exact_text(q.min)}, {exact_text(q.max)}]{unit}"
 
 
 def check_value(q: Quantity, value: float) -> float:
@@ -66,10 +66,10 @@ def check_value(q: Quantity, value: float) -> float:
             raise InputError(f"{q.name}: is a fixed constant ({q.default:g} {q.unit})")
         return q.default
     if value < 0 and q.min is not None and q.min >= 0:
-        raise InputError(f"{q.name}: must not be negative, got {_shown(value)}; expected "
+        raise InputError(f"{q.name}: must not be negative, got {exact_text(value)}; expected "
                          f"{_bounds(q)}")
     if not q.min <= value <= q.max:
-        raise InputError(f"{q.name}: {_shown(value)} is outside its bounds {_bounds(q)}")
+        raise InputError(f"{q.name}: {exact_text(value)} is outside its bounds {_bounds(q)}")
     return value
 
 

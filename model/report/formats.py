@@ -209,6 +209,11 @@ def money(value: float, unit: str = "USD") -> str:
     return excel_text(money_format(value), value) + pretty_unit(unit[3:])
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 lab', '6 labs': a count with its noun, plural unless one."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def year_of(value: float | None) -> int | None:
     """The calendar year a moment falls in (2026 for a payback in the step that starts mid-2026,
     stored 2026.4999999999977 at monthly steps), or None (not within the horizon)."""

@@ -34,6 +34,7 @@ from model.loop.projection import STEP_ROWS, STEPS, default_paths, steps_for
 from model.market.engine import SPILL, SUPPLY_ON, Market, lab_coupling
 from model.market.nash import choosing
 from model.market.single_lab import lab_settings
+from model.report.formats import counted
 
 from . import _static_sheets as sheets
 from ._book import Book, local_name
@@ -171,7 +172,8 @@ def build_market_workbook(labs: Sequence, scenario: str | None, m: Market,
         return len(labs) if key == "lab_count" else PARAMETERS[key][0]
 
     _, checks = market_sheet(book, clearing(len(labs)), sheets_, lookup, n,
-                             f"The market of {len(labs)} labs, {scenario or 'status-quo'}")
+                             f"The market of {counted(len(labs), 'lab')}, "
+                             f"{scenario or 'status-quo'}")
     observed_sheet(book, sheets_, n)
     for j, (lab, sheet) in enumerate(zip(labs, sheets_, strict=True)):
         df = pd.DataFrame({r: m.rows[r][:, j] for r in STEP_ROWS})

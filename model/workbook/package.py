@@ -136,7 +136,9 @@ def open_package(path: Path, names: set[str]) -> bytes:
             entries = archive.infolist()
             _check_entries(path, entries)
             types = _xml(path, archive, "[Content_Types].xml")
-            if types is not None and any("macroEnabled" in (o.get("ContentType") or "")
+            if types is None:  # every OOXML package has one; openpyxl would fail on a KeyError
+                raise InputError(f"{path}: not an xlsx workbook (no [Content_Types].xml part)")
+            if any("macroEnabled" in (o.get("ContentType") or "")
                                          for o in types):
                 raise InputError(f"{path}: contains macros; macro-enabled workbooks are refused")
             book = _workbook_part(path, archive)

@@ -118,11 +118,14 @@ def _value(path: Path, name: str, cell, where: str) -> str:
         raise InputError(f"{path}: {where} ({name}) is empty")
     if isinstance(value, bool):
         raise InputError(f"{path}: {where} ({name}): expected a number, got {value}")
+    q = CATALOGUE[name]
+    if q.kind == "choice" and not isinstance(value, str):  # not an option's number: the cell
+        raise InputError(f"{path}: {where} ({name}): expected one of "  # shows the option
+                         f"{', '.join(q.choices)}, got {value!r}")
     try:
         number = parse_input(name, value)
     except InputError as exc:
         raise InputError(f"{path}: {where}: {exc}") from None
-    q = CATALOGUE[name]
     return q.choices[int(number)] if q.kind == "choice" else repr(number)
 
 
