@@ -140,13 +140,10 @@ def _parameter_table(params: list[dict], chosen: dict | None) -> str:
         # as the app does, 1/12 of a year would read 0.08)
         return "" if v is None or p["kind"] == "choice" else exact_text(v)
 
-    def value(p, v):
-        return format_value(p["name"], v)
-
     def shown(p):
-        if chosen is not None:
-            return p["value"] if p["kind"] == "choice" else value(p, p["value"])
-        return "|".join(p["choices"]) if p["kind"] == "choice" else value(p, p["default"])
+        if p["kind"] == "choice":
+            return p["value"] if chosen is not None else "|".join(p["choices"])
+        return format_value(p["name"], p["value"] if chosen is not None else p["default"])
 
     title = "PARAMETERS" if chosen is None else "PARAMETERS, values in " + ", ".join(
         f"{k} {v}" if v else "the catalogue defaults" for k, v in chosen.items()
