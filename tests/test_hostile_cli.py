@@ -119,6 +119,25 @@ def test_list_shows_each_bound_exactly(capsys):
     assert float(row.split()[4]) == 1 / 12
 
 
+def test_list_bounds_read_back_as_the_bounds_for_every_input(capsys):
+    from model.core.catalogue import CATALOGUE
+
+    assert main(["list"]) == 0
+    text = capsys.readouterr().out.split("\nPARAMETERS\n", 1)[1]
+    header, rule, *lines = text.splitlines()
+    starts = [header.index(c) for c in ("min", "max", "source")]
+    checked = 0
+    for line in lines:
+        name = line.split(" ", 1)[0]
+        q = CATALOGUE.get(name)
+        if q is None or not q.is_input or q.kind == "choice":
+            continue
+        low, high = (line[a:b].strip() for a, b in zip(starts, starts[1:], strict=False))
+        assert (float(low), float(high)) == (q.min, q.max), name
+        checked += 1
+    assert checked == sum(q.is_input and q.kind != "choice" for q in CATALOGUE.values())
+
+
 def test_a_market_of_one_lab_says_so(capsys):
     assert main(["market", "--preset", "frontier-2025", "--set=-xai", "--set=-anthropic",
                  "--set=-meta", "--set=-google-deepmind", "--years", "2", "--step", "year",
