@@ -120,7 +120,7 @@ def test_bad_choice_is_named(exported, tmp_path):
 @pytest.mark.parametrize("value", [1, 0, 2.5])
 def test_a_choice_cell_holding_a_number_is_refused(exported, tmp_path, value):
     # the cell shows an option's text; a number in it was read as an option's position (1 as
-    # the second option, 'rented')
+    # the second option, 'owned')
     message = _error(_edit(exported, tmp_path / "n.xlsx", cost_basis=value))
     assert "cost_basis" in message and "expected one of" in message
     assert message.endswith(f"got {value!r}")
