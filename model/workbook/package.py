@@ -138,8 +138,7 @@ def open_package(path: Path, names: set[str]) -> bytes:
             types = _xml(path, archive, "[Content_Types].xml")
             if types is None:  # every OOXML package has one; openpyxl would fail on a KeyError
                 raise InputError(f"{path}: not an xlsx workbook (no [Content_Types].xml part)")
-            if any("macroEnabled" in (o.get("ContentType") or "")
-                                         for o in types):
+            if any("macroEnabled" in (o.get("ContentType") or "") for o in types):
                 raise InputError(f"{path}: contains macros; macro-enabled workbooks are refused")
             book = _workbook_part(path, archive)
             parts = _sheet_parts(path, archive, book)
